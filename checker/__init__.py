@@ -1,0 +1,2 @@
+"""svc-modelcheck: a model checker for service designs."""
+__version__ = "0.1.0"

@@ -1,0 +1,32 @@
+"""Options every engine receives.  Engines read this object, never the CLI."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What an engine reports while it runs (about once a second)."""
+
+    states: int
+    transitions: int
+    depth: int
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Options:
+    # explicit engine
+    max_depth: Optional[int] = None      # stop after this many BFS levels (bounded result)
+    max_states: Optional[int] = None     # stop after storing this many states (bounded result)
+    check_deadlock: bool = True
+    # symbolic engines
+    depth: int = 20                      # bmc: unroll to this many steps
+    max_k: int = 20                      # kind: try k = 1..max_k
+    seed: int = 0                        # z3 random seed, for reproducible runs
+    # all engines
+    timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
+    properties: Optional[tuple[str, ...]] = None  # check only these (None: all)
+    progress: Optional[Callable[[Progress], None]] = None  # called about once a second

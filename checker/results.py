@@ -1,0 +1,144 @@
+"""The one result shape every engine returns, and every reporter reads.
+
+Four verdicts, never three: a property *holds* (proved, or checked on every
+reachable state), is *violated* (with a trace), is *unknown* (a bound was
+reached, the solver said unknown, a timeout), or the check hit an *error*.
+``method`` always says how the verdict was obtained, in words a person can
+read ("exhaustive search", "bounded model checking to depth 12",
+"k-induction, k = 3", "PDR (Spacer)"), so that a bounded search is never
+mistaken for a proof.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Verdict(str, Enum):
+    HOLDS = "holds"
+    VIOLATED = "violated"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+
+
+# Property kinds.  "typeok" and "deadlock" are the built-in checks; the others
+# come from the spec.
+INVARIANT = "invariant"
+TYPEOK = "typeok"
+DEADLOCK = "deadlock"
+PROPERTY = "property"      # temporal (issue on liveness)
+REACHABLE = "reachable"    # a witness is wanted; "holds" means a witness was found
+
+
+@dataclass
+class Step:
+    """One state of a trace and the step that produced it.
+
+    ``action`` is None for an initial state.  ``args`` are the action's
+    parameter values in declaration order (canonical values, see checker.ir).
+    ``state`` maps every variable name to its canonical value.
+    """
+
+    action: str | None
+    args: tuple = ()
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def label(self) -> str:
+        from .ir import show_value
+
+        if self.action is None:
+            return "init"
+        if not self.args:
+            return self.action
+        return f"{self.action}(" + ", ".join(show_value(a) for a in self.args) + ")"
+
+
+@dataclass
+class Trace:
+    """A sequence of steps.  ``loop_start`` is set for a lasso: the steps from
+    that index on repeat forever (the last step leads back to that state).
+    ``kind``: "counterexample", "witness", or "cti" (a counterexample to
+    induction, whose first state may be unreachable)."""
+
+    steps: list[Step]
+    kind: str = "counterexample"
+    loop_start: int | None = None
+
+    def __len__(self) -> int:
+        # the number of steps taken, not counting the initial state
+        return max(0, len(self.steps) - 1)
+
+
+@dataclass
+class PropertyResult:
+    name: str
+    kind: str                 # INVARIANT, TYPEOK, DEADLOCK, PROPERTY, REACHABLE
+    verdict: Verdict
+    method: str               # how it was obtained, in words
+    trace: Trace | None = None
+    detail: str = ""          # e.g. "failures = 4 is outside 0..3 (line 17)"
+    depth: int | None = None  # BFS depth / BMC depth reached / k for k-induction
+    found_invariant: str | None = None  # PDR's inductive invariant, in spec syntax
+    doc: str = ""
+    line: int | None = None   # where the property is declared
+    seconds: float = 0.0
+
+
+@dataclass
+class Stats:
+    states: int = 0           # distinct states stored
+    transitions: int = 0      # successor states generated (duplicates included)
+    depth: int = 0            # BFS levels completed / BMC depth reached
+    seconds: float = 0.0
+    peak_memory_bytes: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. solver statistics
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class CheckResult:
+    spec: str
+    file: str
+    engine: str
+    consts: dict[str, int]
+    properties: list[PropertyResult]
+    stats: Stats
+    exhaustive: bool          # True only when every reachable state was visited
+    notes: list[str] = field(default_factory=list)  # "stopped at --max-states 1000", ...
+
+    def get(self, name: str) -> PropertyResult:
+        for p in self.properties:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def holds(self, name: str) -> bool:
+        return self.get(name).verdict is Verdict.HOLDS
+
+    def trace(self, name: str) -> Trace | None:
+        return self.get(name).trace
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict over all properties: violated > error > unknown > holds."""
+        order = [Verdict.VIOLATED, Verdict.ERROR, Verdict.UNKNOWN, Verdict.HOLDS]
+        for v in order:
+            if any(p.verdict is v for p in self.properties):
+                return v
+        return Verdict.HOLDS
+
+
+# Exit codes of the CLI, one per overall verdict.
+EXIT_HOLDS = 0
+EXIT_VIOLATED = 1
+EXIT_INPUT_ERROR = 2
+EXIT_UNKNOWN = 3
+
+
+def exit_code(v: Verdict) -> int:
+    return {Verdict.HOLDS: EXIT_HOLDS, Verdict.VIOLATED: EXIT_VIOLATED,
+            Verdict.UNKNOWN: EXIT_UNKNOWN, Verdict.ERROR: EXIT_INPUT_ERROR}[v]
