@@ -1,0 +1,245 @@
+"""The ``verify`` command: argument parsing only.
+
+The work (loading, running engines, reporting, exit codes) is in
+``checker.run``; this module turns ``sys.argv`` into a ``run.Request``.
+Keep imports light: ``verify`` on a small spec must start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import sys
+from typing import Optional, Sequence
+
+USAGE_EPILOG = """\
+exit codes: 0 every property holds, 1 a property is violated, 2 input error
+(bad spec, unknown name, bad option), 3 unknown or bounded (not exhaustive),
+4 internal error (a bug in the checker, or engines that disagree).
+
+examples:
+  verify spec/breaker.spec
+  verify spec/breaker.spec --const THRESHOLD=5
+  verify spec/breaker.spec --const THRESHOLD=1..4        one result per value
+  verify spec/breaker.spec --engine pdr                  prove for every depth
+  verify spec/breaker.spec --engine all                  run four engines, cross-check
+  verify spec/breaker.spec --engine induct --invariants inv_a,inv_b
+  verify induct spec/breaker.spec inv_a inv_b            the same, as a subcommand
+"""
+
+ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "all")
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INT = re.compile(r"[+-]?[0-9]+\Z")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # never exit from inside argparse
+        raise UsageError(message)
+
+
+def _const(text: str) -> tuple[str, int, int]:
+    """NAME=INT or NAME=LO..HI."""
+    name, eq, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not eq or not name:
+        raise argparse.ArgumentTypeError(
+            f"'{text}': expected NAME=VALUE or NAME=LO..HI, e.g. --const THRESHOLD=5")
+    if not _NAME.match(name):
+        raise argparse.ArgumentTypeError(f"'{text}': '{name}' is not a constant name")
+    lo_s, dots, hi_s = value.partition("..")
+    if not dots:
+        lo_s = hi_s = value
+    lo_s, hi_s = lo_s.strip(), hi_s.strip()
+    for s in (lo_s, hi_s):
+        if not _INT.match(s) or len(s) > 30:
+            raise argparse.ArgumentTypeError(
+                f"'{text}': the value of {name} must be an integer or a range LO..HI of integers, "
+                f"not '{value}'")
+    lo, hi = int(lo_s), int(hi_s)
+    if lo > hi:
+        raise argparse.ArgumentTypeError(f"'{text}': empty range {lo}..{hi}")
+    if hi - lo >= 10_000:
+        raise argparse.ArgumentTypeError(f"'{text}': a sweep of {hi - lo + 1} values is too many")
+    return name, lo, hi
+
+
+def _int_at_least(minimum: int, what: str):
+    def parse(text: str) -> int:
+        s = text.strip()
+        if not _INT.match(s) or len(s) > 18:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number ({what})")
+        v = int(s)
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"{v} is too small: {what} must be at least {minimum}")
+        return v
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}': the timeout must be a positive number of seconds")
+    return v
+
+
+def _names(text: str) -> list[str]:
+    out = [n.strip() for n in text.split(",") if n.strip()]
+    if not out:
+        raise argparse.ArgumentTypeError(f"'{text}': expected one or more names")
+    for n in out:
+        if not _NAME.match(n):
+            raise argparse.ArgumentTypeError(f"'{n}' is not a name")
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="verify",
+        description="Check a .spec model: prove its invariants or print the shortest trace that breaks one.",
+        epilog=USAGE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False)
+    p.add_argument("files", nargs="+", metavar="FILE", help="spec files to check")
+    p.add_argument("--const", action="append", type=_const, default=[], metavar="N=V",
+                   help="set a constant (N=5), or sweep a range (N=1..4: one result per value)")
+    p.add_argument("--engine", choices=ENGINE_CHOICES, default="explicit",
+                   help="explicit (default): every reachable state; bmc: bounded search to --depth; "
+                        "kind: k-induction; pdr: PDR/Spacer; induct: plain induction on --invariants; "
+                        "all: explicit+bmc+kind+pdr, cross-checked")
+    p.add_argument("--depth", type=_int_at_least(0, "--depth"), metavar="K",
+                   help="bmc: unroll K steps (default 20)")
+    p.add_argument("--max-k", type=_int_at_least(1, "--max-k"), metavar="K",
+                   help="kind: try k = 1..K (default 20)")
+    p.add_argument("--max-depth", type=_int_at_least(0, "--max-depth"), metavar="D",
+                   help="explicit: stop after D steps from the initial states (bounded result)")
+    p.add_argument("--max-states", type=_int_at_least(1, "--max-states"), metavar="S",
+                   help="explicit: stop after S distinct states (bounded result)")
+    p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
+    p.add_argument("--timeout", type=_seconds, metavar="SEC",
+                   help="seconds per property (symbolic engines) or per run (explicit)")
+    p.add_argument("--property", action="append", type=_names, default=[], metavar="NAME",
+                   help="check only this property (repeatable, or comma-separated); "
+                        "typeok and deadlock are the built-in ones")
+    p.add_argument("--invariants", type=_names, metavar="A,B",
+                   help="induct: the invariants whose conjunction must be inductive (default: all)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON (docs/json-schema.md)")
+    p.add_argument("--no-timing", action="store_true",
+                   help="omit times and rates, so the output is the same on every run")
+    p.add_argument("--seed", type=_int_at_least(0, "--seed"), metavar="N",
+                   help="random seed of the Z3 engines (default 0)")
+    p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    p.add_argument("--version", action="version", version=_version())
+    return p
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"verify (svc-modelcheck) {__version__}"
+
+
+def _induct_subcommand(argv: list[str]) -> list[str]:
+    """``verify induct FILE INV... [options]`` -> ``verify FILE --engine induct --invariants INV,...``."""
+    if not argv or argv[0] != "induct" or os.path.exists("induct"):
+        return argv
+    rest = argv[1:]
+    positional: list[str] = []
+    options: list[str] = []
+    i = 0
+    takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states",
+                   "--timeout", "--property", "--invariants", "--seed"}
+    while i < len(rest):
+        a = rest[i]
+        if a == "--":
+            positional.extend(rest[i + 1:])
+            break
+        if a.startswith("-") and len(a) > 1:
+            options.append(a)
+            if a in takes_value and i + 1 < len(rest):
+                options.append(rest[i + 1])
+                i += 1
+        else:
+            positional.append(a)
+        i += 1
+    if not positional:
+        raise UsageError("induct: expected FILE INVARIANT..., e.g. verify induct spec/x.spec inv_a inv_b")
+    if "--engine" in options:
+        raise UsageError("induct: --engine cannot be combined with the induct subcommand")
+    file, invs = positional[0], positional[1:]
+    out = [file, "--engine", "induct"] + options
+    if invs:
+        out += ["--invariants", ",".join(invs)]
+    return out
+
+
+def parse(argv: Sequence[str]):
+    """argv -> run.Request (raises UsageError)."""
+    from .options import Options
+    from .run import Request
+
+    argv = _induct_subcommand(list(argv))
+    args = build_parser().parse_args(argv)
+    ranges: dict[str, tuple[int, int]] = {}
+    for name, lo, hi in args.const:
+        if name in ranges:
+            raise UsageError(f"argument --const: {name} is given twice")
+        ranges[name] = (lo, hi)
+    props = tuple(n for group in args.property for n in group) or None
+    if args.invariants and args.engine != "induct":
+        raise UsageError("argument --invariants: only for --engine induct")
+    kw = {}
+    for opt, key in (("depth", "depth"), ("max_k", "max_k"), ("seed", "seed")):
+        if getattr(args, opt) is not None:
+            kw[key] = getattr(args, opt)
+    options = Options(max_depth=args.max_depth, max_states=args.max_states,
+                      check_deadlock=not args.no_deadlock, timeout=args.timeout,
+                      properties=props, **kw)
+    return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,
+                   invariants=tuple(args.invariants) if args.invariants else None,
+                   json=args.json, timing=not args.no_timing,
+                   color=False if args.no_color else None)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``verify`` console script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        try:
+            req = parse(argv)
+        except UsageError as e:
+            sys.stderr.write(f"usage: verify FILE... [options]   (verify --help for all options)\n"
+                             f"verify: error: {e}\n")
+            return 2
+        except SystemExit as e:  # --help, --version
+            return e.code if isinstance(e.code, int) else 0
+        from .run import execute
+
+        return execute(req)
+    except KeyboardInterrupt:
+        sys.stderr.write("verify: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as e:
+        if os.environ.get("VERIFY_DEBUG"):
+            raise
+        from .run import _internal_message
+
+        sys.stderr.write(_internal_message(e) + "\n")
+        return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())

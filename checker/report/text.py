@@ -1,0 +1,368 @@
+"""The terminal report: what a person reads after ``verify spec.spec``.
+
+``render(result, spec)`` returns the text.  It reads the result and, when
+given, the IR spec (variable order and types, invariant expressions, docs);
+it never runs an engine.  With ``timing=False`` the text has no times or
+rates, so it is the same on every run (golden tests use that).
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from .. import ir
+from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
+                       PropertyResult, Step, Trace, Verdict)
+
+JOIN_WIDTH = 72   # changes of one step longer than this go one per line
+
+
+# ---------------------------------------------------------------- colour
+
+
+class _Style:
+    def __init__(self, color: bool):
+        self.color = color
+
+    def _c(self, code: str, s: str) -> str:
+        return f"\x1b[{code}m{s}\x1b[0m" if self.color else s
+
+    def bold(self, s: str) -> str:
+        return self._c("1", s)
+
+    def dim(self, s: str) -> str:
+        return self._c("2", s)
+
+    def verdict(self, v: Verdict, s: str) -> str:
+        code = {Verdict.HOLDS: "32", Verdict.VIOLATED: "1;31", Verdict.UNKNOWN: "33",
+                Verdict.ERROR: "1;35"}[v]
+        return self._c(code, s)
+
+
+# ---------------------------------------------------------------- values
+
+
+def show_typed(v: Any, t: Optional[ir.Type]) -> str:
+    """A canonical value as text; with its type, maps show their keys: ``[a -> 1, b -> 0]``."""
+    if t is None:
+        return ir.show_value(v)
+    try:
+        if isinstance(t, ir.MapT) and isinstance(v, tuple):
+            keys = ir.domain_values(t.key)
+            if len(keys) == len(v):
+                return "[" + ", ".join(f"{ir.show_value(k)} -> {show_typed(x, t.value)}"
+                                       for k, x in zip(keys, v)) + "]"
+        if isinstance(t, ir.SeqT) and isinstance(v, tuple):
+            return "[" + ", ".join(show_typed(x, t.elem) for x in v) + "]"
+    except (ir.SymbolicBound, TypeError):
+        pass
+    return ir.show_value(v)
+
+
+def _var_types(spec: Optional[ir.Spec]) -> dict[str, ir.Type]:
+    return {v.name: v.type for v in spec.vars} if spec is not None else {}
+
+
+def _var_order(spec: Optional[ir.Spec], trace: Trace) -> list[str]:
+    names = [v.name for v in spec.vars] if spec is not None else []
+    for st in trace.steps:
+        for n in st.state:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def _changes(prev: Optional[Mapping[str, Any]], cur: Mapping[str, Any], order: list[str],
+             types: dict[str, ir.Type]) -> list[str]:
+    out = []
+    for name in order:
+        if name not in cur:
+            continue
+        v = cur[name]
+        t = types.get(name)
+        if prev is not None and name in prev:
+            old = prev[name]
+            if old == v and type(old) is type(v):
+                continue
+            if isinstance(t, ir.MapT) and isinstance(v, tuple) and isinstance(old, tuple) \
+                    and len(v) == len(old) and len(v) > 1:
+                try:
+                    keys = ir.domain_values(t.key)
+                except (ir.SymbolicBound, TypeError):
+                    keys = ()
+                diff = [i for i in range(len(v)) if v[i] != old[i]]
+                if len(keys) == len(v) and 0 < len(diff) < len(v):
+                    out.extend(f"{name}[{ir.show_value(keys[i])}] = {show_typed(v[i], t.value)}"
+                               for i in diff)
+                    continue
+        out.append(f"{name} = {show_typed(v, t)}")
+    return out
+
+
+def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_Style] = None,
+                 indent: str = "  ") -> list[str]:
+    """The trace as a table: step, action with arguments, the variables that changed."""
+    style = style or _Style(False)
+    order = _var_order(spec, trace)
+    types = _var_types(spec)
+    labels = [s.label() for s in trace.steps]
+    if trace.kind == "cti" and trace.steps and trace.steps[0].action is None:
+        labels[0] = "(any state)"
+    sw = max(4, len(str(len(trace.steps) - 1)))
+    aw = min(max([6] + [len(x) for x in labels]), 32)
+    lines = [indent + style.dim(f"{'step':>{sw}}  {'action':<{aw}}  changes")]
+    prev: Optional[Mapping[str, Any]] = None
+    for i, (step, label) in enumerate(zip(trace.steps, labels)):
+        if trace.loop_start is not None and i == trace.loop_start:
+            lines.append(indent + style.bold(f"{'':>{sw}}  -- loop starts here: steps {i}.."
+                                             f"{len(trace.steps) - 1} repeat forever --"))
+        ch = _changes(prev, step.state, order, types)
+        if not ch:
+            ch = ["(no change)"] if prev is not None else []
+        head = f"{i:>{sw}}  {label:<{aw}}  "
+        pad = " " * len(head)
+        joined = ", ".join(ch)
+        if len(joined) <= JOIN_WIDTH or len(ch) == 1:
+            lines.append(indent + head + joined)
+        else:
+            lines.append(indent + head + ch[0])
+            lines.extend(indent + pad + c for c in ch[1:])
+        prev = step.state
+    if trace.loop_start is not None:
+        lines.append(indent + style.bold(f"{'':>{sw}}  -- back to step {trace.loop_start} --"))
+    return lines
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def _fmt_seconds(s: float) -> str:
+    if s < 10:
+        return f"{s:.2f} s"
+    if s < 120:
+        return f"{s:.1f} s"
+    return f"{int(s // 60)} min {int(s % 60)} s"
+
+
+def _consts_text(result: CheckResult, spec: Optional[ir.Spec]) -> str:
+    parts = [f"{k} = {v}" for k, v in result.consts.items()]
+    if spec is not None:
+        seen = set(result.consts)
+        for c in spec.consts:
+            if c.name in seen:
+                continue
+            if c.value is not None:
+                parts.append(f"{c.name} = {c.value}")
+            else:
+                cond = f" with {ir.show_expr(c.where)}" if c.where is not None else ""
+                rng = f" in {c.type}" if c.type.bounded else ""
+                parts.append(f"{c.name} symbolic (every value{rng}{cond})")
+    return ", ".join(parts)
+
+
+def _is_bounded(result: CheckResult, p: PropertyResult) -> bool:
+    return p.verdict is Verdict.UNKNOWN and not result.exhaustive
+
+
+def _label(result: CheckResult, p: PropertyResult) -> str:
+    return {Verdict.HOLDS: "holds", Verdict.VIOLATED: "VIOLATED", Verdict.UNKNOWN: "unknown",
+            Verdict.ERROR: "ERROR"}[p.verdict]
+
+
+def _method(result: CheckResult, p: PropertyResult) -> str:
+    m = p.method
+    if _is_bounded(result, p) and "bounded (not exhaustive)" not in m:
+        m = f"bounded (not exhaustive): {m}" if m else "bounded (not exhaustive)"
+    return m
+
+
+def _stats_line(result: CheckResult, timing: bool) -> str:
+    s = result.stats
+    parts = []
+    if s.states or s.transitions:
+        parts.append(f"{_fmt_int(s.states)} distinct state{'s' if s.states != 1 else ''}")
+        parts.append(f"{_fmt_int(s.transitions)} transition{'s' if s.transitions != 1 else ''}")
+    parts.append(f"depth {s.depth}")
+    if timing:
+        parts.append(_fmt_seconds(s.seconds))
+        if s.states and s.seconds > 0:
+            parts.append(f"{_fmt_int(round(s.states_per_second))} states/s")
+        if s.peak_memory_bytes:
+            parts.append(f"{s.peak_memory_bytes / 2**20:.0f} MiB")
+    return ", ".join(parts)
+
+
+def _kind_word(p: PropertyResult) -> str:
+    return {INVARIANT: "invariant", TYPEOK: "typeok", DEADLOCK: "deadlock",
+            PROPERTY: "property", REACHABLE: "reachable"}.get(p.kind, p.kind)
+
+
+def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = True,
+           color: bool = False) -> str:
+    """The whole report of one result, ending with a newline."""
+    st = _Style(color)
+    out: list[str] = []
+    out.append(st.bold(f"spec {result.spec}") + f"  ({result.file})")
+    runs = getattr(result, "runs", None)
+    engine = result.engine
+    if runs:
+        engine += " (" + ", ".join(runs) + ", cross-checked)"
+    out.append(f"  engine     {engine}")
+    consts = _consts_text(result, spec)
+    if consts:
+        out.append(f"  constants  {consts}")
+    out.append("")
+
+    props = result.properties
+    nw = max([len(p.name) for p in props] + [4])
+    for p in props:
+        label = _label(result, p)
+        line = f"  {st.verdict(p.verdict, f'{label:<8}')}  {p.name:<{nw}}  {_method(result, p)}"
+        if timing and p.seconds >= 0.01 and result.engine != "explicit":
+            line += st.dim(f"  [{_fmt_seconds(p.seconds)}]")
+        out.append(line)
+        sub = "  " + " " * 10
+        if p.doc:
+            for d in p.doc.strip().splitlines():
+                out.append(sub + st.dim(d.strip()))
+        if p.detail and p.verdict is not Verdict.HOLDS:
+            out.append(sub + p.detail)
+        if runs:
+            per = []
+            for e, r in runs.items():
+                for q in r.properties:
+                    if q.name == p.name:
+                        per.append(f"{e}: {q.verdict.value}")
+            if per:
+                out.append(sub + st.dim(", ".join(per)))
+        if p.found_invariant:
+            out.append(sub + "inductive invariant: " + p.found_invariant)
+    if not props:
+        out.append("  (no properties checked)")
+    out.append("")
+    out.append("  " + _stats_line(result, timing))
+    for n in result.notes:
+        out.append("  note: " + n)
+
+    disagreements = getattr(result, "disagreements", None)
+    if disagreements:
+        out.append("")
+        out.append(st.verdict(Verdict.ERROR, "ENGINES DISAGREE -- this is a bug in the checker; "
+                                             "please report it with this spec:"))
+        for d in disagreements:
+            out.append("  " + d)
+        for p in props:
+            if not p.detail.startswith("engines disagree") or not runs:
+                continue
+            for e, r in runs.items():
+                for q in r.properties:
+                    if q.name != p.name:
+                        continue
+                    out.append("")
+                    out.append(f"  {e}: {q.name} {q.verdict.value} ({q.method})")
+                    if q.detail:
+                        out.append("    " + q.detail)
+                    if q.found_invariant:
+                        out.append("    inductive invariant: " + q.found_invariant)
+                    if q.trace is not None:
+                        out.extend(render_trace(q.trace, spec, st, indent="    "))
+
+    for p in props:
+        if p.trace is None or p.detail.startswith("engines disagree"):
+            continue
+        out.append("")
+        out.extend(_explain(result, spec, p, st))
+
+    out.append("")
+    out.append(_summary(result, st))
+    return "\n".join(out) + "\n"
+
+
+def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st: _Style) -> list[str]:
+    tr = p.trace
+    assert tr is not None
+    out: list[str] = []
+    n = len(tr)
+    steps = f"{n} step{'s' if n != 1 else ''}"
+    where = f" (line {p.line})" if p.line else ""
+    if tr.kind == "cti":
+        out.append(st.bold(f"{_kind_word(p)} {p.name}{where}: counterexample to induction, {steps}"))
+        out.append("  (the first state may be unreachable); the invariant may need strengthening")
+    elif tr.kind == "witness":
+        out.append(st.bold(f"{_kind_word(p)} {p.name}{where}: witness, {steps}"))
+    else:
+        lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
+        out.append(st.verdict(p.verdict, f"{_kind_word(p)} {p.name}{where} {_label(result, p)}")
+                   + f": trace of {steps}{lasso}")
+    out.extend(render_trace(tr, spec, st))
+    if not tr.steps:
+        return out
+    last = tr.steps[-1]
+    last_i = len(tr.steps) - 1
+    if p.kind == INVARIANT and spec is not None:
+        inv = next((i for i in spec.invariants if i.name == p.name), None)
+        if inv is not None:
+            out.append("")
+            out.append(f"  invariant {inv.name}: {ir.show_expr(inv.expr)}")
+            out.extend(_parts(inv.expr, last.state, result, last_i))
+    elif p.kind == DEADLOCK:
+        out.append("")
+        out.append(f"  no action can take a step in the last state (step {last_i})")
+    if p.detail and p.verdict is not Verdict.HOLDS:
+        out.append("  " + p.detail)
+    return out
+
+
+def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int) -> list[str]:
+    from .evaluate import EvalError, evaluate, explain
+
+    out = []
+    try:
+        v = evaluate(expr, state, consts=result.consts)
+        val = ir.show_value(v)
+    except EvalError as e:
+        val = f"an error ({e})"
+    except Exception:  # a malformed state: the report must not crash
+        return out
+    out.append(f"  is {val} in the last state (step {step}):" if not val.startswith("an error")
+               else f"  evaluates to {val} in the last state (step {step})")
+    try:
+        rows = explain(expr, state, consts=result.consts)
+    except Exception:
+        rows = []
+    if not rows:
+        return out
+    w = min(max(len("  " * lvl + t) for lvl, t, _ in rows), 50)
+    for lvl, text, value in rows:
+        left = "  " * lvl + text
+        if len(left) > w:
+            out.append("    " + left)
+            out.append("    " + " " * w + "  " + value)
+        else:
+            out.append(f"    {left:<{w}}  {value}")
+    return out
+
+
+def _summary(result: CheckResult, st: _Style) -> str:
+    props = result.properties
+    counts: dict[Verdict, int] = {}
+    for p in props:
+        counts[p.verdict] = counts.get(p.verdict, 0) + 1
+    v = result.verdict
+    if getattr(result, "disagreements", None):
+        return st.verdict(Verdict.ERROR, "result: ERROR, the engines disagree")
+    if v is Verdict.HOLDS:
+        n = len(props)
+        return st.verdict(v, f"result: {'the property holds' if n == 1 else f'all {n} properties hold'}")
+    parts = []
+    for verdict, word in ((Verdict.VIOLATED, "violated"), (Verdict.ERROR, "error"),
+                          (Verdict.UNKNOWN, "unknown"), (Verdict.HOLDS, "hold")):
+        if counts.get(verdict):
+            parts.append(f"{counts[verdict]} {word}")
+    label = {Verdict.VIOLATED: "VIOLATED", Verdict.ERROR: "ERROR", Verdict.UNKNOWN: "unknown"}[v]
+    if v is Verdict.UNKNOWN and not result.exhaustive:
+        label += ", bounded (not exhaustive)"
+    return st.verdict(v, f"result: {label}") + f" ({', '.join(parts)})"

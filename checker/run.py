@@ -1,0 +1,463 @@
+"""Orchestration behind the command line: load a spec, pick the engine, run it,
+cross-check engines, hand the results to a reporter, choose the exit code.
+
+``cli.py`` only parses arguments into a :class:`Request` and calls
+:func:`execute`.  Library users call :func:`run` (one spec, one engine, one
+result) or :func:`check_file` (constant sweeps, ``engine="all"``).
+
+Exit codes: 0 every property holds, 1 something is violated, 2 input error
+(bad spec, bad option, unknown name), 3 unknown / bounded, 4 internal error
+(a bug in the checker, including two engines that disagree).
+"""
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from typing import IO, Any, Optional
+
+from . import engines as _engines
+from . import ir
+from .options import Options
+from .results import (DEADLOCK, EXIT_HOLDS, EXIT_INPUT_ERROR, EXIT_UNKNOWN, EXIT_VIOLATED,
+                      TYPEOK, CheckResult, PropertyResult, Stats, Verdict)
+
+EXIT_INTERNAL = 4
+
+BUILTIN_PROPERTIES = (TYPEOK, DEADLOCK)
+
+
+class InputError(Exception):
+    """A mistake in the user's input (not in the spec text): an unknown
+    constant or property, a value out of range, an unreadable file.  Its
+    message is printed as is; exit code 2."""
+
+
+class InternalError(Exception):
+    """A bug in the checker (e.g. engines that disagree)."""
+
+
+@dataclass
+class Run:
+    """One check: the spec it ran on (None when it could not be loaded) and its result."""
+
+    spec: Optional[ir.Spec]
+    result: CheckResult
+
+
+@dataclass
+class CrossCheckResult(CheckResult):
+    """The result of ``--engine all``: one merged verdict per property, the
+    individual engines' results in ``runs``, and every disagreement found."""
+
+    runs: dict[str, CheckResult] = field(default_factory=dict)
+    disagreements: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def close_matches(name: str, known) -> str:
+    """' (did you mean X?)' or ''."""
+    m = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {m[0]}?)" if m else ""
+
+
+def _known_list(known) -> str:
+    known = list(known)
+    return ", ".join(known) if known else "none"
+
+
+def load(path: str, consts: Optional[dict[str, int]] = None) -> ir.Spec:
+    """Parse and type-check a spec file, binding ``consts``.
+
+    Raises ``checker.lang.diagnostics.SpecError`` for a bad spec and
+    :class:`InputError` for an unreadable file or a bad constant.
+    """
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not a spec file")
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+
+    from .lang import load_file
+
+    try:
+        spec = load_file(path)
+        if consts:
+            check_consts(spec, consts)
+            spec = load_file(path, dict(consts))
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not a UTF-8 text file ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    return spec
+
+
+def check_consts(spec: ir.Spec, consts: dict[str, int]) -> None:
+    """Every ``--const`` names a declared constant, with a value in its range."""
+    decls = {c.name: c for c in spec.consts}
+    for name, value in consts.items():
+        if name not in decls:
+            raise InputError(
+                f"--const {name}={value}: the spec {spec.name} has no constant {name}"
+                f"{close_matches(name, decls)}; its constants: {_known_list(decls)}")
+        t = decls[name].type
+        if t.concrete:
+            lo, hi = t.bounds()
+            if not lo <= value <= hi:
+                raise InputError(f"--const {name}={value}: outside the declared range {lo}..{hi}")
+
+
+def check_property_names(spec: ir.Spec, names) -> None:
+    known = [i.name for i in spec.invariants] + list(BUILTIN_PROPERTIES)
+    for n in names:
+        if n not in known:
+            raise InputError(f"--property {n}: the spec {spec.name} has no property {n}"
+                             f"{close_matches(n, known)}; its properties: {_known_list(known)}")
+
+
+def check_invariant_names(spec: ir.Spec, names) -> None:
+    known = [i.name for i in spec.invariants]
+    for n in names:
+        if n not in known:
+            raise InputError(f"--invariants {n}: the spec {spec.name} has no invariant {n}"
+                             f"{close_matches(n, known)}; its invariants: {_known_list(known)}")
+
+
+# ---------------------------------------------------------------- running
+
+
+def _needs_constants_error(spec: ir.Spec, engine: str, message: str = "") -> InputError:
+    open_ = [c.name for c in spec.symbolic_consts]
+    hint = " ".join(f"--const {n}=V" for n in open_)
+    msg = message or (f"the constant{'s' if len(open_) > 1 else ''} {', '.join(open_)} "
+                      f"{'have' if len(open_) > 1 else 'has'} no value")
+    return InputError(f"{spec.file}: {msg}; the {engine} engine needs concrete constants: "
+                      f"give {hint} (a range such as {open_[0] if open_ else 'N'}=1..4 checks "
+                      f"each value), or use --engine kind/pdr to prove for every value")
+
+
+def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options(),
+             invariants: Optional[tuple[str, ...]] = None) -> CheckResult:
+    """Run one engine on a loaded spec."""
+    if engine == "all":
+        return cross_check(spec, options)
+    if engine == "explicit" and spec.symbolic_consts:
+        raise _needs_constants_error(spec, engine)
+    try:
+        check = _engines.get(engine)
+    except _engines.EngineUnavailable as e:
+        raise InternalError(str(e)) from e
+    try:
+        if engine == "induct":
+            names = invariants or tuple(i.name for i in spec.invariants)
+            return check(spec, names, options)
+        return check(spec, options)
+    except Exception as e:
+        if type(e).__name__ == "NeedsConstants":
+            raise _needs_constants_error(spec, engine, str(e)) from None
+        raise
+
+
+def run(path: str, consts: Optional[dict[str, int]] = None, engine: str = "explicit",
+        options: Options = Options()) -> CheckResult:
+    """Check one spec file with one engine (or ``"all"``) and return the result."""
+    spec = load(path, consts)
+    if options.properties:
+        check_property_names(spec, options.properties)
+    return run_spec(spec, engine, options)
+
+
+def const_assignments(ranges: dict[str, tuple[int, int]]) -> list[dict[str, int]]:
+    """Every combination of the swept constants, in order (one dict when no ranges)."""
+    names = list(ranges)
+    values = [range(lo, hi + 1) for lo, hi in ranges.values()]
+    return [dict(zip(names, combo)) for combo in itertools.product(*values)]
+
+
+def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = None,
+               engine: str = "explicit", options: Options = Options(),
+               invariants: Optional[tuple[str, ...]] = None) -> list[Run]:
+    """Check a spec once per combination of the swept constants."""
+    const_ranges = const_ranges or {}
+    runs: list[Run] = []
+    base = load(path)
+    check_consts(base, {n: lo for n, (lo, hi) in const_ranges.items()})
+    check_consts(base, {n: hi for n, (lo, hi) in const_ranges.items()})
+    if options.properties:
+        check_property_names(base, options.properties)
+    if invariants:
+        check_invariant_names(base, invariants)
+    for consts in const_assignments(const_ranges):
+        spec = load_file_bound(path, base, consts)
+        runs.append(Run(spec, run_spec(spec, engine, options, invariants)))
+    return runs
+
+
+def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int]) -> ir.Spec:
+    if not consts:
+        return base
+    from .lang import load_file
+
+    return load_file(path, dict(consts))
+
+
+# ---------------------------------------------------------------- cross-checking
+
+
+def _summary(engine: str, p: PropertyResult) -> str:
+    s = f"{engine}: {p.verdict.value} ({p.method}"
+    if p.trace is not None and p.verdict is Verdict.VIOLATED:
+        s += f", trace of {len(p.trace)} step{'s' if len(p.trace) != 1 else ''}"
+    return s + ")"
+
+
+def merge(spec: ir.Spec, results: dict[str, CheckResult], notes: list[str]) -> CrossCheckResult:
+    """One merged result from several engines' results on the same spec.
+
+    Agreement rules: a property VIOLATED by one engine must not HOLD by
+    another; the shortest violations found by explicit and bmc have the same
+    length; UNKNOWN (and an engine's ERROR) agrees with everything.  A
+    disagreement makes the property's verdict ERROR with the detail
+    "engines disagree: ...".
+    """
+    names: list[str] = []
+    for r in results.values():
+        for p in r.properties:
+            if p.name not in names:
+                names.append(p.name)
+    merged: list[PropertyResult] = []
+    disagreements: list[str] = []
+    for name in names:
+        per = {e: r.get(name) for e, r in results.items() if any(p.name == name for p in r.properties)}
+        first = next(iter(per.values()))
+        violated = {e: p for e, p in per.items() if p.verdict is Verdict.VIOLATED}
+        holds = {e: p for e, p in per.items() if p.verdict is Verdict.HOLDS}
+        problem = ""
+        if violated and holds:
+            problem = "; ".join(_summary(e, p) for e, p in per.items()
+                                if p.verdict in (Verdict.VIOLATED, Verdict.HOLDS))
+        else:
+            ex, bmc = violated.get("explicit"), violated.get("bmc")
+            if (ex is not None and bmc is not None and ex.trace is not None and bmc.trace is not None
+                    and ex.trace.kind == bmc.trace.kind == "counterexample"
+                    and ex.trace.loop_start is None and bmc.trace.loop_start is None
+                    and len(ex.trace) != len(bmc.trace)):
+                problem = (f"explicit found a shortest violation of {len(ex.trace)} steps, "
+                           f"bmc one of {len(bmc.trace)} steps")
+        if problem:
+            detail = f"engines disagree: {problem}"
+            disagreements.append(f"{name}: {detail}")
+            chosen = violated.get("explicit") or next(iter(violated.values()))
+            merged.append(replace(chosen, verdict=Verdict.ERROR, detail=detail,
+                                  method="cross-check of " + ", ".join(per)))
+            continue
+        if violated:
+            chosen = violated.get("explicit") or violated.get("bmc") or next(iter(violated.values()))
+            winners = violated
+        elif holds:
+            chosen = holds.get("explicit") or holds.get("pdr") or next(iter(holds.values()))
+            winners = holds
+        else:
+            errors = {e: p for e, p in per.items() if p.verdict is Verdict.ERROR}
+            if errors and len(errors) == len(per):
+                chosen, winners = next(iter(errors.values())), errors
+            else:
+                unknown = {e: p for e, p in per.items() if p.verdict is not Verdict.ERROR}
+                chosen, winners = next(iter(unknown.values())), unknown
+        found = next((p.found_invariant for p in per.values() if p.found_invariant), None)
+        method = "; ".join(f"{e}: {p.method}" for e, p in winners.items())
+        merged.append(replace(chosen, method=method, found_invariant=chosen.found_invariant or found,
+                              doc=chosen.doc or first.doc, line=chosen.line or first.line,
+                              seconds=sum(p.seconds for p in per.values())))
+        # a bmc that reached the depth of explicit's violation should have found it
+        ex = violated.get("explicit")
+        b = per.get("bmc")
+        if (ex is not None and ex.trace is not None and b is not None and b.verdict is Verdict.UNKNOWN
+                and b.depth is not None and b.depth >= len(ex.trace) and ex.trace.loop_start is None):
+            notes.append(f"{name}: bmc searched to depth {b.depth} but did not report the violation "
+                         f"of {len(ex.trace)} steps that explicit found")
+    stats = Stats()
+    for r in results.values():
+        stats.states = max(stats.states, r.stats.states)
+        stats.transitions = max(stats.transitions, r.stats.transitions)
+        stats.depth = max(stats.depth, r.stats.depth)
+        stats.seconds += r.stats.seconds
+    base = results.get("explicit") or next(iter(results.values()))
+    return CrossCheckResult(
+        spec=spec.name, file=spec.file, engine="all", consts=dict(base.consts),
+        properties=merged, stats=stats, exhaustive=any(r.exhaustive for r in results.values()),
+        notes=notes, runs=dict(results), disagreements=disagreements)
+
+
+def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult:
+    """Run explicit, bmc, kind and pdr on the same spec and merge the results."""
+    results: dict[str, CheckResult] = {}
+    notes: list[str] = []
+    failures: list[str] = []
+    for engine in _engines.ALL:
+        if engine == "explicit" and spec.symbolic_consts:
+            notes.append("explicit: skipped, the constants "
+                         + ", ".join(c.name for c in spec.symbolic_consts) + " have no value")
+            continue
+        try:
+            results[engine] = run_spec(spec, engine, options)
+        except InputError as e:
+            notes.append(f"{engine}: skipped: {e}")
+        except (InternalError, _engines.EngineUnavailable) as e:
+            notes.append(f"{engine}: {e}")
+            failures.append(engine)
+        except Exception as e:  # a crash in one engine: report it, keep the others
+            if os.environ.get("VERIFY_DEBUG"):
+                raise
+            notes.append(f"{engine}: internal error: {type(e).__name__}: {e}")
+            failures.append(engine)
+    if not results:
+        raise InternalError("no engine could run: " + "; ".join(notes))
+    merged = merge(spec, results, notes)
+    merged.disagreements.extend(f"{e}: crashed" for e in failures)
+    return merged
+
+
+# ---------------------------------------------------------------- the CLI's work
+
+
+@dataclass
+class Request:
+    """Everything the command line asked for, already parsed and validated
+    syntactically (semantic checks -- names known to the spec -- happen here)."""
+
+    files: list[str]
+    const_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    engine: str = "explicit"
+    options: Options = Options()
+    invariants: Optional[tuple[str, ...]] = None
+    json: bool = False
+    timing: bool = True
+    color: Optional[bool] = None       # None: when stdout is a tty
+    progress: Optional[bool] = None    # None: when stderr is a tty
+
+
+def worst_exit(codes) -> int:
+    """internal error > input error > violated > unknown > holds."""
+    order = [EXIT_INTERNAL, EXIT_INPUT_ERROR, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_HOLDS]
+    codes = list(codes)
+    for c in order:
+        if c in codes:
+            return c
+    return EXIT_HOLDS
+
+
+def result_exit(result: CheckResult) -> int:
+    if isinstance(result, CrossCheckResult) and result.disagreements:
+        return EXIT_INTERNAL
+    v = result.verdict
+    return {Verdict.HOLDS: EXIT_HOLDS, Verdict.VIOLATED: EXIT_VIOLATED,
+            Verdict.UNKNOWN: EXIT_UNKNOWN, Verdict.ERROR: EXIT_INPUT_ERROR}[v]
+
+
+def _internal_message(e: BaseException) -> str:
+    where = ""
+    tb = traceback.extract_tb(e.__traceback__)
+    if tb:
+        f = tb[-1]
+        where = f" (at {os.path.basename(f.filename)}:{f.lineno})"
+    return (f"verify: internal error: {type(e).__name__}: {e}{where}\n"
+            "This is a bug in the checker, not in your spec. Please report it with the spec "
+            "and the command line; run with VERIFY_DEBUG=1 for the full traceback.")
+
+
+def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Check every file of the request, print the report, return the exit code."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    color = req.color if req.color is not None else _isatty(stdout) and not os.environ.get("NO_COLOR")
+    show_progress = req.progress if req.progress is not None else (_isatty(stderr) and not req.json)
+    codes: list[int] = []
+    runs: list[Run] = []
+    errors: list[dict[str, Any]] = []
+    for path in req.files:
+        progress = None
+        options = req.options
+        if show_progress:
+            from .report.progress import ProgressLine
+
+            progress = ProgressLine(stderr)
+            options = replace(options, progress=progress)
+        try:
+            file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants)
+        except InputError as e:
+            _close(progress)
+            stderr.write(f"verify: error: {e}\n")
+            errors.append({"file": path, "kind": "input", "message": str(e)})
+            codes.append(EXIT_INPUT_ERROR)
+            continue
+        except InternalError as e:
+            _close(progress)
+            stderr.write(f"verify: internal error: {e}\n")
+            errors.append({"file": path, "kind": "internal", "message": str(e)})
+            codes.append(EXIT_INTERNAL)
+            continue
+        except KeyboardInterrupt:
+            _close(progress)
+            stderr.write("verify: interrupted\n")
+            codes.append(130)
+            break
+        except Exception as e:
+            _close(progress)
+            if _is_spec_error(e):
+                text = str(e).rstrip("\n")
+                stderr.write(text + "\n")
+                errors.append({"file": path, "kind": "spec", "message": text})
+                codes.append(EXIT_INPUT_ERROR)
+                continue
+            if os.environ.get("VERIFY_DEBUG"):
+                raise
+            stderr.write(_internal_message(e) + "\n")
+            errors.append({"file": path, "kind": "internal", "message": f"{type(e).__name__}: {e}"})
+            codes.append(EXIT_INTERNAL)
+            continue
+        _close(progress)
+        for r in file_runs:
+            codes.append(result_exit(r.result))
+            if not req.json:
+                from .report.text import render
+
+                stdout.write(render(r.result, r.spec, timing=req.timing, color=color))
+                stdout.flush()
+        runs.extend(file_runs)
+    code = worst_exit(codes)
+    if req.json:
+        from .report.json_report import render_document
+
+        stdout.write(render_document(runs, errors, code, timing=req.timing))
+    return code
+
+
+def _close(progress) -> None:
+    if progress is not None:
+        progress.close()
+
+
+def _is_spec_error(e: BaseException) -> bool:
+    try:
+        from .lang.diagnostics import SpecError
+    except Exception:  # front end missing: fall back on the name
+        return type(e).__name__ == "SpecError"
+    return isinstance(e, SpecError)
+
+
+def _isatty(f) -> bool:
+    try:
+        return f.isatty()
+    except Exception:
+        return False
