@@ -1,0 +1,57 @@
+"""The front end: spec text -> syntax tree -> typed IR (``checker.ir.Spec``).
+
+    from checker.lang import load_file
+    spec = load_file("spec/breaker.spec", consts={"THRESHOLD": 5})
+
+Bad input raises :class:`SpecError`, whose text lists every error of the file
+as ``file:line:col: error: ...`` with the source line and a caret.
+"""
+from __future__ import annotations
+
+from ..ir import Span, Spec
+from .diagnostics import Diagnostic, SpecError
+from .resolve import ConstantOptionError
+
+__all__ = ["load_text", "load_file", "parse_text", "SpecError", "ConstantOptionError", "Diagnostic"]
+
+MAX_NESTING_MESSAGE = "this spec is nested too deeply to check (statements or types inside each other)"
+
+
+def parse_text(text: str, filename: str = "<spec>"):
+    """Only the syntax tree (``checker.lang.ast.SpecFile``)."""
+    from .parser import parse
+    return parse(text, filename)
+
+
+def load_text(text: str, filename: str = "<spec>", consts: dict[str, int] | None = None) -> Spec:
+    """Parse, resolve and type-check spec text into the IR."""
+    from .parser import parse
+    from .resolve import resolve
+    try:
+        tree = parse(text, filename)
+        return resolve(tree, filename, text, consts)
+    except RecursionError:
+        # Expressions are typed without recursion; only absurdly deep nesting
+        # of blocks or types gets here.
+        raise SpecError([Diagnostic(Span(filename, 1, 1), MAX_NESTING_MESSAGE)], text) from None
+
+
+def load_file(path, consts: dict[str, int] | None = None) -> Spec:
+    """Read a .spec file (UTF-8) and load it; an unreadable file is a SpecError too."""
+    name = str(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise _file_error(name, f"cannot read file: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise SpecError([Diagnostic(Span(name, line, col), "the file is not valid UTF-8 text")], "") from None
+    return load_text(text, name, consts)
+
+
+def _file_error(name: str, message: str) -> SpecError:
+    return SpecError([Diagnostic(Span(name, 1, 1), message)], "")

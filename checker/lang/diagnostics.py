@@ -1,0 +1,84 @@
+"""Errors in a spec, rendered as `file:line:col: error: message`, the source
+line, and a caret under the spot.  The front end collects every error of a
+file before raising, so a user fixes them in one pass."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..ir import Span
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    span: Span
+    message: str
+    hint: str = ""
+
+    def render(self, source: str) -> str:
+        lines = source.splitlines()
+        head = f"{self.span.file}:{self.span.line}:{self.span.col}: error: {self.message}"
+        out = [head]
+        if 1 <= self.span.line <= len(lines):
+            text = lines[self.span.line - 1].expandtabs(1)
+            out.append(f"  {text}")
+            width = 1
+            if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
+                width = self.span.end_col - self.span.col
+            col = max(1, min(self.span.col, len(text) + 1))
+            out.append("  " + " " * (col - 1) + "^" * max(1, min(width, len(text) - col + 2)))
+        if self.hint:
+            out.append(f"  hint: {self.hint}")
+        return "\n".join(out)
+
+
+@dataclass
+class SpecError(Exception):
+    """Raised with every diagnostic found in one file."""
+
+    diagnostics: list[Diagnostic]
+    source: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        parts = [d.render(self.source) for d in self.diagnostics]
+        n = len(self.diagnostics)
+        parts.append(f"{n} error{'s' if n != 1 else ''}")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class Diagnostics:
+    """A collector: the resolver reports into it and keeps going."""
+
+    def __init__(self, file: str, source: str):
+        self.file = file
+        self.source = source
+        self.items: list[Diagnostic] = []
+
+    def error(self, span: Span | None, message: str, hint: str = "") -> None:
+        if span is None:
+            span = Span(self.file, 1, 1)
+        self.items.append(Diagnostic(span, message, hint))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            # report in source order, each position once
+            seen = set()
+            unique = []
+            for d in sorted(self.items, key=lambda d: (d.span.line, d.span.col)):
+                key = (d.span.line, d.span.col, d.message)
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(d)
+            raise SpecError(unique, self.source)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""

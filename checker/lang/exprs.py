@@ -1,0 +1,529 @@
+"""Typing of expressions: AST expression -> typed IR expression.
+
+Each node kind has a generator that *yields* the sub-expressions it needs
+typed and receives their IR back; :func:`Typer.typed` drives those generators
+from an explicit stack (a trampoline), so a 10,000-deep ``a + a + ... + a``
+types without touching Python's recursion limit.
+
+Errors are reported into the diagnostics collector and the node becomes
+``None``; every consumer of a ``None`` stays silent, so one mistake gives one
+message, not a cascade.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generator, Iterable
+
+from .. import ir
+from . import ast as A
+from .diagnostics import Diagnostics, did_you_mean
+
+FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
+MAX_DOMAIN = 1_000_000  # a domain larger than this cannot be enumerated by any engine
+
+
+@dataclass
+class Scope:
+    """What a name can mean at one point.  ``locals`` shadow everything else."""
+
+    locals: dict[str, ir.Type] = field(default_factory=dict)
+    allow_vars: bool = True
+    what: str = ""  # e.g. "an initial value": used in "cannot read state variables in ..."
+
+    def with_local(self, name: str, t: ir.Type) -> "Scope":
+        return Scope({**self.locals, name: t}, self.allow_vars, self.what)
+
+
+@dataclass
+class Env:
+    """Top-level names, filled in by the resolver before any expression is typed."""
+
+    consts: dict[str, ir.ConstDecl] = field(default_factory=dict)
+    enums: dict[str, ir.EnumT] = field(default_factory=dict)
+    members: dict[str, ir.EnumT] = field(default_factory=dict)
+    types: dict[str, ir.Type | None] = field(default_factory=dict)  # named types (None: in error)
+    vars: dict[str, ir.Type | None] = field(default_factory=dict)
+    other: set[str] = field(default_factory=set)  # actions, invariants: names that are not values
+    poisoned: set[str] = field(default_factory=set)  # declared, but in error: stay silent about uses
+
+
+def compatible(a: ir.Type, b: ir.Type) -> bool:
+    """Can a value of type ``a`` be compared with / stored where ``b`` is expected?
+
+    Integer ranges are all compatible (a value outside a range is a runtime
+    error the engines report, not a type error)."""
+    if isinstance(a, ir.IntT) and isinstance(b, ir.IntT):
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ir.SetT):
+        return compatible(a.elem, b.elem)
+    if isinstance(a, ir.SeqT):
+        return compatible(a.elem, b.elem)
+    if isinstance(a, ir.MapT):
+        return compatible(a.key, b.key) and compatible(a.value, b.value)
+    return a == b
+
+
+def describe(t: ir.Type) -> str:
+    if isinstance(t, ir.IntT):
+        return "an integer" if not t.bounded else f"an integer ({t})"
+    if isinstance(t, ir.BoolT):
+        return "a bool"
+    if isinstance(t, ir.EnumT):
+        return f"a {t.name}"
+    return f"a {t}"
+
+
+def finite_scalar_problem(t: ir.Type) -> str:
+    """Why ``t`` cannot serve as a finite domain ('' if it can)."""
+    if isinstance(t, (ir.BoolT, ir.EnumT)):
+        return ""
+    if isinstance(t, ir.IntT):
+        if not t.bounded:
+            return "an unbounded integer is not a finite domain; use a range lo..hi"
+        if not t.concrete:
+            return f"the range {t} depends on a constant with no value; give it one with --const"
+        lo, hi = t.bounds()
+        if hi - lo + 1 > MAX_DOMAIN:
+            return f"the range {t} has {hi - lo + 1} values; a domain may have at most {MAX_DOMAIN}"
+        return ""
+    return f"{t} is not a finite scalar type (bool, a range or an enum)"
+
+
+def int_hull(types: Iterable[ir.Type]) -> ir.IntT | None:
+    """The smallest concrete range covering some int types, or None if unbounded."""
+    los, his = [], []
+    for t in types:
+        if not (isinstance(t, ir.IntT) and t.concrete):
+            return None
+        lo, hi = t.bounds()
+        los.append(lo)
+        his.append(hi)
+    if not los:
+        return None
+    return ir.IntT(ir.Lit(min(los), ir.INT), ir.Lit(max(his), ir.INT))
+
+
+def lit_type(e: ir.Expr) -> ir.Type:
+    """The type of an expression, narrowed to a one-value range for int literals."""
+    if isinstance(e, ir.Lit) and isinstance(e.type, ir.IntT):
+        return ir.IntT(ir.Lit(e.value, ir.INT), ir.Lit(e.value, ir.INT))
+    return e.type
+
+
+Gen = Generator[tuple, "ir.Expr | None", "ir.Expr | None"]
+
+
+class Typer:
+    def __init__(self, env: Env, diags: Diagnostics):
+        self.env = env
+        self.d = diags
+
+    # ------------------------------------------------------------ driver
+    def typed(self, e: A.Expr, scope: Scope, expected: ir.Type | None = None) -> ir.Expr | None:
+        stack: list[Gen] = [self._visit(e, scope, expected)]
+        result: ir.Expr | None = None
+        while stack:
+            try:
+                request = stack[-1].send(result)
+            except StopIteration as stop:
+                stack.pop()
+                result = stop.value
+                continue
+            stack.append(self._visit(*request))
+            result = None
+        return result
+
+    def _visit(self, e: A.Expr, scope: Scope, expected: ir.Type | None) -> Gen:
+        method = getattr(self, "_" + type(e).__name__)
+        return method(e, scope, expected)
+
+    def expect(self, e: A.Expr, scope: Scope, want: type, what: str) -> ir.Expr | None:
+        """Type ``e`` and require its type to be of class ``want`` (e.g. ir.BoolT)."""
+        x = self.typed(e, scope, ir.BOOL if want is ir.BoolT else None)
+        if x is not None and not isinstance(x.type, want):
+            self.d.error(e.span, f"{what} must be {_WANT[want]}, but this is {describe(x.type)}")
+            return None
+        return x
+
+    # ------------------------------------------------------------ domains
+    def domain(self, e: A.Expr, scope: Scope) -> tuple[ir.Type, ir.Expr | None] | None:
+        """A quantifier/for/map/init domain: a type name, ``lo..hi``, or a set.
+
+        Returns (finite scalar type, set expression or None)."""
+        if isinstance(e, A.Name) and e.id not in scope.locals and (e.id in self.env.types or e.id in self.env.enums):
+            t = self.env.types.get(e.id) or self.env.enums.get(e.id)
+            if t is None:
+                return None
+            problem = finite_scalar_problem(t)
+            if problem:
+                self.d.error(e.span, problem)
+                return None
+            return t, None
+        if isinstance(e, A.RangeSet):
+            t = self.range_type(e.lo, e.hi, e.span)
+            if t is None:
+                return None
+            problem = finite_scalar_problem(t)
+            if problem:
+                self.d.error(e.span, problem)
+                return None
+            return t, None
+        x = self.typed(e, scope)
+        if x is None:
+            return None
+        if not isinstance(x.type, ir.SetT):
+            self.d.error(e.span, f"expected a type, a range lo..hi or a set here, but this is {describe(x.type)}")
+            return None
+        return x.type.elem, x
+
+    def range_type(self, lo: A.Expr, hi: A.Expr, span) -> ir.IntT | None:
+        cscope = Scope(allow_vars=False, what="a range bound")
+        a = self.typed(lo, cscope)
+        b = self.typed(hi, cscope)
+        if a is None or b is None:
+            return None
+        for x, src in ((a, lo), (b, hi)):
+            if not isinstance(x.type, ir.IntT):
+                self.d.error(src.span, f"a range bound must be an integer, but this is {describe(x.type)}")
+                return None
+        a, b = fold(a), fold(b)
+        if isinstance(a, ir.Lit) and isinstance(b, ir.Lit) and a.value > b.value:
+            self.d.error(span, f"empty range {a.value}..{b.value}: the lower bound is above the upper bound")
+            return None
+        return ir.IntT(a, b)
+
+    # ------------------------------------------------------------ leaves
+    def _IntLit(self, e: A.IntLit, scope, expected) -> Gen:
+        return ir.Lit(e.value, ir.INT, span=e.span)
+        yield  # pragma: no cover  (makes this a generator)
+
+    def _BoolLit(self, e: A.BoolLit, scope, expected) -> Gen:
+        return ir.Lit(e.value, ir.BOOL, span=e.span)
+        yield  # pragma: no cover
+
+    def _Name(self, e: A.Name, scope: Scope, expected) -> Gen:
+        return self.name(e, scope)
+        yield  # pragma: no cover
+
+    def name(self, e: A.Name, scope: Scope) -> ir.Expr | None:
+        env, n = self.env, e.id
+        if n in env.poisoned and n not in scope.locals:
+            return None
+        if n in scope.locals:
+            return ir.Local(n, scope.locals[n], span=e.span)
+        if n in env.vars:
+            if not scope.allow_vars:
+                self.d.error(e.span, f"{scope.what or 'this'} cannot read the state variable `{n}`")
+                return None
+            t = env.vars[n]
+            return None if t is None else ir.Var(n, t, span=e.span)
+        if n in env.consts:
+            c = env.consts[n]
+            if c.value is not None:
+                return ir.Lit(c.value, ir.INT, span=e.span)
+            return ir.Const(n, c.type, span=e.span)
+        if n in env.members:
+            return ir.Lit(n, env.members[n], span=e.span)
+        if n in env.types or n in env.enums:
+            self.d.error(e.span, f"`{n}` is a type, not a value")
+            return None
+        if n in env.other:
+            self.d.error(e.span, f"`{n}` is an action or invariant, not a value")
+            return None
+        known = list(scope.locals) + list(env.consts) + list(env.members)
+        if scope.allow_vars:
+            known += list(env.vars)
+        self.d.error(e.span, f"unknown name `{n}`", did_you_mean(n, known))
+        return None
+
+    def _RangeSet(self, e: A.RangeSet, scope, expected) -> Gen:
+        # lo..hi used as a value: the set of those integers
+        t = self.range_type(e.lo, e.hi, e.span)
+        if t is None:
+            return None
+        problem = finite_scalar_problem(t)
+        if problem:
+            self.d.error(e.span, problem)
+            return None
+        elems = tuple(ir.Lit(v, ir.INT) for v in ir.domain_values(t))
+        return ir.SetLit(elems, ir.SetT(t), span=e.span)
+        yield  # pragma: no cover
+
+    # ------------------------------------------------------------ operators
+    def _Unary(self, e: A.Unary, scope, expected) -> Gen:
+        arg = yield (e.arg, scope, ir.BOOL if e.op == "not" else None)
+        if arg is None:
+            return None
+        if e.op == "not":
+            if not isinstance(arg.type, ir.BoolT):
+                self.d.error(e.arg.span, f"`not` needs a bool, but this is {describe(arg.type)}")
+                return None
+            return ir.Unary("not", arg, ir.BOOL, span=e.span)
+        if not isinstance(arg.type, ir.IntT):
+            self.d.error(e.arg.span, f"`-` needs an integer, but this is {describe(arg.type)}")
+            return None
+        return ir.Unary("neg", arg, ir.INT, span=e.span)
+
+    def _Binary(self, e: A.Binary, scope: Scope, expected) -> Gen:
+        op = e.op
+        if op in ("in", "not_in"):
+            return (yield from self._membership(e, scope))
+        # A set/sequence literal takes its type from the other side: type that first.
+        left_first = not _needs_context(e.left) or _needs_context(e.right)
+        hint = ir.BOOL if op in ir.LOGIC_OPS else None
+        if left_first:
+            left = yield (e.left, scope, hint)
+            right = yield (e.right, scope, left.type if left is not None and op not in ir.ARITH_OPS else hint)
+        else:
+            right = yield (e.right, scope, hint)
+            left = yield (e.left, scope, right.type if right is not None else hint)
+        if left is None or right is None:
+            return None
+        sym = _SYMBOL.get(op, op)
+        if op in ir.ARITH_OPS or op in ("lt", "le", "gt", "ge"):
+            for x, src in ((left, e.left), (right, e.right)):
+                if not isinstance(x.type, ir.IntT):
+                    self.d.error(src.span, f"`{sym}` needs integers, but this is {describe(x.type)}")
+                    return None
+            return ir.Binary(op, left, right, ir.INT if op in ir.ARITH_OPS else ir.BOOL, span=e.span)
+        if op in ir.LOGIC_OPS:
+            for x, src in ((left, e.left), (right, e.right)):
+                if not isinstance(x.type, ir.BoolT):
+                    self.d.error(src.span, f"`{sym}` needs bools, but this is {describe(x.type)}")
+                    return None
+            return ir.Binary(op, left, right, ir.BOOL, span=e.span)
+        if op in ("eq", "ne"):
+            if not compatible(left.type, right.type):
+                self.d.error(e.span, f"cannot compare {describe(left.type)} with {describe(right.type)}")
+                return None
+            return ir.Binary(op, left, right, ir.BOOL, span=e.span)
+        # set operators
+        for x, src in ((left, e.left), (right, e.right)):
+            if not isinstance(x.type, ir.SetT):
+                self.d.error(src.span, f"`{sym}` needs sets, but this is {describe(x.type)}")
+                return None
+        if not compatible(left.type, right.type):
+            self.d.error(e.span, f"`{sym}` of sets of different types: {left.type} and {right.type}")
+            return None
+        if op == "subset":
+            return ir.Binary(op, left, right, ir.BOOL, span=e.span)
+        t = left.type if _elem_finite(left.type) else right.type
+        return ir.Binary(op, left, right, t, span=e.span)
+
+    def _membership(self, e: A.Binary, scope: Scope) -> Gen:
+        elem = yield (e.left, scope, None)
+        if isinstance(e.right, A.RangeSet):
+            rt = self.range_type(e.right.lo, e.right.hi, e.right.span)
+            if elem is None or rt is None:
+                return None
+            if not isinstance(elem.type, ir.IntT):
+                self.d.error(e.left.span, f"`in lo..hi` needs an integer, but this is {describe(elem.type)}")
+                return None
+            test = ir.Binary("and", ir.Binary("le", rt.lo, elem, ir.BOOL), ir.Binary("le", elem, rt.hi, ir.BOOL),
+                             ir.BOOL, span=e.span)
+        else:
+            right = yield (e.right, scope, ir.SetT(elem.type) if elem is not None else None)
+            if elem is None or right is None:
+                return None
+            if not isinstance(right.type, ir.SetT):
+                self.d.error(e.right.span, f"`in` needs a set on its right, but this is {describe(right.type)}")
+                return None
+            if not compatible(elem.type, right.type.elem):
+                self.d.error(e.span, f"{describe(elem.type)} can never be in a {right.type}")
+                return None
+            test = ir.Binary("in", elem, right, ir.BOOL, span=e.span)
+        return ir.Unary("not", test, ir.BOOL, span=e.span) if e.op == "not_in" else test
+
+    def _Ite(self, e: A.Ite, scope, expected) -> Gen:
+        cond = yield (e.cond, scope, ir.BOOL)
+        then = yield (e.then, scope, expected)
+        else_ = yield (e.else_, scope, then.type if then is not None else expected)
+        if cond is None or then is None or else_ is None:
+            return None
+        if not isinstance(cond.type, ir.BoolT):
+            self.d.error(e.cond.span, f"the condition must be a bool, but this is {describe(cond.type)}")
+            return None
+        if not compatible(then.type, else_.type):
+            self.d.error(e.span, f"the branches have different types: {then.type} and {else_.type}")
+            return None
+        t = ir.INT if isinstance(then.type, ir.IntT) else then.type
+        return ir.Ite(cond, then, else_, t, span=e.span)
+
+    def _Quant(self, e: A.Quant, scope: Scope, expected) -> Gen:
+        dom = self.domain(e.domain, scope)
+        if dom is None:
+            return None
+        t, set_expr = dom
+        problem = finite_scalar_problem(t)
+        if problem:
+            self.d.error(e.domain.span, problem)
+            return None
+        body = yield (e.body, scope.with_local(e.var, t), ir.BOOL)
+        if body is None:
+            return None
+        if not isinstance(body.type, ir.BoolT):
+            self.d.error(e.body.span, f"the body of `{e.kind}` must be a bool, but this is {describe(body.type)}")
+            return None
+        if set_expr is not None:
+            member = ir.Binary("in", ir.Local(e.var, t), set_expr, ir.BOOL)
+            body = ir.Binary("implies" if e.kind == "forall" else "and", member, body, ir.BOOL)
+        return ir.Quant(e.kind, e.var, t, body, span=e.span)
+
+    # ------------------------------------------------------------ collections
+    def _SetLit(self, e: A.SetLit, scope, expected) -> Gen:
+        want = expected.elem if isinstance(expected, ir.SetT) else None
+        elems = []
+        for x in e.elems:
+            elems.append((yield (x, scope, want)))
+        if any(x is None for x in elems):
+            return None
+        if want is None:
+            if not elems:
+                self.d.error(e.span, "cannot tell the element type of `{}` here",
+                             "compare it with, or assign it to, a typed set")
+                return None
+            want = elems[0].type
+            if isinstance(want, ir.IntT):
+                want = int_hull(lit_type(x) for x in elems)
+                if want is None:
+                    self.d.error(e.span, "the elements of this set have no finite range",
+                                 "compare it with, or assign it to, a set of a declared type")
+                    return None
+        for x, src in zip(elems, e.elems):
+            if not compatible(x.type, want):
+                self.d.error(src.span, f"a set of {want} cannot hold {describe(x.type)}")
+                return None
+        problem = finite_scalar_problem(want)
+        if problem:
+            self.d.error(e.span, problem)
+            return None
+        t = ir.SetT(want)
+        # Literal elements are checked here; other elements go through set_add,
+        # whose out-of-domain check every engine implements (see ir.py).
+        lits = []
+        result: ir.Expr | None = None
+        for x, src in zip(elems, e.elems):
+            if isinstance(x, ir.Lit):
+                if not ir.contains(want, x.value):
+                    self.d.error(src.span, f"{ir.show_value(x.value)} is not a value of {want}")
+                    return None
+                lits.append(x)
+        result = ir.SetLit(tuple(lits), t, span=e.span)
+        for x in elems:
+            if not isinstance(x, ir.Lit):
+                result = ir.Call("set_add", (result, x), t, span=e.span)
+        return result
+
+    def _SeqLit(self, e: A.SeqLit, scope, expected) -> Gen:
+        want = expected.elem if isinstance(expected, ir.SeqT) else None
+        elems = []
+        for x in e.elems:
+            elems.append((yield (x, scope, want)))
+        if any(x is None for x in elems):
+            return None
+        if want is None:
+            if not elems:
+                self.d.error(e.span, "cannot tell the element type of `[]` here",
+                             "compare it with, or assign it to, a typed sequence")
+                return None
+            want = elems[0].type
+        for x, src in zip(elems, e.elems):
+            if not compatible(x.type, want):
+                self.d.error(src.span, f"a sequence of {want} cannot hold {describe(x.type)}")
+                return None
+        cap = max(expected.cap, len(elems)) if isinstance(expected, ir.SeqT) else len(elems)
+        return ir.SeqLit(tuple(elems), ir.SeqT(want, cap), span=e.span)
+
+    def _MapBuild(self, e: A.MapBuild, scope: Scope, expected) -> Gen:
+        dom = self.domain(e.domain, scope)
+        if dom is None:
+            return None
+        key, set_expr = dom
+        if set_expr is not None:
+            self.d.error(e.domain.span, "a map's keys are a type or a range, not a set expression")
+            return None
+        want = expected.value if isinstance(expected, ir.MapT) else None
+        body = yield (e.body, scope.with_local(e.var, key), want)
+        if body is None:
+            return None
+        value_t = want if want is not None and compatible(body.type, want) else body.type
+        if want is not None and not compatible(body.type, want):
+            self.d.error(e.body.span, f"a map to {want} cannot hold {describe(body.type)}")
+            return None
+        return ir.MapBuild(e.var, body, ir.MapT(key, value_t), span=e.span)
+
+    def _Index(self, e: A.Index, scope: Scope, expected) -> Gen:
+        base = yield (e.base, scope, None)
+        if base is None:
+            return None
+        if isinstance(base.type, ir.MapT):
+            key = yield (e.key, scope, base.type.key)
+            if key is None:
+                return None
+            if not compatible(key.type, base.type.key):
+                self.d.error(e.key.span, f"this map's keys are {base.type.key}, but this is {describe(key.type)}")
+                return None
+            return ir.Index(base, key, base.type.value, span=e.span)
+        if isinstance(base.type, ir.SeqT):
+            key = yield (e.key, scope, None)
+            if key is None:
+                return None
+            if not isinstance(key.type, ir.IntT):
+                self.d.error(e.key.span, f"a sequence index must be an integer, but this is {describe(key.type)}")
+                return None
+            return ir.Index(base, key, base.type.elem, span=e.span)
+        self.d.error(e.base.span, f"only maps and sequences can be indexed, but this is {describe(base.type)}")
+        return None
+
+    def _Call(self, e: A.Call, scope: Scope, expected) -> Gen:
+        from .calls import type_call  # the function table lives in its own module
+        return (yield from type_call(self, e, scope, expected))
+
+
+_WANT = {ir.BoolT: "a bool", ir.IntT: "an integer", ir.SetT: "a set", ir.SeqT: "a sequence", ir.MapT: "a map"}
+_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "eq": "==", "ne": "!=", "lt": "<",
+           "le": "<=", "gt": ">", "ge": ">=", "implies": "=>", "diff": "minus"}
+
+
+def _needs_context(e: A.Expr) -> bool:
+    return isinstance(e, (A.SetLit, A.SeqLit))
+
+
+def _elem_finite(t: ir.Type) -> bool:
+    return isinstance(t, ir.SetT) and not finite_scalar_problem(t.elem)
+
+
+def fold(e: ir.Expr) -> ir.Expr:
+    """Fold an integer expression over literals to one literal, if it is one.
+
+    Iterative; leaves the expression as it is when it mentions a symbolic
+    constant or anything else that is not a literal."""
+    values: dict[int, int] = {}
+    stack: list[tuple[ir.Expr, bool]] = [(e, False)]
+    while stack:
+        x, done = stack.pop()
+        if isinstance(x, ir.Lit) and isinstance(x.value, int) and not isinstance(x.value, bool):
+            values[id(x)] = x.value
+        elif isinstance(x, ir.Unary) and x.op == "neg":
+            if done:
+                if id(x.arg) not in values:
+                    return e
+                values[id(x)] = -values[id(x.arg)]
+            else:
+                stack += [(x, True), (x.arg, False)]
+        elif isinstance(x, ir.Binary) and x.op in ir.ARITH_OPS:
+            if done:
+                if id(x.left) not in values or id(x.right) not in values:
+                    return e
+                a, b = values[id(x.left)], values[id(x.right)]
+                if x.op in ("div", "mod") and b == 0:
+                    return e
+                values[id(x)] = {"add": a + b, "sub": a - b, "mul": a * b,
+                                 "div": a // b if b else 0, "mod": a % b if b else 0}[x.op]
+            else:
+                stack += [(x, True), (x.left, False), (x.right, False)]
+        else:
+            return e
+    return ir.Lit(values[id(e)], ir.INT, span=getattr(e, "span", None))
