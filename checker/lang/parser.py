@@ -46,7 +46,7 @@ def parse(text: str, filename: str = "<spec>") -> A.SpecFile:
             trees.append(parser.parse(work, start=start))
             break
         except UnexpectedInput as e:
-            errors.append(_syntax_diagnostic(e, filename, parser))
+            errors.append(_syntax_diagnostic(e, filename, parser, work))
             resume = _next_declaration_line(text, e.line if e.line and e.line > 0 else offset_line + 1)
             if resume is None or len(errors) >= MAX_SYNTAX_ERRORS:
                 break
@@ -112,9 +112,22 @@ def _describe_expected(expected: set[str], parser: Lark) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark) -> Diagnostic:
+def _end_position(text: str) -> tuple[int, int]:
+    """Line and column just after the last non-blank character (comments count as blank)."""
+    lines = text.split("\n")
+    for i in range(len(lines) - 1, -1, -1):
+        code = lines[i].split("//", 1)[0].rstrip()
+        if code:
+            return i + 1, len(code) + 1
+    return 1, 1
+
+
+def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark, text: str) -> Diagnostic:
     line = e.line if e.line and e.line > 0 else 1
     col = e.column if e.column and e.column > 0 else 1
+    at_end = isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END")
+    if at_end:
+        line, col = _end_position(text)
     if isinstance(e, UnexpectedCharacters):
         ch = e.char
         shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
@@ -126,7 +139,7 @@ def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark) -> Diagn
     tok = e.token
     if tok.type == "$END":
         found = "end of file"
-    elif tok.type == "NAME" and str(tok) in KEYWORDS:
+    elif str(tok) in KEYWORDS:
         found = f"keyword `{tok}`"
     else:
         found = f"`{tok}`"

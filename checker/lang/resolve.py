@@ -45,8 +45,7 @@ class _Resolver:
 
     # ------------------------------------------------------------ top level
     def spec(self, tree: A.SpecFile) -> ir.Spec:
-        decls = tree.decls
-        self._check_unique(decls)
+        decls = self._check_unique(tree.decls)  # a repeated name: only its first declaration counts
         self._check_overrides(decls)
         enums = [self._enum(x) for x in decls if isinstance(x, A.EnumDecl)]
         consts = []
@@ -73,9 +72,12 @@ class _Resolver:
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source)
 
-    def _check_unique(self, decls) -> None:
+    def _check_unique(self, decls) -> tuple:
         seen: dict[str, A.Decl] = {}
+        keep = []
         for x in decls:
+            if x.name not in seen:
+                keep.append(x)
             names = [(x.name, x.span)]
             if isinstance(x, A.EnumDecl):
                 names += list(zip(x.members, x.member_spans))
@@ -87,6 +89,7 @@ class _Resolver:
                     seen[name] = x
             if isinstance(x, A.InvariantDecl) and x.name in RESERVED_PROPERTIES:
                 self.d.error(x.span, f"`{x.name}` is the name of a built-in check; choose another name")
+        return tuple(keep)
 
     def _check_overrides(self, decls) -> None:
         names = [x.name for x in decls if isinstance(x, A.ConstDecl)]
@@ -148,7 +151,7 @@ class _Resolver:
             if where is not None and value is not None:
                 ok = _eval_const_bool(where)
                 if ok is False:
-                    msg = f"constant `{x.name}` = {value} does not satisfy `where {ir.show_expr(where)}`"
+                    msg = f"constant `{x.name}` = {value} does not satisfy `where {_source(self.source, x.where.span)}`"
                     if x.name in self.overrides:
                         raise ConstantOptionError(msg)
                     self.d.error(x.where.span, msg)
@@ -259,3 +262,11 @@ def _eval_const_bool(e: ir.Expr) -> bool | None:
     """Evaluate a `where` clause whose constants all have values (None if it cannot)."""
     from .consteval import evaluate_closed
     return evaluate_closed(e)
+
+
+def _source(text: str, span) -> str:
+    """The source text under a one-line span (for quoting the user's own words)."""
+    lines = text.splitlines()
+    if span is None or not 1 <= span.line <= len(lines) or span.end_line != span.line:
+        return "..."
+    return lines[span.line - 1][span.col - 1: span.end_col - 1]
