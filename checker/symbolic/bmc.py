@@ -1,0 +1,159 @@
+"""Bounded model checking: the shortest violation up to options.depth steps."""
+from __future__ import annotations
+
+import time
+
+import z3
+
+from .. import ir
+from ..options import Options
+from ..results import DEADLOCK, TYPEOK, PropertyResult, Stats, Trace, Verdict
+from . import decode
+from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
+                     new_solver, result, solver_stats, wanted, with_consts)
+from .encode import Encoder, Unsupported
+from .unroll import Unroller
+
+
+class Found:
+    def __init__(self, depth: int, trace: Trace, detail: str, consts: dict):
+        self.depth = depth
+        self.trace = trace
+        self.detail = detail
+        self.consts = consts
+
+
+class BMC:
+    """An incremental unrolling for one property.  ``check(n)`` asks for a
+    violation whose trace has exactly n steps (depths must be asked in
+    increasing order)."""
+
+    def __init__(self, enc: Encoder, prop: Prop, seed: int):
+        self.enc = enc
+        self.prop = prop
+        self.u = Unroller(enc)
+        self.solver = new_solver(seed)
+        self.solver.add(enc.const_axiom)
+        self.solver.add(self.u.init())
+        self.solver.add(self.u.inv(0))
+        self.steps = 0  # transitions asserted so far
+        self.stats: dict = {}
+
+    def _extend(self, t: int) -> None:
+        while self.steps < t:
+            self.solver.add(self.u.trans(self.steps))
+            self.solver.add(self.u.inv(self.steps + 1))
+            self.steps += 1
+
+    def check(self, n: int, clock: Clock):
+        """A Found, None (no violation of length n), or "unknown"."""
+        prop, u = self.prop, self.u
+        if prop.kind == TYPEOK and n == 0:
+            s = new_solver(0)
+            s.add(self.enc.const_axiom)
+            s.add(u.init_err())
+            clock.arm(s)
+            r = s.check()
+            if r == z3.unknown:
+                return "unknown"
+            if r == z3.unsat:
+                return None
+            m = s.model()
+            step, msg = decode.init_error(m, u)
+            cs = decode.consts(m, self.enc)
+            return Found(0, Trace([step]), with_consts(msg, cs), cs)
+        t = n - prop.extra_step  # the state the bad thing happens in
+        self._extend(t)
+        s = self.solver
+        s.push()
+        s.add(u.sub_state(prop.bad, t, f"e{t}"))
+        clock.arm(s)
+        r = s.check()
+        self.stats = solver_stats(s)
+        if r == z3.unknown:
+            s.pop()
+            return "unknown"
+        if r == z3.unsat:
+            s.pop()
+            return None
+        m = s.model()
+        s.pop()
+        return self._found(m, n, t)
+
+    def _found(self, m, n: int, t: int) -> Found:
+        prop, u = self.prop, self.u
+        trace = decode.path_trace(m, u, t)
+        if prop.kind == TYPEOK:
+            step, detail = decode.error_step(m, u, t)
+            trace.steps.append(step)
+        elif prop.kind == DEADLOCK:
+            detail = "no action can take a step in the last state"
+        else:
+            detail = decode.invariant_detail(m, u, prop.inv, t)
+        cs = decode.consts(m, self.enc)
+        return Found(n, trace, with_consts(detail, cs), cs)
+
+
+def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
+           progress=None):
+    """Deepen one step at a time.  Returns (Found | None, depth reached, why)."""
+    b = BMC(enc, prop, seed)
+    reached = -1
+    for n in range(max_depth + 1):
+        if clock.expired():
+            return None, reached, "timeout", b.stats
+        r = b.check(n, clock)
+        if r == "unknown":
+            return None, reached, "unknown", b.stats
+        if r is not None:
+            return r, n, "", b.stats
+        reached = n
+        if progress:
+            progress(n, prop.name)
+    return None, reached, "", b.stats
+
+
+def check(spec: ir.Spec, options: Options):
+    start = time.monotonic()
+    configure(options.seed)
+    try:
+        enc = Encoder(spec)
+        props = build_props(enc, wanted(spec, options))
+    except (Unsupported, ir.SymbolicBound) as e:
+        return error_result(spec, "bmc", options, e, start)
+    progress = Progressor(options, start)
+    out, consts, extra = [], {}, {}
+    deepest = 0
+    for p in props:
+        clock = Clock(options.timeout)
+        try:
+            found, reached, why, st = search(enc, p, options.depth, clock, options.seed, progress)
+        except Unsupported as e:
+            out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded model checking",
+                                      detail=str(e), line=p.line, doc=p.doc))
+            continue
+        extra[p.name] = st
+        secs = clock.elapsed()
+        if found is not None:
+            deepest = max(deepest, found.depth)
+            for k, v in found.consts.items():
+                consts.setdefault(k, v)
+            out.append(PropertyResult(
+                p.name, p.kind, Verdict.VIOLATED,
+                f"bounded model checking (shortest violation, {found.depth} steps)",
+                trace=found.trace, detail=found.detail, depth=found.depth,
+                line=p.line, doc=p.doc, seconds=secs))
+        else:
+            reached = max(reached, 0) if why == "" else reached
+            deepest = max(deepest, reached)
+            if why:
+                detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+                          f"no violation up to depth {max(reached, 0)}")
+                method = f"bounded model checking to depth {max(reached, 0)} (not a proof)"
+            else:
+                detail = f"no violation within {options.depth} steps"
+                method = f"bounded model checking to depth {options.depth} (not a proof)"
+            out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, method, detail=detail,
+                                      depth=max(reached, 0), line=p.line, doc=p.doc, seconds=secs))
+    stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
+    return result(spec, "bmc", out, stats, consts)

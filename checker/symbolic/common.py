@@ -1,0 +1,150 @@
+"""What the symbolic engines share: the property list, solver set-up
+(seed, timeout), and turning findings into PropertyResults."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import z3
+
+from .. import ir
+from ..options import Options, Progress
+from ..results import (DEADLOCK, INVARIANT, TYPEOK, CheckResult, PropertyResult, Stats,
+                       Verdict)
+from .encode import Encoder, Unsupported, err_any, mk_not, mk_or
+
+
+@dataclass
+class Prop:
+    name: str
+    kind: str
+    bad: Any            # template formula over the current state (and error-step vars)
+    inv: ir.Invariant | None = None
+    line: int | None = None
+    doc: str = ""
+
+    @property
+    def extra_step(self) -> int:
+        """A typeok violation is an erroneous *step* leaving the last state."""
+        return 1 if self.kind == TYPEOK else 0
+
+
+def wanted(spec: ir.Spec, options: Options) -> list[tuple[str, str, Any]]:
+    """(name, kind, invariant or None) in report order, filtered by options."""
+    out: list[tuple[str, str, Any]] = [(i.name, INVARIANT, i) for i in spec.invariants]
+    out.append(("typeok", TYPEOK, None))
+    if options.check_deadlock:
+        out.append(("deadlock", DEADLOCK, None))
+    if options.properties is not None:
+        out = [p for p in out if p[0] in options.properties]
+    return out
+
+
+def build_props(enc: Encoder, items) -> list[Prop]:
+    props = []
+    for name, kind, inv in items:
+        if kind == INVARIANT:
+            val, errs = enc.invariant(inv, enc.cur)
+            bad = mk_or([err_any(errs), mk_not(val)])
+            props.append(Prop(name, kind, bad, inv, inv.span.line if inv.span else None, inv.doc))
+        elif kind == TYPEOK:
+            props.append(Prop(name, kind, enc.errstep))
+        else:
+            props.append(Prop(name, kind, mk_not(enc.enabled)))
+    return props
+
+
+def configure(seed: int) -> None:
+    z3.set_param("smt.random_seed", seed)
+    z3.set_param("sat.random_seed", seed)
+
+
+class Clock:
+    """The per-property time budget."""
+
+    def __init__(self, timeout: float | None):
+        self.start = time.monotonic()
+        self.timeout = timeout
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def remaining_ms(self) -> int | None:
+        if self.timeout is None:
+            return None
+        return max(1, int((self.timeout - self.elapsed()) * 1000))
+
+    def expired(self) -> bool:
+        return self.timeout is not None and self.elapsed() >= self.timeout
+
+    def arm(self, solver) -> None:
+        ms = self.remaining_ms()
+        if ms is not None:
+            solver.set("timeout", ms)
+
+
+def new_solver(seed: int):
+    s = z3.Solver()
+    s.set("random_seed", seed)
+    return s
+
+
+def solver_stats(solver) -> dict:
+    out = {}
+    try:
+        st = solver.statistics()
+        for k in st.keys():
+            if k in ("conflicts", "decisions", "propagations", "max memory", "memory",
+                     "rlimit count", "num allocs", "time", "restarts", "mk clause",
+                     "arith conflicts", "final checks", "SPACER num queries",
+                     "SPACER num lemmas", "SPACER max depth", "SPACER num invariants"):
+                out[k] = st.get_key_value(k)
+    except z3.Z3Exception:
+        pass
+    return out
+
+
+class Progressor:
+    def __init__(self, options: Options, start: float):
+        self.cb: Callable[[Progress], None] | None = options.progress
+        self.start = start
+        self.last = 0.0
+
+    def __call__(self, depth: int, note: str = "") -> None:
+        if self.cb is None:
+            return
+        now = time.monotonic()
+        if now - self.last >= 1.0:
+            self.last = now
+            self.cb(Progress(0, 0, depth, now - self.start, note))
+
+
+def result(spec: ir.Spec, engine: str, props: list[PropertyResult], stats: Stats,
+           consts: dict | None = None, notes: list[str] | None = None) -> CheckResult:
+    cs = dict(spec.const_values())
+    if consts:
+        cs.update(consts)
+    return CheckResult(spec=spec.name, file=spec.file, engine=engine, consts=cs,
+                       properties=props, stats=stats, exhaustive=False, notes=notes or [])
+
+
+def error_result(spec: ir.Spec, engine: str, options: Options, exc: Exception,
+                 start: float) -> CheckResult:
+    msg = str(exc) if isinstance(exc, Unsupported) else f"{type(exc).__name__}: {exc}"
+    props = []
+    for name, kind, inv in wanted(spec, options):
+        props.append(PropertyResult(
+            name=name, kind=kind, verdict=Verdict.ERROR,
+            method=f"{engine}: the spec cannot be encoded for Z3", detail=msg,
+            line=inv.span.line if inv is not None and inv.span else None,
+            doc=inv.doc if inv is not None else ""))
+    return result(spec, engine, props, Stats(seconds=time.monotonic() - start),
+                  notes=[f"not encodable: {msg}"])
+
+
+def with_consts(detail: str, consts: dict) -> str:
+    if not consts:
+        return detail
+    shown = ", ".join(f"{k} = {v}" for k, v in consts.items())
+    return f"{detail} (with {shown})"
