@@ -223,6 +223,9 @@ def explain(e: ir.Expr, state: Mapping[str, Any], consts: Mapping[str, int] | No
     show = show or ir.show_value
     ev = _Eval(state, consts or {})
     rows: list[tuple[int, str, str]] = []
+    if not ((isinstance(e, ir.Binary) and e.op in LOGIC) or (isinstance(e, ir.Unary) and e.op == "not")):
+        # not a logical combination: the expression itself, with its operands' values
+        return [(0, ir.show_expr(e), _value_text(ev, e, show))]
     stack: list[tuple[ir.Expr, int]] = [(e, 0)]
     while stack and len(rows) < limit:
         x, level = stack.pop()

@@ -120,15 +120,28 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
             ch = ["(no change)"] if prev is not None else []
         head = f"{i:>{sw}}  {label:<{aw}}  "
         pad = " " * len(head)
-        joined = ", ".join(ch)
-        if len(joined) <= JOIN_WIDTH or len(ch) == 1:
-            lines.append(indent + head + joined)
-        else:
-            lines.append(indent + head + ch[0])
-            lines.extend(indent + pad + c for c in ch[1:])
+        for j, chunk in enumerate(_pack(ch, JOIN_WIDTH)):
+            lines.append(indent + (head if j == 0 else pad) + chunk)
         prev = step.state
     if trace.loop_start is not None:
         lines.append(indent + style.bold(f"{'':>{sw}}  -- back to step {trace.loop_start} --"))
+    return lines
+
+
+def _pack(items: list[str], width: int) -> list[str]:
+    """Join items with ", " into lines of at most ``width`` (an item longer than that gets its own line)."""
+    lines: list[str] = []
+    cur = ""
+    for it in items:
+        if not cur:
+            cur = it
+        elif len(cur) + 2 + len(it) <= width:
+            cur += ", " + it
+        else:
+            lines.append(cur + ",")
+            cur = it
+    if cur or not lines:
+        lines.append(cur)
     return lines
 
 
@@ -228,7 +241,9 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
         if p.doc:
             for d in p.doc.strip().splitlines():
                 out.append(sub + st.dim(d.strip()))
-        if p.detail and p.verdict is not Verdict.HOLDS:
+        if p.detail and p.verdict is not Verdict.HOLDS and (p.trace is None or not p.detail.strip()):
+            out.append(sub + p.detail)
+        elif p.detail and p.trace is not None and p.detail.startswith("engines disagree"):
             out.append(sub + p.detail)
         if runs:
             per = []
@@ -288,31 +303,37 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
     n = len(tr)
     steps = f"{n} step{'s' if n != 1 else ''}"
     where = f" (line {p.line})" if p.line else ""
+    title = p.name if p.kind in (TYPEOK, DEADLOCK) and p.name == p.kind else f"{_kind_word(p)} {p.name}"
     if tr.kind == "cti":
-        out.append(st.bold(f"{_kind_word(p)} {p.name}{where}: counterexample to induction, {steps}"))
+        out.append(st.bold(f"{title}{where}: counterexample to induction, {steps}"))
         out.append("  (the first state may be unreachable); the invariant may need strengthening")
     elif tr.kind == "witness":
-        out.append(st.bold(f"{_kind_word(p)} {p.name}{where}: witness, {steps}"))
+        out.append(st.bold(f"{title}{where}: witness, {steps}"))
     else:
         lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
-        out.append(st.verdict(p.verdict, f"{_kind_word(p)} {p.name}{where} {_label(result, p)}")
+        out.append(st.verdict(p.verdict, f"{title}{where} {_label(result, p)}")
                    + f": trace of {steps}{lasso}")
     out.extend(render_trace(tr, spec, st))
     if not tr.steps:
         return out
     last = tr.steps[-1]
     last_i = len(tr.steps) - 1
+    explained = False
     if p.kind == INVARIANT and spec is not None:
         inv = next((i for i in spec.invariants if i.name == p.name), None)
         if inv is not None:
             out.append("")
             out.append(f"  invariant {inv.name}: {ir.show_expr(inv.expr)}")
             out.extend(_parts(inv.expr, last.state, result, last_i))
+            explained = True
     elif p.kind == DEADLOCK:
         out.append("")
         out.append(f"  no action can take a step in the last state (step {last_i})")
-    if p.detail and p.verdict is not Verdict.HOLDS:
-        out.append("  " + p.detail)
+        explained = True
+    detail = p.detail.strip()
+    redundant = explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
+    if detail and p.verdict is not Verdict.HOLDS and not redundant:
+        out.append("  " + detail)
     return out
 
 

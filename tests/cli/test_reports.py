@@ -39,10 +39,12 @@ def test_lasso_marks_loop():
     assert "-- back to step 1 --" in text
 
 
-def test_long_changes_go_one_per_line():
+def test_long_changes_are_wrapped():
     st = {f"v{i}": i * 1000000 for i in range(12)}
     lines = render_trace(Trace([Step(None, (), st)]))
-    assert len(lines) == 13
+    assert len(lines) == 4
+    assert all(len(x) < 100 for x in lines)
+    assert lines[1].rstrip().endswith(",")
 
 
 def _single(p: PropertyResult, engine="explicit", exhaustive=True) -> CheckResult:
@@ -76,7 +78,8 @@ def test_typeok_and_deadlock_detail():
     r = _single(PropertyResult("typeok", TYPEOK, Verdict.VIOLATED, "exhaustive search", trace=t,
                                detail="failures = 4 is outside 0..3 (line 17)"))
     out = render(r, fakes.breaker_spec(), timing=False)
-    assert out.count("failures = 4 is outside 0..3 (line 17)") == 2
+    assert out.count("failures = 4 is outside 0..3 (line 17)") == 1
+    assert out.index("typeok VIOLATED: trace of 3 steps") < out.index("failures = 4 is outside")
     r = _single(PropertyResult("deadlock", DEADLOCK, Verdict.VIOLATED, "exhaustive search", trace=t))
     out = render(r, fakes.breaker_spec(), timing=False)
     assert "no action can take a step in the last state (step 3)" in out
