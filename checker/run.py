@@ -11,11 +11,9 @@ Exit codes: 0 every property holds, 1 something is violated, 2 input error
 """
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
 import sys
-import traceback
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, Optional
 
@@ -62,6 +60,8 @@ class CrossCheckResult(CheckResult):
 
 def close_matches(name: str, known) -> str:
     """' (did you mean X?)' or ''."""
+    import difflib
+
     m = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean {m[0]}?)" if m else ""
 
@@ -369,6 +369,8 @@ def result_exit(result: CheckResult) -> int:
 
 
 def _internal_message(e: BaseException) -> str:
+    import traceback
+
     where = ""
     tb = traceback.extract_tb(e.__traceback__)
     if tb:
