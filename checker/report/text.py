@@ -192,13 +192,47 @@ def _method(result: CheckResult, p: PropertyResult) -> str:
     return m
 
 
+MAX_CONJUNCTS = 20
+
+
+def split_conjuncts(text: str) -> list[str]:
+    """Split spec text at its top-level `` and `` (outside parentheses and brackets)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        c = text[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(" and ", i):
+            parts.append(text[start:i])
+            start = i + 5
+            i += 5
+            continue
+        i += 1
+    parts.append(text[start:])
+    return [x.strip() for x in parts if x.strip() and x.strip() != "true"]
+
+
+def _found_invariant(text: str, sub: str) -> list[str]:
+    if len(text) <= 80:
+        return [sub + "inductive invariant: " + text]
+    parts = split_conjuncts(text)
+    lines = [sub + f"inductive invariant, {len(parts)} conjuncts:"]
+    lines.extend(sub + "  " + c for c in parts[:MAX_CONJUNCTS])
+    if len(parts) > MAX_CONJUNCTS:
+        lines.append(sub + f"  ... and {len(parts) - MAX_CONJUNCTS} more (all of them in --json)")
+    return lines
+
+
 def _stats_line(result: CheckResult, timing: bool) -> str:
     s = result.stats
     parts = []
     if s.states or s.transitions:
         parts.append(f"{_fmt_int(s.states)} distinct state{'s' if s.states != 1 else ''}")
         parts.append(f"{_fmt_int(s.transitions)} transition{'s' if s.transitions != 1 else ''}")
-    parts.append(f"depth {s.depth}")
+    if s.depth or s.states:
+        parts.append(f"depth {s.depth}")
     if timing:
         parts.append(_fmt_seconds(s.seconds))
         if s.states and s.seconds > 0:
@@ -241,9 +275,9 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
         if p.doc:
             for d in p.doc.strip().splitlines():
                 out.append(sub + st.dim(d.strip()))
-        if p.detail and p.verdict is not Verdict.HOLDS and (p.trace is None or not p.detail.strip()):
-            out.append(sub + p.detail)
-        elif p.detail and p.trace is not None and p.detail.startswith("engines disagree"):
+        if p.detail.startswith("engines disagree"):
+            out.append(sub + st.verdict(Verdict.ERROR, "engines disagree (see below)"))
+        elif p.detail and p.verdict is not Verdict.HOLDS and p.trace is None:
             out.append(sub + p.detail)
         if runs:
             per = []
@@ -254,11 +288,13 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
             if per:
                 out.append(sub + st.dim(", ".join(per)))
         if p.found_invariant:
-            out.append(sub + "inductive invariant: " + p.found_invariant)
+            out.extend(_found_invariant(p.found_invariant, sub))
     if not props:
         out.append("  (no properties checked)")
     out.append("")
-    out.append("  " + _stats_line(result, timing))
+    stats = _stats_line(result, timing)
+    if stats:
+        out.append("  " + stats)
     for n in result.notes:
         out.append("  note: " + n)
 
