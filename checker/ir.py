@@ -42,7 +42,11 @@ Semantics that every engine must implement identically
   invariant (the detail says which error).  A step that errs still counts as
   an enabled transition (the state is not a deadlock).
 * A state is a deadlock when no action binding yields any successor
-  (erroneous steps included).
+  (erroneous steps included) and it does not satisfy ``Spec.terminal`` (set
+  when processes can finish: a state where all have finished is termination).
+* Processes are desugared by the front end into a program-counter variable
+  per process, plain actions named ``proc.step`` (the process instance is the
+  first parameter), and ``Fairness`` groups, so engines need no notion of them.
 * Action parameters range over finite domains; bindings are enumerated in
   parameter order, each parameter's values in domain order.
 """
@@ -456,6 +460,61 @@ class Invariant:
     span: Span | None = _span()
 
 
+TEMPORAL_KINDS = {
+    "always": "always p (an invariant written as a property)",
+    "eventually": "eventually p: every behaviour reaches a p-state",
+    "always_eventually": "always eventually p: p holds infinitely often",
+    "eventually_always": "eventually always p: from some point on p holds forever",
+    "leads_to": "p ~> q: every p-state is followed (now or later) by a q-state",
+}
+
+
+@dataclass(frozen=True)
+class Temporal:
+    """A temporal property over infinite behaviours (see TEMPORAL_KINDS).
+
+    Behaviours are the infinite paths of the reachable graph; a deadlocked
+    state is treated as stuttering forever.  Checked under the spec's
+    ``fairness`` constraints and nothing else."""
+
+    name: str
+    kind: str
+    p: Expr
+    q: Expr | None = None  # leads_to only
+    doc: str = ""
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """Some reachable state satisfies ``expr``; the witness trace is shown.
+    Catches specs that pass vacuously because nothing interesting happens."""
+
+    name: str
+    expr: Expr
+    doc: str = ""
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """A fairness constraint on a group of transitions.
+
+    For each value tuple ``v`` of the first ``key_params`` parameters, the
+    transitions of the listed actions whose first ``key_params`` arguments
+    equal ``v`` form one fair group: *weak*: if the group is enabled forever
+    from some point on, one of its transitions is taken infinitely often;
+    *strong*: if it is enabled infinitely often, one of its transitions is
+    taken infinitely often.  ``fair action A(p)`` gives a group per binding of
+    A; ``fair process P(self)`` a group per process instance."""
+
+    kind: str  # "weak" | "strong"
+    actions: tuple[str, ...]
+    key_params: int
+    origin: str = ""  # "action tick" / "process caller", for reports
+    span: Span | None = _span()
+
+
 @dataclass(frozen=True)
 class Spec:
     name: str
@@ -466,6 +525,10 @@ class Spec:
     invariants: tuple[Invariant, ...]
     doc: str = ""
     file: str = "<spec>"
+    properties: tuple[Temporal, ...] = ()
+    reachables: tuple[Reachable, ...] = ()
+    fairness: tuple[Fairness, ...] = ()
+    terminal: Expr | None = None  # states where every process has finished: not deadlocks
     source: str = field(default="", compare=False, repr=False)
 
     @property

@@ -49,9 +49,13 @@ class Step:
 
         if self.action is None:
             return "init"
-        if not self.args:
-            return self.action
-        return f"{self.action}(" + ", ".join(show_value(a) for a in self.args) + ")"
+        args = ", ".join(show_value(a) for a in self.args)
+        proc, dot, step = self.action.partition(".")
+        if dot:  # a process step: the instance is the first argument -> writer(2).notify
+            first, rest = (show_value(self.args[0]), self.args[1:]) if self.args else ("", ())
+            label = f"{proc}({first}).{step}" if self.args else f"{proc}.{step}"
+            return label + (("(" + ", ".join(show_value(a) for a in rest) + ")") if rest else "")
+        return f"{self.action}({args})" if self.args else self.action
 
 
 @dataclass

@@ -110,7 +110,16 @@ class RangeSet:
     span: Span = _span()
 
 
-Expr = Union[IntLit, BoolLit, Name, Call, SetLit, SeqLit, MapBuild, Index, Unary, Binary, Ite, Quant, RangeSet]
+@dataclass(frozen=True)
+class Field:
+    """``proc[i].name`` / ``proc.name``: a process instance's local variable or ``pc``."""
+
+    base: "Expr"
+    name: str
+    span: Span = _span()
+
+
+Expr = Union[Field, IntLit, BoolLit, Name, Call, SetLit, SeqLit, MapBuild, Index, Unary, Binary, Ite, Quant, RangeSet]
 
 
 # ---------------------------------------------------------------- types
@@ -222,7 +231,23 @@ class For:
     span: Span = _span()
 
 
-Stmt = Union[Require, Assign, Method, Let, If, Either, For]
+@dataclass(frozen=True)
+class Await:
+    """Inside a process step: the step can run only when ``cond`` holds."""
+
+    cond: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Inside a process step: the next step of this process is ``label``."""
+
+    label: str
+    span: Span = _span()
+
+
+Stmt = Union[Require, Assign, Method, Let, If, Either, For, Await, Goto]
 
 
 # ---------------------------------------------------------------- declarations
@@ -278,6 +303,61 @@ class ActionDecl:
     params: tuple[Param, ...]
     body: tuple[Stmt, ...]
     doc: str = ""
+    fairness: str | None = None  # "weak" | "strong"
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ProcVar:
+    name: str
+    type: TypeExpr
+    init: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ProcStep:
+    label: str
+    body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ProcLoop:
+    items: tuple["ProcItem", ...]
+    span: Span = _span()
+
+
+ProcItem = Union[ProcVar, ProcStep, ProcLoop]
+
+
+@dataclass(frozen=True)
+class ProcessDecl:
+    name: str
+    params: tuple[Param, ...]
+    items: tuple[ProcItem, ...]
+    doc: str = ""
+    fairness: str | None = None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class PropertyDecl:
+    """A temporal property; ``kind`` is one of ir.TEMPORAL_KINDS."""
+
+    name: str
+    kind: str
+    p: Expr
+    q: Expr | None = None
+    doc: str = ""
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ReachableDecl:
+    name: str
+    expr: Expr
+    doc: str = ""
     span: Span = _span()
 
 
@@ -289,7 +369,8 @@ class InvariantDecl:
     span: Span = _span()
 
 
-Decl = Union[ConstDecl, EnumDecl, TypeDecl, VarDecl, ActionDecl, InvariantDecl]
+Decl = Union[ConstDecl, EnumDecl, TypeDecl, VarDecl, ActionDecl, InvariantDecl, ProcessDecl, PropertyDecl,
+             ReachableDecl]
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ class Scope:
     locals: dict[str, ir.Type] = field(default_factory=dict)
     allow_vars: bool = True
     what: str = ""  # e.g. "an initial value": used in "cannot read state variables in ..."
+    process: object = None  # the ProcessInfo whose step is being typed (its locals are visible)
 
     def with_local(self, name: str, t: ir.Type) -> "Scope":
-        return Scope({**self.locals, name: t}, self.allow_vars, self.what)
+        return Scope({**self.locals, name: t}, self.allow_vars, self.what, self.process)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Env:
     vars: dict[str, ir.Type | None] = field(default_factory=dict)
     other: set[str] = field(default_factory=set)  # actions, invariants: names that are not values
     poisoned: set[str] = field(default_factory=set)  # declared, but in error: stay silent about uses
+    processes: dict[str, object] = field(default_factory=dict)  # name -> processes.ProcessInfo
 
 
 def compatible(a: ir.Type, b: ir.Type) -> bool:
@@ -213,6 +215,8 @@ class Typer:
             return None
         if n in scope.locals:
             return ir.Local(n, scope.locals[n], span=e.span)
+        if scope.process is not None and n in scope.process.locals:
+            return self.process_local(scope.process, n, e.span)
         if n in env.vars:
             if not scope.allow_vars:
                 self.d.error(e.span, f"{scope.what or 'this'} cannot read the state variable `{n}`")
@@ -229,6 +233,9 @@ class Typer:
         if n in env.types or n in env.enums:
             self.d.error(e.span, f"`{n}` is a type, not a value")
             return None
+        if n in env.processes:
+            self.d.error(e.span, f"`{n}` is a process; its variables are read as `{n}[i].x`, its step as `{n}[i].pc`")
+            return None
         if n in env.other:
             self.d.error(e.span, f"`{n}` is an action or invariant, not a value")
             return None
@@ -237,6 +244,49 @@ class Typer:
             known += list(env.vars)
         self.d.error(e.span, f"unknown name `{n}`", did_you_mean(n, known))
         return None
+
+    def process_local(self, info, name: str, span, key: ir.Expr | None = None) -> ir.Expr:
+        """Read process ``info``'s local ``name`` ("pc" included) for instance ``key``
+        (the running instance when key is None)."""
+        var_name, t = (info.pc_var, info.pc_type) if name == "pc" else info.locals[name]
+        var = ir.Var(var_name, info.state_type(t), span=span)
+        if info.param is None:
+            return var
+        if key is None:
+            key = ir.Local(info.param.name, info.param.type)
+        return ir.Index(var, key, t, span=span)
+
+    def _Field(self, e: A.Field, scope: Scope, expected) -> Gen:
+        base = e.base
+        pname = base.id if isinstance(base, A.Name) else (
+            base.base.id if isinstance(base, A.Index) and isinstance(base.base, A.Name) else None)
+        info = self.env.processes.get(pname) if pname else None
+        if info is None:
+            self.d.error(e.span, "`.name` reads a process's variable: write `proc[i].x`, or `proc.x` for a "
+                                 "process with no parameter")
+            return None
+        if e.name != "pc" and e.name not in info.locals:
+            from .diagnostics import did_you_mean
+            self.d.error(e.span, f"process `{pname}` has no variable `{e.name}`",
+                         did_you_mean(e.name, ["pc", *info.locals]))
+            return None
+        if info.param is None:
+            if isinstance(base, A.Index):
+                self.d.error(e.span, f"process `{pname}` has one instance: write `{pname}.{e.name}`")
+                return None
+            return self.process_local(info, e.name, e.span)
+        if not isinstance(base, A.Index):
+            self.d.error(e.span, f"process `{pname}` has an instance per {info.param.type}: "
+                                 f"write `{pname}[i].{e.name}`")
+            return None
+        key = yield (base.key, scope, info.param.type)
+        if key is None:
+            return None
+        if not compatible(key.type, info.param.type):
+            self.d.error(base.key.span, f"the instances of `{pname}` are {info.param.type}, "
+                                        f"but this is {describe(key.type)}")
+            return None
+        return self.process_local(info, e.name, e.span, key)
 
     def _RangeSet(self, e: A.RangeSet, scope, expected) -> Gen:
         # lo..hi used as a value: the set of those integers

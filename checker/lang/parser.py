@@ -21,9 +21,11 @@ from .diagnostics import Diagnostic, SpecError
 
 KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
-    "true false and not forall exists then bool int set map seq where union inter minus subset".split()
+    "true false and not forall exists then bool int set map seq where union inter minus subset "
+    "process property reachable fair weak strong loop await goto always eventually".split()
 )
-DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant")
+DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
+                 "fair", "weak", "strong")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 
@@ -243,8 +245,60 @@ class _Builder(Transformer_NonRecursive):
         return A.VarDecl(self._name(c[0]), c[1], c[2], True, doc=self._doc(meta), span=self._tok(c[0]))
 
     def action_decl(self, meta, c):
-        name, params, body = c
-        return A.ActionDecl(self._name(name), tuple(params or ()), body, doc=self._doc(meta), span=self._tok(name))
+        fairness, name, params, body = c
+        return A.ActionDecl(self._name(name), tuple(params or ()), body, doc=self._doc(meta), fairness=fairness,
+                            span=self._tok(name))
+
+    def weak_fair(self, meta, c):
+        return "weak"
+
+    def strong_fair(self, meta, c):
+        return "strong"
+
+    def process_decl(self, meta, c):
+        fairness, name, params, *items = c
+        return A.ProcessDecl(self._name(name), tuple(params or ()), tuple(items), doc=self._doc(meta),
+                             fairness=fairness, span=self._tok(name))
+
+    def proc_var(self, meta, c):
+        return A.ProcVar(self._name(c[0]), c[1], c[2], span=self._tok(c[0]))
+
+    def proc_step(self, meta, c):
+        return A.ProcStep(self._name(c[0]), c[1], span=self._tok(c[0]))
+
+    def proc_loop(self, meta, c):
+        return A.ProcLoop(tuple(c), span=self._span(meta))
+
+    def property_decl(self, meta, c):
+        name, (kind, p, q) = c
+        return A.PropertyDecl(self._name(name), kind, p, q, doc=self._doc(meta), span=self._tok(name))
+
+    def t_always(self, meta, c):
+        return ("always", c[0], None)
+
+    def t_eventually(self, meta, c):
+        return ("eventually", c[0], None)
+
+    def t_always_eventually(self, meta, c):
+        return ("always_eventually", c[0], None)
+
+    def t_eventually_always(self, meta, c):
+        return ("eventually_always", c[0], None)
+
+    def t_leads_to(self, meta, c):
+        return ("leads_to", c[0], c[1])
+
+    def reachable_decl(self, meta, c):
+        return A.ReachableDecl(self._name(c[0]), c[1], doc=self._doc(meta), span=self._tok(c[0]))
+
+    def await_(self, meta, c):
+        return A.Await(c[0], span=self._span(meta))
+
+    def goto(self, meta, c):
+        return A.Goto(self._name(c[0]), span=self._tok(c[0]))
+
+    def field(self, meta, c):
+        return A.Field(c[0], self._name(c[1]), span=self._span(meta))
 
     def params(self, meta, c):
         return tuple(p for p in c if p is not None)

@@ -59,18 +59,155 @@ class _Resolver:
         for x in decls:
             if isinstance(x, A.TypeDecl):
                 self.env.types[x.name] = self.type(x.type)
-        self.env.other.update(x.name for x in decls if isinstance(x, (A.ActionDecl, A.InvariantDecl)))
+        self.env.other.update(x.name for x in decls if isinstance(
+            x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
+        procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
+        infos = [i for i in (self._process_info(x) for x in procs) if i]
+        enums += [i.pc_type for i in infos]
         variables = [v for v in (self._var(x) for x in var_decls) if v]
-        actions = [a for a in (self._action(x) for x in decls if isinstance(x, A.ActionDecl)) if a]
+        variables += [v for info, x in zip(infos, procs) for v in self._process_vars(info, x)]
+        actions, fairness = [], []
+        for x in decls:
+            if isinstance(x, A.ActionDecl):
+                a = self._action(x)
+                if a:
+                    actions.append(a)
+                    if x.fairness:
+                        fairness.append(ir.Fairness(x.fairness, (a.name,), len(a.params), f"action {a.name}",
+                                                    span=x.span))
+            elif isinstance(x, A.ProcessDecl) and x.name in self.env.processes:
+                steps = self._process_actions(self.env.processes[x.name], x)
+                actions += steps
+                if x.fairness:
+                    info = self.env.processes[x.name]
+                    fairness.append(ir.Fairness(x.fairness, tuple(a.name for a in steps), 1 if info.param else 0,
+                                                f"process {x.name}", span=x.span))
         invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
-        if not var_decls:
+        properties, reachables = [], []
+        for x in decls:
+            if isinstance(x, A.PropertyDecl):
+                r = self._property(x)
+                if isinstance(r, ir.Invariant):
+                    invariants.append(r)
+                elif r is not None:
+                    properties.append(r)
+            elif isinstance(x, A.ReachableDecl):
+                e = self.t.expect(x.expr, Scope(), ir.BoolT, "a reachability target")
+                if e is not None:
+                    reachables.append(ir.Reachable(x.name, e, doc=x.doc, span=x.span))
+        if not var_decls and not procs:
             self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
         self.d.raise_if_any()
+        from .processes import all_done
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
-                       doc=tree.doc, file=self.file, source=self.source)
+                       doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
+                       reachables=tuple(reachables), fairness=tuple(fairness),
+                       terminal=all_done(list(self.env.processes.values())))
+
+    # ------------------------------------------------------------ processes
+    def _process_info(self, x: A.ProcessDecl):
+        from .processes import ProcessInfo, flatten_steps
+        if len(x.params) > 1:
+            self.d.error(x.params[1].span, "a process has at most one parameter: the instance it is")
+            return None
+        param = None
+        if x.params:
+            t = self.type(x.params[0].type)
+            if t is None:
+                return None
+            problem = finite_scalar_problem(t)
+            if problem:
+                self.d.error(x.params[0].type.span, f"a process's instances range over a finite type: {problem}")
+                return None
+            param = ir.Param(x.params[0].name, t, span=x.params[0].span)
+        steps, nexts, finishes = flatten_steps(x, self.d)
+        if not steps:
+            self.d.error(x.span, f"process `{x.name}` has no steps", "a step is written `label: { ... }`")
+            return None
+        labels = [s.label for s in steps]
+        members = labels + ([f"{x.name}_done"] if finishes else [])
+        for s in steps:
+            if s.label in self.env.members or s.label in self.env.vars or s.label in self.env.consts \
+                    or s.label in self.env.types or s.label in self.env.enums or s.label in self.env.other:
+                self.d.error(s.span, f"step label `{s.label}` is already a name in this spec; labels are unique")
+                return None
+        if len(set(labels)) != len(labels):
+            dup = next(l for l in labels if labels.count(l) > 1)
+            self.d.error(x.span, f"process `{x.name}` has two steps labelled `{dup}`")
+            return None
+        pc_type = ir.EnumT(f"{x.name}.pc", tuple(members))
+        for m in members:
+            self.env.members[m] = pc_type
+        info = ProcessInfo(x.name, param, f"{x.name}.pc", pc_type, labels, nexts, steps[0].label, finishes)
+        self.env.processes[x.name] = info
+        self.env.vars[info.pc_var] = info.state_type(pc_type)
+        for item in x.items:
+            if isinstance(item, A.ProcVar):
+                t = self.type(item.type)
+                if item.name in info.locals or (param and item.name == param.name):
+                    self.d.error(item.span, f"`{item.name}` is already declared in process `{x.name}`")
+                    continue
+                if t is not None:
+                    info.locals[item.name] = (f"{x.name}.{item.name}", t)
+                    self.env.vars[f"{x.name}.{item.name}"] = info.state_type(t)
+        return info
+
+    def _process_vars(self, info, x: A.ProcessDecl) -> list[ir.VarDecl]:
+        out = []
+        pc_init: ir.Expr = ir.Lit(info.first, info.pc_type)
+        if info.param:
+            pc_init = ir.MapBuild(info.param.name, pc_init, info.state_type(info.pc_type))
+        out.append(ir.VarDecl(info.pc_var, info.state_type(info.pc_type), pc_init, doc=f"the next step of {x.name}",
+                              span=x.span))
+        scope = Scope(allow_vars=False, what="an initial value")
+        if info.param:
+            scope = scope.with_local(info.param.name, info.param.type)
+        for item in x.items:
+            if not isinstance(item, A.ProcVar) or item.name not in info.locals:
+                continue
+            var_name, t = info.locals[item.name]
+            init = self.t.typed(item.init, scope, t)
+            if init is None:
+                continue
+            if not compatible(init.type, t):
+                self.d.error(item.init.span, f"`{item.name}` is {describe(t)}, but its initial value is "
+                                             f"{describe(init.type)}")
+                continue
+            if info.param:
+                init = ir.MapBuild(info.param.name, init, info.state_type(t))
+            out.append(ir.VarDecl(var_name, info.state_type(t), init, span=item.span))
+        return out
+
+    def _process_actions(self, info, x: A.ProcessDecl) -> list[ir.Action]:
+        from .processes import flatten_steps, pc_assign, pc_guard
+        from .statements import StatementResolver
+        scope = Scope(process=info)
+        if info.param:
+            scope = scope.with_local(info.param.name, info.param.type)
+        steps, _, _ = flatten_steps(x, _Silent())
+        out = []
+        for step in steps:
+            body = StatementResolver(self).block(step.body, scope)
+            if body is None:
+                continue
+            full = (ir.Require(pc_guard(info, step.label), span=step.span),
+                    pc_assign(info, info.next_label[step.label], span=step.span)) + body
+            params = (info.param,) if info.param else ()
+            out.append(ir.Action(f"{x.name}.{step.label}", params, full, doc=x.doc if step is steps[0] else "",
+                                 span=step.span))
+        return out
+
+    def _property(self, x: A.PropertyDecl):
+        p = self.t.expect(x.p, Scope(), ir.BoolT, "a property")
+        q = self.t.expect(x.q, Scope(), ir.BoolT, "a property") if x.q is not None else None
+        if p is None or (x.q is not None and q is None):
+            return None
+        if x.kind == "always":
+            return ir.Invariant(x.name, p, doc=x.doc, span=x.span)
+        return ir.Temporal(x.name, x.kind, p, q, doc=x.doc, span=x.span)
 
     def _check_unique(self, decls) -> tuple:
         seen: dict[str, A.Decl] = {}
@@ -256,6 +393,13 @@ class _Resolver:
         if not ok or body is None:
             return None
         return ir.Action(x.name, tuple(params), body, doc=x.doc, span=x.span)
+
+
+class _Silent:
+    """A diagnostics sink for a second pass whose errors were already reported."""
+
+    def error(self, *args, **kwargs) -> None:
+        pass
 
 
 def _eval_const_bool(e: ir.Expr) -> bool | None:

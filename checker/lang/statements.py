@@ -26,7 +26,7 @@ class StatementResolver:
     def block(self, stmts: tuple[A.Stmt, ...], scope: Scope) -> tuple[ir.Stmt, ...] | None:
         out: list[ir.Stmt] = []
         ok = True
-        scope = Scope(dict(scope.locals), scope.allow_vars, scope.what)  # lets stay inside the block
+        scope = Scope(dict(scope.locals), scope.allow_vars, scope.what, scope.process)  # lets stay in the block
         for s in stmts:
             r = self.stmt(s, scope)
             if r is None:
@@ -67,6 +67,22 @@ class StatementResolver:
             return [ir.Either(tuple(branches), span=s.span)]
         if isinstance(s, A.For):
             return self._for(s, scope)
+        if isinstance(s, (A.Await, A.Goto)):
+            word = "await" if isinstance(s, A.Await) else "goto"
+            if scope.process is None:
+                alt = "; in an action, use `require`" if word == "await" else ""
+                self.d.error(s.span, f"`{word}` is only for the steps of a process{alt}")
+                return None
+            if isinstance(s, A.Await):
+                c = self.t.expect(s.cond, scope, ir.BoolT, "`await`")
+                return None if c is None else [ir.Require(c, span=s.span)]
+            from .diagnostics import did_you_mean
+            from .processes import pc_assign
+            if s.label not in scope.process.labels:
+                self.d.error(s.span, f"process `{scope.process.name}` has no step `{s.label}`",
+                             did_you_mean(s.label, scope.process.labels))
+                return None
+            return [pc_assign(scope.process, s.label, span=s.span)]
         raise AssertionError(s)
 
     # ------------------------------------------------------------ assignments
@@ -100,6 +116,12 @@ class StatementResolver:
 
     def _update(self, target: A.LValue, scope: Scope, span, make, method: str | None = None):
         name = target.name
+        info = scope.process
+        if info is not None and name in info.locals and name not in scope.locals:
+            # a process local: the state variable proc.x, at this instance
+            keys = (A.Name(info.param.name, span=target.span),) if info.param else ()
+            target = A.LValue(info.locals[name][0], keys + target.indices, span=target.span)
+            name = target.name
         if name in self.env.poisoned:
             return None
         if name not in self.env.vars:
