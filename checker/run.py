@@ -122,8 +122,17 @@ def check_consts(spec: ir.Spec, consts: dict[str, int]) -> None:
                 raise InputError(f"--const {name}={value}: outside the declared range {lo}..{hi}")
 
 
+def property_names(spec: ir.Spec) -> list[str]:
+    """Every property a spec can be checked for: invariants, temporal
+    properties, reachability goals, and the built-in typeok and deadlock."""
+    names = [i.name for i in spec.invariants]
+    names += [p.name for p in getattr(spec, "properties", ())]
+    names += [r.name for r in getattr(spec, "reachables", ())]
+    return names + list(BUILTIN_PROPERTIES)
+
+
 def check_property_names(spec: ir.Spec, names) -> None:
-    known = [i.name for i in spec.invariants] + list(BUILTIN_PROPERTIES)
+    known = property_names(spec)
     for n in names:
         if n not in known:
             raise InputError(f"--property {n}: the spec {spec.name} has no property {n}"

@@ -362,6 +362,21 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
             out.append(f"  invariant {inv.name}: {ir.show_expr(inv.expr)}")
             out.extend(_parts(inv.expr, last.state, result, last_i))
             explained = True
+    elif p.kind == PROPERTY and spec is not None:
+        prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
+        if prop is not None:
+            out.append("")
+            out.append(f"  property {prop.name}: {temporal_text(prop)}")
+            if tr.loop_start is not None:
+                out.append(f"  the behaviour above runs forever: steps {tr.loop_start}..{last_i} repeat")
+            explained = True
+    elif p.kind == REACHABLE and spec is not None:
+        goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
+        if goal is not None:
+            out.append("")
+            out.append(f"  reachable {goal.name}: {ir.show_expr(goal.expr)}")
+            if tr.kind == "witness":
+                out.append(f"  holds in the last state (step {last_i})")
     elif p.kind == DEADLOCK:
         out.append("")
         out.append(f"  no action can take a step in the last state (step {last_i})")
@@ -371,6 +386,30 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
     if detail and p.verdict is not Verdict.HOLDS and not redundant:
         out.append("  " + detail)
     return out
+
+
+_TEMPORAL_FORMAT = {
+    "always": "always {p}",
+    "eventually": "eventually {p}",
+    "always_eventually": "always eventually {p}",
+    "eventually_always": "eventually always {p}",
+    "leads_to": "{p} ~> {q}",
+}
+
+
+def temporal_text(t) -> str:
+    """A temporal property in spec syntax."""
+    fmt = _TEMPORAL_FORMAT.get(t.kind, t.kind + " {p}")
+    p = ir.show_expr(t.p)
+    q = ir.show_expr(t.q) if getattr(t, "q", None) is not None else ""
+    if t.kind == "leads_to":
+        p, q = _paren_loose(t.p, p), _paren_loose(t.q, q)
+    return fmt.format(p=p, q=q)
+
+
+def _paren_loose(e, text: str) -> str:
+    return f"({text})" if isinstance(e, (ir.Ite, ir.Quant)) or (
+        isinstance(e, ir.Binary) and e.op == "implies") else text
 
 
 def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int) -> list[str]:

@@ -185,3 +185,23 @@ def test_progress_silent_when_not_a_tty():
     p(Progress(states=1, transitions=1, depth=1, seconds=50.0))
     p.close()
     assert s.getvalue() == ""
+
+
+@pytest.mark.skipif(not hasattr(ir, "Temporal"), reason="no temporal properties in the IR yet")
+def test_lasso_for_temporal_property():
+    from dataclasses import replace
+
+    from checker.results import PROPERTY
+
+    phase = ir.Var("phase", fakes.PHASE)
+    prop = ir.Temporal("recovers", "leads_to", ir.Binary("eq", phase, lit("Open"), B),
+                       ir.Binary("eq", phase, lit("Closed"), B))
+    spec = replace(fakes.breaker_spec(), properties=(prop,))
+    t = fakes.violation_trace()
+    t.loop_start = 2
+    r = _single(PropertyResult("recovers", PROPERTY, Verdict.VIOLATED, "exhaustive search (fair cycles)",
+                               trace=t))
+    out = render(r, spec, timing=False)
+    assert "property recovers: phase == Open ~> phase == Closed" in out
+    assert "a lasso: it ends in a loop" in out
+    assert "the behaviour above runs forever: steps 2..3 repeat" in out
