@@ -1,0 +1,192 @@
+"""Assemble the generated module: the level-expansion function used by the
+search, the invariant-only checker, per-action trace functions and the
+initial-value function; ``compile()`` + ``exec()`` it.
+
+All generated names are our own (``s``, ``nK``, ``yK``, ``lK``, ``hK``...);
+the only text taken from the spec is ``repr()`` of int/bool literals and
+positional indices, so no user-written string reaches the generated source.
+"""
+from __future__ import annotations
+
+from itertools import product
+
+from .. import ir
+from .ctx import Ctx, Where, bits_code, indent
+from .expr import compile_expr
+from .layout import Layout, dom_lo, internal_domain, is_bitset
+from .stmts import BlockGen, Mode
+
+SPECIALISE_MAX = 64     # actions with at most this many bindings get one block per binding
+
+
+def render(lines) -> str:
+    return "".join("    " * i + t + "\n" for i, t in lines)
+
+
+class Program:
+    """The compiled spec."""
+
+    def __init__(self, spec: ir.Spec, limit: int | None = None):
+        self.spec = spec
+        self.layout = Layout(spec)
+        self.ctx = Ctx(spec, self.layout)
+        self.limit = limit
+        self.bindings = [[tuple(self._internal_binding(a, b)) for b in a.bindings()]
+                         for a in spec.actions]
+        self._predecode = self._predecode_lines()
+        self._cache = {f.index: f"x{f.index}" for f in self.layout.fields
+                       if f.scalar and f.width > 0}
+        self._inv_lines = [self._invariant(k, inv) for k, inv in enumerate(spec.invariants)]
+        self._blocks = []
+        self._helpers = []
+        for ai, a in enumerate(spec.actions):
+            self._blocks.append(self._action_search(ai, a))
+        self._trace_fns = self._trace_module()
+        self.ns = self.ctx.ns
+        exec(compile(render(self._helpers) + self._trace_fns + self._init_src(),
+                     f"<explicit:{spec.name}:support>", "exec"), self.ns)
+        self.trace_fns = [self.ns[f"a{ai}"] for ai in range(len(spec.actions))]
+
+    # ---------------------------------------------------------------- pieces
+
+    def _internal_binding(self, a: ir.Action, b: tuple):
+        out = []
+        for p, v in zip(a.params, b):
+            out.append(self.ctx.members[v] if isinstance(p.type, ir.EnumT) else v)
+        return out
+
+    def _predecode_lines(self):
+        lines = []
+        total = self.layout.total_bits
+        for f in self.layout.fields:
+            if f.scalar and f.width > 0:
+                code = bits_code("s", f.offset, f.width, total)
+                lo = dom_lo(f.type)
+                if lo:
+                    code = f"{code} + {lo}"
+                lines.append((0, f"x{f.index} = {code}"))
+        return lines
+
+    def _invariant(self, k: int, inv: ir.Invariant):
+        r = compile_expr(self.ctx, inv.expr, Where({}, "s", self._cache))
+        lines = [(0, "try:")] + indent(r.pre, 1)
+        if r.isconst:
+            if not r.const:
+                lines.append((1, f"viol({k}, s, None)"))
+            else:
+                lines.append((1, "pass"))
+        else:
+            lines += [(1, f"if not {r.code}:"), (2, f"viol({k}, s, None)")]
+        lines += [(0, "except StepError as e:"), (1, f"viol({k}, s, e)")]
+        return lines
+
+    def _param_env(self, a: ir.Action, b: tuple | None):
+        env = {}
+        lines = []
+        if b is not None:
+            for p, v in zip(a.params, b):
+                env[p.name] = ("c", v)
+            return env, lines
+        names = []
+        for p in a.params:
+            nm = self.ctx.fresh("p")
+            names.append(nm)
+            iv = p.type.bounds() if isinstance(p.type, ir.IntT) else None
+            env[p.name] = ("n", nm, iv, True)
+        if names:
+            lines.append((0, ", ".join(names) + (", = b" if len(names) == 1 else " = b")))
+        return env, lines
+
+    def _action_search(self, ai: int, a: ir.Action):
+        binds = self.bindings[ai]
+        mode = Mode("search", self.limit)
+        lines = []
+        if len(binds) <= SPECIALISE_MAX:
+            for b in binds:
+                gen = BlockGen(self.ctx, mode, ai, self.ctx.lit(b))
+                env, _ = self._param_env(a, b)
+                lines += gen.block(a.body, env, self._cache, 0)
+                self._helpers += [ln for h in gen.helpers for ln in h]
+            return lines
+        gen = BlockGen(self.ctx, mode, ai, "b")
+        env, plines = self._param_env(a, None)
+        lines.append((0, f"for b in {self.ctx.lit(tuple(binds))}:"))
+        lines += indent(plines, 1)
+        lines += gen.block(a.body, env, self._cache, 1)
+        self._helpers += [ln for h in gen.helpers for ln in h]
+        return lines
+
+    def _trace_module(self) -> str:
+        src = []
+        for ai, a in enumerate(self.spec.actions):
+            gen = BlockGen(self.ctx, Mode("trace"), ai, "b")
+            env, plines = self._param_env(a, None)
+            lines = [(0, f"def a{ai}(s, out, errs, b):")] + indent(plines, 1)
+            lines += gen.block(a.body, env, {}, 1)
+            src.append(render(lines))
+            src += [render(h) for h in gen.helpers]
+        return "".join(src)
+
+    def _init_src(self) -> str:
+        lines = [(0, "def init_values():"), (1, "vals = []")]
+        for v in self.spec.vars:
+            r = compile_expr(self.ctx, v.init, Where({}, "None", {}))
+            lines += indent(r.pre, 1)
+            if not v.init_choice:
+                lines.append((1, f"vals.append([{r.code}])"))
+            elif is_bitset(v.init.type):
+                dom = internal_domain(v.init.type.elem)
+                lines.append((1, f"vals.append([{self.ctx.lit(dom)}[i] for i in _bits({r.code})])"))
+            else:
+                lines.append((1, f"vals.append(sorted({r.code}))"))
+        lines.append((1, "return vals"))
+        return render(lines)
+
+    # ---------------------------------------------------------------- functions
+
+    def level_function(self, active_invs, deadlock: bool):
+        """def level(L, seen, app, err, viol, dead) -> transitions"""
+        body = list(self._predecode)
+        for k in active_invs:
+            body += self._inv_lines[k]
+        if deadlock:
+            body.append((0, "m0 = tr + ne"))
+        for bl in self._blocks:
+            body += bl
+        if deadlock:
+            body += [(0, "if tr + ne == m0:"), (1, "dead(s)")]
+        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
+                 (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
+        return self._exec(lines, "level")
+
+    def check_function(self, active_invs):
+        """def check(L, viol): invariants only"""
+        body = list(self._predecode)
+        for k in active_invs:
+            body += self._inv_lines[k]
+        body.append((0, "pass"))
+        lines = [(0, "def check(L, viol):"), (1, "for s in L:")] + indent(body, 2)
+        return self._exec(lines, "check")
+
+    def _exec(self, lines, name: str):
+        src = render(lines)
+        self.last_source = src
+        exec(compile(src, f"<explicit:{self.spec.name}:{name}>", "exec"), self.ns)
+        return self.ns[name]
+
+    def initial_choices(self) -> list[list]:
+        return self.ns["init_values"]()
+
+    def initial_states(self):
+        """Yield (values, error) for each combination of initial values, in
+        product order; error is (var index, value) when a value is outside its type."""
+        from .layout import runtime_fits
+        choices = self.initial_choices()
+        fits = [runtime_fits(v.type) for v in self.spec.vars]
+        for combo in product(*choices):
+            bad = None
+            for i, (f, x) in enumerate(zip(fits, combo)):
+                if f is not None and not f(x):
+                    bad = (i, x)
+                    break
+            yield list(combo), bad

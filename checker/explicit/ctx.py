@@ -1,0 +1,147 @@
+"""Compilation context: the namespace of generated code, fresh names, the
+error table, and small code-building utilities shared by the compilers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import ir
+from . import runtime
+from .layout import Field, Layout, decoder, encoder, runtime_fits
+
+NOCONST = object()
+HOIST_DEPTH = 40      # parenthesis depth at which a subexpression goes into a temporary
+UNROLL = 16           # quantifier / map-builder domains up to this size are unrolled
+
+
+class R:
+    """A compiled expression: Python code (or a folded constant), the lines
+    that must run before it (``pre``: (indent, text) pairs), and what is known
+    statically about its value."""
+
+    __slots__ = ("code", "const", "iv", "fits", "type", "pre", "depth")
+
+    def __init__(self, code, type, *, const=NOCONST, iv=None, fits=False, pre=None, depth=0):
+        self.code = code
+        self.type = type
+        self.const = const
+        self.iv = iv          # (lo, hi) for ints, when known
+        self.fits = fits      # value is statically inside self.type (deep)
+        self.pre = pre or []
+        self.depth = depth
+
+    @property
+    def isconst(self) -> bool:
+        return self.const is not NOCONST
+
+
+def line_of(node) -> str:
+    span = getattr(node, "span", None)
+    return str(span.line) if span is not None else "?"
+
+
+@dataclass
+class ErrorInfo:
+    template: str          # str.format template over the runtime values
+    var: int | None = None  # assignment errors: the variable index
+
+
+@dataclass
+class Where:
+    """Where an expression is compiled: local bindings, the name holding the
+    current packed state, and locals already holding decoded variables."""
+
+    env: dict
+    sn: str
+    cache: dict = field(default_factory=dict)
+
+
+class Ctx:
+    def __init__(self, spec: ir.Spec, layout: Layout):
+        self.spec = spec
+        self.layout = layout
+        self.ns: dict = dict(runtime.NAMES)
+        self.members = {m: i for e in spec.enums for i, m in enumerate(e.members)}
+        for v in spec.vars:   # enums used only in var types
+            _collect_members(v.type, self.members)
+        self.errors: list[ErrorInfo] = []
+        self._count = 0
+        self._consts: dict = {}
+        self._fnames: dict = {}
+        self.var_index = {v.name: i for i, v in enumerate(spec.vars)}
+
+    def fresh(self, prefix: str = "t") -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def err(self, template: str, var: int | None = None) -> int:
+        self.errors.append(ErrorInfo(template, var))
+        return len(self.errors) - 1
+
+    def lit(self, v) -> str:
+        """Code for an internal constant value."""
+        if isinstance(v, (bool, int)):
+            return repr(v)
+        key = (type(v).__name__, v)
+        name = self._consts.get(key)
+        if name is None:
+            name = f"K{len(self._consts)}"
+            self._consts[key] = name
+            self.ns[name] = v
+        return name
+
+    def obj(self, prefix: str, key, make) -> str:
+        """A namespace name for a helper object (encoder, decoder, checker)."""
+        k = (prefix, key)
+        name = self._fnames.get(k)
+        if name is None:
+            name = f"{prefix}{len(self._fnames)}"
+            self._fnames[k] = name
+            self.ns[name] = make()
+        return name
+
+    def decoder(self, t: ir.Type) -> str:
+        return self.obj("D", t, lambda: decoder(t))
+
+    def encoder(self, t: ir.Type) -> str:
+        return self.obj("N", t, lambda: encoder(t))
+
+    def checker(self, t: ir.Type) -> str | None:
+        if runtime_fits(t) is None:
+            return None
+        return self.obj("C", t, lambda: runtime_fits(t))
+
+    def internal_lit(self, node: ir.Lit):
+        v = node.value
+        if isinstance(v, str):
+            return self.members[v]
+        return v
+
+    def field(self, name: str) -> Field:
+        return self.layout.fields[self.var_index[name]]
+
+
+def _collect_members(t: ir.Type, out: dict) -> None:
+    if isinstance(t, ir.EnumT):
+        for i, m in enumerate(t.members):
+            out.setdefault(m, i)
+    elif isinstance(t, ir.SetT):
+        _collect_members(t.elem, out)
+    elif isinstance(t, ir.SeqT):
+        _collect_members(t.elem, out)
+    elif isinstance(t, ir.MapT):
+        _collect_members(t.key, out)
+        _collect_members(t.value, out)
+
+
+def bits_code(sn: str, off: int, width: int, total: int) -> str:
+    """Code extracting an unsigned bit field of the packed state ``sn``."""
+    mask = (1 << width) - 1
+    if off + width >= total:
+        return sn if off == 0 else f"({sn} >> {off})"
+    if off == 0:
+        return f"({sn} & {mask})"
+    return f"(({sn} >> {off}) & {mask})"
+
+
+def indent(lines, by: int = 1):
+    return [(i + by, t) for i, t in lines]

@@ -1,0 +1,159 @@
+"""Entry point of the explicit-state engine: ``check(spec, options)``."""
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+from .. import ir
+from ..options import Options
+from ..results import (DEADLOCK, INVARIANT, TYPEOK, CheckResult, PropertyResult, Stats, Step,
+                       Trace, Verdict)
+from .compile import Program
+from .layout import canon, check_finite
+from .search import bfs
+from .trace import error_detail, error_trace, trace_to
+
+
+class NeedsConstants(Exception):
+    """The spec has constants without values; the explicit engine needs them all."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        example = " ".join(f"--const {n}=VALUE" for n in names)
+        super().__init__(
+            "the explicit-state engine needs a value for every constant; "
+            f"{', '.join(names)} {'has' if len(names) == 1 else 'have'} none "
+            f"(give {'it' if len(names) == 1 else 'them'} with {example})")
+
+
+def _const_names_in(t: ir.Type) -> list[str]:
+    names: list[str] = []
+    work: list = [t]
+    while work:
+        x = work.pop()
+        if isinstance(x, ir.IntT):
+            work += [b for b in (x.lo, x.hi) if b is not None]
+        elif isinstance(x, ir.SetT):
+            work.append(x.elem)
+        elif isinstance(x, ir.SeqT):
+            work.append(x.elem)
+        elif isinstance(x, ir.MapT):
+            work += [x.key, x.value]
+        elif isinstance(x, ir.Const):
+            names.append(x.name)
+        elif isinstance(x, ir.Unary):
+            work.append(x.arg)
+        elif isinstance(x, ir.Binary):
+            work += [x.left, x.right]
+        elif isinstance(x, ir.Call):
+            work += list(x.args)
+    return names
+
+
+def _require_constants(spec: ir.Spec) -> None:
+    names = [c.name for c in spec.symbolic_consts]
+    types = [v.type for v in spec.vars] + [p.type for a in spec.actions for p in a.params]
+    for t in types:
+        try:
+            check_finite(t)
+        except ir.SymbolicBound:
+            names += _const_names_in(t) or [str(t)]
+    if names:
+        raise NeedsConstants(list(dict.fromkeys(names)))
+
+
+def _peak_memory() -> int:
+    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return ru if sys.platform == "darwin" else ru * 1024
+
+
+def check(spec: ir.Spec, options: Options) -> CheckResult:
+    _require_constants(spec)
+    t0 = time.perf_counter()
+    prog = Program(spec, options.max_states)
+    compile_seconds = time.perf_counter() - t0
+    wanted = set(options.properties) if options.properties is not None else None
+
+    def want(name: str) -> bool:
+        return wanted is None or name in wanted
+
+    want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
+    want_typeok = want("typeok")
+    want_deadlock = options.check_deadlock and want("deadlock")
+    out = bfs(prog, options, want_invs, want_typeok, want_deadlock)
+    found = out.found
+    seconds = time.perf_counter() - t0
+
+    if out.exhaustive:
+        holds_method = f"exhaustive search ({out.states} states, depth {out.depth})"
+    else:
+        holds_method = f"bounded (not exhaustive): depth {out.depth}, {out.states} states"
+    method_v = "explicit-state breadth-first search (shortest counterexample)"
+
+    def unviolated(name, kind, doc="", line=None):
+        verdict = Verdict.HOLDS if out.exhaustive else Verdict.UNKNOWN
+        return PropertyResult(name, kind, verdict, holds_method, depth=out.depth, doc=doc,
+                              line=line, seconds=seconds)
+
+    props: list[PropertyResult] = []
+    for k in want_invs:
+        inv = spec.invariants[k]
+        line = inv.span.line if inv.span else None
+        if k in found.inv:
+            s, e = found.inv[k]
+            tr = trace_to(prog, out.seen, s)
+            if e is None:
+                detail = f"invariant {inv.name} is false"
+            else:
+                detail = f"evaluating invariant {inv.name} failed: {error_detail(prog, e)}"
+            props.append(PropertyResult(inv.name, INVARIANT, Verdict.VIOLATED, method_v, tr,
+                                        detail, len(tr), doc=inv.doc, line=line,
+                                        seconds=seconds))
+        else:
+            props.append(unviolated(inv.name, INVARIANT, inv.doc, line))
+    if want_typeok:
+        if found.typeok is not None:
+            tr, detail = _typeok_trace(prog, out, found.typeok)
+            props.append(PropertyResult("typeok", TYPEOK, Verdict.VIOLATED, method_v, tr,
+                                        detail, len(tr), seconds=seconds))
+        else:
+            props.append(unviolated("typeok", TYPEOK))
+    if want_deadlock:
+        if found.deadlock is not None:
+            tr = trace_to(prog, out.seen, found.deadlock)
+            props.append(PropertyResult("deadlock", DEADLOCK, Verdict.VIOLATED, method_v, tr,
+                                        "no action can take a step", len(tr),
+                                        seconds=seconds))
+        else:
+            props.append(unviolated("deadlock", DEADLOCK))
+
+    notes = ["exact: full states stored",
+             f"state encoding: {prog.layout.total_bits} bits per state; "
+             f"compiled in {compile_seconds:.3f}s"]
+    limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
+              "max_states": f"stopped at --max-states {options.max_states}",
+              "timeout": f"stopped by the timeout ({options.timeout}s)",
+              "all violated": "stopped early: every checked property is already violated"}
+    if out.stopped_by is not None:
+        notes.append(limits[out.stopped_by])
+    stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
+                  seconds=seconds, peak_memory_bytes=_peak_memory(),
+                  extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds})
+    return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
+                       out.exhaustive, notes)
+
+
+def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:
+    if rec[0] == "init":
+        _, values, (i, x) = rec
+        state = {}
+        for f, v in zip(prog.layout.fields, values):
+            state[f.name] = canon(f.type, v)
+        v = prog.spec.vars[i]
+        line = v.span.line if v.span else "?"
+        detail = (f"{v.name} = {ir.show_value(state[v.name])} is outside its type {v.type} "
+                  f"(initial value, line {line})")
+        return Trace([Step(None, (), state)]), detail
+    parent, e, ai, b = rec
+    return error_trace(prog, out.seen, parent, e, ai, b), error_detail(prog, e)

@@ -1,0 +1,508 @@
+"""Expression compiler: IR expression -> Python expression source.
+
+Iterative (explicit stack), so expressions of any depth compile; once the
+generated code nests more than HOIST_DEPTH parentheses, the subexpression is
+moved into a temporary (a line in ``R.pre``).  ``and``/``or``/``implies``
+chains and ``else if`` chains are flattened; a lazy operand that needs
+temporaries is evaluated in statement form (``if``) so that short-circuit
+evaluation is preserved.
+"""
+from __future__ import annotations
+
+from .. import ir
+from .ctx import HOIST_DEPTH, UNROLL, Ctx, R, Where, bits_code, indent, line_of
+from .layout import dom_lo, dom_size, internal_domain, is_bitset, subtype
+
+_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_ARITH = {"add": "+", "sub": "-", "mul": "*"}
+
+
+def fits_in(r: R, t: ir.Type) -> bool:
+    """Is r's value statically inside type t (deep)?"""
+    if isinstance(t, (ir.BoolT, ir.EnumT)) or is_bitset(t):
+        return True
+    if isinstance(t, ir.IntT):
+        if r.iv is None:
+            return False
+        lo, hi = t.bounds()
+        return lo <= r.iv[0] and r.iv[1] <= hi
+    return r.fits and subtype(r.type, t)
+
+
+def type_iv(t: ir.Type):
+    if isinstance(t, ir.IntT) and t.concrete:
+        return t.bounds()
+    return None
+
+
+def const_r(ctx: Ctx, v, t: ir.Type) -> R:
+    iv = (v, v) if isinstance(v, int) and not isinstance(v, bool) else None
+    return R(ctx.lit(v), t, const=v, iv=iv, fits=True)
+
+
+def hoist(ctx: Ctx, r: R) -> R:
+    if r.depth <= HOIST_DEPTH or r.isconst:
+        return r
+    t = ctx.fresh()
+    return R(t, r.type, iv=r.iv, fits=r.fits, pre=r.pre + [(0, f"{t} = {r.code}")])
+
+
+def compile_expr(ctx: Ctx, root: ir.Expr, where: Where) -> R:
+    stack: list = [(0, root, where.env)]
+    results: list[R] = []
+    while stack:
+        item = stack.pop()
+        if item[0] == 1:
+            _, node, env, n, plan = item
+            args = results[len(results) - n:] if n else []
+            del results[len(results) - n:]
+            results.append(hoist(ctx, _combine(ctx, node, env, args, plan, where)))
+            continue
+        _, node, env = item
+        children, plan = _expand(ctx, node, env, where)
+        if children is None:
+            results.append(plan)
+            continue
+        stack.append((1, node, env, len(children), plan))
+        for c in reversed(children):
+            stack.append((0, c[0], c[1]))
+    return results[0]
+
+
+# ------------------------------------------------------------------ expand
+
+
+def _flatten(node: ir.Binary, op: str):
+    """Operands of an and-chain (op "and") or or/implies-chain (op "or"), left
+    to right, each as (expr, negated)."""
+    out = []
+    work = [(node, False)]
+    while work:
+        x, neg = work.pop()
+        if not neg and isinstance(x, ir.Binary) and (
+                x.op == op or (op == "or" and x.op == "implies")):
+            work.append((x.right, False))
+            work.append((x.left, x.op == "implies"))
+        else:
+            out.append((x, neg))
+    return out
+
+
+def _expand(ctx: Ctx, node, env, where: Where):
+    if isinstance(node, ir.Lit):
+        return None, const_r(ctx, ctx.internal_lit(node), node.type)
+    if isinstance(node, ir.Var):
+        return None, read_var(ctx, node.name, where)
+    if isinstance(node, ir.Local):
+        b = env[node.name]
+        if b[0] == "c":
+            return None, const_r(ctx, b[1], node.type)
+        return None, R(b[1], node.type, iv=b[2], fits=b[3])
+    if isinstance(node, ir.Const):
+        raise ValueError(f"constant {node.name} has no value")
+    if isinstance(node, ir.Unary):
+        return [(node.arg, env)], None
+    if isinstance(node, ir.Binary):
+        if node.op in ("and", "or", "implies"):
+            ops = _flatten(node, "and" if node.op == "and" else "or")
+            return [(x, env) for x, _ in ops], [neg for _, neg in ops]
+        return [(node.left, env), (node.right, env)], None
+    if isinstance(node, ir.Ite):
+        kids = []
+        x = node
+        while isinstance(x, ir.Ite):
+            kids += [(x.cond, env), (x.then, env)]
+            x = x.else_
+        kids.append((x, env))
+        return kids, None
+    if isinstance(node, (ir.Quant, ir.MapBuild)):
+        dom_t = node.domain if isinstance(node, ir.Quant) else node.type.key
+        dom = internal_domain(dom_t)
+        if len(dom) <= UNROLL:
+            return [(node.body, {**env, node.var: ("c", v)}) for v in dom], ("unrolled", dom)
+        name = ctx.fresh("q")
+        benv = {**env, node.var: ("n", name, type_iv(dom_t), True)}
+        return [(node.body, benv)], ("loop", name, dom)
+    if isinstance(node, (ir.SetLit, ir.SeqLit)):
+        return [(x, env) for x in node.elems], None
+    if isinstance(node, ir.Index):
+        if isinstance(node.base, ir.Var) and isinstance(node.base.type, ir.MapT):
+            return [(node.key, env)], "mapvar"
+        return [(node.base, env), (node.key, env)], None
+    if isinstance(node, ir.Call):
+        return [(a, env) for a in node.args], None
+    raise TypeError(f"not an IR expression: {node!r}")
+
+
+# ------------------------------------------------------------------ var reads
+
+
+def read_var(ctx: Ctx, name: str, where: Where) -> R:
+    f = ctx.field(name)
+    iv = type_iv(f.type)
+    cached = where.cache.get(f.index)
+    if cached is not None:
+        return R(cached, f.type, iv=iv, fits=True)
+    return read_field(ctx, f.type, f.offset, where.sn, iv)
+
+
+def read_field(ctx: Ctx, t: ir.Type, off: int, sn: str, iv=None) -> R:
+    """Decode the value of type t stored at bit offset off of state sn."""
+    from .layout import width
+    w = width(t)
+    total = ctx.layout.total_bits
+    if ir.is_scalar(t):
+        lo = dom_lo(t)
+        if w == 0:
+            return const_r(ctx, lo, t)
+        code = bits_code(sn, off, w, total)
+        if lo:
+            code = f"({code} + {lo})"
+        return R(code, t, iv=iv, fits=True, depth=2)
+    return R(f"{ctx.decoder(t)}({bits_code(sn, off, w, total)})", t, fits=True, depth=2)
+
+
+# ------------------------------------------------------------------ combine
+
+
+def _strict(ctx: Ctx, node, args: list[R], code: str, t: ir.Type, *, iv=None, fits=False,
+            fold=True, sn=None) -> R:
+    pre = [ln for a in args for ln in a.pre]
+    depth = 1 + max((a.depth for a in args), default=0)
+    r = R(code, t, iv=iv, fits=fits, pre=pre, depth=depth)
+    if fold and args and all(a.isconst for a in args):
+        try:
+            v = eval(code, ctx.ns, {sn or "s": None})  # our own generated code
+        except Exception:
+            return r
+        return const_r(ctx, v, t)
+    return r
+
+
+def key_index(ctx: Ctx, k: R, kt: ir.Type, node, sn: str) -> R:
+    """Index (0-based) of a map key in its domain, with a domain check."""
+    if isinstance(kt, (ir.BoolT, ir.EnumT)):
+        if k.isconst:
+            return const_r(ctx, int(k.const), ir.INT)
+        return k
+    lo, hi = kt.bounds()
+    if k.isconst and lo <= k.const <= hi:
+        return const_r(ctx, k.const - lo, ir.INT)
+    if fits_in(k, kt):
+        return R(k.code if lo == 0 else f"({k.code} - {lo})", ir.INT, pre=k.pre,
+                 depth=k.depth + 1)
+    ec = ctx.err(f"key {{0}} outside the key domain {kt} (line {line_of(node)})")
+    return R(f"_ki({k.code}, {lo}, {hi}, {ec}, {sn})", ir.INT, pre=k.pre, depth=k.depth + 1)
+
+
+def elem_bit(ctx: Ctx, x: R, et: ir.Type) -> R:
+    """Bit index of an enum/bool element in a bitmask set."""
+    if x.isconst:
+        return const_r(ctx, int(x.const), ir.INT)
+    return x
+
+
+def _ivop(op, a, b):
+    if a is None or b is None:
+        return None
+    if op == "add":
+        return (a[0] + b[0], a[1] + b[1])
+    if op == "sub":
+        return (a[0] - b[1], a[1] - b[0])
+    if op == "mul":
+        c = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]]
+        return (min(c), max(c))
+    return None
+
+
+def _lazy_chain(ctx: Ctx, ops: list[R], is_and: bool, t) -> R:
+    """a and b and c / a or b or c, keeping short-circuit when operands have preludes."""
+    # constant folding from the left
+    kept: list[R] = []
+    for r in ops:
+        if r.isconst:
+            if bool(r.const) != is_and:      # False in an and-chain / True in an or-chain
+                if not kept:
+                    return const_r(ctx, bool(r.const), t)
+                kept.append(r)
+                break
+            continue                          # neutral element
+        kept.append(r)
+    if not kept:
+        return const_r(ctx, is_and, t)
+    if len(kept) == 1:
+        return kept[0]
+    word = " and " if is_and else " or "
+    first_pre = kept[0].pre
+    if all(not r.pre for r in kept[1:]):
+        depth = 1 + max(r.depth for r in kept)
+        return R("(" + word.join(r.code for r in kept) + ")", t, pre=first_pre, depth=depth)
+    # statement form: t = <prefix without preludes>; if t: <rest>
+    tmp = ctx.fresh()
+    pre = list(first_pre)
+    lines_indent = 0
+    group: list[R] = [kept[0]]
+    for r in kept[1:]:
+        if r.pre:
+            pre.append((lines_indent, f"{tmp} = (" + word.join(g.code for g in group) + ")"))
+            pre.append((lines_indent, f"if {tmp}:" if is_and else f"if not {tmp}:"))
+            lines_indent += 1
+            pre += indent(r.pre, lines_indent)
+            group = [r]
+        else:
+            group.append(r)
+    pre.append((lines_indent, f"{tmp} = (" + word.join(g.code for g in group) + ")"))
+    return R(tmp, t, pre=pre)
+
+
+def _ite_chain(ctx: Ctx, args: list[R], t) -> R:
+    pairs = [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
+    els = args[-1]
+    # fold constant conditions
+    kept = []
+    for c, v in pairs:
+        if c.isconst:
+            if c.const:
+                els = v
+                break
+            continue
+        kept.append((c, v))
+    all_vals = [v for _, v in kept] + [els]
+    iv = None
+    if all(v.iv is not None for v in all_vals):
+        iv = (min(v.iv[0] for v in all_vals), max(v.iv[1] for v in all_vals))
+    fits = all(v.fits and subtype(v.type, t) for v in all_vals)
+    if not kept:
+        return els
+    lazy_pre = any(v.pre for v in all_vals) or any(c.pre for c, _ in kept[1:])
+    if not lazy_pre:
+        code = "(" + " else ".join(f"{v.code} if {c.code}" for c, v in kept) + f" else {els.code})"
+        depth = 1 + max(x.depth for x in all_vals + [c for c, _ in kept])
+        return R(code, t, iv=iv, fits=fits, pre=kept[0][0].pre, depth=depth)
+    tmp = ctx.fresh()
+    pre = list(kept[0][0].pre)
+    lvl = 0
+    for i, (c, v) in enumerate(kept):
+        if i:
+            pre.append((lvl, "else:"))
+            lvl += 1
+            pre += indent(c.pre, lvl)
+        pre.append((lvl, f"if {c.code}:"))
+        pre += indent(v.pre, lvl + 1)
+        pre.append((lvl + 1, f"{tmp} = {v.code}"))
+    pre.append((lvl, "else:"))
+    pre += indent(els.pre, lvl + 1)
+    pre.append((lvl + 1, f"{tmp} = {els.code}"))
+    return R(tmp, t, iv=iv, fits=fits, pre=pre)
+
+
+def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
+    sn = where.sn
+    t = node.type
+    if isinstance(node, ir.Unary):
+        a = args[0]
+        if node.op == "not":
+            return _strict(ctx, node, args, f"(not {a.code})", t)
+        iv = (-a.iv[1], -a.iv[0]) if a.iv else None
+        return _strict(ctx, node, args, f"(-{a.code})", t, iv=iv)
+    if isinstance(node, ir.Binary):
+        op = node.op
+        if op in ("and", "or", "implies"):
+            ops = []
+            for r, neg in zip(args, plan):
+                if neg:
+                    r = const_r(ctx, not r.const, ir.BOOL) if r.isconst else R(
+                        f"(not {r.code})", ir.BOOL, pre=r.pre, depth=r.depth + 1)
+                ops.append(r)
+            return _lazy_chain(ctx, ops, op == "and", t)
+        a, b = args
+        if op in _ARITH:
+            return _strict(ctx, node, args, f"({a.code} {_ARITH[op]} {b.code})", t,
+                           iv=_ivop(op, a.iv, b.iv))
+        if op in ("div", "mod"):
+            if b.isconst and b.const != 0:
+                sym = "//" if op == "div" else "%"
+                iv = None
+                if op == "mod" and b.const > 0:
+                    iv = (0, b.const - 1)
+                return _strict(ctx, node, args, f"({a.code} {sym} {b.code})", t, iv=iv)
+            what = "division" if op == "div" else "modulo"
+            ec = ctx.err(f"{what} by zero (line {line_of(node)})")
+            fn = "_div" if op == "div" else "_mod"
+            return _strict(ctx, node, args, f"{fn}({a.code}, {b.code}, {ec}, {sn})", t, sn=sn)
+        if op in _CMP:
+            return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", t)
+        st = node.right.type if op == "in" else node.left.type
+        if op == "in":
+            if is_bitset(st):
+                x = elem_bit(ctx, a, st.elem)
+                return _strict(ctx, node, [x, b], f"(({b.code} >> {x.code}) & 1)", t)
+            return _strict(ctx, node, args, f"({a.code} in {b.code})", t)
+        if is_bitset(st) or is_bitset(node.right.type):
+            code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
+                    "diff": f"({a.code} & ~{b.code})",
+                    "subset": f"(({a.code} & ~{b.code}) == 0)"}[op]
+            return _strict(ctx, node, args, code, t, fits=True)
+        code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
+                "diff": f"({a.code} - {b.code})", "subset": f"({a.code} <= {b.code})"}[op]
+        fits = {"union": fits_in(a, t) and fits_in(b, t), "inter": fits_in(a, t) or fits_in(b, t),
+                "diff": fits_in(a, t), "subset": True}[op]
+        return _strict(ctx, node, args, code, t, fits=fits)
+    if isinstance(node, ir.Ite):
+        return _ite_chain(ctx, args, t)
+    if isinstance(node, ir.Quant):
+        if plan[0] == "unrolled":
+            return _lazy_chain(ctx, args, node.kind == "forall", t)
+        return _quant_loop(ctx, node, args[0], plan)
+    if isinstance(node, ir.MapBuild):
+        vt = t.value
+        if plan[0] == "unrolled":
+            code = "(" + "".join(a.code + ", " for a in args) + ")"
+            fits = all(fits_in(a, vt) for a in args)
+            return _strict(ctx, node, args, code, t, fits=fits)
+        return _map_loop(ctx, node, args[0], plan)
+    if isinstance(node, ir.SetLit):
+        if is_bitset(t):
+            bits = [elem_bit(ctx, a, t.elem) for a in args]
+            code = "(" + " | ".join(f"(1 << {x.code})" for x in bits) + ")" if bits else "0"
+            return _strict(ctx, node, bits, code, t, fits=True)
+        if not args:
+            return const_r(ctx, frozenset(), t)
+        code = "frozenset((" + "".join(a.code + ", " for a in args) + "))"
+        fits = all(fits_in(a, t.elem) for a in args)
+        return _strict(ctx, node, args, code, t, fits=fits)
+    if isinstance(node, ir.SeqLit):
+        if not args:
+            return const_r(ctx, (), t)
+        code = "(" + "".join(a.code + ", " for a in args) + ")"
+        fits = len(args) <= t.cap and all(fits_in(a, t.elem) for a in args)
+        return _strict(ctx, node, args, code, t, fits=fits)
+    if isinstance(node, ir.Index):
+        return _index(ctx, node, args, plan, where)
+    if isinstance(node, ir.Call):
+        return _call(ctx, node, args, where)
+    raise TypeError(node)
+
+
+def _quant_loop(ctx: Ctx, node: ir.Quant, body: R, plan) -> R:
+    _, name, dom = plan
+    tmp = ctx.fresh()
+    forall = node.kind == "forall"
+    dom_code = ctx.lit(tuple(dom))
+    pre = [(0, f"{tmp} = {forall!r}"), (0, f"for {name} in {dom_code}:")]
+    pre += indent(body.pre, 1)
+    test = f"not {body.code}" if forall else f"{body.code}"
+    pre += [(1, f"if {test}:"), (2, f"{tmp} = {not forall!r}"), (2, "break")]
+    return R(tmp, node.type, pre=pre)
+
+
+def _map_loop(ctx: Ctx, node: ir.MapBuild, body: R, plan) -> R:
+    _, name, dom = plan
+    tmp = ctx.fresh()
+    pre = [(0, f"{tmp} = []"), (0, f"for {name} in {ctx.lit(tuple(dom))}:")]
+    pre += indent(body.pre, 1)
+    pre += [(1, f"{tmp}.append({body.code})"), (0, f"{tmp} = tuple({tmp})")]
+    return R(tmp, node.type, pre=pre, fits=fits_in(body, node.type.value))
+
+
+def _index(ctx: Ctx, node: ir.Index, args: list[R], plan, where: Where) -> R:
+    sn = where.sn
+    t = node.type
+    if plan == "mapvar":
+        (k,) = args
+        mt = node.base.type
+        f = ctx.field(node.base.name)
+        cached = where.cache.get(f.index)
+        if cached is None:
+            from .layout import width
+            w = width(mt.value)
+            ki = key_index(ctx, k, mt.key, node, sn)
+            if ki.isconst:
+                r = read_field(ctx, mt.value, f.offset + ki.const * w, sn, type_iv(mt.value))
+                r.pre = ki.pre
+                return r
+            if w == 0:
+                return _strict(ctx, node, [ki], f"({ki.code}, {ctx.lit(dom_lo(mt.value))})[1]", t)
+            shift = f"({ki.code} * {w} + {f.offset})" if w != 1 else f"({ki.code} + {f.offset})"
+            code = f"(({sn} >> {shift}) & {(1 << w) - 1})"
+            if ir.is_scalar(mt.value):
+                lo = dom_lo(mt.value)
+                if lo:
+                    code = f"({code} + {lo})"
+            else:
+                code = f"{ctx.decoder(mt.value)}({code})"
+            return R(code, t, iv=type_iv(mt.value), fits=True, pre=ki.pre, depth=ki.depth + 3)
+        base = R(cached, mt, fits=True)
+        args = [base, k]
+    b, k = args
+    bt = node.base.type
+    if isinstance(bt, ir.MapT):
+        ki = key_index(ctx, k, bt.key, node, sn)
+        return _strict(ctx, node, [b, ki], f"{b.code}[{ki.code}]", t,
+                       iv=type_iv(bt.value) if b.fits else None, fits=b.fits, sn=sn)
+    ec = ctx.err(f"index {{0}} outside the sequence of length {{1}} (line {line_of(node)})")
+    return _strict(ctx, node, args, f"_si({b.code}, {k.code}, {ec}, {sn})", t,
+                   iv=type_iv(bt.elem) if b.fits else None, fits=b.fits, sn=sn)
+
+
+def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    sn = where.sn
+    fn = node.fn
+    t = node.type
+    line = line_of(node)
+    if fn in ("min", "max"):
+        ivs = [a.iv for a in args]
+        iv = None
+        if all(i is not None for i in ivs):
+            pick = min if fn == "min" else max
+            iv = (pick(i[0] for i in ivs), pick(i[1] for i in ivs))
+        return _strict(ctx, node, args, f"{fn}(" + ", ".join(a.code for a in args) + ")", t,
+                       iv=iv)
+    at = node.args[0].type
+    a = args[0]
+    if fn == "size":
+        code = f"{a.code}.bit_count()" if is_bitset(at) else f"len({a.code})"
+        return _strict(ctx, node, args, code, t, iv=(0, dom_size(at.elem)))
+    if fn == "len":
+        return _strict(ctx, node, args, f"len({a.code})", t, iv=(0, at.cap))
+    if fn == "head":
+        ec = ctx.err(f"head of an empty sequence (line {line})")
+        return _strict(ctx, node, args, f"_hd({a.code}, {ec}, {sn})", t,
+                       iv=type_iv(at.elem) if a.fits else None, fits=a.fits, sn=sn)
+    if fn == "tail":
+        ec = ctx.err(f"tail of an empty sequence (line {line})")
+        return _strict(ctx, node, args, f"_tl({a.code}, {ec}, {sn})", t, fits=a.fits, sn=sn)
+    if fn == "push":
+        x = args[1]
+        ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) (line {line})")
+        fits = a.fits and fits_in(x, at.elem)
+        return _strict(ctx, node, args, f"_push({a.code}, {x.code}, {at.cap}, {ec}, {sn})",
+                       at, fits=fits, sn=sn)
+    if fn in ("set_add", "set_remove"):
+        x = args[1]
+        if is_bitset(at):
+            xb = elem_bit(ctx, x, at.elem)
+            code = (f"({a.code} | (1 << {xb.code}))" if fn == "set_add"
+                    else f"({a.code} & ~(1 << {xb.code}))")
+            return _strict(ctx, node, [a, xb], code, at, fits=True)
+        et = at.elem
+        lo, hi = et.bounds() if isinstance(et, ir.IntT) and et.concrete else (None, None)
+        if lo is not None and fits_in(x, et):
+            lo = hi = None
+        ec = ctx.err(f"element {{0}} outside the set's element type {et} (line {line})")
+        helper = "_sadd" if fn == "set_add" else "_srem"
+        return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
+                       at, fits=a.fits, sn=sn)
+    if fn == "map_update":
+        k, v = args[1], args[2]
+        ki = key_index(ctx, k, at.key, node, sn)
+        fits = a.fits and fits_in(v, at.value)
+        return _strict(ctx, node, [a, ki, v], f"_mup({a.code}, {ki.code}, {v.code})", at,
+                       fits=fits, sn=sn)
+    if fn == "seq_update":
+        i, v = args[1], args[2]
+        ec = ctx.err(f"index {{0}} outside the sequence of length {{1}} (line {line})")
+        fits = a.fits and fits_in(v, at.elem)
+        return _strict(ctx, node, args, f"_sup({a.code}, {i.code}, {v.code}, {ec}, {sn})", at,
+                       fits=fits, sn=sn)
+    raise TypeError(f"unknown function {fn}")
