@@ -78,7 +78,7 @@ class _BuildError(Exception):
 
 _EXPR_START = {"a name", "a number", "`(`", "`{`", "`[`", "`-`", "`not`", "`true`", "`false`", "`if`",
                "`forall`", "`exists`"}
-_STMT_START = {"`require`", "`let`", "`if`", "`either`", "`for`", "a name"}
+_STMT_START = {"`require`", "`let`", "`if`", "`either`", "`for`", "a name", "`await`", "`goto`"}
 _OPERATORS = {"`+`", "`-`", "`*`", "`/`", "`%`", "`==`", "`!=`", "`<`", "`<=`", "`>`", "`>=`", "`and`", "`or`",
               "`=>`", "`union`", "`minus`", "`inter`", "`subset`", "`in`", "`not`", "`[`"}
 _DECLS = {f"`{k}`" for k in DECL_KEYWORDS}
