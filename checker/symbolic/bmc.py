@@ -32,6 +32,7 @@ class BMC:
         self.enc = enc
         self.prop = prop
         self.u = Unroller(enc)
+        self.seed = seed
         self.solver = new_solver(seed)
         self.solver.add(enc.const_axiom)
         self.solver.add(self.u.init())
@@ -49,7 +50,7 @@ class BMC:
         """A Found, None (no violation of length n), or "unknown"."""
         prop, u = self.prop, self.u
         if prop.kind == TYPEOK and n == 0:
-            s = new_solver(0)
+            s = new_solver(self.seed)
             s.add(self.enc.const_axiom)
             s.add(u.init_err())
             clock.arm(s)

@@ -20,6 +20,7 @@ class Prop:
     name: str
     kind: str
     bad: Any            # template formula over the current state (and error-step vars)
+    good: Any           # template formula over the current state only: not bad
     inv: ir.Invariant | None = None
     line: int | None = None
     doc: str = ""
@@ -47,11 +48,12 @@ def build_props(enc: Encoder, items) -> list[Prop]:
         if kind == INVARIANT:
             val, errs = enc.invariant(inv, enc.cur)
             bad = mk_or([err_any(errs), mk_not(val)])
-            props.append(Prop(name, kind, bad, inv, inv.span.line if inv.span else None, inv.doc))
+            props.append(Prop(name, kind, bad, mk_not(bad), inv,
+                              inv.span.line if inv.span else None, inv.doc))
         elif kind == TYPEOK:
-            props.append(Prop(name, kind, enc.errstep))
+            props.append(Prop(name, kind, enc.errstep, mk_not(enc.errs_somewhere)))
         else:
-            props.append(Prop(name, kind, mk_not(enc.enabled)))
+            props.append(Prop(name, kind, mk_not(enc.enabled), enc.enabled))
     return props
 
 

@@ -267,7 +267,18 @@ def _build(x, args, kids):
     if k == z3.Z3_OP_DISTINCT and len(args) == 2:
         return ir.Binary("ne", args[0], args[1], B)
     if k in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT):
-        return ir.Binary(_CMP[k], args[0], args[1], B)
+        a, b, op = args[0], args[1], _CMP[k]
+        if isinstance(b, ir.Lit) and type(b.value) is int:
+            if op == "gt" and b.value == -1:
+                op, b = "ge", _lit_int(0)
+            elif op == "lt" and b.value == 1:
+                op, b = "le", _lit_int(0)
+        # a - b op 0  ->  a op b ;  0 op a - b  ->  b op a
+        if isinstance(b, ir.Lit) and b.value == 0 and isinstance(a, ir.Binary) and a.op == "sub":
+            a, b = a.left, a.right
+        elif isinstance(a, ir.Lit) and a.value == 0 and isinstance(b, ir.Binary) and b.op == "sub":
+            a, b = b.right, b.left
+        return ir.Binary(op, a, b, B)
     if k == z3.Z3_OP_ITE:
         return ir.Ite(args[0], args[1], args[2], args[1].type if hasattr(args[1], "type") else ir.INT)
     if k == z3.Z3_OP_ADD:

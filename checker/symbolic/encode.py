@@ -714,10 +714,7 @@ class Encoder:
         if op in ("div", "mod"):
             zero = b == 0
             errs = _err_join(errs, [ErrItem(zero, f"{'division' if op == 'div' else 'modulo'} by zero{_at(x)}")])
-            if z3.is_int_value(b) and b.as_long() > 0:
-                q = a / b
-            else:
-                q = z3.If(b >= 0, a / b, (-a) / (-b))
+            q = self._floor_div(a, b)
             return (q if op == "div" else a - b * q), errs
         if op == "eq":
             return v_eq(a, b), errs
@@ -744,6 +741,26 @@ class Encoder:
                     mk_and([p, q]) if op == "inter" else mk_and([p, mk_not(q)]))
             return SetV(d), errs
         raise Unsupported(f"unknown binary operator {op!r}")
+
+    def _floor_div(self, a, b):
+        """Python's ``//``: SMT-LIB ``div`` is Euclidean, so a negative
+        divisor goes through ``(-a) div (-b)``.  A non-literal divisor with a
+        small known range is split into literal cases (Spacer rejects ``div``
+        by a variable)."""
+        def by(k: int):
+            return a / k if k > 0 else (-a) / (-k)
+        bs = z3.simplify(b)
+        if z3.is_int_value(bs):
+            k = bs.as_long()
+            return by(k) if k != 0 else z3.IntVal(0)
+        rng = term_bounds(bs, self.known_bounds)
+        if rng is not None and rng[1] - rng[0] <= 64:
+            r = z3.IntVal(0)
+            for k in range(rng[1], rng[0] - 1, -1):
+                if k != 0:
+                    r = z3.If(b == k, by(k), r)
+            return r
+        return z3.If(b >= 0, a / b, (-a) / (-b))
 
     def _index(self, x, B, K):
         (base, eb), (key, ek) = B, K
@@ -962,6 +979,8 @@ class Encoder:
         self.trans = mk_and(trans)
         self.errstep = mk_and(errstep) if n else FALSE
         self.enabled = mk_or(enabled)
+        # some step leaving the current state errs (no free step variables)
+        self.errs_somewhere = mk_or([self._exists(a, a.err) for a in self.actions])
 
     def _exists(self, a: ActionEnc, f, limit: int = 4096):
         """Exists over the action's parameters and choices (finite: expanded)."""

@@ -1,0 +1,136 @@
+"""k-induction with simple-path constraints, k = 1..options.max_k."""
+from __future__ import annotations
+
+import time
+
+import z3
+
+from .. import ir
+from ..options import Options
+from ..results import TYPEOK, PropertyResult, Stats, Trace, Verdict
+from . import decode
+from .bmc import BMC
+from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
+                     new_solver, result, solver_stats, wanted)
+from .encode import Encoder, Unsupported
+from .unroll import Unroller
+
+CTI_NOTE = ("not proved: this counterexample to induction starts in a state that "
+            "satisfies the property for {k} step(s) but may be unreachable; the "
+            "property may still hold and may need strengthening (add an invariant "
+            "that rules the first state out), or try a larger k")
+
+
+class StepCase:
+    """P(s0..s_{k-1}), T, all states distinct, not P(s_k): unsat proves P."""
+
+    def __init__(self, enc: Encoder, prop: Prop, seed: int):
+        self.enc, self.prop = enc, prop
+        self.u = Unroller(enc, prefix="k")
+        self.solver = new_solver(seed)
+        self.solver.add(enc.const_axiom)
+        self.solver.add(self.u.inv(0))
+        self.k = 0
+
+    def check(self, k: int, clock: Clock):
+        u, s = self.u, self.solver
+        while self.k < k:
+            i = self.k
+            s.add(u.sub_state(self.prop.good, i))
+            s.add(u.trans(i))
+            s.add(u.inv(i + 1))
+            for j in range(i + 1):
+                s.add(u.distinct(j, i + 1))
+            self.k += 1
+        s.push()
+        s.add(u.sub_state(self.prop.bad, k, f"e{k}"))
+        clock.arm(s)
+        r = s.check()
+        m = s.model() if r == z3.sat else None
+        s.pop()
+        return r, m
+
+    def cti(self, m, k: int) -> tuple[Trace, dict]:
+        trace = decode.path_trace(m, self.u, k, kind="cti")
+        if self.prop.kind == TYPEOK:
+            step, _ = decode.error_step(m, self.u, k)
+            trace.steps.append(step)
+        return trace, decode.consts(m, self.enc)
+
+
+def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=None):
+    """-> ("holds", k, None) | ("violated", n, Found) | ("cti", k, (trace, consts))
+    | ("unknown", k, why); also solver statistics."""
+    base, step = BMC(enc, p, seed), StepCase(enc, p, seed)
+    next_base = 0
+    last = None
+    for k in range(1, max_k + 1):
+        # base case: no violation in the first k states
+        while next_base <= k - 1 + p.extra_step:
+            if clock.expired():
+                return ("unknown", k - 1, "timeout"), solver_stats(base.solver)
+            r = base.check(next_base, clock)
+            if r == "unknown":
+                return ("unknown", k - 1, "the solver returned unknown in the base case"), solver_stats(base.solver)
+            if r is not None:
+                return ("violated", r.depth, r), solver_stats(base.solver)
+            next_base += 1
+        if clock.expired():
+            return ("unknown", k - 1, "timeout"), solver_stats(step.solver)
+        r, m = step.check(k, clock)
+        if r == z3.unsat:
+            return ("holds", k, None), solver_stats(step.solver)
+        if r == z3.unknown:
+            return ("unknown", k - 1, "the solver returned unknown in the step case"), solver_stats(step.solver)
+        last = (k, m)
+        if progress:
+            progress(k, p.name)
+    k, m = last
+    return ("cti", k, step.cti(m, k)), solver_stats(step.solver)
+
+
+def check(spec: ir.Spec, options: Options):
+    start = time.monotonic()
+    configure(options.seed)
+    try:
+        enc = Encoder(spec)
+        props = build_props(enc, wanted(spec, options))
+    except (Unsupported, ir.SymbolicBound) as e:
+        return error_result(spec, "kind", options, e, start)
+    progress = Progressor(options, start)
+    out, consts, extra, deepest = [], {}, {}, 0
+    for p in props:
+        clock = Clock(options.timeout)
+        try:
+            (what, k, info), st = prove(enc, p, options.max_k, clock, options.seed, progress)
+        except Unsupported as e:
+            out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "k-induction",
+                                      detail=str(e), line=p.line, doc=p.doc))
+            continue
+        extra[p.name] = st
+        deepest = max(deepest, k)
+        secs = clock.elapsed()
+        common = dict(line=p.line, doc=p.doc, seconds=secs)
+        if what == "holds":
+            out.append(PropertyResult(p.name, p.kind, Verdict.HOLDS, f"k-induction, k = {k}",
+                                      depth=k, detail="proved for every reachable state", **common))
+        elif what == "violated":
+            for c, v in info.consts.items():
+                consts.setdefault(c, v)
+            out.append(PropertyResult(p.name, p.kind, Verdict.VIOLATED,
+                                      f"k-induction base case (bounded model checking, {k} steps)",
+                                      trace=info.trace, detail=info.detail, depth=k, **common))
+        elif what == "cti":
+            trace, cs = info
+            detail = CTI_NOTE.format(k=k)
+            if cs:
+                detail += " (with " + ", ".join(f"{a} = {b}" for a, b in cs.items()) + ")"
+            out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
+                                      f"k-induction, not proved up to k = {k}",
+                                      trace=trace, detail=detail, depth=k, **common))
+        else:
+            out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
+                                      f"k-induction, not proved (stopped at k = {k + 1})",
+                                      detail=info, depth=k, **common))
+    stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
+    return result(spec, "kind", out, stats, consts)

@@ -1,0 +1,213 @@
+"""PDR / IC3 through Z3's Spacer engine on constrained Horn clauses.
+
+One uninterpreted predicate ``Inv(consts, state)`` over the symbolic
+constants and the state leaves:
+
+    const_axiom and Init(s)              -> Inv(c, s)
+    Inv(c, s) and T(s, s')               -> Inv(c, s')
+    Inv(c, s) and Bad(s)                 -> false
+
+``sat`` means an interpretation of Inv exists: a safe inductive invariant.
+That interpretation is re-checked with plain SMT queries before it is
+reported; a solver ``unknown`` is never reported as proved.
+"""
+from __future__ import annotations
+
+import time
+
+import z3
+
+from .. import ir
+from ..options import Options
+from ..results import PropertyResult, Stats, Verdict
+from . import decode
+from .bmc import search
+from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
+                     new_solver, result, solver_stats, wanted)
+from .encode import Encoder, Unsupported, mk_and, mk_not
+
+# how deep the re-run of bmc may go to produce a concrete trace after Spacer
+# reports that the property is violated
+TRACE_DEPTH_LIMIT = 10_000
+
+
+def _horn(enc: Encoder, p: Prop, seed: int, clock: Clock):
+    cur, nxt = enc.cur.terms(), enc.nxt.terms()
+    cs = [t for _, t in enc.sym_consts]
+    sorts = [t.sort() for t in cs + cur] + [z3.BoolSort()]
+    inv = z3.Function(f"Inv_{p.name}", *sorts)
+    s = z3.SolverFor("HORN")
+    s.set("engine", "spacer")
+    # keep the transition relation out of the model: without inlining,
+    # Spacer's interpretation of Inv is a conjunction of lemmas, not an image
+    for k, v in (("fp.spacer.random_seed", seed), ("fp.xform.inline_linear", False),
+                 ("fp.xform.inline_eager", False), ("fp.xform.slice", False)):
+        try:
+            s.set(k, v)
+        except z3.Z3Exception:
+            pass
+    init, _ = enc.init(enc.cur)
+    cur_vars = cs + cur
+    s.add(z3.ForAll(cur_vars, z3.Implies(mk_and([enc.const_axiom, init, enc.state_inv(enc.cur)]),
+                                         inv(*cs, *cur))))
+    step_vars = cs + cur + nxt + list(enc.step_vars)
+    s.add(z3.ForAll(step_vars, z3.Implies(mk_and([inv(*cs, *cur), enc.trans]), inv(*cs, *nxt))))
+    bad_vars = cs + cur + list(enc.step_vars)
+    s.add(z3.ForAll(bad_vars, z3.Implies(mk_and([inv(*cs, *cur), p.bad]), z3.BoolVal(False))))
+    clock.arm(s)
+    r = s.check()
+    return s, r, inv, cs, cur
+
+
+def _validate(enc: Encoder, p: Prop, I, seed: int, clock: Clock) -> str | None:
+    """None if I (with the declared types) is a safe inductive invariant;
+    else which obligation failed."""
+    init, _ = enc.init(enc.cur)
+    I_next = z3.substitute(I, *zip(enc.cur.terms(), enc.nxt.terms()))
+    typed = enc.state_inv(enc.cur)
+    checks = [
+        ("initiation", mk_and([enc.const_axiom, init, typed, mk_not(I)])),
+        ("consecution", mk_and([enc.const_axiom, typed, I, enc.trans, mk_not(I_next)])),
+        ("safety", mk_and([enc.const_axiom, typed, I, p.bad])),
+    ]
+    for name, f in checks:
+        s = new_solver(seed)
+        s.add(f)
+        clock.arm(s)
+        r = s.check()
+        if r != z3.unsat:
+            return f"{name} ({r})"
+    return None
+
+
+def _conjuncts(f) -> list:
+    out, stack = [], [f]
+    while stack:
+        x = stack.pop()
+        if z3.is_and(x):
+            stack.extend(reversed([x.arg(i) for i in range(x.num_args())]))
+        else:
+            out.append(x)
+    return out
+
+
+def _generalize(enc: Encoder, p: Prop, I, seed: int, clock: Clock, limit: int = 24):
+    """A shorter invariant that still validates: ``true`` if the declared
+    types alone suffice, else drop lemmas greedily (bounded effort)."""
+    if _validate(enc, p, z3.BoolVal(True), seed, clock) is None:
+        return z3.BoolVal(True)
+    lemmas = _conjuncts(I)
+    if len(lemmas) > limit:
+        return I
+    i = 0
+    while i < len(lemmas) and len(lemmas) > 1 and not clock.expired():
+        trial = lemmas[:i] + lemmas[i + 1:]
+        if _validate(enc, p, mk_and(trial), seed, clock) is None:
+            lemmas = trial
+        else:
+            i += 1
+    return mk_and(lemmas)
+
+
+def _readable(I, enc: Encoder) -> z3.ExprRef:
+    """Try to make Spacer's invariant shorter before printing it."""
+    steps = ["simplify", "propagate-values", "ctx-simplify"]
+    if _has_quantifier(I):
+        steps = ["qe", "simplify", "propagate-values", "ctx-solver-simplify", "simplify"]
+    try:
+        g = z3.Goal()
+        g.add(I)
+        r = z3.Then(*steps)(g)
+        if len(r) == 1:
+            return r[0].as_expr()
+    except z3.Z3Exception:
+        pass
+    return I
+
+
+def _has_quantifier(f) -> bool:
+    seen, stack = set(), [f]
+    while stack:
+        x = stack.pop()
+        if x.get_id() in seen:
+            continue
+        seen.add(x.get_id())
+        if z3.is_quantifier(x):
+            return True
+        if z3.is_app(x):
+            stack.extend(x.arg(i) for i in range(x.num_args()))
+    return False
+
+
+def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None):
+    """-> (verdict, method, detail, extras dict, stats)"""
+    # an erroneous initial state is a typeok violation that Inv cannot see
+    if p.extra_step:
+        found, _, why, _ = search(enc, p, 0, clock, options.seed)
+        if found is not None:
+            return "violated", found, {}
+    s, r, inv, cs, cur = _horn(enc, p, options.seed, clock)
+    st = solver_stats(s)
+    if r == z3.sat:
+        I = s.model().eval(inv(*cs, *cur))
+        bad = _validate(enc, p, I, options.seed, clock)
+        if bad is not None:
+            return "unknown", f"Spacer's invariant failed validation: {bad}", st
+        I = _readable(I, enc)
+        I2 = _generalize(enc, p, I, options.seed, clock)
+        try:
+            text = decode.show_lemma(I2, enc, enc.cur)
+        except ValueError:
+            try:
+                text = decode.show_lemma(I, enc, enc.cur)
+            except ValueError as e:
+                text = f"<not expressible in spec syntax: {e}>"
+        return "holds", text, st
+    if r == z3.unknown:
+        why = s.reason_unknown()
+        return "unknown", f"Spacer returned unknown ({why})", st
+    # unsat: a counterexample exists; bmc finds the shortest one
+    found, reached, why, _ = search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
+    if found is None:
+        return "unknown", (f"Spacer reports a violation, but no trace was found "
+                           f"({why or 'depth limit'}) up to depth {reached}"), st
+    return "violated", found, st
+
+
+def check(spec: ir.Spec, options: Options):
+    start = time.monotonic()
+    configure(options.seed)
+    try:
+        enc = Encoder(spec)
+        props = build_props(enc, wanted(spec, options))
+    except (Unsupported, ir.SymbolicBound) as e:
+        return error_result(spec, "pdr", options, e, start)
+    progress = Progressor(options, start)
+    out, consts, extra, deepest = [], {}, {}, 0
+    for p in props:
+        clock = Clock(options.timeout)
+        try:
+            what, info, st = prove(enc, p, options, clock, progress)
+        except Unsupported as e:
+            out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)",
+                                      detail=str(e), line=p.line, doc=p.doc))
+            continue
+        extra[p.name] = st
+        common = dict(line=p.line, doc=p.doc, seconds=clock.elapsed())
+        if what == "holds":
+            out.append(PropertyResult(p.name, p.kind, Verdict.HOLDS, "PDR (Spacer)",
+                                      detail="proved for every reachable state"
+                                      + (" and every value of the symbolic constants" if enc.sym_consts else ""),
+                                      found_invariant=info, **common))
+        elif what == "violated":
+            deepest = max(deepest, info.depth)
+            for c, v in info.consts.items():
+                consts.setdefault(c, v)
+            out.append(PropertyResult(p.name, p.kind, Verdict.VIOLATED,
+                                      f"PDR (Spacer); trace by bounded model checking ({info.depth} steps)",
+                                      trace=info.trace, detail=info.detail, depth=info.depth, **common))
+        else:
+            out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
+                                      detail=info, **common))
+    stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
+    return result(spec, "pdr", out, stats, consts)
