@@ -11,7 +11,7 @@ from ..results import DEADLOCK, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
                      new_solver, result, solver_stats, wanted, with_consts)
-from .encode import Encoder, Unsupported
+from .encode import Encoder, Unsupported, key_of, lit
 from .unroll import Unroller
 
 
@@ -77,9 +77,41 @@ class BMC:
         if r == z3.unsat:
             s.pop()
             return None
-        m = s.model()
+        m = self._canonical(t, clock) or s.model()
         s.pop()
         return self._found(m, n, t)
+
+    def _canonical(self, t: int, clock: Clock, budget: int = 3000):
+        """Make the trace deterministic: fix each step's action binding to the
+        first one (in action order, then binding order) that still allows a
+        violation of this length.  Returns the model, or None if the budget
+        ran out (the solver's own model is used then)."""
+        s, u, enc = self.solver, self.u, self.enc
+        tags = [str(i) for i in range(t)] + ([f"e{t}"] if self.prop.kind == TYPEOK else [])
+        spent = 0
+        for tag in tags:
+            sv = dict((a.decl().name(), b) for a, b in zip(enc.step_vars, u.step_vars(tag)))
+            fixed = False
+            for a in enc.actions:
+                for binding in a.action.bindings():
+                    eqs = [sv["sel"] == a.index]
+                    for (p, var), v in zip(a.params, binding):
+                        eqs.append(sv[var.decl().name()] == lit(key_of(v, p.type), p.type))
+                    spent += 1
+                    if spent > budget or clock.expired():
+                        return None
+                    clock.arm(s)
+                    if s.check(*eqs) == z3.sat:
+                        s.add(*eqs)
+                        fixed = True
+                        break
+                if fixed:
+                    break
+            if not fixed:
+                return None
+        if s.check() != z3.sat:
+            return None
+        return s.model()
 
     def _found(self, m, n: int, t: int) -> Found:
         prop, u = self.prop, self.u

@@ -240,6 +240,20 @@ _ARITH = (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT, z3.Z3_OP_ADD, z3.Z
           z3.Z3_OP_UMINUS, z3.Z3_OP_MUL, z3.Z3_OP_IDIV, z3.Z3_OP_MOD)
 
 
+def _cmp(op, a, b):
+    """A comparison, tidied: x > -1 -> x >= 0, a - b <= 0 -> a <= b."""
+    if isinstance(b, ir.Lit) and type(b.value) is int:
+        if op == "gt" and b.value == -1:
+            op, b = "ge", _lit_int(0)
+        elif op == "lt" and b.value == 1:
+            op, b = "le", _lit_int(0)
+    if isinstance(b, ir.Lit) and b.value == 0 and isinstance(a, ir.Binary) and a.op == "sub":
+        a, b = a.left, a.right
+    elif isinstance(a, ir.Lit) and a.value == 0 and isinstance(b, ir.Binary) and b.op == "sub":
+        a, b = b.right, b.left
+    return ir.Binary(op, a, b, ir.BOOL)
+
+
 def _build(x, args, kids):
     k = x.decl().kind()
     B = ir.BOOL
@@ -258,7 +272,7 @@ def _build(x, args, kids):
         a = args[0]
         if isinstance(a, ir.Binary) and a.op in _NEG and a.op != "eq" or (
                 isinstance(a, ir.Binary) and a.op == "eq" and not isinstance(a.left.type, ir.BoolT)):
-            return ir.Binary(_NEG[a.op], a.left, a.right, B)
+            return _cmp(_NEG[a.op], a.left, a.right)
         return ir.Unary("not", a, B)
     if k == z3.Z3_OP_IMPLIES:
         return ir.Binary("implies", args[0], args[1], B)
@@ -267,18 +281,7 @@ def _build(x, args, kids):
     if k == z3.Z3_OP_DISTINCT and len(args) == 2:
         return ir.Binary("ne", args[0], args[1], B)
     if k in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT):
-        a, b, op = args[0], args[1], _CMP[k]
-        if isinstance(b, ir.Lit) and type(b.value) is int:
-            if op == "gt" and b.value == -1:
-                op, b = "ge", _lit_int(0)
-            elif op == "lt" and b.value == 1:
-                op, b = "le", _lit_int(0)
-        # a - b op 0  ->  a op b ;  0 op a - b  ->  b op a
-        if isinstance(b, ir.Lit) and b.value == 0 and isinstance(a, ir.Binary) and a.op == "sub":
-            a, b = a.left, a.right
-        elif isinstance(a, ir.Lit) and a.value == 0 and isinstance(b, ir.Binary) and b.op == "sub":
-            a, b = b.right, b.left
-        return ir.Binary(op, a, b, B)
+        return _cmp(_CMP[k], args[0], args[1])
     if k == z3.Z3_OP_ITE:
         return ir.Ite(args[0], args[1], args[2], args[1].type if hasattr(args[1], "type") else ir.INT)
     if k == z3.Z3_OP_ADD:
