@@ -1,0 +1,161 @@
+"""pytest plugin: ``pytest spec/`` collects every ``.spec`` file, and every
+property of it (invariants, temporal properties, reachability targets,
+typeok, deadlock) becomes one test item.
+
+A property is expected to hold unless the spec says otherwise, next to it:
+
+    /// Opens only after THRESHOLD consecutive failures.
+    /// expect: violated
+    invariant open_only_after_consecutive_failures: ...
+
+or, for any property including the built-in ones, in a line comment anywhere:
+``// expect typeok: violated``.  A test passes when the verdict is the one
+expected, so a spec that documents a known flaw stays green until the flaw
+is fixed (and then fails, asking for the expectation to be updated).
+
+File-level comments: ``// pytest: slow`` marks every item ``slow``
+(deselect with ``-m "not slow"``).  Options: ``--spec-engine``,
+``--spec-const N=V``, ``--spec-max-states S``.
+
+The check runs once per file; items share its result.  Registered through
+the ``pytest11`` entry point, so it loads in every pytest session: keep
+imports here light (no Z3 until a symbolic engine runs).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import pytest
+
+_EXPECT_DOC = re.compile(r"^\s*expect:\s*(holds|violated|unknown)\b", re.M)
+_EXPECT_LINE = re.compile(r"^\s*//\s*expect\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(holds|violated|unknown)\b", re.M)
+_SLOW = re.compile(r"^\s*//\s*pytest:\s*slow\b", re.M)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("spec", "model checking of .spec files (svc-modelcheck)")
+    group.addoption("--spec-engine", default="explicit", choices=("explicit", "bmc", "kind", "pdr", "all"),
+                    help="engine used for .spec files (default: explicit)")
+    group.addoption("--spec-const", action="append", default=[], metavar="N=V",
+                    help="set a constant of the .spec files that declare it")
+    group.addoption("--spec-max-states", type=int, default=None, metavar="S",
+                    help="explicit engine: stop after S states (properties not yet violated are unknown)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a .spec file marked `// pytest: slow`")
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".spec":
+        return SpecFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SpecCheckFailure(Exception):
+    """A property's verdict is not the expected one; carries the report."""
+
+
+class SpecFile(pytest.File):
+    _result = None
+    _error: Optional[str] = None
+
+    def collect(self):
+        from .lang import SpecError, load_text
+        from .run import property_names
+
+        text = self.path.read_text(encoding="utf-8", errors="replace")
+        consts = self._consts(text)
+        try:
+            self.spec = load_text(text, str(self.path), consts)
+        except SpecError as e:
+            yield SpecLoadItem.from_parent(self, name="load", message=str(e))
+            return
+        expected = {name: verdict for name, verdict in _EXPECT_LINE.findall(text)}
+        docs = {x.name: (x.doc, x.span) for x in (*self.spec.invariants, *self.spec.properties,
+                                                   *self.spec.reachables)}
+        for name in property_names(self.spec):
+            doc, span = docs.get(name, ("", None))
+            m = _EXPECT_DOC.search(doc)
+            want = expected.get(name) or (m.group(1) if m else "holds")
+            item = SpecItem.from_parent(self, name=name, expected=want, line=span.line if span else 1)
+            if _SLOW.search(text):
+                item.add_marker(pytest.mark.slow)
+            yield item
+
+    def _consts(self, text: str) -> dict[str, int]:
+        """--spec-const values for the constants this file declares."""
+        out = {}
+        for item in self.config.getoption("spec_const"):
+            name, _, value = item.partition("=")
+            if re.search(rf"\bconst\s+{re.escape(name.strip())}\b", text):
+                try:
+                    out[name.strip()] = int(value)
+                except ValueError:
+                    raise pytest.UsageError(f"--spec-const {item}: expected N=INTEGER") from None
+        return out
+
+    def result(self):
+        """Run the check once for the whole file."""
+        if self._result is None and self._error is None:
+            from .options import Options
+            from .run import InputError, run_spec
+
+            opts = Options(max_states=self.config.getoption("spec_max_states"))
+            try:
+                self._result = run_spec(self.spec, self.config.getoption("spec_engine"), opts)
+            except InputError as e:
+                self._error = str(e)
+        return self._result
+
+
+class SpecLoadItem(pytest.Item):
+    """Stands for a spec that does not load: fails with the diagnostics."""
+
+    def __init__(self, *, message: str, **kw):
+        super().__init__(**kw)
+        self.message = message
+
+    def runtest(self):
+        raise SpecCheckFailure(self.message)
+
+    def repr_failure(self, excinfo):
+        return str(excinfo.value) if excinfo.errisinstance(SpecCheckFailure) else super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.path.name}: does not load"
+
+
+class SpecItem(pytest.Item):
+    def __init__(self, *, expected: str, line: int, **kw):
+        super().__init__(**kw)
+        self.expected = expected
+        self.line = line
+
+    def runtest(self):
+        parent: SpecFile = self.parent
+        result = parent.result()
+        if result is None:
+            raise SpecCheckFailure(parent._error or "the check did not run")
+        p = result.get(self.name)
+        if p.verdict.value != self.expected:
+            raise SpecCheckFailure(self._report(result, p))
+
+    def _report(self, result, p) -> str:
+        from dataclasses import replace
+
+        from .report.text import render
+
+        head = (f"{self.path}:{self.line}: {p.kind} {self.name}: expected {self.expected}, "
+                f"got {p.verdict.value} ({p.method})")
+        one = replace(result, properties=[p])
+        return head + "\n\n" + render(one, self.parent.spec, timing=False)
+
+    def repr_failure(self, excinfo):
+        if excinfo.errisinstance(SpecCheckFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, self.line - 1, self.name  # pytest shows it as file::name
