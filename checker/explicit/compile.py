@@ -154,7 +154,7 @@ class Program:
         for bl in self._blocks:
             body += bl
         if deadlock:
-            body += [(0, "if tr + ne == m0:"), (1, "dead(s)")]
+            body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
         lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
                  (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
         return self._exec(lines, "level")
@@ -167,6 +167,17 @@ class Program:
         body.append((0, "pass"))
         lines = [(0, "def check(L, viol):"), (1, "for s in L:")] + indent(body, 2)
         return self._exec(lines, "check")
+
+    def _dead_lines(self):
+        """dead(s) unless the state is terminal (every process finished)."""
+        term = getattr(self.spec, "terminal", None)
+        if term is None:
+            return [(0, "dead(s)")]
+        r = compile_expr(self.ctx, term, Where({}, "s", self._cache))
+        if r.isconst:
+            return [(0, "pass" if r.const else "dead(s)")]
+        return ([(0, "try:")] + indent(r.pre, 1) + [(1, f"if not {r.code}:"), (2, "dead(s)"),
+                (0, "except StepError:"), (1, "dead(s)")])
 
     def _exec(self, lines, name: str):
         src = render(lines)

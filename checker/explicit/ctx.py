@@ -18,9 +18,11 @@ class R:
     that must run before it (``pre``: (indent, text) pairs), and what is known
     statically about its value."""
 
-    __slots__ = ("code", "const", "iv", "fits", "type", "pre", "depth")
+    __slots__ = ("code", "const", "iv", "fits", "type", "pre", "depth", "fld")
 
-    def __init__(self, code, type, *, const=NOCONST, iv=None, fits=False, pre=None, depth=0):
+    def __init__(self, code, type, *, const=NOCONST, iv=None, fits=False, pre=None, depth=0,
+                 fld=None):
+        self.fld = fld        # (state name, offset, width, lo) for a plain bit-field read
         self.code = code
         self.type = type
         self.const = const

@@ -145,6 +145,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
 
 
 def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:
+    if rec[0] == "initerr":
+        return Trace([Step(None, (), {})]), f"evaluating the initial values failed: " \
+            f"{error_detail(prog, rec[1])}"
     if rec[0] == "init":
         _, values, (i, x) = rec
         state = {}

@@ -158,7 +158,7 @@ def read_field(ctx: Ctx, t: ir.Type, off: int, sn: str, iv=None) -> R:
         code = bits_code(sn, off, w, total)
         if lo:
             code = f"({code} + {lo})"
-        return R(code, t, iv=iv, fits=True, depth=2)
+        return R(code, t, iv=iv, fits=True, depth=2, fld=(sn, off, w, lo))
     return R(f"{ctx.decoder(t)}({bits_code(sn, off, w, total)})", t, fits=True, depth=2)
 
 
@@ -330,6 +330,14 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
             ec = ctx.err(f"{what} by zero (line {line_of(node)})")
             fn = "_div" if op == "div" else "_mod"
             return _strict(ctx, node, args, f"{fn}({a.code}, {b.code}, {ec}, {sn})", t, sn=sn)
+        if op in ("eq", "ne"):
+            fa, fb = (a, b) if b.isconst else (b, a)
+            if fa.fld is not None and fb.isconst and not fa.pre:
+                sn_, off, w, lo = fa.fld
+                c = int(fb.const) - lo
+                if 0 <= c < (1 << w):
+                    return R(f"(({sn_} & {((1 << w) - 1) << off}) {_CMP[op]} {c << off})", t,
+                             depth=2)
         if op in _CMP:
             return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", t)
         st = node.right.type if op == "in" else node.left.type
@@ -417,6 +425,9 @@ def _index(ctx: Ctx, node: ir.Index, args: list[R], plan, where: Where) -> R:
             from .layout import width
             w = width(mt.value)
             ki = key_index(ctx, k, mt.key, node, sn)
+            if ki.isconst and (f.index, ki.const) in where.cache:
+                return R(where.cache[(f.index, ki.const)], t, iv=type_iv(mt.value), fits=True,
+                         pre=ki.pre)
             if ki.isconst:
                 r = read_field(ctx, mt.value, f.offset + ki.const * w, sn, type_iv(mt.value))
                 r.pre = ki.pre
@@ -445,6 +456,10 @@ def _index(ctx: Ctx, node: ir.Index, args: list[R], plan, where: Where) -> R:
                    iv=type_iv(bt.elem) if b.fits else None, fits=b.fits, sn=sn)
 
 
+def _simple(code: str) -> bool:
+    return code.isidentifier() or code.lstrip("-").isdigit()
+
+
 def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
     sn = where.sn
     fn = node.fn
@@ -456,6 +471,13 @@ def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
         if all(i is not None for i in ivs):
             pick = min if fn == "min" else max
             iv = (pick(i[0] for i in ivs), pick(i[1] for i in ivs))
+        if len(args) == 2 and not all(a.isconst for a in args):
+            a, b = args
+            tmp = ctx.fresh()
+            cmp = "<" if fn == "min" else ">"
+            return _strict(ctx, node, args, f"({tmp} if ({tmp} := {a.code}) {cmp} {b.code} "
+                           f"else {b.code})" if b.isconst or _simple(b.code) else
+                           f"{fn}({a.code}, {b.code})", t, iv=iv)
         return _strict(ctx, node, args, f"{fn}(" + ", ".join(a.code for a in args) + ")", t,
                        iv=iv)
     at = node.args[0].type

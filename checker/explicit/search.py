@@ -12,7 +12,7 @@ import time
 
 from ..options import Options, Progress
 from .compile import Program
-from .runtime import Full
+from .runtime import Full, StepError
 
 CHUNK = 2048
 
@@ -66,7 +66,12 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     layout = prog.layout
 
     level: list[int] = []
-    for values, bad in prog.initial_states():
+    try:
+        initial = list(prog.initial_states())
+    except StepError as e:
+        found.typeok = ("initerr", e)
+        initial = []
+    for values, bad in initial:
         if bad is not None:
             if found.typeok is None:
                 found.typeok = ("init", values, bad)

@@ -15,6 +15,8 @@ seen-table; the trace rebuilder just collects successors.
 """
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from .ctx import Ctx, R, Where, indent, line_of
 from .expr import compile_expr, fits_in, key_index, const_r
@@ -57,6 +59,66 @@ class _Call:
     def __init__(self, name: str, params: list[str]):
         self.name = name
         self.params = params
+
+
+class PState:
+    """The packed state of a path: a materialised name plus pending field
+    writes, combined into one expression only when something reads it."""
+
+    __slots__ = ("ctx", "base", "name", "writes")
+
+    def __init__(self, ctx: Ctx, base: str):
+        self.ctx = ctx
+        self.base = base
+        self.name = base
+        self.writes: dict = {}
+
+    def copy(self) -> "PState":
+        p = PState(self.ctx, self.base)
+        p.name = self.name
+        p.writes = dict(self.writes)
+        return p
+
+    def expr(self) -> str:
+        if not self.writes:
+            return self.base
+        full = (1 << self.ctx.layout.total_bits) - 1
+        clear = 0
+        orc = 0
+        parts = []
+        for (off, w), v in self.writes.items():
+            clear |= ((1 << w) - 1) << off
+            if isinstance(v, int):
+                orc |= v << off
+            else:
+                parts.append(f"({v} << {off})" if off else v)
+        code = f"({self.base} & {full ^ clear})"
+        if orc:
+            parts.insert(0, str(orc))
+        return " | ".join([code] + parts)
+
+    def write(self, off: int, w: int, val) -> None:
+        if not self.writes:
+            self.name = self.ctx.fresh("n")
+        self.writes[(off, w)] = val
+
+    def use(self, texts, out: list, ind: int) -> None:
+        """Materialise before code that mentions the state name."""
+        if not self.writes:
+            return
+        pat = re.compile(r"\b" + self.name + r"\b")
+        if any(pat.search(t) for t in texts):
+            self.flush(out, ind)
+
+    def flush(self, out: list, ind: int) -> str:
+        if self.writes:
+            out.append((ind, f"{self.name} = {self.expr()}"))
+            self.base = self.name
+            self.writes = {}
+        return self.base
+
+    def same(self, other: "PState") -> bool:
+        return self.base == other.base and self.writes == other.writes
 
 
 def has_control(stmts) -> bool:
@@ -106,7 +168,8 @@ class BlockGen:
     def block(self, body, env: dict, cache: dict, ind: int) -> list:
         """try: <all paths> except StepError: <handler>"""
         out = [(ind, "try:")]
-        self.path(((tuple(body), 0), None), env, "s", dict(cache), ind + 1, 1, out)
+        self.path(((tuple(body), 0), None), env, PState(self.ctx, "s"), dict(cache),
+                  ind + 1, 1, out)
         out.append((ind, "except StepError as e:"))
         out += self.mode.handler(self.ai, self.bcode, ind + 1)
         while self._pending:
@@ -115,10 +178,9 @@ class BlockGen:
 
     # -------------------------------------------------------------- helpers
 
-    def _helper_call(self, cont, env: dict) -> tuple:
+    def _helper_call(self, cont, env: dict):
         name = self.ctx.fresh("h")
-        params = [b[1] for b in env.values() if b[0] == "n"]
-        params = list(dict.fromkeys(params))
+        params = list(dict.fromkeys(b[1] for b in env.values() if b[0] == "n"))
         self._pending.append((name, cont, env, params))
         return (_Call(name, params), None)
 
@@ -128,50 +190,58 @@ class BlockGen:
         if self.mode.kind == "search":
             lines += [(1, "tr = 0"), (1, "ne = 0")]
         lines.append((1, "try:"))
-        self.path(cont, env, "n", {}, 2, 1, lines)
+        self.path(cont, env, PState(self.ctx, "n"), {}, 2, 1, lines)
         lines.append((1, "except StepError as e:"))
         lines += self.mode.handler(self.ai, "b", 2)
         if self.mode.kind == "search":
             lines.append((1, "return tr, ne"))
         self.helpers.append(lines)
 
-    def _call_lines(self, call: _Call, sn: str, ind: int) -> list:
+    def _call_lines(self, call: _Call, st: PState, ind: int, out: list) -> None:
+        sn = st.flush(out, ind)
         args = ", ".join(["s", sn, self.mode.helper_params(), self.bcode] + call.params)
         if self.mode.kind == "trace":
-            return [(ind, f"{call.name}({args})")]
+            out.append((ind, f"{call.name}({args})"))
+            return
         r = self.ctx.fresh("r")
-        return [(ind, f"{r} = {call.name}({args})"), (ind, f"tr += {r}[0]"),
+        out += [(ind, f"{r} = {call.name}({args})"), (ind, f"tr += {r}[0]"),
                 (ind, f"ne += {r}[1]")]
 
     # -------------------------------------------------------------- paths
 
-    def expr(self, e, env, sn, cache, ind, out) -> R:
-        r = compile_expr(self.ctx, e, Where(env, sn, cache))
+    def expr(self, e, env, st: PState, cache, ind, out) -> R:
+        r = compile_expr(self.ctx, e, Where(env, st.name, cache))
+        st.use([r.code] + [t for _, t in r.pre], out, ind)
         out += indent(r.pre, ind)
         return r
 
-    def path(self, cont, env: dict, sn: str, cache: dict, ind: int, blocks: int, out: list):
+    def line(self, st: PState, text: str, ind: int, out: list) -> None:
+        st.use([text], out, ind)
+        out.append((ind, text))
+
+    def path(self, cont, env: dict, st: PState, cache: dict, ind: int, blocks: int, out: list):
         while True:
             if cont is None:
+                sn = st.flush(out, ind)
                 out += self.mode.emit(sn, ind)
                 return
             frame, rest = cont
             if isinstance(frame, _Call):
-                out += self._call_lines(frame, sn, ind)
+                self._call_lines(frame, st, ind, out)
                 return
             stmts, i = frame
             if i >= len(stmts):
                 cont = rest
                 continue
-            st = stmts[i]
+            s = stmts[i]
             cont = ((stmts, i + 1), rest)
             if (ind > MAX_INDENT or blocks > MAX_BLOCKS) and isinstance(
-                    st, (ir.Require, ir.Either, ir.If)):
+                    s, (ir.Require, ir.Either, ir.If)):
                 call = self._helper_call(((stmts, i), rest), env)
-                out += self._call_lines(call[0], sn, ind)
+                self._call_lines(call[0], st, ind, out)
                 return
-            if isinstance(st, ir.Require):
-                r = self.expr(st.cond, env, sn, cache, ind, out)
+            if isinstance(s, ir.Require):
+                r = self.expr(s.cond, env, st, cache, ind, out)
                 if r.isconst:
                     if r.const:
                         continue
@@ -179,74 +249,72 @@ class BlockGen:
                     return
                 out.append((ind, f"if {r.code}:"))
                 ind += 1
-            elif isinstance(st, ir.Let):
-                env = self.let(st, env, sn, cache, ind, out)
-            elif isinstance(st, ir.Assign):
-                sn = self.assign(st, env, sn, cache, ind, out)
-                if sn is None:
+            elif isinstance(s, ir.Let):
+                env = self.let(s, env, st, cache, ind, out)
+            elif isinstance(s, ir.Assign):
+                if not self.assign(s, env, st, cache, ind, out):
                     return
-            elif isinstance(st, ir.If):
-                r = self.expr(st.cond, env, sn, cache, ind, out)
+            elif isinstance(s, ir.If):
+                r = self.expr(s.cond, env, st, cache, ind, out)
                 if r.isconst:
-                    cont = ((st.then if r.const else st.else_, 0), cont)
+                    cont = ((s.then if r.const else s.else_, 0), cont)
                     continue
-                if not (has_control(st.then) or has_control(st.else_)):
-                    sn = self.plain_if(r, st, env, sn, cache, ind, out)
+                if not (has_control(s.then) or has_control(s.else_)):
+                    st = self.plain_if(r, s, env, st, cache, ind, out)
                     continue
                 if _cont_size(cont, DUP_LIMIT) > DUP_LIMIT:
                     cont = self._helper_call(cont, env)
                 out.append((ind, f"if {r.code}:"))
-                self.path(((st.then, 0), cont), env, sn, dict(cache), ind + 1, blocks, out)
+                self.path(((s.then, 0), cont), env, st.copy(), dict(cache), ind + 1, blocks, out)
                 out.append((ind, "else:"))
-                self.path(((st.else_, 0), cont), env, sn, dict(cache), ind + 1, blocks, out)
+                self.path(((s.else_, 0), cont), env, st.copy(), dict(cache), ind + 1, blocks,
+                          out)
                 return
-            elif isinstance(st, ir.Either):
+            elif isinstance(s, ir.Either):
                 if _cont_size(cont, DUP_LIMIT) > DUP_LIMIT:
                     cont = self._helper_call(cont, env)
-                last = len(st.branches) - 1
-                for k, br in enumerate(st.branches):
+                last = len(s.branches) - 1
+                for k, br in enumerate(s.branches):
                     if k == last:
-                        self.path(((br, 0), cont), env, sn, dict(cache), ind, blocks, out)
+                        self.path(((br, 0), cont), env, st.copy(), dict(cache), ind, blocks, out)
                     else:
                         out.append((ind, "try:"))
-                        self.path(((br, 0), cont), env, sn, dict(cache), ind + 1,
+                        self.path(((br, 0), cont), env, st.copy(), dict(cache), ind + 1,
                                   blocks + 1, out)
                         out.append((ind, "except StepError as e:"))
                         out += self.mode.handler(self.ai, self.bcode, ind + 1)
                 return
             else:
-                raise TypeError(f"not an IR statement: {st!r}")
+                raise TypeError(f"not an IR statement: {s!r}")
 
-    def plain(self, stmts, env, sn, cache, ind, out) -> str:
+    def plain(self, stmts, env, st: PState, cache, ind, out) -> PState:
         """Statements without require/either (arms of a plain if)."""
-        for st in stmts:
-            if isinstance(st, ir.Let):
-                env = self.let(st, env, sn, cache, ind, out)
-            elif isinstance(st, ir.Assign):
-                sn2 = self.assign(st, env, sn, cache, ind, out)
-                if sn2 is None:
-                    return sn
-                sn = sn2
-            elif isinstance(st, ir.If):
-                r = self.expr(st.cond, env, sn, cache, ind, out)
+        for s in stmts:
+            if isinstance(s, ir.Let):
+                env = self.let(s, env, st, cache, ind, out)
+            elif isinstance(s, ir.Assign):
+                if not self.assign(s, env, st, cache, ind, out):
+                    return st
+            elif isinstance(s, ir.If):
+                r = self.expr(s.cond, env, st, cache, ind, out)
                 if r.isconst:
-                    sn = self.plain(st.then if r.const else st.else_, env, sn, cache, ind, out)
+                    st = self.plain(s.then if r.const else s.else_, env, st, cache, ind, out)
                 else:
-                    sn = self.plain_if(r, st, env, sn, cache, ind, out)
+                    st = self.plain_if(r, s, env, st, cache, ind, out)
             else:
-                raise TypeError(st)
-        return sn
+                raise TypeError(s)
+        return st
 
-    def plain_if(self, r: R, st: ir.If, env, sn, cache, ind, out) -> str:
+    def plain_if(self, r: R, s: ir.If, env, st: PState, cache, ind, out) -> PState:
         ct, ce = dict(cache), dict(cache)
         lt, le = [], []
-        snt = self.plain(st.then, env, sn, ct, ind + 1, lt)
-        sne = self.plain(st.else_, env, sn, ce, ind + 1, le)
-        if snt != sn or sne != sn:
+        stt = self.plain(s.then, env, st.copy(), ct, ind + 1, lt)
+        ste = self.plain(s.else_, env, st.copy(), ce, ind + 1, le)
+        if not (stt.same(st) and ste.same(st)):
             phi = self.ctx.fresh("n")
-            lt.append((ind + 1, f"{phi} = {snt}"))
-            le.append((ind + 1, f"{phi} = {sne}"))
-            sn = phi
+            lt.append((ind + 1, f"{phi} = {stt.expr()}"))
+            le.append((ind + 1, f"{phi} = {ste.expr()}"))
+            st = PState(self.ctx, phi)
         out.append((ind, f"if {r.code}:"))
         out += lt or [(ind + 1, "pass")]
         if le:
@@ -254,56 +322,49 @@ class BlockGen:
             out += le
         cache.clear()
         cache.update({k: v for k, v in ct.items() if ce.get(k) == v})
-        return sn
+        return st
 
-    def let(self, st: ir.Let, env, sn, cache, ind, out) -> dict:
-        r = self.expr(st.value, env, sn, cache, ind, out)
+    def let(self, s: ir.Let, env, st: PState, cache, ind, out) -> dict:
+        r = self.expr(s.value, env, st, cache, ind, out)
         if r.isconst:
-            return {**env, st.name: ("c", r.const)}
+            return {**env, s.name: ("c", r.const)}
         name = self.ctx.fresh("l")
         out.append((ind, f"{name} = {r.code}"))
-        return {**env, st.name: ("n", name, r.iv, r.fits)}
+        return {**env, s.name: ("n", name, r.iv, r.fits)}
 
     # -------------------------------------------------------------- assignment
 
-    def assign(self, st: ir.Assign, env, sn, cache, ind, out) -> str | None:
+    def assign(self, s: ir.Assign, env, st: PState, cache, ind, out) -> bool:
+        """Generate an assignment; False when it always fails (path ends)."""
         ctx = self.ctx
-        f = ctx.field(st.var)
+        f = ctx.field(s.var)
         t = f.type
-        v = st.value
-        line = line_of(st)
-        ec = ctx.err(f"{st.var} = {{0}} is outside its type {t} (assignment at line {line})",
+        v = s.value
+        line = line_of(s)
+        ec = ctx.err(f"{s.var} = {{0}} is outside its type {t} (assignment at line {line})",
                      var=f.index)
-        full = (1 << ctx.layout.total_bits) - 1
         if (isinstance(v, ir.Call) and v.fn == "map_update" and isinstance(v.args[0], ir.Var)
-                and v.args[0].name == st.var and f.index not in cache):
-            return self._map_entry(st, f, v, env, sn, cache, ind, out, ec, full)
-        r = self.expr(v, env, sn, cache, ind, out)
+                and v.args[0].name == s.var and f.index not in cache):
+            return self._map_entry(s, f, v, env, st, cache, ind, out, ec)
+        r = self.expr(v, env, st, cache, ind, out)
         if r.isconst:
             chk = runtime_fits(t)
             y = r.code
             if chk is not None and not chk(r.const):
-                out.append((ind, f"_E({ec}, {sn}, {y})"))
-                return None
+                self.line(st, f"_E({ec}, {st.name}, {y})", ind, out)
+                return False
         else:
             y = ctx.fresh("y")
             out.append((ind, f"{y} = {r.code}"))
             if not fits_in(r, t):
                 out.append((ind, f"if not {self._check(t, y)}:"))
-                out.append((ind + 1, f"_E({ec}, {sn}, {y})"))
-        if f.width == 0:
-            cache[f.index] = y
-            return sn
-        enc = self._enc(t, y, r)
-        n = ctx.fresh("n")
-        clr = full ^ (f.mask << f.offset)
-        if isinstance(enc, int):
-            out.append((ind, f"{n} = ({sn} & {clr}) | {enc << f.offset}"))
-        else:
-            sh = f" << {f.offset}" if f.offset else ""
-            out.append((ind, f"{n} = ({sn} & {clr}) | ({enc}{sh})"))
+                self.line(st, f"_E({ec}, {st.name}, {y})", ind + 1, out)
+        for k in [k for k in cache if isinstance(k, tuple) and k[0] == f.index]:
+            del cache[k]
         cache[f.index] = y
-        return n
+        if f.width:
+            st.write(f.offset, f.width, self._enc(t, y, r))
+        return True
 
     def _check(self, t: ir.Type, y: str) -> str:
         if isinstance(t, ir.IntT):
@@ -322,16 +383,17 @@ class BlockGen:
             return y
         return f"{self.ctx.encoder(t)}({y})"
 
-    def _map_entry(self, st, f, call: ir.Call, env, sn, cache, ind, out, ec, full) -> str | None:
+    def _map_entry(self, s, f, call: ir.Call, env, st: PState, cache, ind, out, ec) -> bool:
         """m = map_update(m, k, v): write one entry of the packed map in place."""
         ctx = self.ctx
         mt = f.type
         vt = mt.value
         w = width(vt)
-        k = self.expr(call.args[1], env, sn, cache, ind, out)
-        ki = key_index(ctx, k, mt.key, call, sn)
+        k = self.expr(call.args[1], env, st, cache, ind, out)
+        ki = key_index(ctx, k, mt.key, call, st.name)
+        st.use([ki.code] + [t for _, t in ki.pre], out, ind)
         out += indent(ki.pre, ind)
-        r = self.expr(call.args[2], env, sn, cache, ind, out)
+        r = self.expr(call.args[2], env, st, cache, ind, out)
         if not ki.isconst:
             kname = ctx.fresh("k")
             out.append((ind, f"{kname} = {ki.code}"))
@@ -345,30 +407,32 @@ class BlockGen:
             out.append((ind, f"{y} = {r.code}"))
             bad = False
         if bad or (not r.isconst and not fits_in(r, vt)):
+            sn = st.flush(out, ind)
             whole = f"_mup({ctx.decoder(mt)}({self._bits(f, sn)}), {ki.code}, {y})"
             if bad:
                 out.append((ind, f"_E({ec}, {sn}, {whole})"))
-                return None
+                return False
             out.append((ind, f"if not {self._check(vt, y)}:"))
             out.append((ind + 1, f"_E({ec}, {sn}, {whole})"))
         cache.pop(f.index, None)
+        if not ki.isconst:
+            for key in [key for key in cache if isinstance(key, tuple) and key[0] == f.index]:
+                del cache[key]
         if w == 0:
-            return sn
+            return True
         enc = self._enc(vt, y, r)
+        if ki.isconst:
+            cache[(f.index, ki.const)] = y
+            st.write(f.offset + ki.const * w, w, enc)
+            return True
+        sn = st.flush(out, ind)
         m = (1 << w) - 1
         n = ctx.fresh("n")
-        if ki.isconst:
-            off = f.offset + ki.const * w
-            clr = full ^ (m << off)
-            if isinstance(enc, int):
-                out.append((ind, f"{n} = ({sn} & {clr}) | {enc << off}"))
-            else:
-                out.append((ind, f"{n} = ({sn} & {clr}) | ({enc} << {off})"))
-            return n
         shn = ctx.fresh("k")
         out.append((ind, f"{shn} = {ki.code} * {w} + {f.offset}"))
         out.append((ind, f"{n} = ({sn} & ~({m} << {shn})) | ({enc} << {shn})"))
-        return n
+        st.base = st.name = n
+        return True
 
     def _bits(self, f, sn: str) -> str:
         return f"(({sn} >> {f.offset}) & {f.mask})"
