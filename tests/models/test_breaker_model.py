@@ -365,6 +365,8 @@ def _explore(cls, threshold=2, timeout=1.0, callers=2, max_depth=14):
                 violated.add("calls_always_return")
                 return None
             permits[c] = None
+            if not okv and p.is_trial and before is HALF_OPEN and b.state is not OPEN:
+                violated.add("failed_trial_reopens")
             if b.state is OPEN and before is not OPEN:
                 if not (g["consecutive"] >= threshold or (before is HALF_OPEN and p.is_trial)):
                     violated.add("open_only_after_consecutive_failures")
@@ -431,7 +433,7 @@ def _verdicts(result):
 
 SPEC_PROPS = ["open_only_after_consecutive_failures", "failure_count_within_threshold",
               "closed_below_threshold", "half_open_single_trial", "half_open_only_after_timeout",
-              "closed_only_by_successful_trial", "calls_always_return"]
+              "closed_only_by_successful_trial", "failed_trial_reopens", "calls_always_return"]
 
 
 def test_spec_breaker_verdicts():
@@ -442,7 +444,8 @@ def test_spec_breaker_verdicts():
                  "calls_always_return"]:
         assert v[name] == "violated", name
     for name in ["closed_below_threshold", "half_open_single_trial",
-                 "half_open_only_after_timeout", "closed_only_by_successful_trial"]:
+                 "half_open_only_after_timeout", "closed_only_by_successful_trial",
+                 "failed_trial_reopens"]:
         assert v[name] == "holds", name
     assert v.get("typeok", "holds") == "holds"
     assert v.get("deadlock") == "violated"
