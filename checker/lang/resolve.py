@@ -30,15 +30,20 @@ class ConstantOptionError(SpecError):
         return self.render()
 
 
-def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None) -> ir.Spec:
-    return _Resolver(file, source, consts or {}).spec(tree)
+def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
+            generalize: bool = False) -> ir.Spec:
+    """``generalize``: leave every constant that has a ``where`` clause and no
+    ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
+    for every value the clause allows."""
+    return _Resolver(file, source, consts or {}, generalize).spec(tree)
 
 
 class _Resolver:
-    def __init__(self, file: str, source: str, overrides: dict[str, int]):
+    def __init__(self, file: str, source: str, overrides: dict[str, int], generalize: bool = False):
         self.file = file
         self.source = source
         self.overrides = dict(overrides)
+        self.generalize = generalize
         self.d = Diagnostics(file, source)
         self.env = Env()
         self.t = Typer(self.env, self.d)
@@ -259,7 +264,7 @@ class _Resolver:
         value: int | None = None
         if x.name in self.overrides:
             value = self.overrides[x.name]
-        elif x.default is not None:
+        elif x.default is not None and not (self.generalize and x.where is not None):
             e = self.t.typed(x.default, cscope)
             if e is None:
                 return None

@@ -110,3 +110,14 @@ def test_statements_separated_by_newlines_or_semicolons():
     a = load_text("spec t\nvar x: 0..3 = 0\nvar y: 0..3 = 0\naction f {\n x = 1\n y = 2\n}\n")
     b = load_text("spec t\nvar x: 0..3 = 0\nvar y: 0..3 = 0\naction f { x = 1; y = 2 }\n")
     assert a.actions == b.actions
+
+
+def test_generalize_leaves_where_constants_symbolic():
+    text = "spec t\nconst T: int where T >= 1 = 3\nconst K: 1..4 = 2\nvar x: 0..T = 0\n"
+    plain = load_text(text)
+    assert [(c.name, c.value) for c in plain.consts] == [("T", 3), ("K", 2)]
+    general = load_text(text, generalize=True)
+    assert [(c.name, c.value) for c in general.consts] == [("T", None), ("K", 2)]
+    assert ir.show_expr(general.consts[0].where) == "T >= 1"
+    assert not general.var("x").type.concrete
+    assert load_text(text, consts={"T": 5}, generalize=True).consts[0].value == 5
