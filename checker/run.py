@@ -151,6 +151,9 @@ def check_invariant_names(spec: ir.Spec, names) -> None:
 
 
 def _needs_constants_error(spec: ir.Spec, engine: str, message: str = "") -> InputError:
+    if message:
+        return InputError(f"{spec.file}: {message}; or let --engine kind or pdr prove the "
+                          f"properties for every value")
     open_ = [c.name for c in spec.symbolic_consts]
     hint = " ".join(f"--const {n}=V" for n in open_)
     msg = message or (f"the constant{'s' if len(open_) > 1 else ''} {', '.join(open_)} "

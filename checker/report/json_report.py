@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from .. import ir
 from ..results import CheckResult, PropertyResult, Trace
+from .text import redact_timing
 
 FORMAT = "svc-modelcheck-result"
 VERSION = 1
@@ -113,7 +114,7 @@ def result_to_json(r: CheckResult, spec: Optional[ir.Spec] = None, timing: bool 
         "symbolic_consts": [c.name for c in spec.symbolic_consts] if spec is not None else [],
         "verdict": r.verdict.value,
         "exhaustive": r.exhaustive,
-        "notes": list(r.notes),
+        "notes": list(r.notes) if timing else [redact_timing(n) for n in r.notes],
         "stats": {
             "states": s.states,
             "transitions": s.transitions,

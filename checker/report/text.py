@@ -7,6 +7,7 @@ rates, so it is the same on every run (golden tests use that).
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Optional
 
 from .. import ir
@@ -14,6 +15,15 @@ from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckRe
                        PropertyResult, Step, Trace, Verdict)
 
 JOIN_WIDTH = 72   # changes of one step longer than this go one per line
+
+
+_DURATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:s|ms|us|µs|sec|secs|seconds?|min)\b")
+
+
+def redact_timing(text: str) -> str:
+    """Replace durations ("0.012s", "3 ms") in an engine's free-text note with
+    "<time>", so that --no-timing output is the same on every run."""
+    return _DURATION.sub("<time>", text)
 
 
 # ---------------------------------------------------------------- colour
@@ -99,8 +109,11 @@ def _changes(prev: Optional[Mapping[str, Any]], cur: Mapping[str, Any], order: l
 
 
 def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_Style] = None,
-                 indent: str = "  ") -> list[str]:
-    """The trace as a table: step, action with arguments, the variables that changed."""
+                 indent: str = "  ", last_error: str = "") -> list[str]:
+    """The trace as a table: step, action with arguments, the variables that changed.
+
+    ``last_error``: the last step fails with this runtime error (typeok);
+    it is shown in that step's row."""
     style = style or _Style(False)
     order = _var_order(spec, trace)
     types = _var_types(spec)
@@ -116,7 +129,11 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
             lines.append(indent + style.bold(f"{'':>{sw}}  -- loop starts here: steps {i}.."
                                              f"{len(trace.steps) - 1} repeat forever --"))
         ch = _changes(prev, step.state, order, types)
-        if not ch:
+        failing = bool(last_error) and i == len(trace.steps) - 1 and i > 0
+        if failing:
+            ch = ch + [style.verdict(Verdict.VIOLATED, "fails: ") + last_error] if ch else \
+                [style.verdict(Verdict.VIOLATED, "fails: ") + last_error]
+        elif not ch:
             ch = ["(no change)"] if prev is not None else []
         head = f"{i:>{sw}}  {label:<{aw}}  "
         pad = " " * len(head)
@@ -296,7 +313,7 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
     if stats:
         out.append("  " + stats)
     for n in result.notes:
-        out.append("  note: " + n)
+        out.append("  note: " + (n if timing else redact_timing(n)))
 
     disagreements = getattr(result, "disagreements", None)
     if disagreements:
@@ -349,7 +366,8 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
         lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
         out.append(st.verdict(p.verdict, f"{title}{where} {_label(result, p)}")
                    + f": trace of {steps}{lasso}")
-    out.extend(render_trace(tr, spec, st))
+    inline = p.kind == TYPEOK and bool(p.detail.strip()) and len(tr.steps) > 1 and tr.kind != "cti"
+    out.extend(render_trace(tr, spec, st, last_error=p.detail.strip() if inline else ""))
     if not tr.steps:
         return out
     last = tr.steps[-1]
@@ -382,7 +400,7 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
         out.append(f"  no action can take a step in the last state (step {last_i})")
         explained = True
     detail = p.detail.strip()
-    redundant = explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
+    redundant = inline or explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
     if detail and p.verdict is not Verdict.HOLDS and not redundant:
         out.append("  " + detail)
     return out
@@ -459,6 +477,5 @@ def _summary(result: CheckResult, st: _Style) -> str:
         if counts.get(verdict):
             parts.append(f"{counts[verdict]} {word}")
     label = {Verdict.VIOLATED: "VIOLATED", Verdict.ERROR: "ERROR", Verdict.UNKNOWN: "unknown"}[v]
-    if v is Verdict.UNKNOWN and not result.exhaustive:
-        label += ", bounded (not exhaustive)"
-    return st.verdict(v, f"result: {label}") + f" ({', '.join(parts)})"
+    tail = ", bounded (not exhaustive)" if v is Verdict.UNKNOWN and not result.exhaustive else ""
+    return st.verdict(v, f"result: {label}") + f" ({', '.join(parts)}){tail}"

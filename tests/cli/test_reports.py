@@ -90,7 +90,7 @@ def test_bounded_unknown_wording():
                                "bounded model checking to depth 20"), engine="bmc", exhaustive=False)
     out = render(r, fakes.breaker_spec(), timing=False)
     assert "unknown   closed_below_threshold  bounded (not exhaustive): bounded model checking" in out
-    assert "result: unknown, bounded (not exhaustive)" in out
+    assert "result: unknown (1 unknown), bounded (not exhaustive)" in out
 
 
 def test_colour_only_when_asked():

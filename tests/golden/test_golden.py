@@ -56,14 +56,31 @@ def run_case(spec: Path) -> str:
 SPECS = sorted(CASES.glob("*.spec"))
 
 
+def check_json(spec: Path, actual: str) -> None:
+    """A --json case's stdout must be one document valid against docs/result.schema.json."""
+    import importlib.util
+    import json
+
+    path = Path(__file__).parents[1] / "cli" / "schema_check.py"
+    mod_spec = importlib.util.spec_from_file_location("schema_check", path)
+    mod = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(mod)
+    body = actual.split("\n", 1)[1].split("\n--- ", 1)[0]
+    assert mod.validate(json.loads(body)) == [], spec.name
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=[s.stem for s in SPECS])
 def test_golden(spec: Path):
     actual = run_case(spec)
     assert "Traceback" not in actual
     if "engine is not available" in actual and not os.environ.get("UPDATE_GOLDEN"):
         pytest.skip("the engine this case needs is not written yet")
+    if "--json" in case_args(spec):
+        check_json(spec, actual)
     expected_path = spec.with_suffix(".expected")
     if os.environ.get("UPDATE_GOLDEN"):
+        if actual.endswith("--- exit code 4\n"):
+            pytest.fail(f"not updating {expected_path.name}: the checker failed internally:\n{actual}")
         expected_path.write_text(actual, encoding="utf-8")
         return
     if not expected_path.exists():
