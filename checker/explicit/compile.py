@@ -43,7 +43,8 @@ class Program:
             self._blocks.append(self._action_search(ai, a))
         self._trace_fns = self._trace_module()
         self.ns = self.ctx.ns
-        exec(compile(render(self._helpers) + self._trace_fns + self._init_src(),
+        init_src = self._init_src()
+        exec(compile("".join(self.ctx.defs) + render(self._helpers) + self._trace_fns + init_src,
                      f"<explicit:{spec.name}:support>", "exec"), self.ns)
         self.trace_fns = [self.ns[f"a{ai}"] for ai in range(len(spec.actions))]
 
@@ -180,7 +181,7 @@ class Program:
                 (0, "except StepError:"), (1, "dead(s)")])
 
     def _exec(self, lines, name: str):
-        src = render(lines)
+        src = "".join(self.ctx.defs) + render(lines)
         self.last_source = src
         exec(compile(src, f"<explicit:{self.spec.name}:{name}>", "exec"), self.ns)
         return self.ns[name]

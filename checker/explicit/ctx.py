@@ -66,6 +66,7 @@ class Ctx:
         for v in spec.vars:   # enums used only in var types
             _collect_members(v.type, self.members)
         self.errors: list[ErrorInfo] = []
+        self.defs: list[str] = []      # module-level functions generated for lazy operands
         self._count = 0
         self._consts: dict = {}
         self._fnames: dict = {}

@@ -9,6 +9,8 @@ evaluation is preserved.
 """
 from __future__ import annotations
 
+import re
+
 from .. import ir
 from .ctx import HOIST_DEPTH, UNROLL, Ctx, R, Where, bits_code, indent, line_of
 from .layout import dom_lo, dom_size, internal_domain, is_bitset, subtype
@@ -215,9 +217,34 @@ def _ivop(op, a, b):
     return None
 
 
+_LOCAL = re.compile(r"\b(?:[tqlyxnkpr]\d+|s|n|b)\b")
+_BOUND = re.compile(r"^\s*(?:for\s+)?([tqlyxnkpr]\d+)\b(?:\s*=|\s+in\b)|\(([tqlyxnkpr]\d+) :=")
+
+
+def lazy(ctx: Ctx, r: R) -> R:
+    """An operand evaluated only sometimes: when it needs statements first,
+    move them into a module-level function taking the locals it reads, so
+    the operand becomes a plain call (no nesting grows, laziness is kept)."""
+    if not r.pre:
+        return r
+    body = [t for _, t in r.pre] + [r.code]
+    used = []
+    bound = set()
+    for text in body:
+        for m in _BOUND.finditer(text):
+            bound.add(m.group(1) or m.group(2))
+    for text in body:
+        used += _LOCAL.findall(text)
+    params = [u for u in dict.fromkeys(used) if u not in bound]
+    name = ctx.fresh("f")
+    lines = [(0, f"def {name}({', '.join(params)}):")] + indent(r.pre, 1)
+    lines.append((1, f"return {r.code}"))
+    ctx.defs.append("".join("    " * i + t + "\n" for i, t in lines))
+    return R(f"{name}({', '.join(params)})", r.type, iv=r.iv, fits=r.fits, depth=1)
+
+
 def _lazy_chain(ctx: Ctx, ops: list[R], is_and: bool, t) -> R:
-    """a and b and c / a or b or c, keeping short-circuit when operands have preludes."""
-    # constant folding from the left
+    """a and b and c / a or b or c (operands after the first are lazy)."""
     kept: list[R] = []
     for r in ops:
         if r.isconst:
@@ -232,33 +259,15 @@ def _lazy_chain(ctx: Ctx, ops: list[R], is_and: bool, t) -> R:
         return const_r(ctx, is_and, t)
     if len(kept) == 1:
         return kept[0]
+    kept = [kept[0]] + [lazy(ctx, r) for r in kept[1:]]
     word = " and " if is_and else " or "
-    first_pre = kept[0].pre
-    if all(not r.pre for r in kept[1:]):
-        depth = 1 + max(r.depth for r in kept)
-        return R("(" + word.join(r.code for r in kept) + ")", t, pre=first_pre, depth=depth)
-    # statement form: t = <prefix without preludes>; if t: <rest>
-    tmp = ctx.fresh()
-    pre = list(first_pre)
-    lines_indent = 0
-    group: list[R] = [kept[0]]
-    for r in kept[1:]:
-        if r.pre:
-            pre.append((lines_indent, f"{tmp} = (" + word.join(g.code for g in group) + ")"))
-            pre.append((lines_indent, f"if {tmp}:" if is_and else f"if not {tmp}:"))
-            lines_indent += 1
-            pre += indent(r.pre, lines_indent)
-            group = [r]
-        else:
-            group.append(r)
-    pre.append((lines_indent, f"{tmp} = (" + word.join(g.code for g in group) + ")"))
-    return R(tmp, t, pre=pre)
+    depth = 1 + max(r.depth for r in kept)
+    return R("(" + word.join(r.code for r in kept) + ")", t, pre=kept[0].pre, depth=depth)
 
 
 def _ite_chain(ctx: Ctx, args: list[R], t) -> R:
     pairs = [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
     els = args[-1]
-    # fold constant conditions
     kept = []
     for c, v in pairs:
         if c.isconst:
@@ -274,26 +283,12 @@ def _ite_chain(ctx: Ctx, args: list[R], t) -> R:
     fits = all(v.fits and subtype(v.type, t) for v in all_vals)
     if not kept:
         return els
-    lazy_pre = any(v.pre for v in all_vals) or any(c.pre for c, _ in kept[1:])
-    if not lazy_pre:
-        code = "(" + " else ".join(f"{v.code} if {c.code}" for c, v in kept) + f" else {els.code})"
-        depth = 1 + max(x.depth for x in all_vals + [c for c, _ in kept])
-        return R(code, t, iv=iv, fits=fits, pre=kept[0][0].pre, depth=depth)
-    tmp = ctx.fresh()
-    pre = list(kept[0][0].pre)
-    lvl = 0
-    for i, (c, v) in enumerate(kept):
-        if i:
-            pre.append((lvl, "else:"))
-            lvl += 1
-            pre += indent(c.pre, lvl)
-        pre.append((lvl, f"if {c.code}:"))
-        pre += indent(v.pre, lvl + 1)
-        pre.append((lvl + 1, f"{tmp} = {v.code}"))
-    pre.append((lvl, "else:"))
-    pre += indent(els.pre, lvl + 1)
-    pre.append((lvl + 1, f"{tmp} = {els.code}"))
-    return R(tmp, t, iv=iv, fits=fits, pre=pre)
+    first = kept[0][0]
+    kept = [(c if i == 0 else lazy(ctx, c), lazy(ctx, v)) for i, (c, v) in enumerate(kept)]
+    els = lazy(ctx, els)
+    code = "(" + " else ".join(f"{v.code} if {c.code}" for c, v in kept) + f" else {els.code})"
+    depth = 1 + max(x.depth for x in [v for _, v in kept] + [els] + [c for c, _ in kept])
+    return R(code, t, iv=iv, fits=fits, pre=first.pre, depth=depth)
 
 
 def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
