@@ -1,0 +1,165 @@
+"""Running one fuzz input and classifying what happened.
+
+Outcomes:
+  "checked"    loaded and checked: a result (holds / violated / unknown)
+  "diagnostic" a clean diagnostic: SpecError whose diagnostics all have a
+               position (line >= 1, col >= 1) and whose text names the file
+               (or, through the CLI, exit code 2 and no traceback)
+  "timeout"    did not finish within the time limit (a hang)
+  "crash"      anything else: another exception, a diagnostic without a
+               position, exit code 4, a traceback on stderr
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
+
+CHECKED, DIAGNOSTIC, TIMEOUT, CRASH = "checked", "diagnostic", "timeout", "crash"
+OUTCOMES = (CHECKED, DIAGNOSTIC, TIMEOUT, CRASH)
+
+
+class Timeout(BaseException):
+    """Raised by the alarm; a BaseException so ``except Exception`` in the
+    checker does not swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """SIGALRM-based limit (main thread, POSIX); a no-op elsewhere."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise Timeout()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@dataclass
+class Outcome:
+    kind: str
+    detail: str = ""
+
+    def __str__(self):
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+
+
+def diagnostic_problems(err, filename: str, text: str | None = None) -> list[str]:
+    """What is wrong with a SpecError as a diagnostic (empty: it is clean)."""
+    problems = []
+    if not err.diagnostics:
+        problems.append("SpecError without diagnostics")
+    for d in err.diagnostics:
+        if not (isinstance(d.span.line, int) and d.span.line >= 1):
+            problems.append(f"line {d.span.line!r} < 1: {d.message}")
+        if not (isinstance(d.span.col, int) and d.span.col >= 1):
+            problems.append(f"col {d.span.col!r} < 1: {d.message}")
+        if text is not None and isinstance(d.span.line, int) and d.span.line > text.count("\n") + 2:
+            problems.append(f"line {d.span.line} past the end of the text: {d.message}")
+        if not d.message:
+            problems.append("empty message")
+    rendered = err.render()
+    if filename not in rendered:
+        problems.append(f"render() does not mention {filename!r}")
+    if "Traceback" in rendered:
+        problems.append("render() contains a traceback")
+    return problems
+
+
+def load_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0):
+    """Load only.  Returns (Outcome, spec or None)."""
+    from checker.lang import SpecError, load_text
+
+    try:
+        with time_limit(seconds):
+            spec = load_text(text, filename)
+    except SpecError as e:
+        problems = diagnostic_problems(e, filename, text)
+        if problems:
+            return Outcome(CRASH, "bad diagnostic: " + "; ".join(problems)), None
+        return Outcome(DIAGNOSTIC, e.diagnostics[0].message), None
+    except Timeout:
+        return Outcome(TIMEOUT, f"load took more than {seconds}s"), None
+    except RecursionError:
+        return Outcome(CRASH, "RecursionError\n" + traceback.format_exc(limit=-8)), None
+    except BaseException as e:  # noqa: BLE001 - everything else is a crash
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        return Outcome(CRASH, f"{type(e).__name__}: {e}"[:500] + "\n" + traceback.format_exc(limit=-8)), None
+    return Outcome(CHECKED, "loaded"), spec
+
+
+def check_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0,
+                  max_states: int = 2000, **options) -> Outcome:
+    """Load and check with the explicit engine (checker.check)."""
+    import checker
+    from checker.lang import SpecError
+
+    try:
+        with time_limit(seconds):
+            r = checker.check(text, filename=filename, max_states=max_states, **options)
+    except SpecError as e:
+        problems = diagnostic_problems(e, filename, text)
+        if problems:
+            return Outcome(CRASH, "bad diagnostic: " + "; ".join(problems))
+        return Outcome(DIAGNOSTIC, e.diagnostics[0].message)
+    except Timeout:
+        return Outcome(TIMEOUT, f"check took more than {seconds}s")
+    except BaseException as e:  # noqa: BLE001
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        return Outcome(CRASH, f"{type(e).__name__}: {e}"[:500] + "\n" + traceback.format_exc(limit=-8))
+    return Outcome(CHECKED, f"{r.verdict.value} {r.stats.states} states")
+
+
+def cli_outcome(data: bytes, args=(), seconds: float = 10.0, name: str = "fuzz.spec"):
+    """Write ``data`` to a file and run ``verify FILE args`` in-process.
+
+    Returns (Outcome, exit code, stdout, stderr)."""
+    from checker.cli import main
+
+    d = tempfile.mkdtemp(prefix="fuzz-")
+    path = os.path.join(d, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    out, err = io.StringIO(), io.StringIO()
+    code = None
+    try:
+        try:
+            with time_limit(seconds), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main([path, *args])
+        except Timeout:
+            return Outcome(TIMEOUT, f"verify took more than {seconds}s"), None, out.getvalue(), err.getvalue()
+        except BaseException as e:  # noqa: BLE001 - main() must not raise
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            return (Outcome(CRASH, f"main() raised {type(e).__name__}: {e}"[:500]), None,
+                    out.getvalue(), err.getvalue())
+    finally:
+        try:
+            os.unlink(path)
+            os.rmdir(d)
+        except OSError:
+            pass
+    so, se = out.getvalue(), err.getvalue()
+    if "Traceback" in se or "Traceback" in so:
+        return Outcome(CRASH, "traceback in the output:\n" + se[-1500:]), code, so, se
+    if code not in (0, 1, 2, 3):
+        return Outcome(CRASH, f"exit code {code}:\n" + se[-1500:]), code, so, se
+    if code == 2:
+        return Outcome(DIAGNOSTIC, se.strip().splitlines()[0] if se.strip() else ""), code, so, se
+    return Outcome(CHECKED, f"exit {code}"), code, so, se
