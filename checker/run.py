@@ -324,6 +324,8 @@ def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult
             notes.append("explicit: skipped, the constants "
                          + ", ".join(c.name for c in spec.symbolic_consts) + " have no value")
             continue
+        if hasattr(options.progress, "set_label"):
+            options.progress.set_label(engine)
         try:
             results[engine] = run_spec(spec, engine, options)
         except InputError as e:
@@ -409,6 +411,8 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
             from .report.progress import ProgressLine
 
             progress = ProgressLine(stderr)
+            progress.set_label(req.engine if req.engine != "all" else "")
+            progress.heartbeat()
             options = replace(options, progress=progress)
         try:
             file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants)

@@ -205,3 +205,16 @@ def test_lasso_for_temporal_property():
     assert "property recovers: phase == Open ~> phase == Closed" in out
     assert "a lasso: it ends in a loop" in out
     assert "the behaviour above runs forever: steps 2..3 repeat" in out
+
+
+def test_progress_heartbeat_shows_elapsed_time():
+    import time as _time
+
+    s = TTY()
+    p = ProgressLine(s, delay=0.0)
+    p.set_label("pdr")
+    p.heartbeat(interval=0.02)
+    _time.sleep(0.2)
+    p.close()
+    assert "verify: pdr, " in s.getvalue()
+    assert s.getvalue().endswith("\r")
