@@ -290,7 +290,9 @@ def merge(spec: ir.Spec, results: dict[str, CheckResult], notes: list[str]) -> C
                 unknown = {e: p for e, p in per.items() if p.verdict is not Verdict.ERROR}
                 chosen, winners = next(iter(unknown.values())), unknown
         found = next((p.found_invariant for p in per.values() if p.found_invariant), None)
-        method = "; ".join(f"{e}: {p.method}" for e, p in winners.items())
+        chosen_engine = next(e for e, p in per.items() if p is chosen)
+        others = [e for e in winners if e != chosen_engine]
+        method = f"{chosen_engine}: {chosen.method}" + (f" (also {', '.join(others)})" if others else "")
         merged.append(replace(chosen, method=method, found_invariant=chosen.found_invariant or found,
                               doc=chosen.doc or first.doc, line=chosen.line or first.line,
                               seconds=sum(p.seconds for p in per.values())))
@@ -301,13 +303,10 @@ def merge(spec: ir.Spec, results: dict[str, CheckResult], notes: list[str]) -> C
                 and b.depth is not None and b.depth >= len(ex.trace) and ex.trace.loop_start is None):
             notes.append(f"{name}: bmc searched to depth {b.depth} but did not report the violation "
                          f"of {len(ex.trace)} steps that explicit found")
-    stats = Stats()
-    for r in results.values():
-        stats.states = max(stats.states, r.stats.states)
-        stats.transitions = max(stats.transitions, r.stats.transitions)
-        stats.depth = max(stats.depth, r.stats.depth)
-        stats.seconds += r.stats.seconds
     base = results.get("explicit") or next(iter(results.values()))
+    stats = Stats(states=base.stats.states, transitions=base.stats.transitions,
+                  depth=base.stats.depth, seconds=sum(r.stats.seconds for r in results.values()),
+                  peak_memory_bytes=base.stats.peak_memory_bytes)
     return CrossCheckResult(
         spec=spec.name, file=spec.file, engine="all", consts=dict(base.consts),
         properties=merged, stats=stats, exhaustive=any(r.exhaustive for r in results.values()),
