@@ -17,6 +17,7 @@ import re
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,23 +54,45 @@ def test_there_are_regressions():
     assert FILES, "tests/fuzz/regressions/ is empty"
 
 
-@pytest.mark.parametrize("path", params())
-def test_regression(path: Path):
-    h = header(path.read_bytes())
-    seconds = float(h.get("seconds", 20))
-    args = h.get("args", "--max-states 2000").split()
+def _command(path: Path) -> list[str]:
+    args = header(path.read_bytes()).get("args", "--max-states 2000").split()
+    return [sys.executable, "-m", "checker.cli", str(path), "--no-timing", *args]
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Run every regression at once (they are mostly waiting on time limits),
+    each in its own process: {path: (exit code or None on timeout, stdout, stderr)}."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     env.pop("VERIFY_DEBUG", None)
-    try:
-        p = subprocess.run([sys.executable, "-m", "checker.cli", str(path), "--no-timing", *args],
-                           capture_output=True, text=True, errors="replace", timeout=seconds,
-                           preexec_fn=_limit, env=env)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"verify {path.name} did not finish within {seconds}s (hang or memory blow-up)")
-    assert "Traceback" not in p.stderr + p.stdout, p.stderr[-2000:]
+    procs = {f: subprocess.Popen(_command(f), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, errors="replace", preexec_fn=_limit, env=env)
+             for f in FILES}
+    t0 = time.monotonic()
+    out = {}
+    for f, p in procs.items():
+        limit = float(header(f.read_bytes()).get("seconds", 20))
+        try:
+            so, se = p.communicate(timeout=max(0.1, limit - (time.monotonic() - t0)))
+            out[f] = (p.returncode, so, se)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            so, se = p.communicate()
+            out[f] = (None, so, se)
+    return out
+
+
+@pytest.mark.parametrize("path", params())
+def test_regression(path: Path, results):
+    h = header(path.read_bytes())
+    code, so, se = results[path]
+    if code is None:
+        pytest.fail(f"verify {path.name} did not finish within {h.get('seconds', 20)}s "
+                    f"(hang or memory blow-up)")
+    assert "Traceback" not in se + so, se[-2000:]
     allowed = {0, 1, 3} if h.get("expect") == "checked" else {0, 1, 2, 3}
-    assert p.returncode in allowed, f"exit code {p.returncode}:\n{p.stderr[-2000:]}"
-    if p.returncode == 2:
-        first = p.stderr.splitlines()[0] if p.stderr else ""
+    assert code in allowed, f"exit code {code}:\n{se[-2000:]}"
+    if code == 2:
+        first = se.splitlines()[0] if se else ""
         assert re.match(rf"{re.escape(str(path))}:\d+:\d+: error: ", first), \
             f"the diagnostic has no position: {first!r}"
