@@ -194,7 +194,15 @@ def _consts_text(result: CheckResult, spec: Optional[ir.Spec]) -> str:
 
 
 def _is_bounded(result: CheckResult, p: PropertyResult) -> bool:
-    return p.verdict is Verdict.UNKNOWN and not result.exhaustive
+    """An unknown verdict that comes from a bounded search (a state/depth
+    limit, BMC, the base case of k-induction), not from a failed induction
+    (a CTI) or a solver that gave up."""
+    if p.verdict is not Verdict.UNKNOWN or (p.trace is not None and p.trace.kind == "cti"):
+        return False
+    if result.engine in ("explicit", "bmc"):
+        return not result.exhaustive
+    m = p.method.lower()
+    return any(w in m for w in ("bounded", "up to", "depth"))
 
 
 def _label(result: CheckResult, p: PropertyResult) -> str:
@@ -477,5 +485,6 @@ def _summary(result: CheckResult, st: _Style) -> str:
         if counts.get(verdict):
             parts.append(f"{counts[verdict]} {word}")
     label = {Verdict.VIOLATED: "VIOLATED", Verdict.ERROR: "ERROR", Verdict.UNKNOWN: "unknown"}[v]
-    tail = ", bounded (not exhaustive)" if v is Verdict.UNKNOWN and not result.exhaustive else ""
+    tail = ", bounded (not exhaustive)" if v is Verdict.UNKNOWN and any(
+        _is_bounded(result, p) for p in props) else ""
     return st.verdict(v, f"result: {label}") + f" ({', '.join(parts)}){tail}"
