@@ -26,6 +26,10 @@ examples:
   verify spec/breaker.spec --engine all                  run four engines, cross-check
   verify spec/breaker.spec --engine induct --invariants inv_a,inv_b
   verify induct spec/breaker.spec inv_a inv_b            the same, as a subcommand
+  verify spec/breaker_fixed.spec --engine pdr --all-values   prove for every THRESHOLD >= 1
+  verify spec/breaker.spec --itf traces/                 every trace as ITF JSON
+  verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
+  verify docs spec/ -o docs/proofs                       generate the proof documentation
 """
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "all")
@@ -136,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_int_at_least(0, "--seed"), metavar="N",
                    help="random seed of the Z3 engines (default 0)")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
+                                               "(SPEC.PROPERTY.itf.json)")
+    p.add_argument("--all-values", action="store_true",
+                   help="kind/pdr/bmc: leave every constant declared with a `where` clause symbolic, "
+                        "so a proof holds for every value the clause allows")
     p.add_argument("--version", action="version", version=_version())
     return p
 
@@ -205,12 +214,16 @@ def parse(argv: Sequence[str]):
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,
-                   color=False if args.no_color else None)
+                   color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``verify`` console script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
+        from .subcommands import main as sub_main
+
+        return sub_main(argv)
     try:
         try:
             req = parse(argv)

@@ -13,6 +13,9 @@ or, for any property including the built-in ones, in a line comment anywhere:
 expected, so a spec that documents a known flaw stays green until the flaw
 is fixed (and then fails, asking for the expectation to be updated).
 
+Collected only when the file, or the folder directly holding it, is named
+on the command line, so ``.spec`` fixtures inside a test suite are not.
+
 File-level comments: ``// pytest: slow`` marks every item ``slow``
 (deselect with ``-m "not slow"``).  Options: ``--spec-engine``,
 ``--spec-const N=V``, ``--spec-max-states S``.
@@ -48,9 +51,27 @@ def pytest_configure(config):
 
 
 def pytest_collect_file(file_path, parent):
-    if file_path.suffix == ".spec":
+    if file_path.suffix == ".spec" and _named_on_command_line(file_path, parent.config):
         return SpecFile.from_parent(parent, path=file_path)
     return None
+
+
+def _named_on_command_line(path, config) -> bool:
+    """Collect a .spec file only when it, or the folder directly holding it,
+    was named on the command line (``pytest spec/``, ``pytest spec/x.spec``).
+
+    So ``pytest`` over the test suite never picks up .spec fixtures (golden
+    cases, fuzz regressions, deliberately broken specs) as properties to check.
+    """
+    root = config.invocation_params.dir
+    for arg in config.invocation_params.args:
+        arg = str(arg).split("::", 1)[0]
+        if not arg or arg.startswith("-"):
+            continue
+        named = (root / arg).resolve()
+        if named == path.resolve() or named == path.parent.resolve():
+            return True
+    return False
 
 
 class SpecCheckFailure(Exception):

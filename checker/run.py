@@ -71,7 +71,7 @@ def _known_list(known) -> str:
     return ", ".join(known) if known else "none"
 
 
-def load(path: str, consts: Optional[dict[str, int]] = None) -> ir.Spec:
+def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = False) -> ir.Spec:
     """Parse and type-check a spec file, binding ``consts``.
 
     Raises ``checker.lang.diagnostics.SpecError`` for a bad spec and
@@ -88,11 +88,12 @@ def load(path: str, consts: Optional[dict[str, int]] = None) -> ir.Spec:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
 
     load_file = front_end()
+    extra = {"generalize": True} if generalize else {}
     try:
-        spec = load_file(path)
+        spec = load_file(path, **extra)
         if consts:
             check_consts(spec, consts)
-            spec = load_file(path, dict(consts))
+            spec = load_file(path, dict(consts), **extra)
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not a UTF-8 text file ({e.reason} at byte {e.start})") from None
     except OSError as e:
@@ -203,11 +204,14 @@ def const_assignments(ranges: dict[str, tuple[int, int]]) -> list[dict[str, int]
 
 def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = None,
                engine: str = "explicit", options: Options = Options(),
-               invariants: Optional[tuple[str, ...]] = None) -> list[Run]:
-    """Check a spec once per combination of the swept constants."""
+               invariants: Optional[tuple[str, ...]] = None, generalize: bool = False) -> list[Run]:
+    """Check a spec once per combination of the swept constants.
+
+    ``generalize``: constants with a ``where`` clause and no --const value are
+    left symbolic, so the Z3 engines prove for every value the clause allows."""
     const_ranges = const_ranges or {}
     runs: list[Run] = []
-    base = load(path)
+    base = load(path, generalize=generalize)
     check_consts(base, {n: lo for n, (lo, hi) in const_ranges.items()})
     check_consts(base, {n: hi for n, (lo, hi) in const_ranges.items()})
     if options.properties:
@@ -215,15 +219,15 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     if invariants:
         check_invariant_names(base, invariants)
     for consts in const_assignments(const_ranges):
-        spec = load_file_bound(path, base, consts)
+        spec = load_file_bound(path, base, consts, generalize)
         runs.append(Run(spec, run_spec(spec, engine, options, invariants)))
     return runs
 
 
-def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int]) -> ir.Spec:
+def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False) -> ir.Spec:
     if not consts:
         return base
-    return front_end()(path, dict(consts))
+    return front_end()(path, dict(consts), **({"generalize": True} if generalize else {}))
 
 
 # ---------------------------------------------------------------- cross-checking
@@ -361,6 +365,8 @@ class Request:
     timing: bool = True
     color: Optional[bool] = None       # None: when stdout is a tty
     progress: Optional[bool] = None    # None: when stderr is a tty
+    itf_dir: Optional[str] = None      # write every trace there as ITF
+    all_values: bool = False           # prove for every value of constants with a `where` clause
 
 
 def worst_exit(codes) -> int:
@@ -414,7 +420,8 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
             progress.heartbeat()
             options = replace(options, progress=progress)
         try:
-            file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants)
+            file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants,
+                                   generalize=req.all_values)
         except InputError as e:
             _close(progress)
             stderr.write(f"verify: error: {e}\n")
@@ -447,6 +454,10 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
             codes.append(EXIT_INTERNAL)
             continue
         _close(progress)
+        if req.itf_dir:
+            for r in file_runs:
+                for written in write_itf(r, req.itf_dir):
+                    stderr.write(f"verify: wrote {written}\n")
         for r in file_runs:
             codes.append(result_exit(r.result))
             if not req.json:
@@ -461,6 +472,28 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
 
         stdout.write(render_document(runs, errors, code, timing=req.timing))
     return code
+
+
+def write_itf(run: Run, out_dir: str) -> list[str]:
+    """Every trace of a result as ``<spec>[-CONSTS].<property>.itf.json`` in ``out_dir`` (atomically)."""
+    import json
+
+    from .docs import write_atomic
+    from .report.itf import trace_to_itf
+
+    written = []
+    if run.spec is None:
+        return written
+    tag = "".join(f"-{k}{v}" for k, v in sorted(run.result.consts.items())) if len(run.result.consts) else ""
+    for p in run.result.properties:
+        if p.trace is None:
+            continue
+        path = os.path.join(out_dir, f"{run.spec.name}{tag}.{p.name}.itf.json")
+        doc = trace_to_itf(p.trace, run.spec, p, engine=run.result.engine, source=run.spec.file)
+        from pathlib import Path
+        write_atomic(Path(path), json.dumps(doc, indent=1) + "\n")
+        written.append(path)
+    return written
 
 
 def _close(progress) -> None:

@@ -33,8 +33,10 @@ MAX_SYNTAX_ERRORS = 20
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     grammar = resources.files("checker.lang").joinpath("grammar.lark").read_text(encoding="utf-8")
+    # cache=True keeps the LALR tables in the temp folder, keyed by a hash of
+    # the grammar and options: building them takes most of verify's start-up.
     return Lark(grammar, parser="lalr", start=["start", "decls"], propagate_positions=True,
-                maybe_placeholders=True, lexer="basic")
+                maybe_placeholders=True, lexer="basic", cache=True)
 
 
 def parse(text: str, filename: str = "<spec>") -> A.SpecFile:

@@ -1,0 +1,118 @@
+"""``verify docs`` and ``verify replay``: argument parsing, then the library call.
+
+    verify docs spec/ -o docs/proofs [--engines explicit,kind,pdr]
+    verify replay spec/breaker.spec log.jsonl
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .cli import UsageError, _Parser
+
+
+def _docs_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="verify docs", description="Check every spec and write the proof documentation (Markdown).",
+                allow_abbrev=False)
+    p.add_argument("paths", nargs="+", metavar="PATH", help=".spec files or directories of them")
+    p.add_argument("-o", "--out", required=True, metavar="DIR", help="where the pages go (e.g. docs/proofs)")
+    p.add_argument("--engines", default="explicit,kind,pdr", metavar="A,B",
+                   help="engines whose verdicts each page shows (default explicit,kind,pdr)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SEC", help="seconds per property for Z3")
+    return p
+
+
+def _replay_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="verify replay", description="Check a recorded trace (ITF, or JSON lines of states or "
+                                                  "actions, as a service logs them) against a spec.",
+                allow_abbrev=False)
+    p.add_argument("spec", metavar="FILE.spec")
+    p.add_argument("trace", metavar="TRACE")
+    p.add_argument("--const", action="append", default=[], metavar="N=V", help="set a constant")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    cmd, rest = argv[0], argv[1:]
+    try:
+        try:
+            return _docs(rest) if cmd == "docs" else _replay(rest)
+        except UsageError as e:
+            sys.stderr.write(f"usage: verify {cmd} ... (verify {cmd} --help)\nverify {cmd}: error: {e}\n")
+            return 2
+        except SystemExit as e:  # --help
+            return e.code if isinstance(e.code, int) else 0
+    except KeyboardInterrupt:
+        sys.stderr.write("verify: interrupted\n")
+        return 130
+    except Exception as e:
+        if os.environ.get("VERIFY_DEBUG"):
+            raise
+        from .run import _internal_message
+        sys.stderr.write(_internal_message(e) + "\n")
+        return 4
+
+
+def _docs(argv: list[str]) -> int:
+    from . import engines
+    from .docs import generate
+    from .lang import SpecError
+    from .options import Options
+
+    args = _docs_parser().parse_args(argv)
+    chosen = tuple(e.strip() for e in args.engines.split(",") if e.strip())
+    bad = [e for e in chosen if e not in engines.ENGINES or e == "induct"]
+    if bad or not chosen:
+        raise UsageError(f"--engines: unknown engine {bad[0] if bad else '(none)'}; "
+                         f"choose from explicit, bmc, kind, pdr")
+    for p in args.paths:
+        if not os.path.exists(p):
+            raise UsageError(f"{p}: no such file or directory")
+    progress = (lambda msg: sys.stderr.write(f"\r\x1b[2Kchecking {msg}")) if sys.stderr.isatty() else None
+    try:
+        written = generate(args.paths, args.out, chosen, Options(timeout=args.timeout), progress)
+    except SpecError as e:
+        sys.stderr.write(str(e) + "\n")
+        return 2
+    if progress:
+        sys.stderr.write("\r\x1b[2K")
+    for w in written:
+        print(f"wrote {w}")
+    return 0
+
+
+def _replay(argv: list[str]) -> int:
+    from .cli import _const
+    from .lang import SpecError, load_file
+    from .replay import ReplayInputError, read_trace, render, replay
+
+    args = _replay_parser().parse_args(argv)
+    consts = {}
+    for c in args.const:
+        try:
+            name, lo, hi = _const(c)
+        except argparse.ArgumentTypeError as e:
+            raise UsageError(f"--const {e}") from None
+        if lo != hi:
+            raise UsageError(f"--const {c}: replay takes one value, not a range")
+        consts[name] = lo
+    try:
+        spec = load_file(args.spec, consts)
+    except SpecError as e:
+        sys.stderr.write(str(e) + "\n")
+        return 2
+    try:
+        with open(args.trace, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        sys.stderr.write(f"verify replay: error: {args.trace}: cannot read: {e}\n")
+        return 2
+    try:
+        records = read_trace(text, spec, args.trace)
+    except ReplayInputError as e:
+        sys.stderr.write(f"verify replay: error: {e}\n")
+        return 2
+    result = replay(spec, records)
+    sys.stdout.write(render(result, spec, args.trace))
+    return 0 if result.ok else 1
