@@ -57,8 +57,9 @@ def test_slow_marker(pytester):
 def test_only_specs_named_on_the_command_line_are_collected(pytester):
     pytester.mkdir("spec")
     pytester.mkdir("tests")
+    pytester.mkdir("tests/fixtures")
     (pytester.path / "spec" / "counter.spec").write_text(SPEC)
-    (pytester.path / "tests" / "fixture.spec").write_text("spec broken\nvar x: 0..1 = y\n")
+    (pytester.path / "tests" / "fixtures" / "broken.spec").write_text("spec broken\nvar x: 0..1 = y\n")
     (pytester.path / "tests" / "test_ok.py").write_text("def test_ok():\n    pass\n")
     pytester.runpytest("tests", "-p", "no:cacheprovider").assert_outcomes(passed=1)
     pytester.runpytest("spec", "-p", "no:cacheprovider").assert_outcomes(passed=4)
