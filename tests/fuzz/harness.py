@@ -178,6 +178,7 @@ KNOWN_BUGS = [
     (r"Exceeds the limit \(4300 digits\)|too many digits in integer|"
      r"exceeds the limit \(4300 digits\)", "huge_int_literal / huge_map_domain / huge_seq_capacity"),
     (r"MemoryError", "huge_parameter_product"),
+    (r"IndentationError: expected an indented block", "no_action_collection_var"),
 ]
 
 
