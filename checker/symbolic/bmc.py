@@ -7,7 +7,7 @@ import z3
 
 from .. import ir
 from ..options import Options
-from ..results import DEADLOCK, TYPEOK, PropertyResult, Stats, Trace, Verdict
+from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
                      new_solver, result, solver_stats, wanted, with_consts)
@@ -121,6 +121,9 @@ class BMC:
             trace.steps.append(step)
         elif prop.kind == DEADLOCK:
             detail = "no action can take a step in the last state"
+        elif prop.kind == REACHABLE:
+            trace.kind = "witness"
+            detail = f"{ir.show_expr(prop.decl.expr)} holds after {t} step{'s' if t != 1 else ''}"
         else:
             detail = decode.invariant_detail(m, u, prop.inv, t)
         cs = decode.consts(m, self.enc)
@@ -159,6 +162,10 @@ def check(spec: ir.Spec, options: Options):
     deepest = 0
     for p in props:
         clock = Clock(options.timeout)
+        if p.kind == PROPERTY:
+            out.append(_temporal(enc, p, options, clock, progress, consts, extra))
+            deepest = max(deepest, out[-1].depth or 0)
+            continue
         try:
             found, reached, why, st = search(enc, p, options.depth, clock, options.seed, progress)
         except Unsupported as e:
@@ -167,7 +174,14 @@ def check(spec: ir.Spec, options: Options):
             continue
         extra[p.name] = st
         secs = clock.elapsed()
-        if found is not None:
+        if found is not None and p.kind == REACHABLE:
+            deepest = max(deepest, found.depth)
+            out.append(PropertyResult(
+                p.name, p.kind, Verdict.HOLDS,
+                f"witness found at depth {found.depth} (bounded model checking, shortest witness)",
+                trace=found.trace, detail=found.detail, depth=found.depth,
+                line=p.line, doc=p.doc, seconds=secs))
+        elif found is not None:
             deepest = max(deepest, found.depth)
             for k, v in found.consts.items():
                 consts.setdefault(k, v)
@@ -179,14 +193,49 @@ def check(spec: ir.Spec, options: Options):
         else:
             reached = max(reached, 0) if why == "" else reached
             deepest = max(deepest, reached)
+            what = "witness" if p.kind == REACHABLE else "violation"
             if why:
                 detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
-                          f"no violation up to depth {max(reached, 0)}")
+                          f"no {what} up to depth {max(reached, 0)}")
                 method = f"bounded model checking to depth {max(reached, 0)} (not a proof)"
             else:
-                detail = f"no violation within {options.depth} steps"
+                detail = f"no {what} within {options.depth} steps"
                 method = f"bounded model checking to depth {options.depth} (not a proof)"
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, method, detail=detail,
                                       depth=max(reached, 0), line=p.line, doc=p.doc, seconds=secs))
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "bmc", out, stats, consts)
+
+
+def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, consts, extra):
+    """A temporal property: the shortest fair lasso that violates it."""
+    from . import temporal
+
+    common = dict(line=p.line, doc=p.doc)
+    try:
+        found, reached, why, st = temporal.search(enc, p, options.depth, clock, options.seed, progress)
+    except Unsupported as e:
+        return PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded lasso search",
+                              detail=str(e), **common)
+    extra[p.name] = st
+    common["seconds"] = clock.elapsed()
+    if found is not None:
+        trace, detail, cs = found
+        for k, v in cs.items():
+            consts.setdefault(k, v)
+        n = len(trace.steps)
+        return PropertyResult(
+            p.name, p.kind, Verdict.VIOLATED,
+            f"bounded lasso search (shortest fair lasso, {n} state{'s' if n != 1 else ''}; "
+            f"{temporal.STUTTER_NOTE})",
+            trace=trace, detail=with_consts(detail, cs), depth=len(trace), **common)
+    depth = max(reached, 0)
+    if why:
+        detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+                  f"no counterexample up to depth {depth} (not a proof)")
+    else:
+        detail = f"no counterexample up to depth {depth} (not a proof)"
+    return PropertyResult(
+        p.name, p.kind, Verdict.UNKNOWN,
+        f"bounded lasso search to depth {depth} (not a proof; {temporal.STUTTER_NOTE})",
+        detail=detail, depth=depth, **common)

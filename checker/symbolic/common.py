@@ -10,9 +10,9 @@ import z3
 
 from .. import ir
 from ..options import Options, Progress
-from ..results import (DEADLOCK, INVARIANT, TYPEOK, CheckResult, PropertyResult, Stats,
-                       Verdict)
-from .encode import Encoder, Unsupported, err_any, mk_not, mk_or
+from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
+                       PropertyResult, Stats, Verdict)
+from .encode import Encoder, Unsupported, err_any, mk_and, mk_not, mk_or
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Prop:
     inv: ir.Invariant | None = None
     line: int | None = None
     doc: str = ""
+    decl: Any = None    # the ir.Temporal / ir.Reachable of a PROPERTY / REACHABLE
 
     @property
     def extra_step(self) -> int:
@@ -32,8 +33,11 @@ class Prop:
 
 
 def wanted(spec: ir.Spec, options: Options) -> list[tuple[str, str, Any]]:
-    """(name, kind, invariant or None) in report order, filtered by options."""
+    """(name, kind, declaration or None) in report order, filtered by options:
+    invariants, temporal properties, reachability goals, typeok, deadlock."""
     out: list[tuple[str, str, Any]] = [(i.name, INVARIANT, i) for i in spec.invariants]
+    out += [(p.name, PROPERTY, p) for p in getattr(spec, "properties", ())]
+    out += [(r.name, REACHABLE, r) for r in getattr(spec, "reachables", ())]
     out.append(("typeok", TYPEOK, None))
     if options.check_deadlock:
         out.append(("deadlock", DEADLOCK, None))
@@ -52,8 +56,20 @@ def build_props(enc: Encoder, items) -> list[Prop]:
                               inv.span.line if inv.span else None, inv.doc))
         elif kind == TYPEOK:
             props.append(Prop(name, kind, enc.errstep, mk_not(enc.errs_somewhere)))
+        elif kind == PROPERTY:
+            # checked by the lasso search (bmc); bad/good are unused
+            props.append(Prop(name, kind, None, None, None,
+                              inv.span.line if inv.span else None, inv.doc, decl=inv))
+        elif kind == REACHABLE:
+            # "bad" is the target: a state where the goal holds (an error while
+            # evaluating it counts as not reaching it)
+            target = enc.holds_in(inv.expr, enc.cur)
+            props.append(Prop(name, kind, target, mk_not(target), None,
+                              inv.span.line if inv.span else None, inv.doc, decl=inv))
         else:
-            props.append(Prop(name, kind, mk_not(enc.enabled), enc.enabled))
+            # no action can take a step, and not every process has finished
+            dead = mk_and([mk_not(enc.enabled), mk_not(enc.terminal)])
+            props.append(Prop(name, kind, dead, mk_not(dead)))
     return props
 
 
@@ -150,3 +166,26 @@ def with_consts(detail: str, consts: dict) -> str:
         return detail
     shown = ", ".join(f"{k} = {v}" for k, v in consts.items())
     return f"{detail} (with {shown})"
+
+
+def unsupported_temporal(p: Prop, engine: str) -> PropertyResult:
+    return PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
+                          "not supported by this engine: temporal property",
+                          detail=f"{engine} checks invariants and reachability only; "
+                                 "use --engine bmc (bounded lasso search) or explicit",
+                          line=p.line, doc=p.doc)
+
+
+def reach_result(p: Prop, what: str, info, method: str, **common) -> PropertyResult:
+    """A reachability goal checked as the invariant "not goal": a proof of
+    the invariant means the goal is unreachable (VIOLATED); a violation of it
+    is a witness (HOLDS)."""
+    if what == "holds":
+        return PropertyResult(p.name, p.kind, Verdict.VIOLATED, f"{method} (proved unreachable)",
+                              detail="proved unreachable: no reachable state satisfies "
+                                     f"{ir.show_expr(p.decl.expr)}", **common)
+    found = info
+    found.trace.kind = "witness"
+    return PropertyResult(p.name, p.kind, Verdict.HOLDS,
+                          f"witness found at depth {found.depth} (bounded model checking)",
+                          trace=found.trace, detail=found.detail, depth=found.depth, **common)

@@ -979,6 +979,11 @@ class Encoder:
         self.trans = mk_and(trans)
         self.errstep = mk_and(errstep) if n else FALSE
         self.enabled = mk_or(enabled)
+        # some step leaving the current state has a successor (errors excluded)
+        self.enabled_ok = mk_or([self._exists(a, a.ok) for a in self.actions])
+        # every process has finished (an error evaluating it: not terminal)
+        term = getattr(self.spec, "terminal", None)
+        self.terminal = FALSE if term is None else self.holds_in(term, self.cur)
         # some step leaving the current state errs (no free step variables)
         self.errs_somewhere = mk_or([self._exists(a, a.err) for a in self.actions])
 
@@ -1030,6 +1035,33 @@ class Encoder:
     def invariant(self, inv: ir.Invariant, st: State):
         """(value, error items) of an invariant over a state."""
         return self.eval(inv.expr, Env(st.values, {}))
+
+    def holds_in(self, e: ir.Expr, st: State):
+        """A state predicate that is true and evaluates without error."""
+        v, errs = self.eval(e, Env(st.values, {}))
+        return mk_and([v, mk_not(err_any(errs))])
+
+    def fair_groups(self, f: ir.Fairness):
+        """The groups of a fairness constraint, as (key values, enabled, taken):
+        ``enabled`` (over the current state) = some transition of the group
+        has a successor; ``taken`` (over the step variables) = the step is one
+        of the group's transitions.  See ir.Fairness."""
+        by_name = {a.name: a for a in self.actions}
+        acts = [by_name[n] for n in f.actions if n in by_name]
+        if not acts:
+            return []
+        kp = f.key_params
+        key_types = [p.type for p, _ in acts[0].params[:kp]]
+        out = []
+        for combo in product(*(domain_keys(t, "a fairness key") for t in key_types)):
+            en, tk = [], []
+            for a in acts:
+                pairs = [(var, lit(k, p.type)) for (p, var), k in zip(a.params[:kp], combo)]
+                ok = z3.substitute(a.ok, *pairs) if pairs else a.ok
+                en.append(self._exists(a, ok))
+                tk.append(mk_and([self.sel == a.index] + [var == val for var, val in pairs]))
+            out.append((tuple(canon_of(k, t) for k, t in zip(combo, key_types)), mk_or(en), mk_or(tk)))
+        return out
 
     def distinct(self, s1: State, s2: State):
         return mk_or([a != b for a, b in zip(s1.terms(), s2.terms())])

@@ -7,11 +7,12 @@ import z3
 
 from .. import ir
 from ..options import Options
-from ..results import TYPEOK, PropertyResult, Stats, Trace, Verdict
+from ..results import PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
 from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
-                     new_solver, result, solver_stats, wanted)
+                     new_solver, reach_result, result, solver_stats, unsupported_temporal,
+                     wanted)
 from .encode import Encoder, Unsupported
 from .unroll import Unroller
 
@@ -101,6 +102,9 @@ def check(spec: ir.Spec, options: Options):
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
         clock = Clock(options.timeout)
+        if p.kind == PROPERTY:
+            out.append(unsupported_temporal(p, "k-induction"))
+            continue
         try:
             (what, k, info), st = prove(enc, p, options.max_k, clock, options.seed, progress)
         except Unsupported as e:
@@ -111,7 +115,9 @@ def check(spec: ir.Spec, options: Options):
         deepest = max(deepest, k)
         secs = clock.elapsed()
         common = dict(line=p.line, doc=p.doc, seconds=secs)
-        if what == "holds":
+        if p.kind == REACHABLE and what in ("holds", "violated"):
+            out.append(reach_result(p, what, info, f"k-induction, k = {k}", **common))
+        elif what == "holds":
             out.append(PropertyResult(p.name, p.kind, Verdict.HOLDS, f"k-induction, k = {k}",
                                       depth=k, detail="proved for every reachable state", **common))
         elif what == "violated":
