@@ -138,10 +138,15 @@ def main(argv=None) -> int:
     pending = list(chunks)
     while pending:
         try:
-            with ProcessPoolExecutor(args.workers, initializer=_init_worker, initargs=(args.memory_mb,),
-                                     max_tasks_per_child=20) as pool:
+            # a fresh pool every few chunks bounds the workers' memory (the
+            # compiled specs' namespaces); max_tasks_per_child is not used: with
+            # it, Python 3.11's ProcessPoolExecutor hung after the first worker
+            # replacements (10,000 inputs into a 100,000 run)
+            batch = pending[: args.workers * 8]
+            with ProcessPoolExecutor(args.workers, initializer=_init_worker,
+                                     initargs=(args.memory_mb,)) as pool:
                 futs = {pool.submit(run_chunk, args.seed, lo, hi, args.seconds): (lo, hi)
-                        for lo, hi in pending}
+                        for lo, hi in batch}
                 for fut in futs:
                     lo, hi = futs[fut]
                     c, s = fut.result()

@@ -16,7 +16,7 @@ from specgen import HypSrc, mutate_bytes
 
 SPECS = sorted((Path(__file__).parents[2] / "spec").glob("*.spec"))
 ARGS = ("--max-states", "300", "--max-depth", "6", "--timeout", "5")
-SETTINGS = settings(max_examples=25, derandomize=True, deadline=None,
+SETTINGS = settings(max_examples=15, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

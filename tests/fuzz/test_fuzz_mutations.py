@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from harness import CHECKED, DIAGNOSTIC, check_outcome, known_bug, load_outcome
 from specgen import MUTATIONS, HypSrc, gen_spec, mutate_text, render
 
-SETTINGS = settings(max_examples=150, derandomize=True, deadline=None,
+SETTINGS = settings(max_examples=90, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from harness import CHECKED, check_outcome, known_bug, load_outcome
 from specgen import HypSrc, gen_spec, render
 
-SETTINGS = settings(max_examples=60, derandomize=True, deadline=None,
+SETTINGS = settings(max_examples=35, derandomize=True, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

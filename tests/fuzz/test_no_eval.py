@@ -103,13 +103,13 @@ def test_hand_written_hostile_spec_behaves_like_ordinary_names():
     assert b.stats.states > 10
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(10))
 def test_generated_specs_with_hostile_names(seed):
     template = gen_spec(RandSrc(seed))
     check_both(template, hostile_names(template, RandSrc(seed)))
 
 
-@settings(max_examples=20, derandomize=True, deadline=None,
+@settings(max_examples=10, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_hostile_names_property(data):
@@ -152,7 +152,7 @@ def _identifiers(source: str) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("seed", range(12))
 def test_generated_source_does_not_depend_on_names(seed, generated_sources):
     template = gen_spec(RandSrc(seed))
     out = check_outcome(render(template), max_states=200)
