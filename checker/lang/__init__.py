@@ -49,6 +49,8 @@ def load_file(path, consts: dict[str, int] | None = None, generalize: bool = Fal
             data = f.read()
     except OSError as e:
         raise _file_error(name, f"cannot read file: {e.strerror or e}") from None
+    if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as some editors write
+        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -10,6 +10,10 @@ from typing import Iterable
 from ..ir import Span
 
 
+MAX_SHOWN = 120   # characters of a source line shown under a message
+MAX_CARET = 60    # the longest run of ^ under a spot
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     span: Span
@@ -22,12 +26,20 @@ class Diagnostic:
         out = [head]
         if 1 <= self.span.line <= len(lines):
             text = lines[self.span.line - 1].expandtabs(1)
-            out.append(f"  {text}")
             width = 1
             if self.span.end_line == self.span.line and self.span.end_col > self.span.col:
                 width = self.span.end_col - self.span.col
             col = max(1, min(self.span.col, len(text) + 1))
-            out.append("  " + " " * (col - 1) + "^" * max(1, min(width, len(text) - col + 2)))
+            width = max(1, min(width, len(text) - col + 2, MAX_CARET))
+            if len(text) > MAX_SHOWN:  # a window around the spot, so a huge line stays readable
+                start = max(0, col - 1 - MAX_SHOWN // 2)
+                shown = text[start:start + MAX_SHOWN]
+                prefix = "..." if start > 0 else ""
+                suffix = "..." if start + MAX_SHOWN < len(text) else ""
+                text, col = prefix + shown + suffix, col - start + len(prefix)
+                width = min(width, MAX_SHOWN - (col - 1 - len(prefix)))
+            out.append(f"  {text}")
+            out.append("  " + " " * (col - 1) + "^" * max(1, width))
         if self.hint:
             out.append(f"  hint: {self.hint}")
         return "\n".join(out)

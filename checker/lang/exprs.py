@@ -191,6 +191,11 @@ class Typer:
                 self.d.error(src.span, f"a range bound must be an integer, but this is {describe(x.type)}")
                 return None
         a, b = fold(a), fold(b)
+        for x in (a, b):
+            zero = division_by_zero(x)
+            if zero is not None:
+                self.d.error(zero.span or span, "division by zero in a constant expression")
+                return None
         if isinstance(a, ir.Lit) and isinstance(b, ir.Lit) and a.value > b.value:
             self.d.error(span, f"empty range {a.value}..{b.value}: the lower bound is above the upper bound")
             return None
@@ -323,7 +328,15 @@ class Typer:
         # A set/sequence literal takes its type from the other side: type that first.
         left_first = not _needs_context(e.left) or _needs_context(e.right)
         hint = ir.BOOL if op in ir.LOGIC_OPS else None
-        if left_first:
+        if _needs_context(e.left) and _needs_context(e.right):
+            # two literals ({1} == {3}): each is typed over the range covering both
+            left = yield (e.left, scope, None)
+            right = yield (e.right, scope, None)
+            joint = _joint_literal_type(left, right)
+            if joint is not None:
+                left = yield (e.left, scope, joint)
+                right = yield (e.right, scope, joint)
+        elif left_first:
             left = yield (e.left, scope, hint)
             right = yield (e.right, scope, left.type if left is not None and op not in ir.ARITH_OPS else hint)
         else:
@@ -479,6 +492,8 @@ class Typer:
                              "compare it with, or assign it to, a typed sequence")
                 return None
             want = elems[0].type
+            if isinstance(want, ir.IntT):  # a bounded element type, as for set literals
+                want = int_hull(lit_type(x) for x in elems) or want
         for x, src in zip(elems, e.elems):
             if not compatible(x.type, want):
                 self.d.error(src.span, f"a sequence of {want} cannot hold {describe(x.type)}")
@@ -539,6 +554,30 @@ _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "eq": "==
 
 def _needs_context(e: A.Expr) -> bool:
     return isinstance(e, (A.SetLit, A.SeqLit))
+
+
+def _joint_literal_type(a: ir.Expr | None, b: ir.Expr | None) -> ir.Type | None:
+    """The set type whose integer range covers both literals' element ranges (None: not needed)."""
+    if a is None or b is None or not (isinstance(a.type, ir.SetT) and isinstance(b.type, ir.SetT)):
+        return None
+    hull = int_hull([a.type.elem, b.type.elem])
+    return ir.SetT(hull) if hull is not None and (a.type.elem != hull or b.type.elem != hull) else None
+
+
+def division_by_zero(e: ir.Expr) -> ir.Expr | None:
+    """The first `/` or `%` in a constant expression whose divisor folds to 0 (iterative)."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, ir.Binary):
+            if x.op in ("div", "mod"):
+                d = fold(x.right)
+                if isinstance(d, ir.Lit) and d.value == 0:
+                    return x
+            stack += [x.left, x.right]
+        elif isinstance(x, ir.Unary):
+            stack.append(x.arg)
+    return None
 
 
 def _elem_finite(t: ir.Type) -> bool:

@@ -28,6 +28,7 @@ DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process
                  "fair", "weak", "strong")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
+MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
 
 
 @lru_cache(maxsize=1)
@@ -394,6 +395,9 @@ class _Builder(Transformer_NonRecursive):
         return A.Index(c[0], c[1], span=self._span(meta))
 
     def int_lit(self, meta, c):
+        if len(c[0]) > MAX_LITERAL_DIGITS:
+            raise _BuildError(Diagnostic(self._tok(c[0]), f"this number has {len(c[0])} digits; "
+                                                         f"at most {MAX_LITERAL_DIGITS} are allowed"))
         return A.IntLit(int(c[0]), span=self._tok(c[0]))
 
     def true_lit(self, meta, c):

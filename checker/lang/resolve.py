@@ -9,7 +9,10 @@ from __future__ import annotations
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostics, SpecError, did_you_mean
-from .exprs import Env, Scope, Typer, compatible, describe, finite_scalar_problem, fold
+from .exprs import Env, Scope, Typer, compatible, describe, division_by_zero, finite_scalar_problem, fold
+
+MAX_SEQ_CAP = 1_000  # longer queues make state spaces no engine can explore
+MAX_BINDINGS = 1_000_000  # parameter combinations of one action: beyond this no engine can enumerate them
 
 RESERVED_PROPERTIES = ("typeok", "deadlock")
 
@@ -268,6 +271,10 @@ class _Resolver:
             e = self.t.typed(x.default, cscope)
             if e is None:
                 return None
+            zero = division_by_zero(e)
+            if zero is not None:
+                self.d.error(zero.span or x.default.span, "division by zero in a constant expression")
+                return None
             e = fold(e)
             if not (isinstance(e, ir.Lit) and isinstance(e.type, ir.IntT)):
                 self.d.error(x.default.span, "a constant's value must be an integer computed from other constants")
@@ -328,7 +335,13 @@ class _Resolver:
             cap = self.t.typed(x.cap, Scope(allow_vars=False, what="a capacity"))
             if elem is None or cap is None:
                 return None
+            if division_by_zero(cap) is not None:
+                self.d.error(x.cap.span, "division by zero in a constant expression")
+                return None
             cap = fold(cap)
+            if isinstance(cap, ir.Lit) and isinstance(cap.value, int) and cap.value > MAX_SEQ_CAP:
+                self.d.error(x.cap.span, f"a sequence's capacity may be at most {MAX_SEQ_CAP}, not {cap.value}")
+                return None
             if not (isinstance(cap, ir.Lit) and isinstance(cap.type, ir.IntT) and cap.value >= 0):
                 self.d.error(x.cap.span, "a sequence's capacity must be a non-negative integer known from constants")
                 return None
@@ -396,6 +409,13 @@ class _Resolver:
             params.append(ir.Param(p.name, t, span=p.span))
         body = StatementResolver(self).block(x.body, scope)
         if not ok or body is None:
+            return None
+        combos = 1
+        for p in params:
+            combos *= len(ir.domain_values(p.type))
+        if combos > MAX_BINDINGS:
+            self.d.error(x.span, f"action `{x.name}` has {combos:,} combinations of parameter values; "
+                                 f"at most {MAX_BINDINGS:,} can be enumerated", "use smaller parameter ranges")
             return None
         return ir.Action(x.name, tuple(params), body, doc=x.doc, span=x.span)
 

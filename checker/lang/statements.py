@@ -10,6 +10,23 @@ from .. import ir
 from . import ast as A
 from .exprs import Scope, compatible, describe, finite_scalar_problem
 
+MAX_UNROLLED = 100_000  # statements a `for` loop may unroll into (nested loops multiply)
+
+
+def _size(stmts) -> int:
+    """How many statements a block holds, nested ones included (iterative)."""
+    n, stack = 0, list(stmts)
+    while stack:
+        st = stack.pop()
+        n += 1
+        if isinstance(st, ir.If):
+            stack += list(st.then) + list(st.else_)
+        elif isinstance(st, ir.Either):
+            for b in st.branches:
+                stack += list(b)
+    return n
+
+
 _METHODS = {
     ir.SetT: {"add": ("set_add", 1), "remove": ("set_remove", 1)},
     ir.SeqT: {"push": ("push", 1), "pop": ("tail", 0)},
@@ -196,8 +213,13 @@ class StatementResolver:
         if set_expr is not None:  # for x in S: run the body for the members of S only
             member = ir.Binary("in", ir.Local(s.var, t), set_expr, ir.BOOL)
             body = (ir.If(member, body, (), span=s.span),)
+        values = ir.domain_values(t)
+        if len(values) * max(1, _size(body)) > MAX_UNROLLED:
+            self.d.error(s.span, f"this `for` loop unrolls into about {len(values) * _size(body):,} statements; "
+                                 f"at most {MAX_UNROLLED:,} are allowed", "loop over a smaller domain, or nest less")
+            return None
         out: list[ir.Stmt] = []
-        for v in ir.domain_values(t):
+        for v in values:
             out.append(ir.Let(s.var, ir.Lit(v, t), span=s.span))
             out.extend(body)
         return out
