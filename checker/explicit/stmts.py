@@ -215,10 +215,6 @@ class BlockGen:
         out += indent(r.pre, ind)
         return r
 
-    def line(self, st: PState, text: str, ind: int, out: list) -> None:
-        st.use([text], out, ind)
-        out.append((ind, text))
-
     def path(self, cont, env: dict, st: PState, cache: dict, ind: int, blocks: int, out: list):
         while True:
             if cont is None:
@@ -351,14 +347,14 @@ class BlockGen:
             chk = runtime_fits(t)
             y = r.code
             if chk is not None and not chk(r.const):
-                self.line(st, f"_E({ec}, {st.name}, {y})", ind, out)
+                out.append((ind, f"_E({ec}, {st.expr()}, {y})"))
                 return False
         else:
             y = ctx.fresh("y")
             out.append((ind, f"{y} = {r.code}"))
             if not fits_in(r, t):
                 out.append((ind, f"if not {self._check(t, y)}:"))
-                self.line(st, f"_E({ec}, {st.name}, {y})", ind + 1, out)
+                out.append((ind + 1, f"_E({ec}, {st.expr()}, {y})"))
         for k in [k for k in cache if isinstance(k, tuple) and k[0] == f.index]:
             del cache[k]
         cache[f.index] = y
