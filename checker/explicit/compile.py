@@ -37,6 +37,8 @@ class Program:
         self._cache = {f.index: f"x{f.index}" for f in self.layout.fields
                        if f.scalar and f.width > 0}
         self._inv_lines = [self._invariant(k, inv) for k, inv in enumerate(spec.invariants)]
+        self._reach_lines = [self._reachable(k, g)
+                             for k, g in enumerate(getattr(spec, "reachables", ()))]
         self._blocks = []
         self._helpers = []
         for ai, a in enumerate(spec.actions):
@@ -80,6 +82,14 @@ class Program:
             lines += [(1, f"if not {r.code}:"), (2, f"viol({k}, s, None)")]
         lines += [(0, "except StepError as e:"), (1, f"viol({k}, s, e)")]
         return lines
+
+    def _reachable(self, k: int, goal):
+        """reach(k, s) when the goal holds in s (an error counts as not reached)"""
+        r = compile_expr(self.ctx, goal.expr, Where({}, "s", self._cache))
+        if r.isconst:
+            return [(0, f"reach({k}, s)")] if r.const else []
+        return ([(0, "try:")] + indent(r.pre, 1) + [(1, f"if {r.code}:"), (2, f"reach({k}, s)"),
+                (0, "except StepError:"), (1, "pass")])
 
     def _param_env(self, a: ir.Action, b: tuple | None):
         env = {}
@@ -145,28 +155,32 @@ class Program:
 
     # ---------------------------------------------------------------- functions
 
-    def level_function(self, active_invs, deadlock: bool):
-        """def level(L, seen, app, err, viol, dead) -> transitions"""
+    def _checks(self, active_invs, active_reach):
         body = list(self._predecode)
         for k in active_invs:
             body += self._inv_lines[k]
+        for k in active_reach:
+            body += self._reach_lines[k]
+        return body
+
+    def level_function(self, active_invs, active_reach, deadlock: bool):
+        """def level(L, seen, app, err, viol, reach, dead) -> transitions"""
+        body = self._checks(active_invs, active_reach)
         if deadlock:
             body.append((0, "m0 = tr + ne"))
         for bl in self._blocks:
             body += bl
         if deadlock:
             body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
-        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
+        lines = [(0, "def level(L, seen, app, err, viol, reach, dead):"), (1, "tr = 0"), (1, "ne = 0"),
                  (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
         return self._exec(lines, "level")
 
-    def check_function(self, active_invs):
-        """def check(L, viol): invariants only"""
-        body = list(self._predecode)
-        for k in active_invs:
-            body += self._inv_lines[k]
+    def check_function(self, active_invs, active_reach):
+        """def check(L, viol, reach): invariants and goals only"""
+        body = self._checks(active_invs, active_reach)
         body.append((0, "pass"))
-        lines = [(0, "def check(L, viol):"), (1, "for s in L:")] + indent(body, 2)
+        lines = [(0, "def check(L, viol, reach):"), (1, "for s in L:")] + indent(body, 2)
         return self._exec(lines, "check")
 
     def _dead_lines(self):

@@ -7,7 +7,7 @@ import time
 
 from .. import ir
 from ..options import Options
-from ..results import (DEADLOCK, INVARIANT, TYPEOK, CheckResult, PropertyResult, Stats, Step,
+from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Step,
                        Trace, Verdict)
 from .compile import Program
 from .layout import canon, check_finite
@@ -81,7 +81,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
     want_typeok = want("typeok")
     want_deadlock = options.check_deadlock and want("deadlock")
-    out = bfs(prog, options, want_invs, want_typeok, want_deadlock)
+    goals = tuple(getattr(spec, "reachables", ()))
+    want_reach = [k for k, g in enumerate(goals) if want(g.name)]
+    out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach)
     found = out.found
     seconds = time.perf_counter() - t0
 
@@ -112,6 +114,31 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                                         seconds=seconds))
         else:
             props.append(unviolated(inv.name, INVARIANT, inv.doc, line))
+    for p in getattr(spec, "properties", ()):
+        if want(p.name):
+            props.append(PropertyResult(
+                p.name, PROPERTY, Verdict.UNKNOWN, "not supported by this engine: temporal property",
+                detail="the explicit engine checks invariants, reachability goals, typeok and "
+                       "deadlock; use --engine bmc (bounded lasso search)",
+                doc=p.doc, line=p.span.line if p.span else None))
+    for k in want_reach:
+        g = goals[k]
+        line = g.span.line if g.span else None
+        if k in found.reach:
+            tr = trace_to(prog, out.seen, found.reach[k])
+            tr.kind = "witness"
+            props.append(PropertyResult(
+                g.name, REACHABLE, Verdict.HOLDS,
+                f"witness found at depth {len(tr)} (explicit-state search, shortest witness)",
+                tr, f"reached a state where {ir.show_expr(g.expr)}", len(tr), doc=g.doc,
+                line=line, seconds=seconds))
+        elif out.exhaustive:
+            props.append(PropertyResult(
+                g.name, REACHABLE, Verdict.VIOLATED, holds_method, None,
+                f"unreachable: no reachable state satisfies {ir.show_expr(g.expr)}", out.depth,
+                doc=g.doc, line=line, seconds=seconds))
+        else:
+            props.append(unviolated(g.name, REACHABLE, g.doc, line))
     if want_typeok:
         if found.typeok is not None:
             tr, detail = _typeok_trace(prog, out, found.typeok)
@@ -134,7 +161,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",
-              "all violated": "stopped early: every checked property is already violated"}
+              "all decided": "stopped early: every checked property is already decided "
+                             "(violated, or its goal reached)"}
     if out.stopped_by is not None:
         notes.append(limits[out.stopped_by])
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,

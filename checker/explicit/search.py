@@ -25,7 +25,13 @@ class Found:
         self.typeok: tuple | None = None     # (parent, StepError, action index, binding) or
         #                                      ("init", values, bad) for initial states
         self.deadlock: int | None = None
+        self.reach: dict[int, int] = {}      # reachability goal index -> first state
         self.changed = False
+
+    def reached(self, k, s):
+        if k not in self.reach:
+            self.reach[k] = s
+            self.changed = True
 
     def viol(self, k, s, e):
         if k not in self.inv:
@@ -49,14 +55,14 @@ class Outcome:
         self.transitions = 0
         self.depth = 0
         self.exhaustive = False
-        self.stopped_by: str | None = None    # "max_depth" | "max_states" | "timeout" | "all violated"
+        self.stopped_by: str | None = None    # "max_depth" | "max_states" | "timeout" | "all decided"
         self.seen: dict = {}
         self.found: Found | None = None
         self.seconds = 0.0
 
 
 def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
-        want_deadlock: bool) -> Outcome:
+        want_deadlock: bool, want_reach: list[int] = ()) -> Outcome:
     t0 = time.perf_counter()
     out = Outcome()
     found = Found(len(prog.spec.invariants))
@@ -86,16 +92,17 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
 
     def all_violated():
         return (all(k in found.inv for k in want_invs)
+                and all(k in found.reach for k in want_reach)
                 and (not want_typeok or found.typeok is not None)
                 and (not want_deadlock or found.deadlock is not None))
 
     def active():
         invs = [k for k in want_invs if k not in found.inv]
-        return invs, want_deadlock and found.deadlock is None
+        reach = [k for k in want_reach if k not in found.reach]
+        return invs, reach, want_deadlock and found.deadlock is None
 
-    invs, dl = active()
-    level_fn = prog.level_function(invs, dl)
-    check_fn = prog.check_function(invs)
+    invs, reach, dl = active()
+    level_fn = prog.level_function(invs, reach, dl)
     depth = 0
     transitions = 0
     last_report = t0
@@ -105,7 +112,7 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
 
     while level and out.stopped_by is None:
         if all_violated():
-            out.stopped_by = "all violated"
+            out.stopped_by = "all decided"
             break
         if options.max_depth is not None and depth >= options.max_depth:
             out.stopped_by = "max_depth"
@@ -117,7 +124,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
         while i < len(level):
             chunk = level[i:i + CHUNK]
             try:
-                transitions += level_fn(chunk, seen, app, found.err, found.viol, found.dead)
+                transitions += level_fn(chunk, seen, app, found.err, found.viol, found.reached,
+                                        found.dead)
             except Full as full:
                 s, tr = full.args
                 transitions += tr
@@ -130,9 +138,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 found.changed = False
                 if all_violated():
                     break
-                invs, dl = active()
-                level_fn = prog.level_function(invs, dl)
-                check_fn = prog.check_function(invs)
+                invs, reach, dl = active()
+                level_fn = prog.level_function(invs, reach, dl)
             now = time.perf_counter()
             if deadline is not None and now >= deadline and (i < len(level) or nxt):
                 out.stopped_by = "timeout"
@@ -143,19 +150,19 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 progress(Progress(len(seen), transitions, depth, now - t0,
                                   f"level {depth}: {i}/{len(level)} expanded"))
         if out.stopped_by is None and all_violated() and i < len(level):
-            out.stopped_by = "all violated"
+            out.stopped_by = "all decided"
         if out.stopped_by is not None:
-            if nxt and out.stopped_by != "all violated":
+            if nxt and out.stopped_by != "all decided":
                 depth += 1
             break
         if nxt:
             depth += 1
         level = nxt
 
-    if unexpanded and want_invs:
-        invs, _ = active()
-        if invs:
-            prog.check_function(invs)(unexpanded, found.viol)
+    if unexpanded:
+        invs, reach, _ = active()
+        if invs or reach:
+            prog.check_function(invs, reach)(unexpanded, found.viol, found.reached)
     out.states = len(seen)
     out.transitions = transitions
     out.depth = depth
