@@ -68,8 +68,45 @@ invariant tags_nonempty: size(tags) >= 1
 """
 
 
+FEATURES2 = """
+spec features2
+enum Color { Red, Green }
+type Flag = bool
+var neg: set<-2..1> = {-2}
+var flags: map<bool, set<Color>> = [b in Flag -> {}]
+var log: seq<set<0..2>, 2> = []
+var k: -1..2 in -1..1
+var on: bool in {true, false}
+
+action add(v: -2..1) {
+  require v > k or on
+  neg.add(v)
+  k = if v < 0 then -1 else v + 1
+}
+action drop(v: -2..1) {
+  require v in neg and v != -2
+  neg = neg minus {v}
+  on = not on
+}
+action mark(c: Color) {
+  flags[on] = flags[on] union {c}
+  if size(flags[true]) == 2 and len(log) < 2 { log.push({0, k + 1}) }
+}
+action shift {
+  require len(log) > 0 and log[0] subset {0, 1, 2}
+  let first = log[0]
+  log = tail(log)
+  k = k * 2 - size(first)
+}
+invariant neg_has_min: -2 in neg
+invariant k_range: k / 2 >= -1 and k % 2 <= 1
+invariant flags_ok: forall b in Flag: Red in flags[b] => size(flags[b]) >= 1
+"""
+
+
 def spec_cases():
-    cases = [("features", lambda: lang.load_text(FEATURES, "features.spec"))]
+    cases = [("features", lambda: lang.load_text(FEATURES, "features.spec")),
+             ("features2", lambda: lang.load_text(FEATURES2, "features2.spec"))]
     for path in sorted(glob.glob(os.path.join(ROOT, "spec", "*.spec"))
                        + glob.glob(os.path.join(ROOT, "tests", "golden", "cases", "*.spec"))):
         name = os.path.basename(path)

@@ -127,3 +127,45 @@ def test_breaker_benchmark_counts(n, states, transitions, depth):
     r = check(spec, Options())
     assert (r.stats.states, r.stats.transitions, r.stats.depth) == (states, transitions, depth)
     assert r.exhaustive and all(p.verdict is Verdict.HOLDS for p in r.properties)
+
+
+def test_initial_value_outside_its_type():
+    text = """spec init
+var x: 0..3 in {1, 5}
+var y: bool = false
+action a { y = not y }
+"""
+    r = run(text)
+    p = r.get("typeok")
+    assert p.verdict is Verdict.VIOLATED and len(p.trace) == 0
+    assert p.trace.steps[0].state == {"x": 5, "y": False}
+    assert p.detail == "x = 5 is outside its type 0..3 (initial value, line 2)"
+    assert (r.stats.states, r.stats.transitions) == (2, 2)
+
+
+def test_error_while_evaluating_initial_values():
+    text = """spec init
+var q: seq<0..1, 2> = []
+var x: 0..1 = head(tail([1]))
+action a { q = q }
+"""
+    r = run(text)
+    p = r.get("typeok")
+    assert p.verdict is Verdict.VIOLATED
+    assert "head of an empty sequence (line 3)" in p.detail
+    assert r.stats.states == 0
+
+
+def test_negative_int_sets():
+    text = """spec neg
+var s: set<-2..1> = {-2}
+action add(v: -2..1) { s.add(v) }
+invariant has_min: -2 in s
+invariant small: size(s) < 4
+"""
+    r = run(text, check_deadlock=False)
+    assert (r.stats.states, r.stats.transitions) == (8, 32)
+    assert r.get("has_min").verdict is Verdict.HOLDS
+    p = r.get("small")
+    assert [s.label() for s in p.trace.steps] == ["init", "add(-1)", "add(0)", "add(1)"]
+    assert p.trace.steps[-1].state["s"] == frozenset({-2, -1, 0, 1})
