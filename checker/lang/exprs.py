@@ -219,7 +219,8 @@ class Typer:
         if n in env.poisoned and n not in scope.locals:
             return None
         if n in scope.locals:
-            return ir.Local(n, scope.locals[n], span=e.span)
+            t = scope.locals[n]
+            return None if t is None else ir.Local(n, t, span=e.span)
         if scope.process is not None and n in scope.process.locals:
             return self.process_local(scope.process, n, e.span)
         if n in env.vars:

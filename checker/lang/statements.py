@@ -63,6 +63,7 @@ class StatementResolver:
                 return None
             v = self.t.typed(s.value, scope)
             if v is None:
+                scope.locals[s.name] = None  # known but in error: later uses stay silent
                 return None
             scope.locals[s.name] = v.type
             return [ir.Let(s.name, v, span=s.span)]

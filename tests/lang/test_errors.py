@@ -135,3 +135,10 @@ def test_no_variables():
     with pytest.raises(SpecError) as info:
         load_text("spec t\nconst K: 1..2 = 1\n")
     assert "declares no variables" in str(info.value)
+
+
+def test_a_let_in_error_does_not_cascade():
+    text = "spec t\nvar q: seq<0..3, 2> = []\naction a {\n let b = 1 in q\n require b\n q.push(0)\n}\n"
+    with pytest.raises(SpecError) as info:
+        load_text(text)
+    assert [d.span.line for d in info.value.diagnostics] == [4]
