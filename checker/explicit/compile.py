@@ -84,11 +84,14 @@ class Program:
         return lines
 
     def _reachable(self, k: int, goal):
-        """reach(k, s) when the goal holds in s (an error counts as not reached)"""
+        """viol(-1 - k, s, None) when goal k holds in s (an error counts as not
+        reached); goals share the invariants' callback so that the generated
+        code uses only the engine's fixed names"""
         r = compile_expr(self.ctx, goal.expr, Where({}, "s", self._cache))
         if r.isconst:
-            return [(0, f"reach({k}, s)")] if r.const else []
-        return ([(0, "try:")] + indent(r.pre, 1) + [(1, f"if {r.code}:"), (2, f"reach({k}, s)"),
+            return [(0, f"viol({-1 - k}, s, None)")] if r.const else []
+        return ([(0, "try:")] + indent(r.pre, 1) + [(1, f"if {r.code}:"),
+                                                     (2, f"viol({-1 - k}, s, None)"),
                 (0, "except StepError:"), (1, "pass")])
 
     def _param_env(self, a: ir.Action, b: tuple | None):
@@ -164,7 +167,7 @@ class Program:
         return body
 
     def level_function(self, active_invs, active_reach, deadlock: bool):
-        """def level(L, seen, app, err, viol, reach, dead) -> transitions"""
+        """def level(L, seen, app, err, viol, dead) -> transitions"""
         body = self._checks(active_invs, active_reach)
         if deadlock:
             body.append((0, "m0 = tr + ne"))
@@ -172,15 +175,15 @@ class Program:
             body += bl
         if deadlock:
             body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
-        lines = [(0, "def level(L, seen, app, err, viol, reach, dead):"), (1, "tr = 0"), (1, "ne = 0"),
+        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
                  (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
         return self._exec(lines, "level")
 
     def check_function(self, active_invs, active_reach):
-        """def check(L, viol, reach): invariants and goals only"""
+        """def check(L, viol): invariants and goals only"""
         body = self._checks(active_invs, active_reach)
         body.append((0, "pass"))
-        lines = [(0, "def check(L, viol, reach):"), (1, "for s in L:")] + indent(body, 2)
+        lines = [(0, "def check(L, viol):"), (1, "for s in L:")] + indent(body, 2)
         return self._exec(lines, "check")
 
     def _dead_lines(self):

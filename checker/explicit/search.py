@@ -34,7 +34,9 @@ class Found:
             self.changed = True
 
     def viol(self, k, s, e):
-        if k not in self.inv:
+        if k < 0:                  # reachability goal -1 - k reached
+            self.reached(-1 - k, s)
+        elif k not in self.inv:
             self.inv[k] = (s, e)
             self.changed = True
 
@@ -124,8 +126,7 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
         while i < len(level):
             chunk = level[i:i + CHUNK]
             try:
-                transitions += level_fn(chunk, seen, app, found.err, found.viol, found.reached,
-                                        found.dead)
+                transitions += level_fn(chunk, seen, app, found.err, found.viol, found.dead)
             except Full as full:
                 s, tr = full.args
                 transitions += tr
@@ -162,7 +163,7 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     if unexpanded:
         invs, reach, _ = active()
         if invs or reach:
-            prog.check_function(invs, reach)(unexpanded, found.viol, found.reached)
+            prog.check_function(invs, reach)(unexpanded, found.viol)
     out.states = len(seen)
     out.transitions = transitions
     out.depth = depth
