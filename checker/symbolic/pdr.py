@@ -114,15 +114,19 @@ def _generalize(enc: Encoder, p: Prop, I, seed: int, clock: Clock, limit: int = 
     return mk_and(lemmas)
 
 
-def _readable(I, enc: Encoder) -> z3.ExprRef:
-    """Try to make Spacer's invariant shorter before printing it."""
+def _readable(I, enc: Encoder, clock: Clock | None = None, cap_ms: int = 2000) -> z3.ExprRef:
+    """Try to make Spacer's invariant shorter before printing it (bounded:
+    ``qe`` on a quantified invariant can run for minutes)."""
     steps = ["simplify", "propagate-values", "ctx-simplify"]
     if _has_quantifier(I):
         steps = ["qe", "simplify", "propagate-values", "ctx-solver-simplify", "simplify"]
+    ms = cap_ms
+    if clock is not None and clock.remaining_ms() is not None:
+        ms = min(ms, clock.remaining_ms())
     try:
         g = z3.Goal()
         g.add(I)
-        r = z3.Then(*steps)(g)
+        r = z3.TryFor(z3.Then(*steps), max(1, ms))(g)
         if len(r) == 1:
             return r[0].as_expr()
     except z3.Z3Exception:
@@ -158,7 +162,7 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None):
         bad = _validate(enc, p, I, options.seed, clock)
         if bad is not None:
             return "unknown", f"Spacer's invariant failed validation: {bad}", st
-        I = _readable(I, enc)
+        I = _readable(I, enc, clock)
         I2 = _generalize(enc, p, I, options.seed, clock)
         try:
             text = decode.show_lemma(I2, enc, enc.cur)

@@ -1,0 +1,210 @@
+"""One catalog of specs with the verdict every engine is expected to give.
+
+Every spec file in ``spec/`` must have an entry here (test_catalog.py fails
+for a new spec without one), plus the small specs in ``tests/catalog/specs``
+written for these tests.  For each property and engine the expected verdict:
+``H`` holds, ``V`` violated, ``U`` unknown (bmc to its depth, kind without a
+proof up to max_k, a timeout, or an engine that does not check this kind of
+property), and:
+
+* ``length``: the shortest counterexample (steps), the shortest witness of a
+  reachability goal, or for a temporal property the steps shown in the
+  shortest violating lasso (bmc);
+* ``k``: the k with which k-induction proves it;
+* ``last``: the label of the final step of the shortest counterexample
+  (explicit and bmc must agree on it).
+
+Reachability: ``H`` means a witness was found; ``V`` means proved
+unreachable (kind/pdr).  ``explicit`` for temporal properties and
+reachability goals is the true verdict; until the explicit engine reports
+those kinds the test item is skipped with a message.
+
+Verdicts were checked by hand for the specs in tests/catalog/specs (see the
+comment at the top of each); for spec/ they are the findings of
+docs/findings/breaker.md.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+H, V, U = "holds", "violated", "unknown"
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SPEC_DIR = os.path.join(ROOT, "spec")
+OWN_DIR = os.path.join(ROOT, "tests", "catalog", "specs")
+ENGINES = ("explicit", "bmc", "kind", "pdr")
+
+
+@dataclass(frozen=True)
+class P:
+    explicit: str
+    bmc: str
+    kind: str
+    pdr: str
+    length: int | None = None
+    k: int | None = None
+    last: str | None = None
+
+    def verdict(self, engine: str) -> str:
+        return getattr(self, engine)
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str                      # relative to the repository root
+    props: dict[str, P]
+    states: int                    # distinct states found by the explicit engine
+    consts: dict[str, int] = field(default_factory=dict)
+    depth: int = 10                # bmc depth (also the lasso bound)
+    max_k: int = 6
+    timeout: float = 10.0          # per property, symbolic engines
+    generalize: bool = False       # symbolic engines prove for every value of `where` constants
+    slow_engines: tuple[str, ...] = ()  # run only with --runslow
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def abspath(self) -> str:
+        return os.path.join(ROOT, self.path)
+
+
+def _own(name: str) -> str:
+    return f"tests/catalog/specs/{name}"
+
+
+CATALOG: list[Entry] = [
+    # ------------------------------------------------------------ spec/
+    Entry("spec/breaker.spec", consts={}, states=38, depth=8, max_k=6, props={
+        "open_only_after_consecutive_failures": P(V, V, V, V, length=4, last="call_fails"),
+        "failure_count_within_threshold": P(V, V, U, V, length=6, last="call_after_timeout"),
+        "closed_below_threshold": P(H, U, H, H, k=1),
+        "half_open_single_trial": P(H, U, H, H, k=5),
+        "half_open_only_after_timeout": P(H, U, H, H, k=1),
+        "closed_only_by_successful_trial": P(H, U, H, H, k=1),
+        "failed_trial_reopens": P(H, U, H, H, k=4),
+        "calls_always_return": P(V, V, U, V, length=6, last="call_after_timeout"),
+        "typeok": P(H, U, H, H, k=5),
+        "deadlock": P(V, V, U, V, length=6, last="call_after_timeout"),
+    }),
+    Entry("spec/breaker_fixed.spec", consts={"THRESHOLD": 2, "TIMEOUT": 1, "CALLERS": 2},
+          states=68, depth=8, max_k=6, timeout=3, props={
+        "open_only_after_consecutive_failures": P(H, U, H, H, k=5),
+        "failure_count_within_threshold": P(H, U, H, H, k=1),
+        "closed_below_threshold": P(H, U, H, H, k=1),
+        "half_open_single_trial": P(H, U, H, H, k=4),
+        "half_open_only_after_timeout": P(H, U, H, H, k=1),
+        "closed_only_by_successful_trial": P(H, U, U, H),
+        "failed_trial_reopens": P(H, U, H, H, k=4),
+        # Spacer does not finish within the 3 s budget; kind proves it
+        "calls_always_return": P(H, U, H, U, k=1),
+        "typeok": P(H, U, H, H, k=2),
+        "deadlock": P(H, U, U, H),
+    }),
+    # 14,902 states; the symbolic engines need ~50 s on it, so they run
+    # only with --runslow (explicit runs always)
+    Entry("spec/breaker_concurrent.spec", consts={"THRESHOLD": 2, "TIMEOUT": 1, "CALLERS": 2},
+          states=14902, depth=8, max_k=6, timeout=5, slow_engines=("bmc", "kind", "pdr"), props={
+        "open_only_after_consecutive_failures": P(V, V, U, V, length=8, last="failure_lock_state(1)"),
+        "failure_count_within_threshold": P(V, V, U, V, length=8, last="failure_lock_count(2)"),
+        "closed_below_threshold": P(V, V, V, V, length=4, last="failure_lock_count(2)"),
+        "half_open_single_trial": P(V, U, U, U, length=11, last="read_state(2)"),
+        "half_open_only_after_timeout": P(V, U, U, U, length=14, last="half_open(2)"),
+        "closed_only_by_successful_trial": P(V, U, U, U, length=12, last="success_lock_count(1)"),
+        "failed_trial_reopens": P(V, U, U, U, length=16, last="failure_lock_count(1)"),
+        "calls_always_return": P(V, V, U, V, length=6, last="failure_lock_count(2)"),
+        "typeok": P(H, U, U, U),
+        "deadlock": P(V, V, U, V, length=6, last="failure_lock_count(2)"),
+    }),
+    # ------------------------------------------------------------ tests/catalog/specs
+    Entry(_own("counter.spec"), states=6, props={
+        "small": P(V, V, V, V, length=4, last="inc"),
+        "nonneg": P(H, U, H, H, k=1),
+        "typeok": P(V, V, V, V, length=6, last="inc"),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("follow.spec"), states=4, props={
+        "x_small": P(H, U, H, H, k=2),
+        "y_small": P(H, U, H, H, k=1),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("stutter.spec"), states=3, props={
+        # the lasso: 0 -> 1 -> 2, then 2 stutters forever
+        "reach3": P(V, V, U, U, length=2),
+        "settles": P(H, U, U, U),
+        "leaves0": P(H, U, U, U),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, V, V, V, length=2, last="inc"),
+    }),
+    Entry(_own("finish.spec"), states=4, props={
+        "done": P(H, U, U, U),
+        # x == 2 is terminal: it stutters, and x == 0 never comes back
+        "zero_again": P(V, V, U, U, length=2),
+        "both_added": P(H, H, H, H, length=2, last="w(2).add"),
+        "typeok": P(H, U, H, H, k=2),
+        "deadlock": P(H, U, H, H, k=1),   # the final state is terminal, not a deadlock
+    }),
+    Entry(_own("weak_strong.spec"), states=4, props={
+        # toggle forever: grab is enabled every other state, never continuously
+        "gets": P(V, V, U, U, length=1),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("strong_fair.spec"), states=4, props={
+        "gets": P(H, U, U, U),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("data.spec"), states=104, depth=6, props={
+        "counted": P(H, U, H, H, k=1),
+        "not_all": P(V, V, V, V, length=3, last="see(Blue)"),
+        "full": P(H, H, H, H, length=2, last="enqueue(0)"),
+        "typeok": P(V, V, V, V, length=3, last="enqueue(0)"),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    # explicit with the default N = 3; the symbolic engines for every N >= 1
+    Entry(_own("sym.spec"), states=4, generalize=True, props={
+        "bounded": P(H, U, H, H, k=1),
+        "top": P(H, H, H, H),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("naive_lock.spec"), states=24, depth=8, max_k=5, props={
+        "mutex": P(V, V, V, V, length=4, last="proc(1).take"),
+        "both_critical": P(H, H, H, H, length=4, last="proc(1).take"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("peterson.spec"), states=26, depth=7, max_k=3, props={
+        "mutex": P(H, U, U, H),
+        # weakly fair processes: no fair lasso violates these
+        "progress": P(H, U, U, U),
+        "progress1": P(H, U, U, U),
+        "live": P(H, U, U, U),
+        # max_k = 3: kind's base case reaches depth 2 only
+        "both_waiting": P(H, H, U, H, length=4, last="proc(1).yield_"),
+        "both_critical": P(V, U, U, V),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+    Entry(_own("peterson_unfair.spec"), states=26, depth=7, max_k=3, props={
+        "mutex": P(H, U, U, H),
+        # holds even without fairness: while proc 0 waits, proc 1 blocks at its
+        # own wait after handing over the turn, so proc 0 must move
+        "progress": P(H, U, U, U),
+        # proc 0 runs its loop forever while proc 1 never leaves `raise`
+        "progress1": P(V, V, U, U, length=6),
+        "live": P(V, V, U, U, length=6),
+        "both_waiting": P(H, H, U, H, length=4, last="proc(1).yield_"),
+        "both_critical": P(V, U, U, V),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),
+    }),
+]
+
+
+def by_name() -> dict[str, Entry]:
+    return {e.path: e for e in CATALOG}

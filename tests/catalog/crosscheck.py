@@ -1,0 +1,72 @@
+"""Cross-check the engines on one spec text (used by test_random.py and
+bench/random_crosscheck.py).
+
+Rules, per property (invariants, typeok, deadlock):
+* explicit and bmc agree on the verdict, bmc searching one step past the
+  explicit engine's BFS depth (so it can see every reachable state): a
+  violation of d steps by one is a violation of d steps by the other, with
+  the same final action; explicit HOLDS <=> bmc finds nothing;
+* kind and pdr never prove what explicit refutes, never refute what explicit
+  proves, and their counterexamples have the explicit length.
+"""
+from __future__ import annotations
+
+from checker import engines
+from checker.lang import load_text
+from checker.options import Options
+from checker.results import Verdict
+
+V, H = Verdict.VIOLATED, Verdict.HOLDS
+
+
+def check_text(text: str, max_k: int = 3, timeout: float = 5.0, pdr: bool = True):
+    """-> (problems: list[str], counts: dict) for one spec."""
+    spec = load_text(text, "<random>", {})
+    ex = engines.get("explicit")(spec, Options())
+    depth = ex.stats.depth + 1
+    res = {"explicit": ex,
+           "bmc": engines.get("bmc")(spec, Options(depth=depth, timeout=timeout)),
+           "kind": engines.get("kind")(spec, Options(max_k=max_k, timeout=timeout))}
+    if pdr:
+        res["pdr"] = engines.get("pdr")(spec, Options(timeout=timeout))
+    problems: list[str] = []
+    counts = {"properties": 0, "violated": 0, "kind_proved": 0, "pdr_proved": 0, "unknown_symbolic": 0}
+    assert ex.exhaustive
+    for p in ex.properties:
+        counts["properties"] += 1
+        b = res["bmc"].get(p.name)
+        if p.verdict is V:
+            counts["violated"] += 1
+            if b.verdict is not V:
+                problems.append(f"{p.name}: explicit violated in {len(p.trace)} steps, bmc {b.verdict.value} "
+                                f"(depth {depth})")
+            elif len(b.trace) != len(p.trace):
+                problems.append(f"{p.name}: explicit {len(p.trace)} steps, bmc {len(b.trace)}")
+            elif b.trace.steps[-1].label() != p.trace.steps[-1].label():
+                problems.append(f"{p.name}: last step explicit {p.trace.steps[-1].label()}, "
+                                f"bmc {b.trace.steps[-1].label()}")
+        elif p.verdict is H:
+            if b.verdict is V:
+                problems.append(f"{p.name}: explicit holds, bmc violated in {len(b.trace)} steps")
+            elif b.verdict is H:
+                problems.append(f"{p.name}: bmc says HOLDS")
+        else:
+            problems.append(f"{p.name}: explicit {p.verdict.value} ({p.detail})")
+        for eng in ("kind", "pdr"):
+            if eng not in res:
+                continue
+            q = res[eng].get(p.name)
+            if q.verdict is H:
+                counts[f"{eng}_proved"] += 1
+                if p.verdict is V:
+                    problems.append(f"{p.name}: {eng} proved it, explicit refutes it in {len(p.trace)} steps")
+            elif q.verdict is V:
+                if p.verdict is H:
+                    problems.append(f"{p.name}: {eng} refutes it, explicit proves it")
+                elif q.trace is not None and len(q.trace) != len(p.trace):
+                    problems.append(f"{p.name}: {eng} {len(q.trace)} steps, explicit {len(p.trace)}")
+            elif q.verdict is Verdict.ERROR:
+                problems.append(f"{p.name}: {eng} error: {q.detail}")
+            else:
+                counts["unknown_symbolic"] += 1
+    return problems, counts

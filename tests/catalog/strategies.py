@@ -1,0 +1,222 @@
+"""Small, well-typed random specs (as spec text), for cross-checking engines.
+
+``gen_spec(choose)`` builds a spec from a chooser with two methods,
+``int(lo, hi)`` and ``pick(seq)``; :func:`specs` is the Hypothesis strategy
+(the chooser draws from Hypothesis, so failures shrink), and
+:class:`RandomChooser` drives the same generator from ``random.Random`` for
+the large tier (bench/random_crosscheck.py).
+
+A spec has 2-4 variables over bool, a small range, an enum, a small set or a
+small map; 1-3 actions (maybe with a parameter) built from require, assign,
+if/else and either; 1-3 invariants.  Assignments may leave a variable's range
+(a typeok violation), actions may block (deadlocks): both are wanted.
+"""
+from __future__ import annotations
+
+import random
+
+from hypothesis import strategies as st
+
+MEMBERS = ("Red", "Green", "Blue")
+NL = "\n"
+
+
+class RandomChooser:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def int(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+    def pick(self, seq):
+        return seq[self.rng.randrange(len(seq))]
+
+
+class DrawChooser:
+    def __init__(self, draw):
+        self.draw = draw
+
+    def int(self, lo: int, hi: int) -> int:
+        return self.draw(st.integers(lo, hi))
+
+    def pick(self, seq):
+        return seq[self.draw(st.integers(0, len(seq) - 1))]
+
+
+class _Gen:
+    def __init__(self, c):
+        self.c = c
+        self.vars: list[tuple[str, str, int]] = []  # (name, kind, hi for ranges)
+        self.params: list[tuple[str, int]] = []     # in scope: (name, hi)
+
+    # ---------------------------------------------------------------- vars
+
+    def var_decl(self, i: int) -> str:
+        c = self.c
+        kind = c.pick(("bool", "int", "int", "enum", "set", "map"))
+        name = f"{kind[0]}{i}"
+        if kind == "bool":
+            self.vars.append((name, kind, 1))
+            if c.int(0, 3) == 0:
+                return f"var {name}: bool in {{false, true}}"
+            return f"var {name}: bool = {c.pick(('false', 'true'))}"
+        if kind == "int":
+            hi = c.int(1, 3)
+            self.vars.append((name, kind, hi))
+            if c.int(0, 3) == 0:
+                return f"var {name}: 0..{hi} in 0..{c.int(0, hi)}"
+            return f"var {name}: 0..{hi} = {c.int(0, hi)}"
+        if kind == "enum":
+            self.vars.append((name, kind, 2))
+            return f"var {name}: Color = {c.pick(MEMBERS)}"
+        if kind == "set":
+            self.vars.append((name, kind, 2))
+            init = c.pick(("{}", "{0}", "{1, 2}"))
+            return f"var {name}: set<0..2> = {init}"
+        self.vars.append((name, kind, 2))
+        return f"var {name}: map<0..1, 0..2> = [k in 0..1 -> {c.int(0, 2)}]"
+
+    def _of(self, kind):
+        return [v for v in self.vars if v[1] == kind]
+
+    # ---------------------------------------------------------------- expressions
+
+    def small_int(self) -> str:
+        """An int-valued expression in a small range (maybe a parameter)."""
+        c = self.c
+        opts = ["lit"]
+        if self._of("int"):
+            opts += ["var", "var"]
+        if self.params:
+            opts.append("param")
+        if self._of("map"):
+            opts.append("map")
+        if self._of("set"):
+            opts.append("size")
+        k = c.pick(opts)
+        if k == "lit":
+            return str(c.int(0, 3))
+        if k == "var":
+            return c.pick(self._of("int"))[0]
+        if k == "param":
+            return c.pick(self.params)[0]
+        if k == "map":
+            return f"{c.pick(self._of('map'))[0]}[{self.key()}]"
+        return f"size({c.pick(self._of('set'))[0]})"
+
+    def key(self) -> str:
+        """A map key in 0..1 (never out of range)."""
+        c = self.c
+        ps = [p for p in self.params if p[1] <= 1]
+        if ps and c.int(0, 1):
+            return c.pick(ps)[0]
+        return str(c.int(0, 1))
+
+    def elem(self) -> str:
+        """A set element in 0..2."""
+        c = self.c
+        ps = [p for p in self.params if p[1] <= 2]
+        if ps and c.int(0, 1):
+            return c.pick(ps)[0]
+        return str(c.int(0, 2))
+
+    def bool_expr(self, depth: int = 2) -> str:
+        c = self.c
+        opts = ["cmp", "cmp"]
+        if self._of("bool"):
+            opts += ["bvar", "bvar"]
+        if self._of("enum"):
+            opts.append("enum")
+        if self._of("set"):
+            opts.append("in")
+        if depth > 0:
+            opts += ["not", "and", "or"]
+        k = c.pick(opts)
+        if k == "bvar":
+            return c.pick(self._of("bool"))[0]
+        if k == "cmp":
+            op = c.pick(("==", "!=", "<", "<=", ">", ">="))
+            return f"{self.small_int()} {op} {self.small_int()}"
+        if k == "enum":
+            return f"{c.pick(self._of('enum'))[0]} {c.pick(('==', '!='))} {c.pick(MEMBERS)}"
+        if k == "in":
+            return f"{self.elem()} {c.pick(('in', 'not in'))} {c.pick(self._of('set'))[0]}"
+        if k == "not":
+            return f"not ({self.bool_expr(depth - 1)})"
+        op = "and" if k == "and" else "or"
+        return f"({self.bool_expr(depth - 1)}) {op} ({self.bool_expr(depth - 1)})"
+
+    # ---------------------------------------------------------------- statements
+
+    def assign(self) -> str:
+        c = self.c
+        name, kind, hi = c.pick(self.vars)
+        if kind == "bool":
+            return f"{name} = {c.pick(('not ' + name, 'true', 'false', '(' + self.bool_expr(1) + ')'))}"
+        if kind == "int":
+            e = c.pick((f"{name} + 1", f"{name} - 1", self.small_int(), f"({self.small_int()} + {name}) % {hi + 1}",
+                        f"min({name} + 1, {hi})", f"if {self.bool_expr(1)} then {c.int(0, hi)} else {name}"))
+            return f"{name} = {e}"
+        if kind == "enum":
+            return f"{name} = {c.pick(MEMBERS)}"
+        if kind == "set":
+            return f"{name}.{c.pick(('add', 'remove'))}({self.elem()})"
+        return f"{name}[{self.key()}] = {c.pick((self.small_int(), str(c.int(0, 2)), f'{name}[{self.key()}] + 1'))}"
+
+    def stmts(self, depth: int, n: int) -> list[str]:
+        c = self.c
+        out = []
+        for _ in range(n):
+            opts = ["assign", "assign", "require"]
+            if depth > 0:
+                opts += ["if", "either"]
+            k = c.pick(opts)
+            if k == "assign":
+                out.append(self.assign())
+            elif k == "require":
+                out.append(f"require {self.bool_expr(1)}")
+            elif k == "if":
+                then = self.stmts(depth - 1, c.int(1, 2))
+                els = self.stmts(depth - 1, c.int(0, 1))
+                s = f"if {self.bool_expr(1)} {{ {NL.join(then)} }}"
+                if els:
+                    s += f" else {{ {NL.join(els)} }}"
+                out.append(s)
+            else:
+                a = self.stmts(depth - 1, c.int(1, 2))
+                b = self.stmts(depth - 1, c.int(1, 2))
+                out.append(f"either {{ {NL.join(a)} }} or {{ {NL.join(b)} }}")
+        return out
+
+    def action(self, i: int) -> str:
+        c = self.c
+        self.params = []
+        head = f"action a{i}"
+        if c.int(0, 2) == 0:
+            hi = c.int(1, 2)
+            self.params = [("p", hi)]
+            head += f"(p: 0..{hi})"
+        body = self.stmts(2, c.int(1, 3))
+        self.params = []
+        return head + " {\n  " + "\n  ".join(body) + "\n}"
+
+
+def gen_spec(c) -> str:
+    g = _Gen(c)
+    lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"]
+    for i in range(c.int(2, 4)):
+        lines.append(g.var_decl(i))
+    for i in range(c.int(1, 3)):
+        lines.append(g.action(i))
+    for i in range(c.int(1, 3)):
+        lines.append(f"invariant inv{i}: {g.bool_expr(2)}")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def specs(draw) -> str:
+    return gen_spec(DrawChooser(draw))
+
+
+def random_spec(seed: int) -> str:
+    return gen_spec(RandomChooser(random.Random(seed)))

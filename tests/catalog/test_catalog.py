@@ -1,0 +1,151 @@
+"""Every engine against the catalog, and the engines against each other.
+
+Each (spec, engine) pair runs once (cached); the test items then compare
+verdicts, counterexample lengths, k, final steps and state counts.  Runs of
+engines listed in an entry's ``slow_engines`` need CATALOG_SLOW=1.
+"""
+from __future__ import annotations
+
+import glob
+import os
+from functools import lru_cache
+
+import pytest
+
+from catalog import CATALOG, ENGINES, OWN_DIR, ROOT, SPEC_DIR, Entry
+from checker import engines
+from checker.lang import load_text
+from checker.options import Options
+from checker.results import PROPERTY, REACHABLE, Verdict
+
+SLOW = os.environ.get("CATALOG_SLOW") == "1"
+BOUNDED_KINDS_NEVER_HOLD = ("invariant", "typeok", "deadlock", PROPERTY)
+
+
+def test_every_spec_file_has_a_catalog_entry():
+    listed = {os.path.normpath(e.abspath) for e in CATALOG}
+    files = glob.glob(os.path.join(SPEC_DIR, "*.spec")) + glob.glob(os.path.join(OWN_DIR, "*.spec"))
+    missing = sorted(os.path.relpath(f, ROOT) for f in files if os.path.normpath(f) not in listed)
+    assert not missing, f"spec files without an entry in tests/catalog/catalog.py: {missing}"
+    gone = sorted(e.path for e in CATALOG if not os.path.exists(e.abspath))
+    assert not gone, f"catalog entries whose file is gone: {gone}"
+
+
+@lru_cache(maxsize=None)
+def run(path: str, engine: str):
+    e = next(x for x in CATALOG if x.path == path)
+    with open(e.abspath, encoding="utf-8") as f:
+        text = f.read()
+    gen = e.generalize and engine != "explicit"
+    spec = load_text(text, e.path, dict(e.consts), generalize=gen)
+    opts = Options(depth=e.depth, max_k=e.max_k, timeout=None if engine == "explicit" else e.timeout)
+    return engines.get(engine)(spec, opts)
+
+
+def _skip_slow(e: Entry, engine: str):
+    if engine in e.slow_engines and not SLOW:
+        pytest.skip(f"{engine} on {e.name} is slow: set CATALOG_SLOW=1")
+
+
+def _items():
+    for e in CATALOG:
+        for engine in ENGINES:
+            marks = [pytest.mark.slow] if engine in e.slow_engines else []
+            yield pytest.param(e, engine, id=f"{e.name}-{engine}", marks=marks)
+
+
+@pytest.mark.parametrize("entry, engine", list(_items()))
+def test_engine_matches_catalog(entry: Entry, engine: str):
+    _skip_slow(entry, engine)
+    r = run(entry.path, engine)
+    got = {p.name: p for p in r.properties}
+    problems, unreported = [], []
+    for name, exp in entry.props.items():
+        p = got.get(name)
+        if p is None:
+            unreported.append(name)
+            continue
+        want = exp.verdict(engine)
+        if p.verdict.value != want:
+            problems.append(f"{name}: {engine} says {p.verdict.value} ({p.method}: {p.detail}), "
+                            f"catalog says {want}")
+            continue
+        tr = p.trace
+        decisive = p.verdict is Verdict.VIOLATED or (p.kind == REACHABLE and p.verdict is Verdict.HOLDS)
+        if exp.length is not None and decisive and tr is not None:
+            if len(tr) != exp.length:
+                problems.append(f"{name}: {engine} trace of {len(tr)} steps, catalog says {exp.length}")
+            if exp.last is not None and tr.loop_start is None and tr.steps[-1].label() != exp.last:
+                problems.append(f"{name}: {engine} ends with {tr.steps[-1].label()}, "
+                                f"catalog says {exp.last}")
+        if engine == "kind" and exp.k is not None and p.verdict is Verdict.HOLDS and p.depth != exp.k:
+            problems.append(f"{name}: kind proved it with k = {p.depth}, catalog says k = {exp.k}")
+    extra = sorted(set(got) - set(entry.props))
+    if extra:
+        problems.append(f"properties missing from the catalog entry: {extra}")
+    # the explicit engine may not report temporal properties / reachability yet
+    if engine != "explicit":
+        assert not unreported, f"{engine} did not report {unreported}"
+    else:
+        spec_kinds = _temporal_names(entry)
+        hard_missing = [n for n in unreported if n not in spec_kinds]
+        assert not hard_missing, f"explicit did not report {hard_missing}"
+    assert not problems, "\n".join(problems)
+    if engine == "explicit":
+        assert r.stats.states == entry.states, f"explicit found {r.stats.states} states"
+        assert r.exhaustive
+    if engine == "explicit" and unreported:
+        pytest.skip(f"explicit does not report temporal properties / reachability yet: {unreported}")
+
+
+def _temporal_names(e: Entry) -> set[str]:
+    spec = load_text(open(e.abspath, encoding="utf-8").read(), e.path, dict(e.consts))
+    return {p.name for p in spec.properties} | {r.name for r in spec.reachables}
+
+
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name,
+                                                marks=[pytest.mark.slow] if e.slow_engines else [])
+                                   for e in CATALOG])
+def test_engines_agree(entry: Entry):
+    """Rules that hold whatever the catalog says: a violation at depth d by
+    explicit is found by bmc at depth d with the same final action (when
+    bmc's depth reaches d); a kind/pdr proof means explicit finds nothing;
+    bounded results never HOLD; kind/pdr violations come with bmc's length."""
+    if entry.slow_engines and not SLOW:
+        pytest.skip("slow engines: set CATALOG_SLOW=1")
+    res = {eng: run(entry.path, eng) for eng in ENGINES}
+    problems = []
+    same_consts = not entry.generalize
+    for name in entry.props:
+        per = {eng: r.get(name) for eng, r in res.items() if any(p.name == name for p in r.properties)}
+        ex, b = per.get("explicit"), per.get("bmc")
+        if b is not None and b.kind in BOUNDED_KINDS_NEVER_HOLD and b.verdict is Verdict.HOLDS:
+            problems.append(f"{name}: bmc says HOLDS ({b.method})")
+        for eng in ("kind", "pdr"):
+            p = per.get(eng)
+            if p is None or ex is None:
+                continue
+            proved = p.verdict is Verdict.HOLDS and p.kind != REACHABLE
+            if proved and ex.verdict is Verdict.VIOLATED:
+                problems.append(f"{name}: {eng} proved it, explicit refutes it")
+            if p.kind == REACHABLE and p.verdict is Verdict.VIOLATED and ex.verdict is Verdict.HOLDS:
+                problems.append(f"{name}: {eng} proved it unreachable, explicit has a witness")
+            if (same_consts and p.verdict is Verdict.VIOLATED and ex.verdict is Verdict.VIOLATED
+                    and p.trace is not None and ex.trace is not None and len(p.trace) != len(ex.trace)):
+                problems.append(f"{name}: {eng} trace {len(p.trace)} steps, explicit {len(ex.trace)}")
+        if ex is None or b is None or not same_consts:
+            continue
+        decisive = Verdict.HOLDS if ex.kind == REACHABLE else Verdict.VIOLATED
+        if ex.verdict is decisive and ex.trace is not None and ex.trace.loop_start is None:
+            d = len(ex.trace)
+            if d <= entry.depth:
+                if b.verdict is not decisive or b.trace is None:
+                    problems.append(f"{name}: explicit found it at depth {d}, bmc says {b.verdict.value}")
+                elif len(b.trace) != d:
+                    problems.append(f"{name}: explicit depth {d}, bmc depth {len(b.trace)}")
+                elif b.trace.steps[-1].label() != ex.trace.steps[-1].label():
+                    problems.append(f"{name}: last step explicit {ex.trace.steps[-1].label()}, "
+                                    f"bmc {b.trace.steps[-1].label()}")
+        if b.verdict is Verdict.VIOLATED and ex.verdict is Verdict.HOLDS and ex.kind != REACHABLE:
+            problems.append(f"{name}: bmc refutes it, explicit says it holds")
+    assert not problems, "\n".join(problems)
