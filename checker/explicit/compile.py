@@ -197,6 +197,15 @@ class Program:
         return ([(0, "try:")] + indent(r.pre, 1) + [(1, f"if not {r.code}:"), (2, "dead(s)"),
                 (0, "except StepError:"), (1, "dead(s)")])
 
+    def predicate(self, expr: ir.Expr):
+        """def pK(s) -> bool for a state predicate; an evaluation error counts as false"""
+        r = compile_expr(self.ctx, expr, Where({}, "s", {}))
+        name = self.ctx.fresh("p")
+        lines = [(0, f"def {name}(s):"), (1, "try:")] + indent(r.pre, 2)
+        lines += [(2, f"return True if {r.code} else False"), (1, "except StepError:"),
+                  (2, "return False")]
+        return self._exec(lines, name)
+
     def _exec(self, lines, name: str):
         src = "".join(self.ctx.defs) + render(lines)
         self.last_source = src

@@ -114,13 +114,31 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                                         seconds=seconds))
         else:
             props.append(unviolated(inv.name, INVARIANT, inv.doc, line))
-    for p in getattr(spec, "properties", ()):
-        if want(p.name):
+    temporal = [p for p in getattr(spec, "properties", ()) if want(p.name)]
+    if temporal and out.exhaustive:
+        from .liveness import Graph, find_violation, lasso_trace, predicate
+        graph = Graph(prog, out.seen)
+    for p in temporal:
+        line = p.span.line if p.span else None
+        if not out.exhaustive:
+            props.append(unviolated(p.name, PROPERTY, p.doc, line))
+            continue
+        pq = predicate(prog, p.q) if p.q is not None else None
+        lasso = find_violation(graph, p, predicate(prog, p.p), pq)
+        if lasso is None:
             props.append(PropertyResult(
-                p.name, PROPERTY, Verdict.UNKNOWN, "not supported by this engine: temporal property",
-                detail="the explicit engine checks invariants, reachability goals, typeok and "
-                       "deadlock; use --engine bmc (bounded lasso search)",
-                doc=p.doc, line=p.span.line if p.span else None))
+                p.name, PROPERTY, Verdict.HOLDS,
+                f"exhaustive search ({out.states} states): no fair behaviour violates it",
+                depth=out.depth, doc=p.doc, line=line, seconds=seconds))
+        else:
+            tr = lasso_trace(graph, lasso)
+            what = ("a reachable state violates it" if tr.loop_start is None else
+                    f"a fair behaviour that repeats from step {tr.loop_start} forever "
+                    "violates it")
+            props.append(PropertyResult(
+                p.name, PROPERTY, Verdict.VIOLATED,
+                "explicit-state search: fair lasso in the reachable graph", tr, what, len(tr),
+                doc=p.doc, line=line, seconds=seconds))
     for k in want_reach:
         g = goals[k]
         line = g.span.line if g.span else None

@@ -1,0 +1,111 @@
+"""Temporal properties on the explicit reachable graph (fair lassos)."""
+from __future__ import annotations
+
+import pytest
+
+from checker.explicit.engine import check
+from checker.options import Options
+from checker.results import Verdict
+
+lang = pytest.importorskip("checker.lang")
+
+
+def run(text, **kw):
+    return check(lang.load_text(text, "t.spec"), Options(**kw))
+
+
+def spin(fair: str, guard: str) -> str:
+    return f"""spec spin
+var x: 0..1 = 0
+var done: bool = false
+action spin {{ x = 1 - x }}
+{fair} action finish {{ require {guard} and not done; done = true }}
+property ev: eventually done
+property inf: always eventually x == 1
+property stable: eventually always done
+property leads: x == 1 ~> done
+property safe: always x <= 1
+"""
+
+
+def verdicts(r):
+    return {p.name: p.verdict for p in r.properties if p.kind == "property"}
+
+
+def test_without_fairness_spinning_forever_violates():
+    r = run(spin("", "true"))
+    v = verdicts(r)
+    assert v["ev"] is Verdict.VIOLATED and v["stable"] is Verdict.VIOLATED
+    assert v["leads"] is Verdict.VIOLATED
+    assert v["inf"] is Verdict.HOLDS is r.get("safe").verdict
+    tr = r.get("ev").trace
+    # init then spin forever: the loop is x = 1, x = 0 with done false
+    assert tr.loop_start is not None
+    assert all(s.state["done"] is False for s in tr.steps)
+    assert {s.action for s in tr.steps[1:]} == {"spin"}
+
+
+def test_weak_fairness_forces_a_continuously_enabled_action():
+    v = verdicts(run(spin("fair", "true")))
+    assert v["ev"] is Verdict.HOLDS and v["stable"] is Verdict.HOLDS and v["leads"] is Verdict.HOLDS
+
+
+def test_weak_fairness_is_not_enough_when_the_action_flickers():
+    r = run(spin("fair", "x == 0"))
+    assert verdicts(r)["ev"] is Verdict.VIOLATED
+    tr = r.get("ev").trace
+    assert [s.state["x"] for s in tr.steps[tr.loop_start:]] in ([0, 1], [1, 0])
+
+
+def test_strong_fairness_handles_the_flickering_action():
+    v = verdicts(run(spin("strong fair", "x == 0")))
+    assert v["ev"] is Verdict.HOLDS and v["leads"] is Verdict.HOLDS
+
+
+def test_deadlock_stutters_and_bounded_is_unknown():
+    text = """spec stop
+var x: 0..2 = 0
+action step { require x < 2; x = x + 1 }
+property reaches_one: always eventually x == 1
+property ends_two: eventually always x == 2
+"""
+    r = run(text, check_deadlock=False)
+    v = verdicts(r)
+    assert v["reaches_one"] is Verdict.VIOLATED and v["ends_two"] is Verdict.HOLDS
+    tr = r.get("reaches_one").trace
+    assert [s.state["x"] for s in tr.steps] == [0, 1, 2] and tr.loop_start == 2
+    r = run(text, check_deadlock=False, max_depth=1)
+    assert all(v is Verdict.UNKNOWN for v in verdicts(r).values())
+
+
+PETERSON = """spec peterson
+type P = 0..1
+var flag: map<P, bool> = [p in P -> false]
+var turn: P = 0
+process proc(self: P) {
+  loop {
+    raise: { flag[self] = true }
+    yield_: { turn = 1 - self }
+    wait: { await not flag[1 - self] or turn == self }
+    crit: { }
+    exit: { flag[self] = false }
+  }
+}
+invariant mutex: not (proc[0].pc == crit and proc[1].pc == crit)
+property progress: proc[0].pc == wait ~> proc[0].pc == crit
+property progress1: proc[1].pc == raise ~> proc[1].pc == crit
+"""
+
+
+def test_peterson_without_fairness():
+    r = run(PETERSON)
+    assert r.stats.states == 26
+    assert r.get("progress").verdict is Verdict.HOLDS
+    p = r.get("progress1")
+    assert p.verdict is Verdict.VIOLATED and len(p.trace) == 6 and p.trace.loop_start == 2
+    assert p.trace.steps[1].label() == "proc(0).raise"
+
+
+def test_peterson_with_fair_processes():
+    r = run(PETERSON.replace("process proc", "fair process proc"))
+    assert r.get("progress1").verdict is Verdict.HOLDS
