@@ -77,7 +77,10 @@ class BMC:
         if r == z3.unsat:
             s.pop()
             return None
-        m = self._canonical(t, clock) or s.model()
+        # keep the first model: canonicalisation may run out of time or
+        # budget, after which the solver has no current model
+        m0 = s.model()
+        m = self._canonical(t, clock) or m0
         s.pop()
         return self._found(m, n, t)
 

@@ -66,6 +66,8 @@ def test_engine_matches_catalog(entry: Entry, engine: str):
             unreported.append(name)
             continue
         want = exp.verdict(engine)
+        if want is None:  # not pinned (e.g. a liveness verdict nobody has established yet)
+            continue
         if p.verdict.value != want:
             problems.append(f"{name}: {engine} says {p.verdict.value} ({p.method}: {p.detail}), "
                             f"catalog says {want}")
