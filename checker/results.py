@@ -68,6 +68,11 @@ class Trace:
     steps: list[Step]
     kind: str = "counterexample"
     loop_start: int | None = None
+    # For a lasso: the step from the last state back to steps[loop_start]
+    # (its ``state`` is that state).  Engines may leave it None; the
+    # orchestration fills it in from the reference semantics so reports show
+    # the whole loop.
+    closing: Step | None = None
 
     def __len__(self) -> int:
         # the number of steps taken, not counting the initial state

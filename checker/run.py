@@ -164,9 +164,39 @@ def _needs_constants_error(spec: ir.Spec, engine: str, message: str = "") -> Inp
                       f"each value), or use --engine kind/pdr to prove for every value")
 
 
+def close_lassos(spec: ir.Spec, result: CheckResult) -> CheckResult:
+    """Record, for every lasso trace, the step that closes its loop (last state ->
+    loop start), so a reader sees the whole cycle.  Uses the reference
+    interpreter; a lasso it cannot close is left as it is."""
+    from .interp import StepError, successors
+    from .results import Step
+
+    for p in result.properties:
+        tr = p.trace
+        if tr is None or tr.loop_start is None or tr.closing is not None or not tr.steps:
+            continue
+        target = tr.steps[tr.loop_start].state
+        try:
+            for action, args, nxt in successors(spec, tr.steps[-1].state):
+                if not isinstance(nxt, StepError) and nxt == target:
+                    tr.closing = Step(action, tuple(args), dict(nxt))
+                    break
+        except Exception:  # the reference semantics could not evaluate: leave the lasso as the engine gave it
+            continue
+    return result
+
+
 def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options(),
              invariants: Optional[tuple[str, ...]] = None) -> CheckResult:
     """Run one engine on a loaded spec."""
+    result = _run_spec(spec, engine, options, invariants)
+    if isinstance(result, CrossCheckResult):
+        for r in result.runs.values():
+            close_lassos(spec, r)
+    return close_lassos(spec, result)
+
+
+def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional[tuple[str, ...]]) -> CheckResult:
     if engine == "all":
         return cross_check(spec, options)
     if engine == "explicit" and spec.symbolic_consts:

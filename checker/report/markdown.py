@@ -89,6 +89,10 @@ def trace_table(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
         rows.append(f"| {i} | `{_cell(label)}` | {_cell(', '.join(changes)) or '(nothing)'} |")
         prev = step.state
     if trace.loop_start is not None:
+        if trace.closing is not None:
+            changes = _changes(prev, trace.closing.state, order, types)
+            rows.append(f"| {len(trace.steps)} | `{_cell(trace.closing.label())}` | "
+                        f"{_cell(', '.join(changes)) or '(nothing)'} (back to the state of step {trace.loop_start}) |")
         rows.append("")
         rows.append(f"Steps {trace.loop_start}..{len(trace.steps) - 1} (marked ↻) repeat forever.")
     return rows
@@ -131,6 +135,14 @@ def mermaid(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
         if changes:
             out.append(f"    Note over S: {_mm(', '.join(changes))}")
         prev = trace.steps[i].state
+    if trace.closing is not None:
+        lab = trace.closing.label()
+        a = _actor(lab)
+        if a not in ids:
+            ids[a] = f"P{len(ids)}"
+            out.insert(2 + len(ids) - 1, f"    participant {ids[a]} as {_mm(a)}")
+        out.append(f"    {ids[a]}->>S: {len(trace.steps)}. {_mm(lab.split(').', 1)[1] if ').' in lab else lab)}"
+                   f" (back to step {trace.loop_start})")
     if trace.loop_start is not None and trace.loop_start + 1 < len(trace.steps):
         out.append("    end")
     out.append("```")

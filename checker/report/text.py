@@ -141,6 +141,12 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
             lines.append(indent + (head if j == 0 else pad) + chunk)
         prev = step.state
     if trace.loop_start is not None:
+        if trace.closing is not None:  # the step that closes the loop, back to loop_start's state
+            ch = _changes(prev, trace.closing.state, order, types) or ["(no change)"]
+            head = f"{len(trace.steps):>{sw}}  {trace.closing.label():<{aw}}  "
+            ch[-1] += f"  (the state of step {trace.loop_start} again)"
+            for j, chunk in enumerate(_pack(ch, JOIN_WIDTH)):
+                lines.append(indent + (head if j == 0 else " " * len(head)) + chunk)
         lines.append(indent + style.bold(f"{'':>{sw}}  -- back to step {trace.loop_start} --"))
     return lines
 
