@@ -2,7 +2,7 @@
  * that SPIN's "states, stored" (with -DNOREDUCE) equals the explicit
  * engine's distinct-state count.
  *
- *   spin -a -DW=3 -DK=3 -DC=2 -DV=6 config.pml && gcc -O2 -DNOREDUCE -DSAFETY -o pan pan.c && ./pan -E -m10000000
+ *   spin -a -DW=3 -DK=3 -DC=2 -DV=10 config.pml && gcc -O2 -DNOREDUCE -DSAFETY -o pan pan.c && ./pan -E -m10000000
  *
  * Each labelled step of the spec's processes is one d_step (one transition,
  * no intermediate states).  A writer's body is the loop "store; notify", so
@@ -20,7 +20,7 @@
 #define C 2
 #endif
 #ifndef V
-#define V 6
+#define V 10
 #endif
 
 #if K == 1
