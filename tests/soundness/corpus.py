@@ -127,6 +127,17 @@ CORPUS: list[Model] = [
               "typeok": P(H, U, H, H),
               "deadlock": P(H, U, H, H),
           }),
+    Model("dekker.spec", states=106, transitions=198, depth=19, published=106,
+          source="SPIN 6.5.2 on dekker.pml (-DNOREDUCE): 106 states stored, 199 "
+                 "transitions (= 198 successors + the initial state); mutex ltl holds",
+          bmc_depth=10, max_k=4, props={
+              "mutex": P(H, U, U, H),
+              "no_starvation0": P(H, U, U, U),
+              "no_starvation1": P(H, U, U, U),
+              "contention": P(H, H, U, H, length=10),
+              "typeok": P(H, U, H, H),
+              "deadlock": P(H, U, H, H),
+          }),
     Model("naive_lock.spec", states=24, transitions=44, depth=8, published=24,
           source="SPIN 6.5.2 on naive_lock.pml without the monitor: 24 states "
                  "stored, 45 transitions; with it, BFS finds the violation at depth 4",
