@@ -368,6 +368,7 @@ def write_results(rows: list[dict], info: dict, por_rows: list[dict], tag: str) 
         fr = [r for r in rows if r["family"] == fam]
         if fr:
             md += [scale_section(fam, fr), ""]
+        if fr and not tag:     # a scale curve needs more than the largest size
             with open(os.path.join(RESULTS, f"scale-{fam}{tag}.csv"), "w", newline="") as f:
                 w = csv.writer(f)
                 w.writerow(["size", "states", "transitions", "ours_s", "ours_cpu_s", "us_per_transition",
