@@ -83,7 +83,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     want_deadlock = options.check_deadlock and want("deadlock")
     goals = tuple(getattr(spec, "reachables", ()))
     want_reach = [k for k, g in enumerate(goals) if want(g.name)]
-    out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach)
+    need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
+    out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
     found = out.found
     seconds = time.perf_counter() - t0
 

@@ -64,7 +64,10 @@ class Outcome:
 
 
 def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
-        want_deadlock: bool, want_reach: list[int] = ()) -> Outcome:
+        want_deadlock: bool, want_reach: list[int] = (), need_whole_graph: bool = False) -> Outcome:
+    """Breadth-first search.  ``need_whole_graph``: a temporal property is to
+    be checked on the reachable graph afterwards, so never stop early because
+    the safety properties are all decided."""
     t0 = time.perf_counter()
     out = Outcome()
     found = Found(len(prog.spec.invariants))
@@ -93,7 +96,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             level.append(s)
 
     def all_violated():
-        return (all(k in found.inv for k in want_invs)
+        return (not need_whole_graph
+                and all(k in found.inv for k in want_invs)
                 and all(k in found.reach for k in want_reach)
                 and (not want_typeok or found.typeok is not None)
                 and (not want_deadlock or found.deadlock is not None))

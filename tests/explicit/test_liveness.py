@@ -109,3 +109,16 @@ def test_peterson_without_fairness():
 def test_peterson_with_fair_processes():
     r = run(PETERSON.replace("process proc", "fair process proc"))
     assert r.get("progress1").verdict is Verdict.HOLDS
+
+
+def test_checking_only_a_temporal_property_explores_the_whole_graph():
+    # regression: with --property naming only a temporal property, the search
+    # stopped at depth 0 ("every checked property is already decided") -> unknown
+    from checker import check
+    text = ("spec t\nvar x: 0..2 = 0\nvar done: bool = false\naction step { require x < 2; x = x + 1 }\n"
+            "action back { require x == 2; x = 1 }\naction finish { require x == 2; done = true }\n"
+            "property finishes: eventually done\n")
+    r = check(text, properties=("finishes",), check_deadlock=False)
+    p = r.get("finishes")
+    assert r.exhaustive and r.stats.states == 5  # x in 0..2 with done false, and x in 1..2 with done true
+    assert p.verdict.value == "violated" and p.trace.loop_start is not None
