@@ -26,7 +26,13 @@
 
 byte reg = 0;          /* registered instances, as a bitmask */
 byte cursor = 0;       /* next instance to try first, 0-based */
-hidden byte i;         /* search index inside a d_step: not part of the state */
+/* search index inside a d_step: hidden (not part of the state vector) and
+ * reset to 0 at the end of the d_step, so that compare.py --levels can compile
+ * with -DSCRATCH= (SPIN's -DBFS refuses hidden variables) */
+#ifndef SCRATCH
+#define SCRATCH hidden
+#endif
+SCRATCH byte i;
 
 #define IN_REG(x) ((reg >> ((x) - 1)) & 1)
 #define INV ((chosen != 0) == (status == Sent || status == Served))

@@ -182,6 +182,8 @@ def run_spin(pml: str, consts: dict, reduce: bool, workdir: str, bfs_depth: int 
     model = os.path.join(workdir, "model.pml")
     shutil.copy(pml, model)
     defs = [f"-D{k}={v}" for k, v in consts.items()]
+    if bfs_depth:
+        defs.append("-DSCRATCH=")      # -DBFS refuses hidden variables; see the models
     a = check_rc(run_measured(["spin", "-a", *defs, "model.pml"], cwd=workdir))
     flags = ["-O2", "-DSAFETY"] + ([] if reduce else ["-DNOREDUCE"]) + (["-DBFS"] if bfs_depth else [])
     cc = check_rc(run_measured(["gcc", *flags, "-o", "pan", "pan.c"], cwd=workdir))

@@ -37,11 +37,19 @@
 
 byte stored = 0;
 chan q[K] = [C] of { byte };
-hidden byte i;        /* loop index inside d_steps: not part of the state */
-hidden byte j;
-hidden byte m;
+/* Scratch variables of the d_steps: hidden (not part of the state vector),
+ * and reset to 0 at the end of every d_step, so that compare.py --levels can
+ * compile with -DSCRATCH= (SPIN's -DBFS refuses hidden variables) and still
+ * count the same states. */
+#ifndef SCRATCH
+#define SCRATCH hidden
+#endif
+SCRATCH byte i;
+SCRATCH byte j;
+SCRATCH byte m;
 
-/* every queued version has been stored (checked for all channels) */
+/* every queued version has been stored (checked for all channels); ends
+ * every d_step, and resets the scratch variables */
 #define CHECK_QUEUES \
   for (i : 0 .. K-1) { \
     j = 0; \
@@ -49,7 +57,8 @@ hidden byte m;
     :: j < len(q[i]) -> q[i]?m; assert(m <= stored); q[i]!m; j++ \
     :: else -> break \
     od \
-  }
+  }; \
+  i = 0; j = 0; m = 0
 
 active [W] proctype writer()
 {
