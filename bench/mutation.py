@@ -299,6 +299,7 @@ class Outcome:
     trace_changed: bool = False      # survived, but some shortest trace has a different length
     crosschecks: int = 0
     disagreements: list[str] = field(default_factory=list)
+    inconclusive: list[str] = field(default_factory=list)   # bmc gave up (solver unknown, timeout)
     detail: str = ""
 
 
@@ -314,9 +315,18 @@ def run_explicit(text: str, name: str, max_states: int, timeout: float):
     return checker.check(text, filename=name, max_states=max_states, timeout=timeout)
 
 
-def crosscheck(text: str, name: str, r, props: list[str], timeout: float, max_len: int) -> tuple[int, list[str]]:
+def _gave_up(pr) -> bool:
+    """bmc stopped without an answer (solver unknown / timeout): incomplete, not a disagreement."""
+    text = (pr.detail + " " + pr.method).lower()
+    return pr.verdict is Verdict.UNKNOWN and ("gave up" in text or "timeout" in text or "timed out" in text)
+
+
+def crosscheck(text: str, name: str, r, props: list[str], timeout: float, max_len: int,
+               inconclusive: list | None = None) -> tuple[int, list[str]]:
     """bmc at the explicit engine's shortest length must agree exactly."""
     n, bad = 0, []
+    if inconclusive is None:
+        inconclusive = []
     for p in r.properties:
         if p.name not in props or p.kind not in SAFETY or p.trace is None:
             continue
@@ -330,7 +340,8 @@ def crosscheck(text: str, name: str, r, props: list[str], timeout: float, max_le
                     check_deadlock=p.kind == "deadlock", timeout=timeout)
         n += 1
         at = checker.check(text, depth=L, **opts).get(p.name)
-        if at.verdict is Verdict.UNKNOWN and "timeout" in (at.detail + at.method).lower():
+        if _gave_up(at):
+            inconclusive.append(f"{p.name}: bmc depth {L}: {at.detail[:80]}")
             continue
         if at.verdict.value != want or at.trace is None or len(at.trace) != L:
             bad.append(f"{p.name}: explicit {want} in {L} steps, bmc depth {L}: {at.verdict.value}"
@@ -338,14 +349,14 @@ def crosscheck(text: str, name: str, r, props: list[str], timeout: float, max_le
             continue
         if L >= 1:
             below = checker.check(text, depth=L - 1, **opts).get(p.name)
-            if below.verdict is not Verdict.UNKNOWN:
+            if below.verdict is not Verdict.UNKNOWN and not _gave_up(below):
                 bad.append(f"{p.name}: explicit's shortest is {L} steps, bmc depth {L - 1}: "
                            f"{below.verdict.value} ({len(below.trace) if below.trace else '-'} steps)")
     return n, bad
 
 
 def mutate_spec(path: str, per_spec: int, seed: int, max_states: int, timeout: float,
-                cross: bool, cross_max_len: int, log=None) -> dict:
+                cross: bool, cross_max_len: int, log=None, budget: float | None = None) -> dict:
     text = open(path).read()
     rel = os.path.relpath(path, ROOT)
     t0 = time.monotonic()
@@ -356,6 +367,8 @@ def mutate_spec(path: str, per_spec: int, seed: int, max_states: int, timeout: f
     outcomes = []
     cap = max(max_states, 20 * orig.stats.states)
     for m in chosen:
+        if budget is not None and outcomes and time.monotonic() - t0 > budget:
+            break   # the spec's time budget is spent: fewer mutants (the count says how many)
         mtext = m.apply(text)
         o = Outcome(m, "survived")
         try:
@@ -387,12 +400,14 @@ def mutate_spec(path: str, per_spec: int, seed: int, max_states: int, timeout: f
         if cross:
             wanted = [p.name for p in r.properties if p.verdict.value in ("violated",) or
                       (p.kind == "reachable" and p.verdict is Verdict.HOLDS)]
-            o.crosschecks, o.disagreements = crosscheck(mtext, rel, r, wanted, timeout, cross_max_len)
+            o.crosschecks, o.disagreements = crosscheck(mtext, rel, r, wanted, timeout, cross_max_len,
+                                                        o.inconclusive)
         outcomes.append(o)
         if log:
             log(f"  {rel}:{m.line} {m.op:8} {m.desc:45} -> {o.status}"
                 f"{' ' + ','.join(o.changed) if o.changed else ''}"
-                f"{' DISAGREE ' + repr(o.disagreements) if o.disagreements else ''}")
+                f"{' DISAGREE ' + repr(o.disagreements) if o.disagreements else ''}"
+                f"{' INCONCLUSIVE ' + repr(o.inconclusive) if o.inconclusive else ''}")
     return dict(spec=rel, sites=len(sites), states=orig.stats.states, outcomes=outcomes,
                 seconds=time.monotonic() - t0)
 
@@ -405,6 +420,7 @@ def summarize(res: dict) -> dict:
     c["mutants"] = len(outs)
     c["crosschecks"] = sum(o.crosschecks for o in outs)
     c["disagreements"] = sum(len(o.disagreements) for o in outs)
+    c["inconclusive"] = sum(len(o.inconclusive) for o in outs)
     c["caught_by_user_props"] = sum(o.status == "caught" and any(n not in ("typeok", "deadlock") for n in o.changed)
                                     for o in outs)
     return c
@@ -430,7 +446,7 @@ def pct(a: int, b: int) -> str:
 def report(results: list[dict], args, seconds: float) -> str:
     tot = {k: 0 for k in ("mutants", "caught", "survived", "load_failure", "too_big", "crash",
                           "equivalent_suspects", "crosschecks", "disagreements", "caught_by_user_props",
-                          "trace_changed")}
+                          "trace_changed", "inconclusive")}
     lines = []
     for res in results:
         s = summarize(res)
@@ -445,7 +461,9 @@ def report(results: list[dict], args, seconds: float) -> str:
         "# Mutation testing of soundness",
         "",
         f"Generated by `python bench/mutation.py --per-spec {args.per_spec} --seed {args.seed}` "
-        f"(max states {args.max_states}, or 20x the original's count; timeout {args.timeout:.0f} s); "
+        f"(max states {args.max_states}, or 20x the original's count; timeout {args.timeout:.0f} s; "
+        f"bmc cross-check for traces up to {args.crosscheck_max_len} steps; "
+        f"time budget per spec {args.budget or 'none'} s); "
         f"{seconds:.0f} s wall on a 2-core machine shared with other jobs.  See docs/soundness.md.",
         "",
         "## Totals",
@@ -459,7 +477,8 @@ def report(results: list[dict], args, seconds: float) -> str:
         "",
         f"Survivors whose verdicts are all unchanged but some shortest counterexample or witness "
         f"has a different length: {tot['trace_changed']} (the checker saw the change; the "
-        f"properties did not care).",
+        f"properties did not care).  bmc cross-checks that gave up (solver unknown / timeout, "
+        f"counted as neither agreement nor disagreement): {tot['inconclusive']}.",
         "",
         "*caught*: some property's verdict differs from the original spec's (typeok and deadlock "
         "included); *of which by a spec property*: a named invariant / property / reachability goal "
@@ -516,6 +535,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-states", type=int, default=200_000)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--budget", type=float, default=None,
+                    help="seconds per spec; stop making its mutants once spent")
     ap.add_argument("--no-crosscheck", action="store_true")
     ap.add_argument("--crosscheck-max-len", type=int, default=14,
                     help="skip the bmc cross-check for traces longer than this")
@@ -530,7 +551,7 @@ def main(argv=None) -> int:
     log = (lambda s: print(s, flush=True)) if args.verbose else None
     for path in specs:
         res = mutate_spec(path, args.per_spec, args.seed, args.max_states, args.timeout,
-                          not args.no_crosscheck, args.crosscheck_max_len, log)
+                          not args.no_crosscheck, args.crosscheck_max_len, log, args.budget)
         s = summarize(res)
         print(f"{res['spec']}: {s['mutants']} mutants, {s['caught']} caught, {s['survived']} survived "
               f"({s['equivalent_suspects']} equivalent suspects), {s['load_failure']} load failures, "
