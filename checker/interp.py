@@ -75,6 +75,15 @@ def _sorted_values(vals: Iterable[Any]) -> list:
     return sorted(vals, key=_key)
 
 
+def _domain_ordered(t: ir.Type, vals: Iterable[Any]) -> list:
+    """Initial choices in the domain order of the variable's type (ir.py), as the engines enumerate them."""
+    try:
+        order = {x: i for i, x in enumerate(ir.domain_values(t))}
+    except (TypeError, ir.SymbolicBound):
+        return _sorted_values(vals)
+    return sorted(vals, key=lambda x: order.get(x, len(order)))
+
+
 def _key(v: Any):
     if isinstance(v, bool):
         return (0, int(v))
@@ -115,7 +124,7 @@ def initial_states(spec: ir.Spec) -> list[Outcome]:
         except EvalError as e:
             return [StepError(f"initial value of {v.name}: {e}")]
         if v.init_choice:
-            vals = _sorted_values(val)
+            vals = _domain_ordered(v.type, val)
         else:
             vals = [val]
         choices.append(vals)

@@ -48,7 +48,9 @@ Semantics that every engine must implement identically
   per process, plain actions named ``proc.step`` (the process instance is the
   first parameter), and ``Fairness`` groups, so engines need no notion of them.
 * Action parameters range over finite domains; bindings are enumerated in
-  parameter order, each parameter's values in domain order.
+  parameter order, each parameter's values in domain order.  Initial choices
+  (``var x: T in S``) are enumerated in the domain order of ``T`` too, and
+  initial states in the product over the variables in declaration order.
 """
 from __future__ import annotations
 

@@ -154,6 +154,8 @@ class Typer:
         """A quantifier/for/map/init domain: a type name, ``lo..hi``, or a set.
 
         Returns (finite scalar type, set expression or None)."""
+        if isinstance(e, A.Name) and e.id == "bool":  # only the grammar's `bool` domain makes this name
+            return ir.BOOL, None
         if isinstance(e, A.Name) and e.id not in scope.locals and (e.id in self.env.types or e.id in self.env.enums):
             t = self.env.types.get(e.id) or self.env.enums.get(e.id)
             if t is None:

@@ -371,6 +371,9 @@ class _Builder(Transformer_NonRecursive):
         return A.LValue(self._name(c[0]), tuple(c[1:]), span=self._span(meta))
 
     # -- expressions
+    def bool_domain(self, meta, c):
+        return A.Name("bool", span=self._span(meta))
+
     def range_set(self, meta, c):
         return A.RangeSet(c[0], c[1], span=self._span(meta))
 

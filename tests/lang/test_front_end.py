@@ -121,3 +121,10 @@ def test_generalize_leaves_where_constants_symbolic():
     assert ir.show_expr(general.consts[0].where) == "T >= 1"
     assert not general.var("x").type.concrete
     assert load_text(text, consts={"T": 5}, generalize=True).consts[0].value == 5
+
+
+def test_bool_as_a_domain():
+    spec = load_text("spec t\nvar m: map<bool, 0..1> = [b in bool -> if b then 1 else 0]\n"
+                     "invariant i: forall b in bool: m[b] <= 1\n")
+    assert ir.show_expr(spec.var("m").init) == "[b in bool -> if b then 1 else 0]"
+    assert ir.show_expr(spec.invariants[0].expr) == "forall b in bool: m[b] <= 1"
