@@ -105,6 +105,10 @@ CATALOG: list[Entry] = [
         "failed_trial_reopens": P(H, U, H, H, k=4),
         # Spacer does not finish within the 3 s budget; kind proves it
         "calls_always_return": P(H, U, H, U, k=1),
+        "closed_failures_are_consecutive": P(H, U, None, None),
+        "trial_permit_is_trial": P(H, U, None, None),
+        "trial_permit_held_while_running": P(H, U, None, None),
+        "one_trial_permit": P(H, U, None, None),
         "recovers": P(H, U, U, U),
         "typeok": P(H, U, H, H, k=2),
         "deadlock": P(H, U, U, H),

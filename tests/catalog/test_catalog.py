@@ -151,3 +151,21 @@ def test_engines_agree(entry: Entry):
         if b.verdict is Verdict.VIOLATED and ex.verdict is Verdict.HOLDS and ex.kind != REACHABLE:
             problems.append(f"{name}: bmc refutes it, explicit says it holds")
     assert not problems, "\n".join(problems)
+
+
+def test_corrected_breaker_open_only_after_consecutive_failures_is_proved_for_every_constant():
+    """With its four lemmas the property is inductive for every THRESHOLD >= 1
+    and TIMEOUT >= 1 (the constants left symbolic), not just the defaults."""
+    from checker.lang import load_file
+    from checker.options import Options
+    from checker.symbolic import induct
+    from checker.results import Verdict
+    spec = load_file(os.path.join(ROOT, "spec", "breaker_fixed.spec"), generalize=True)
+    assert {c.name for c in spec.symbolic_consts} == {"THRESHOLD", "TIMEOUT"}
+    names = ("open_only_after_consecutive_failures", "closed_failures_are_consecutive", "trial_permit_is_trial",
+             "trial_permit_held_while_running", "one_trial_permit")
+    r = induct.check(spec, names, Options(timeout=60))
+    assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
+    # without the lemmas it is not inductive: a counterexample to induction
+    alone = induct.check(spec, names[:1], Options(timeout=60))
+    assert alone.properties[0].verdict is Verdict.UNKNOWN and alone.properties[0].trace.kind == "cti"
