@@ -30,3 +30,10 @@ class Options:
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)
     progress: Optional[Callable[[Progress], None]] = None  # called about once a second
+    # explicit engine: resource limits and interruption (checked between chunks of states)
+    max_memory_mb: Optional[float] = None  # stop when the resident set exceeds this (bounded result)
+    should_stop: Optional[Callable[[], bool]] = None  # True: stop now, report "interrupted"
+    # explicit engine: checkpoints (checker/explicit/checkpoint.py)
+    checkpoint_dir: Optional[str] = None  # save the search there periodically and at the end
+    checkpoint_every: float = 30.0       # seconds between periodic checkpoints
+    resume_dir: Optional[str] = None     # continue the search saved there

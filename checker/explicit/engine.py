@@ -11,7 +11,7 @@ from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckRe
                        Trace, Verdict)
 from .compile import Program
 from .layout import canon, check_finite
-from .search import bfs
+from .search import RESUMABLE, bfs
 from .trace import error_detail, error_trace, trace_to
 
 
@@ -180,10 +180,20 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",
+              "max_memory": f"stopped at --max-memory {options.max_memory_mb:g} MB "
+                            f"(resident set {out.memory_mb:.0f} MB)" if options.max_memory_mb else "",
+              "interrupted": "interrupted: stopped at a signal, partial result",
               "all decided": "stopped early: every checked property is already decided "
                              "(violated, or its goal reached)"}
     if out.stopped_by is not None:
         notes.append(limits[out.stopped_by])
+    if out.resumed is not None:
+        r = out.resumed
+        notes.append(f"resumed from a checkpoint ({r['states']} states, depth {r['depth']}"
+                     f"{', search already finished' if r['done'] else ''})")
+    if out.checkpoint_path is not None and out.checkpoints:
+        notes.append(f"checkpoint: {out.checkpoint_path}"
+                     + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds})

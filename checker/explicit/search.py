@@ -57,43 +57,121 @@ class Outcome:
         self.transitions = 0
         self.depth = 0
         self.exhaustive = False
-        self.stopped_by: str | None = None    # "max_depth" | "max_states" | "timeout" | "all decided"
+        # "max_depth" | "max_states" | "max_memory" | "timeout" | "interrupted" | "all decided"
+        self.stopped_by: str | None = None
         self.seen: dict = {}
         self.found: Found | None = None
         self.seconds = 0.0
+        self.memory_mb = 0.0                  # resident set when max_memory stopped the search
+        self.resumed: dict | None = None      # {"states", "depth", "done"} when resumed
+        self.checkpoints = 0                  # checkpoints written by this run
+        self.checkpoint_path: str | None = None
+
+
+# stops after which the search can go on (a resumed run continues it); the
+# others end the search for good (a resumed run reports the same end)
+RESUMABLE = ("timeout", "interrupted", "max_memory")
+
+
+def rss_mb() -> float:
+    """The resident set size of this process in MB (peak RSS where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 1e6
+    except (OSError, ValueError, IndexError):
+        import resource
+        import sys
+
+        ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return (ru if sys.platform == "darwin" else ru * 1024) / 1e6
+
+
+try:
+    import os as _os
+
+    _PAGE = _os.sysconf("SC_PAGE_SIZE")
+except (AttributeError, ValueError, OSError):
+    _PAGE = 4096
+
+
+def _found_state(found: Found) -> dict:
+    return {"inv": dict(found.inv), "typeok": found.typeok, "deadlock": found.deadlock,
+            "reach": dict(found.reach)}
+
+
+def _restore_found(found: Found, d: dict) -> None:
+    found.inv = dict(d["inv"])
+    found.typeok = d["typeok"]
+    found.deadlock = d["deadlock"]
+    found.reach = dict(d["reach"])
+    found.changed = False
 
 
 def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
         want_deadlock: bool, want_reach: list[int] = (), need_whole_graph: bool = False) -> Outcome:
     """Breadth-first search.  ``need_whole_graph``: a temporal property is to
     be checked on the reachable graph afterwards, so never stop early because
-    the safety properties are all decided."""
+    the safety properties are all decided.
+
+    Between chunks: the timeout, ``options.max_memory_mb``,
+    ``options.should_stop`` (a signal arrived) and periodic checkpoints.  With
+    ``options.resume_dir`` the search starts from the saved checkpoint instead
+    of the initial states; it then visits the same states in the same order as
+    an uninterrupted search, so counts, depths and traces are the same."""
     t0 = time.perf_counter()
     out = Outcome()
     found = Found(len(prog.spec.invariants))
     out.found = found
     seen: dict = {}
-    out.seen = seen
     layout = prog.layout
 
+    ckpt_path = None
+    key = None
+    if options.checkpoint_dir is not None or options.resume_dir is not None:
+        from . import checkpoint
+
+        key = checkpoint.search_key(prog.spec, options, layout)
+        if options.checkpoint_dir is not None:
+            ckpt_path = checkpoint.path_for(options.checkpoint_dir, prog.spec)
+            out.checkpoint_path = ckpt_path
+
+    depth = 0
+    transitions = 0
     level: list[int] = []
-    try:
-        initial = list(prog.initial_states())
-    except StepError as e:
-        found.typeok = ("initerr", e)
-        initial = []
-    for values, bad in initial:
-        if bad is not None:
-            if found.typeok is None:
-                found.typeok = ("init", values, bad)
-            continue
-        s = layout.pack(values)
-        if s not in seen:
-            if options.max_states is not None and len(seen) >= options.max_states:
-                out.stopped_by = "max_states"
-                break
-            seen[s] = None
-            level.append(s)
+    pending = None              # (level, i, nxt) to continue mid-level (resume)
+    unexpanded: list = []       # stored states never expanded (bounded runs)
+    done = False                # a resumed search that had already ended
+    if options.resume_dir is not None:
+        st = checkpoint.load(checkpoint.path_for(options.resume_dir, prog.spec), key)
+        seen = st["seen"]
+        _restore_found(found, st["found"])
+        depth, transitions = st["depth"], st["transitions"]
+        out.resumed = {"states": len(seen), "depth": depth, "done": st["done"]}
+        if st["done"]:
+            done = True
+            out.stopped_by = st["stopped_by"]
+            unexpanded = st["unexpanded"]
+        else:
+            pending = (st["level"], 0, st["nxt"])
+    else:
+        try:
+            initial = list(prog.initial_states())
+        except StepError as e:
+            found.typeok = ("initerr", e)
+            initial = []
+        for values, bad in initial:
+            if bad is not None:
+                if found.typeok is None:
+                    found.typeok = ("init", values, bad)
+                continue
+            s = layout.pack(values)
+            if s not in seen:
+                if options.max_states is not None and len(seen) >= options.max_states:
+                    out.stopped_by = "max_states"
+                    break
+                seen[s] = None
+                level.append(s)
+    out.seen = seen
 
     def all_violated():
         return (not need_whole_graph
@@ -107,26 +185,39 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
         reach = [k for k in want_reach if k not in found.reach]
         return invs, reach, want_deadlock and found.deadlock is None
 
+    def save_midlevel(rest, nxt_):
+        checkpoint.save(ckpt_path, key, {
+            "done": False, "seen": seen, "found": _found_state(found), "depth": depth,
+            "transitions": transitions, "level": rest, "nxt": nxt_})
+        out.checkpoints += 1
+
     invs, reach, dl = active()
     level_fn = prog.level_function(invs, reach, dl)
-    depth = 0
-    transitions = 0
     last_report = t0
+    last_ckpt = t0
     deadline = t0 + options.timeout if options.timeout is not None else None
     progress = options.progress
-    unexpanded: list = []       # stored states never expanded (bounded runs)
+    should_stop = options.should_stop
+    max_mem = options.max_memory_mb
+    every = options.checkpoint_every
 
-    while level and out.stopped_by is None:
-        if all_violated():
-            out.stopped_by = "all decided"
-            break
-        if options.max_depth is not None and depth >= options.max_depth:
-            out.stopped_by = "max_depth"
-            unexpanded = level
-            break
-        nxt: list[int] = []
+    while not done and out.stopped_by is None:
+        if pending is None:          # a new level
+            if not level:
+                break
+            if all_violated():
+                out.stopped_by = "all decided"
+                break
+            if options.max_depth is not None and depth >= options.max_depth:
+                out.stopped_by = "max_depth"
+                unexpanded = level
+                break
+            nxt: list[int] = []
+            i = 0
+        else:                        # the rest of a level saved in a checkpoint
+            level, i, nxt = pending
+            pending = None
         app = nxt.append
-        i = 0
         while i < len(level):
             chunk = level[i:i + CHUNK]
             try:
@@ -146,10 +237,26 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 invs, reach, dl = active()
                 level_fn = prog.level_function(invs, reach, dl)
             now = time.perf_counter()
-            if deadline is not None and now >= deadline and (i < len(level) or nxt):
-                out.stopped_by = "timeout"
-                unexpanded = level[i:] + nxt
-                break
+            if i < len(level) or nxt:
+                stop = None
+                if deadline is not None and now >= deadline:
+                    stop = "timeout"
+                elif should_stop is not None and should_stop():
+                    stop = "interrupted"
+                elif max_mem is not None:
+                    mb = rss_mb()
+                    if mb > max_mem:
+                        stop = "max_memory"
+                        out.memory_mb = mb
+                if stop is not None:
+                    out.stopped_by = stop
+                    if ckpt_path is not None:
+                        save_midlevel(level[i:], nxt)
+                    unexpanded = level[i:] + nxt
+                    break
+            if ckpt_path is not None and now - last_ckpt >= every:
+                save_midlevel(level[i:], nxt)
+                last_ckpt = time.perf_counter()
             if progress is not None and now - last_report >= 1.0:
                 last_report = now
                 progress(Progress(len(seen), transitions, depth, now - t0,
@@ -164,6 +271,11 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             depth += 1
         level = nxt
 
+    if ckpt_path is not None and not done and out.stopped_by not in RESUMABLE:
+        checkpoint.save(ckpt_path, key, {
+            "done": True, "seen": seen, "found": _found_state(found), "depth": depth,
+            "transitions": transitions, "stopped_by": out.stopped_by, "unexpanded": unexpanded})
+        out.checkpoints += 1
     if unexpanded:
         invs, reach, _ = active()
         if invs or reach:
