@@ -15,8 +15,10 @@ from typing import Optional, Sequence
 
 USAGE_EPILOG = """\
 exit codes: 0 every property holds, 1 a property is violated, 2 input error
-(bad spec, unknown name, bad option), 3 unknown or bounded (not exhaustive),
-4 internal error (a bug in the checker, or engines that disagree).
+(bad spec, unknown name, bad option, unusable checkpoint), 3 unknown or bounded
+(not exhaustive: --max-depth, --max-states, --max-memory, --timeout), 4 internal
+error (a bug in the checker, or engines that disagree), 130 / 143 interrupted by
+SIGINT / SIGTERM (the partial result is still printed).
 
 examples:
   verify spec/breaker.spec
@@ -28,6 +30,8 @@ examples:
   verify induct spec/breaker.spec inv_a inv_b            the same, as a subcommand
   verify spec/breaker_fixed.spec --engine pdr --all-values   prove for every THRESHOLD >= 1
   verify spec/breaker.spec --itf traces/                 every trace as ITF JSON
+  verify big.spec --checkpoint ck/                       save the search every 30 s
+  verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
   verify docs spec/ -o docs/proofs                       generate the proof documentation
 """
@@ -95,6 +99,16 @@ def _seconds(text: str) -> float:
     return v
 
 
+def _megabytes(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}': the memory limit must be a positive number of MB")
+    return v
+
+
 def _names(text: str) -> list[str]:
     out = [n.strip() for n in text.split(",") if n.strip()]
     if not out:
@@ -126,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit: stop after D steps from the initial states (bounded result)")
     p.add_argument("--max-states", type=_int_at_least(1, "--max-states"), metavar="S",
                    help="explicit: stop after S distinct states (bounded result)")
+    p.add_argument("--max-memory", type=_megabytes, metavar="MB",
+                   help="explicit: stop when the process's resident memory exceeds MB megabytes "
+                        "(bounded result)")
+    p.add_argument("--checkpoint", metavar="DIR",
+                   help="explicit: save the search in DIR every --checkpoint-every seconds, when "
+                        "stopped by a signal or a limit, and at the end (DIR/SPEC.ckpt)")
+    p.add_argument("--checkpoint-every", type=_seconds, metavar="SEC",
+                   help="seconds between checkpoints (default 30)")
+    p.add_argument("--resume", metavar="DIR",
+                   help="explicit: continue the search saved in DIR by --checkpoint (same spec and "
+                        "options, else refused); keeps checkpointing to DIR unless --checkpoint "
+                        "names another")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--timeout", type=_seconds, metavar="SEC",
                    help="seconds per property (symbolic engines) or per run (explicit)")
@@ -164,7 +190,8 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     options: list[str] = []
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states",
-                   "--timeout", "--property", "--invariants", "--seed"}
+                   "--timeout", "--property", "--invariants", "--seed", "--max-memory",
+                   "--checkpoint", "--checkpoint-every", "--resume"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -208,9 +235,24 @@ def parse(argv: Sequence[str]):
     for opt, key in (("depth", "depth"), ("max_k", "max_k"), ("seed", "seed")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
+    for opt, name in (("checkpoint", "--checkpoint"), ("resume", "--resume"),
+                      ("checkpoint_every", "--checkpoint-every")):
+        if getattr(args, opt) is not None and args.engine != "explicit":
+            raise UsageError(f"argument {name}: only for --engine explicit")
+    if args.checkpoint_every is not None and args.checkpoint is None and args.resume is None:
+        raise UsageError("argument --checkpoint-every: needs --checkpoint DIR (or --resume DIR)")
+    for opt, name in (("checkpoint", "--checkpoint"), ("resume", "--resume")):
+        d = getattr(args, opt)
+        if d is not None and os.path.exists(d) and not os.path.isdir(d):
+            raise UsageError(f"argument {name}: {d} is not a directory")
+    if args.resume is not None and not os.path.isdir(args.resume):
+        raise UsageError(f"argument --resume: {args.resume}: no such directory")
+    if args.checkpoint_every is not None:
+        kw["checkpoint_every"] = args.checkpoint_every
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, timeout=args.timeout,
-                      properties=props, **kw)
+                      properties=props, max_memory_mb=args.max_memory,
+                      checkpoint_dir=args.checkpoint or args.resume, resume_dir=args.resume, **kw)
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,

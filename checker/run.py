@@ -213,7 +213,13 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
     except Exception as e:
         if type(e).__name__ == "NeedsConstants":
             raise _needs_constants_error(spec, engine, str(e)) from None
+        if type(e).__name__ == "CheckpointError":
+            raise InputError(str(e)) from None
         raise
+    finally:
+        idle = getattr(options.should_stop, "idle", None)
+        if idle is not None:
+            idle()
 
 
 def run(path: str, consts: Optional[dict[str, int]] = None, engine: str = "explicit",
@@ -249,9 +255,20 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     if invariants:
         check_invariant_names(base, invariants)
     for consts in const_assignments(const_ranges):
+        if stop_requested(options):
+            break
         spec = load_file_bound(path, base, consts, generalize)
         runs.append(Run(spec, run_spec(spec, engine, options, invariants)))
     return runs
+
+
+def stop_requested(options: Options) -> bool:
+    """Has ``options.should_stop`` asked to stop (a signal arrived)?"""
+    f = options.should_stop
+    if f is None:
+        return False
+    requested = getattr(f, "requested", None)
+    return bool(requested) if requested is not None else bool(f())
 
 
 def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False) -> ir.Spec:
@@ -353,6 +370,9 @@ def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult
     notes: list[str] = []
     failures: list[str] = []
     for engine in _engines.ALL:
+        if stop_requested(options):
+            notes.append(f"{engine}: skipped, interrupted")
+            continue
         if engine == "explicit" and spec.symbolic_consts:
             notes.append("explicit: skipped, the constants "
                          + ", ".join(c.name for c in spec.symbolic_consts) + " have no value")
@@ -430,8 +450,114 @@ def _internal_message(e: BaseException) -> str:
             "and the command line; run with VERIFY_DEBUG=1 for the full traceback.")
 
 
+class Interrupted(KeyboardInterrupt):
+    """A signal arrived while no explicit search was there to stop cleanly."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class StopFlag:
+    """``Options.should_stop`` for one ``execute``: set by the SIGINT/SIGTERM
+    handler.  While an explicit search polls it (between chunks), a signal only
+    sets the flag and the search stops at the next chunk boundary with a
+    partial ("interrupted") result.  A second signal, or a signal while nothing
+    polls (compiling, a symbolic engine), raises :class:`Interrupted` instead.
+    While the reports are written (``armed`` False) a signal is only recorded,
+    so no output is cut in half."""
+
+    PATIENCE = 5.0  # seconds: a search that polled this recently is running
+
+    def __init__(self):
+        self.signum: Optional[int] = None
+        self.armed = False
+        self._last_poll: Optional[float] = None
+
+    @property
+    def requested(self) -> bool:
+        return self.signum is not None
+
+    def __call__(self) -> bool:
+        import time
+
+        self._last_poll = time.monotonic()
+        return self.signum is not None
+
+    def idle(self) -> None:
+        """The engine that polled has returned."""
+        self._last_poll = None
+
+    def handler(self, signum, frame) -> None:
+        import time
+
+        first = self.signum is None
+        if first:
+            self.signum = signum
+        if not self.armed:
+            return
+        polling = self._last_poll is not None and time.monotonic() - self._last_poll < self.PATIENCE
+        if not first or not polling:
+            self.signum = signum
+            raise Interrupted(signum)
+
+
+def _install(flag: StopFlag) -> dict:
+    """Install the handlers (main thread only); return the old ones."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    old = {}
+    for name in ("SIGINT", "SIGTERM"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            if signal.getsignal(sig) is signal.SIG_IGN:  # e.g. nohup, a background job: keep ignoring
+                continue
+            old[sig] = signal.signal(sig, flag.handler)
+        except (ValueError, OSError):
+            pass
+    return old
+
+
+def _restore(old: dict) -> None:
+    import signal
+
+    for sig, h in old.items():
+        try:
+            signal.signal(sig, h)
+        except (ValueError, OSError):
+            pass
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
 def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """Check every file of the request, print the report, return the exit code."""
+    """Check every file of the request, print the report, return the exit code.
+
+    SIGINT and SIGTERM during the run stop the explicit search at the next
+    chunk boundary; the partial result is reported as bounded ("interrupted")
+    and the exit code is 128 + the signal number (130, 143)."""
+    flag = StopFlag()
+    old = _install(flag)
+    try:
+        return _execute(req, flag, stdout, stderr)
+    finally:
+        _restore(old)
+
+
+def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
+             stderr: IO[str] | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     color = req.color if req.color is not None else _isatty(stdout) and not os.environ.get("NO_COLOR")
@@ -440,8 +566,12 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
     runs: list[Run] = []
     errors: list[dict[str, Any]] = []
     for path in req.files:
+        if flag.requested:
+            break
         progress = None
         options = req.options
+        if options.should_stop is None:
+            options = replace(options, should_stop=flag)
         if show_progress:
             from .report.progress import ProgressLine
 
@@ -450,8 +580,12 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
             progress.heartbeat()
             options = replace(options, progress=progress)
         try:
-            file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants,
-                                   generalize=req.all_values)
+            flag.armed = True
+            try:
+                file_runs = check_file(path, req.const_ranges, req.engine, options, req.invariants,
+                                       generalize=req.all_values)
+            finally:
+                flag.armed = False
         except InputError as e:
             _close(progress)
             stderr.write(f"verify: error: {e}\n")
@@ -464,10 +598,12 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
             errors.append({"file": path, "kind": "internal", "message": str(e)})
             codes.append(EXIT_INTERNAL)
             continue
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             _close(progress)
-            stderr.write("verify: interrupted\n")
-            codes.append(130)
+            if flag.signum is None:
+                flag.signum = getattr(e, "signum", 2)
+            stderr.write(f"verify: interrupted ({_signal_name(flag.signum)}); "
+                         "no partial result for this file\n")
             break
         except Exception as e:
             _close(progress)
@@ -497,10 +633,16 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
                 stdout.flush()
         runs.extend(file_runs)
     code = worst_exit(codes)
+    if flag.signum is not None:
+        code = 128 + flag.signum
+        stderr.write(f"verify: interrupted by {_signal_name(flag.signum)}: the results above are "
+                     "partial (bounded, not exhaustive)\n")
     if req.json:
         from .report.json_report import render_document
 
+        # one write of the whole document: an interrupted run still prints all of it
         stdout.write(render_document(runs, errors, code, timing=req.timing))
+        stdout.flush()
     return code
 
 
