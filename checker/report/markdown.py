@@ -258,5 +258,8 @@ def index_page(rows: list[tuple[str, str, CheckResult]]) -> str:
            "| spec | property | verdict | how |", "|---|---|---|---|"]
     for link, name, result in rows:
         for p in result.properties:
-            out.append(f"| [{name}]({link}) | `{p.name}` | {VERDICT_WORD[p.verdict]} | {_cell(how(result, p))} |")
+            h = how(result, p)
+            if p.verdict is Verdict.VIOLATED and p.trace is not None:
+                h = f"{h}: {len(p.trace)} steps" + (" (a lasso)" if p.trace.loop_start is not None else "")
+            out.append(f"| [{name}]({link}) | `{p.name}` | {VERDICT_WORD[p.verdict]} | {_cell(h)} |")
     return "\n".join(out) + "\n"
