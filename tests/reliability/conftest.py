@@ -1,0 +1,78 @@
+"""Helpers for the reliability tests: limits, signals, checkpoints."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIG = str(ROOT / "bench" / "breaker_n.spec")   # N=10: 410,271 states, about 3 s
+
+SYNTH = """\
+spec synth
+const N: 1..400 = 120
+var x: 0..N = 0
+var y: 0..N = 0
+var z: 0..7 = 0
+
+action incx {
+  require x < N
+  x = x + 1
+}
+
+action incy {
+  require y < N
+  y = y + 1
+}
+
+action bump {
+  require z < 7
+  z = z + 1
+}
+
+invariant never: not (x == 40 and y == 7 and z == 3)
+invariant small: x + y < 200
+invariant fine: x <= N
+"""
+
+
+def verify(*args: str, **kw) -> subprocess.Popen:
+    """``verify ARGS`` as a child process (stdout/stderr piped unless given)."""
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "checker.cli", *args], cwd=ROOT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
+
+
+def wait_for_file(directory: Path, suffix: str, proc: subprocess.Popen, limit: float = 20.0) -> Path:
+    """The first file in ``directory`` ending with ``suffix`` (fails if ``proc`` ends first)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if directory.is_dir():
+            for p in directory.iterdir():
+                if p.name.endswith(suffix) and not p.name.startswith("."):
+                    return p
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended (exit {proc.returncode}) before a checkpoint was written")
+        time.sleep(0.02)
+    proc.kill()
+    pytest.fail("no checkpoint appeared")
+
+
+def summary(doc: dict) -> dict:
+    """What must be equal between an uninterrupted and a resumed run."""
+    (r,) = doc["results"]
+    return {"states": r["stats"]["states"], "transitions": r["stats"]["transitions"],
+            "depth": r["stats"]["depth"], "exhaustive": r["exhaustive"],
+            "verdicts": [(p["name"], p["verdict"]) for p in r["properties"]]}
+
+
+def run_json(*args: str) -> tuple[int, dict]:
+    p = verify(*args, "--json", "--no-timing")
+    out, err = p.communicate(timeout=60)
+    return p.returncode, json.loads(out)

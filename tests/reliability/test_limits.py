@@ -1,0 +1,40 @@
+"""--timeout, --max-states, --max-memory: a clean stop, a bounded report, exit 3."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import BIG, verify
+
+
+@pytest.mark.parametrize("args, note", [
+    (["--max-states", "1000"], "stopped at --max-states 1000"),
+    (["--timeout", "0.3"], "stopped by the timeout"),
+    (["--max-memory", "1"], "stopped at --max-memory 1 MB"),
+    (["--max-depth", "3"], "stopped at --max-depth 3"),
+])
+def test_limit_stops_cleanly_exit_3(args, note):
+    p = verify(BIG, "--const", "N=10", "--no-timing", *args)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 3, (out, err)
+    assert note in out
+    assert "bounded (not exhaustive)" in out and "result: unknown" in out
+    assert err == ""
+
+
+def test_limit_after_a_violation_exit_1(tmp_path):
+    """A violation found before the limit is still a violation (exit 1); the
+    other properties are bounded."""
+    from .conftest import SYNTH
+
+    spec = tmp_path / "synth.spec"
+    spec.write_text(SYNTH)
+    p = verify(str(spec), "--no-timing", "--max-depth", "60")
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 1, (out, err)
+    assert "result: VIOLATED (1 violated, 4 unknown)" in out and "bounded (not exhaustive)" in out
+
+
+def test_bad_memory_value_is_a_usage_error():
+    p = verify(BIG, "--max-memory", "0")
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 2 and "positive number of MB" in err
