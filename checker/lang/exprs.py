@@ -438,8 +438,11 @@ class Typer:
         return ir.Quant(e.kind, e.var, t, body, span=e.span)
 
     # ------------------------------------------------------------ collections
-    def _SetLit(self, e: A.SetLit, scope, expected) -> Gen:
-        want = expected.elem if isinstance(expected, ir.SetT) else None
+    def _literal_elems(self, e, scope, want, shown: str, what: str) -> Gen:
+        """Type a literal's elements -> (elements, element type) or None.
+
+        With no expected element type, the first element's type is used; for
+        integers, the range covering the elements (None if unbounded)."""
         elems = []
         for x in e.elems:
             elems.append((yield (x, scope, want)))
@@ -447,16 +450,24 @@ class Typer:
             return None
         if want is None:
             if not elems:
-                self.d.error(e.span, "cannot tell the element type of `{}` here",
-                             "compare it with, or assign it to, a typed set")
+                self.d.error(e.span, f"cannot tell the element type of `{shown}` here",
+                             f"compare it with, or assign it to, a typed {what}")
                 return None
             want = elems[0].type
             if isinstance(want, ir.IntT):
-                want = int_hull(lit_type(x) for x in elems)
-                if want is None:
-                    self.d.error(e.span, "the elements of this set have no finite range",
-                                 "compare it with, or assign it to, a set of a declared type")
-                    return None
+                want = int_hull(lit_type(x) for x in elems) or (ir.INT if what == "sequence" else None)
+        return elems, want
+
+    def _SetLit(self, e: A.SetLit, scope, expected) -> Gen:
+        typed = yield from self._literal_elems(e, scope, expected.elem if isinstance(expected, ir.SetT) else None,
+                                               "{}", "set")
+        if typed is None:
+            return None
+        elems, want = typed
+        if want is None:
+            self.d.error(e.span, "the elements of this set have no finite range",
+                         "compare it with, or assign it to, a set of a declared type")
+            return None
         for x, src in zip(elems, e.elems):
             if not compatible(x.type, want):
                 self.d.error(src.span, f"a set of {want} cannot hold {describe(x.type)}")
@@ -483,20 +494,11 @@ class Typer:
         return result
 
     def _SeqLit(self, e: A.SeqLit, scope, expected) -> Gen:
-        want = expected.elem if isinstance(expected, ir.SeqT) else None
-        elems = []
-        for x in e.elems:
-            elems.append((yield (x, scope, want)))
-        if any(x is None for x in elems):
+        typed = yield from self._literal_elems(e, scope, expected.elem if isinstance(expected, ir.SeqT) else None,
+                                               "[]", "sequence")
+        if typed is None:
             return None
-        if want is None:
-            if not elems:
-                self.d.error(e.span, "cannot tell the element type of `[]` here",
-                             "compare it with, or assign it to, a typed sequence")
-                return None
-            want = elems[0].type
-            if isinstance(want, ir.IntT):  # a bounded element type, as for set literals
-                want = int_hull(lit_type(x) for x in elems) or want
+        elems, want = typed
         for x, src in zip(elems, e.elems):
             if not compatible(x.type, want):
                 self.d.error(src.span, f"a sequence of {want} cannot hold {describe(x.type)}")

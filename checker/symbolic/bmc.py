@@ -9,8 +9,7 @@ from .. import ir
 from ..options import Options
 from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
-                     new_solver, result, solver_stats, wanted, with_consts)
+from .common import (prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
 from .unroll import Unroller
 
@@ -154,12 +153,9 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
 
 def check(spec: ir.Spec, options: Options):
     start = time.monotonic()
-    configure(options.seed)
-    try:
-        enc = Encoder(spec)
-        props = build_props(enc, wanted(spec, options))
-    except (Unsupported, ir.SymbolicBound) as e:
-        return error_result(spec, "bmc", options, e, start)
+    enc, props, failed = prepare(spec, options, "bmc", start)
+    if failed is not None:
+        return failed
     progress = Progressor(options, start)
     out, consts, extra = [], {}, {}
     deepest = 0

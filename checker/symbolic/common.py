@@ -161,6 +161,18 @@ def error_result(spec: ir.Spec, engine: str, options: Options, exc: Exception,
                   notes=[f"not encodable: {msg}"])
 
 
+def prepare(spec: ir.Spec, options: Options, engine: str, start: float):
+    """What every symbolic engine does first: seed Z3, encode the spec, build
+    the wanted properties.  -> (encoder, props, None), or (None, None, the
+    ERROR result) when the spec cannot be encoded."""
+    configure(options.seed)
+    try:
+        enc = Encoder(spec)
+        return enc, build_props(enc, wanted(spec, options)), None
+    except (Unsupported, ir.SymbolicBound) as e:
+        return None, None, error_result(spec, engine, options, e, start)
+
+
 def with_consts(detail: str, consts: dict) -> str:
     if not consts:
         return detail

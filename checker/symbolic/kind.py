@@ -10,9 +10,7 @@ from ..options import Options
 from ..results import PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
-from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
-                     new_solver, reach_result, result, solver_stats, unsupported_temporal,
-                     wanted)
+from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
 from .encode import Encoder, Unsupported
 from .unroll import Unroller
 
@@ -92,12 +90,9 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
 
 def check(spec: ir.Spec, options: Options):
     start = time.monotonic()
-    configure(options.seed)
-    try:
-        enc = Encoder(spec)
-        props = build_props(enc, wanted(spec, options))
-    except (Unsupported, ir.SymbolicBound) as e:
-        return error_result(spec, "kind", options, e, start)
+    enc, props, failed = prepare(spec, options, "kind", start)
+    if failed is not None:
+        return failed
     progress = Progressor(options, start)
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:

@@ -22,9 +22,7 @@ from ..options import Options
 from ..results import PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
 from . import decode
 from .bmc import search
-from .common import (Clock, Progressor, Prop, build_props, configure, error_result,
-                     new_solver, reach_result, result, solver_stats, unsupported_temporal,
-                     wanted)
+from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
@@ -185,12 +183,9 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None):
 
 def check(spec: ir.Spec, options: Options):
     start = time.monotonic()
-    configure(options.seed)
-    try:
-        enc = Encoder(spec)
-        props = build_props(enc, wanted(spec, options))
-    except (Unsupported, ir.SymbolicBound) as e:
-        return error_result(spec, "pdr", options, e, start)
+    enc, props, failed = prepare(spec, options, "pdr", start)
+    if failed is not None:
+        return failed
     progress = Progressor(options, start)
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:

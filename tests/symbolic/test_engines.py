@@ -154,7 +154,10 @@ def test_pdr_two_vars():
     r = run(pdr, specs.TWO_VARS)
     assert all(p.verdict is H and p.method == "PDR (Spacer)" for p in r.properties)
     inv = r.get("same").found_invariant
-    assert inv in ("a <= b and a >= b", "b <= a and b >= a", "a == b", "b == a")
+    # the conjuncts' order follows Z3's internal term order, which depends on
+    # what ran before in the process: accept the same invariant in any order
+    assert inv in ("a <= b and a >= b", "a >= b and a <= b", "b <= a and b >= a", "b >= a and b <= a",
+                   "a == b", "b == a")
     assert_printed_invariant_is_inductive(specs.TWO_VARS, inv)
 
 
