@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 from . import ir
-from .interp import StepError, freeze, initial_states, invariant_failures, run_action, successors, thaw
+from .interp import StepError, freeze, initial_states, invariant_failures, run_action, successors
 from .report.itf import ITFError, from_itf
 
 

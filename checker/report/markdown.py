@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional
 
 from .. import ir
 from ..results import CheckResult, PropertyResult, Trace, Verdict
-from .text import _changes, _var_order, _var_types, show_typed
+from .text import _changes, _var_order, _var_types
 
 VERDICT_WORD = {Verdict.HOLDS: "holds", Verdict.VIOLATED: "**violated**", Verdict.UNKNOWN: "unknown",
                 Verdict.ERROR: "**error**"}

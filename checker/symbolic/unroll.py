@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import z3
 
-from .encode import Encoder, State, mk_and, mk_not, err_any
+from .encode import Encoder, State, err_any
 
 
 class Unroller:
