@@ -89,6 +89,7 @@ def save(path: str, key: dict, state: dict) -> None:
     """Write atomically: temporary file in the same directory, fsync, rename."""
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
+    _remove_stale(directory, os.path.basename(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -102,6 +103,21 @@ def save(path: str, key: dict, state: dict) -> None:
         except OSError:
             pass
         raise
+
+
+def _remove_stale(directory: str, name: str) -> None:
+    """Temporary files of this checkpoint left by a run killed while writing it."""
+    prefix = "." + name + "."
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for n in names:
+        if n.startswith(prefix) and n.endswith(".tmp"):
+            try:
+                os.unlink(os.path.join(directory, n))
+            except OSError:
+                pass
 
 
 def load(path: str, key: dict) -> dict:
