@@ -168,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
                                                "(SPEC.PROPERTY.itf.json)")
+    p.add_argument("--dot", metavar="FILE", help="write the reachable state graph to FILE in Graphviz DOT "
+                                                "(specs of at most 2,000 states)")
+    p.add_argument("--coverage", action="store_true",
+                   help="print the transitions of each action over all reachable states, and warn about "
+                        "actions that are never enabled")
     p.add_argument("--all-values", action="store_true",
                    help="kind/pdr/bmc: leave every constant declared with a `where` clause symbolic, "
                         "so a proof holds for every value the clause allows")
@@ -256,7 +261,8 @@ def parse(argv: Sequence[str]):
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,
-                   color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values)
+                   color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values,
+                   dot_file=args.dot, coverage=args.coverage)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -416,6 +416,8 @@ class Request:
     color: Optional[bool] = None       # None: when stdout is a tty
     progress: Optional[bool] = None    # None: when stderr is a tty
     itf_dir: Optional[str] = None      # write every trace there as ITF
+    dot_file: Optional[str] = None     # write the reachable state graph there (DOT)
+    coverage: bool = False             # report transitions per action, warn on actions never enabled
     all_values: bool = False           # prove for every value of constants with a `where` clause
 
 
@@ -631,6 +633,9 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
 
                 stdout.write(render(r.result, r.spec, timing=req.timing, color=color))
                 stdout.flush()
+        for r in file_runs:
+            if r.spec is not None and (req.coverage or req.dot_file):
+                _graph_outputs(req, r, stdout, stderr)
         runs.extend(file_runs)
     code = worst_exit(codes)
     if flag.signum is not None:
@@ -644,6 +649,33 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
         stdout.write(render_document(runs, errors, code, timing=req.timing))
         stdout.flush()
     return code
+
+
+def _graph_outputs(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -> None:
+    """--coverage and --dot: both walk the whole reachable graph again (explicit only)."""
+    from .explicit.graph import GraphTooLarge, coverage, to_dot
+
+    if req.coverage:
+        try:
+            cov = coverage(run.spec, req.options.max_states)
+        except GraphTooLarge as e:
+            stderr.write(f"verify: no coverage: {e}\n")
+        else:
+            stdout.write("coverage (transitions per action over all reachable states):\n")
+            width = max([len(a) for a in cov.transitions] + [6])
+            for a, n in cov.transitions.items():
+                stdout.write(f"  {a:<{width}}  {n:,}\n")
+            for w in cov.warnings():
+                stdout.write(f"warning: {w}\n")
+    if req.dot_file:
+        from pathlib import Path
+
+        from .docs import write_atomic
+        try:
+            write_atomic(Path(req.dot_file), to_dot(run.spec))
+            stderr.write(f"verify: wrote {req.dot_file}\n")
+        except GraphTooLarge as e:
+            stderr.write(f"verify: no state graph written: {e}\n")
 
 
 def write_itf(run: Run, out_dir: str) -> list[str]:

@@ -67,3 +67,15 @@ def test_docs_subcommand(tmp_path, capsys):
     assert main(["docs", spec, "-o", str(out), "--engines", "tlc"]) == 2
     assert "unknown engine tlc" in capsys.readouterr().err
     assert main(["docs", str(tmp_path / "nope"), "-o", str(out)]) == 2
+
+
+def test_coverage_and_dot(tmp_path, capsys):
+    spec = tmp_path / "t.spec"
+    spec.write_text("spec t\nvar x: 0..2 = 0\naction inc { require x < 2; x = x + 1 }\n"
+                    "action never { require x > 5; x = 0 }\n")
+    dot = tmp_path / "g.dot"
+    assert main([str(spec), "--coverage", "--dot", str(dot), "--no-deadlock"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage (transitions per action over all reachable states):\n  inc     2\n  never   0\n" in out
+    assert "warning: action never is never enabled in any reachable state" in out
+    assert dot.read_text().startswith('digraph "t" {') and dot.read_text().count(" -> ") == 2
