@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import z3
 
 from .. import ir
 from ..options import Options
-from ..results import PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
+from ..results import INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
@@ -23,8 +24,9 @@ CTI_NOTE = ("not proved: this counterexample to induction starts in a state that
 class StepCase:
     """P(s0..s_{k-1}), T, all states distinct, not P(s_k): unsat proves P."""
 
-    def __init__(self, enc: Encoder, prop: Prop, seed: int):
+    def __init__(self, enc: Encoder, prop: Prop, seed: int, assume: tuple = ()):
         self.enc, self.prop = enc, prop
+        self.assume = tuple(a for a in assume if a is not prop)  # other invariants assumed at s0..s_{k-1}
         self.u = Unroller(enc, prefix="k")
         self.solver = new_solver(seed)
         self.solver.add(enc.const_axiom)
@@ -36,6 +38,8 @@ class StepCase:
         while self.k < k:
             i = self.k
             s.add(u.sub_state(self.prop.good, i))
+            for a in self.assume:
+                s.add(u.sub_state(a.good, i))
             s.add(u.trans(i))
             s.add(u.inv(i + 1))
             for j in range(i + 1):
@@ -57,10 +61,11 @@ class StepCase:
         return trace, decode.consts(m, self.enc)
 
 
-def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=None):
+def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=None, assume: tuple = ()):
     """-> ("holds", k, None) | ("violated", n, Found) | ("cti", k, (trace, consts))
-    | ("unknown", k, why); also solver statistics."""
-    base, step = BMC(enc, p, seed), StepCase(enc, p, seed)
+    | ("unknown", k, why); also solver statistics.  ``assume``: invariants
+    assumed in the step case (sound only as in :func:`prove_jointly`)."""
+    base, step = BMC(enc, p, seed), StepCase(enc, p, seed, assume)
     next_base = 0
     last = None
     for k in range(1, max_k + 1):
@@ -133,5 +138,44 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
                                       f"k-induction, not proved (stopped at k = {k + 1})",
                                       detail=info, depth=k, **common))
+    joint = prove_jointly(enc, props, out, options)
+    for name, (k, others) in joint.items():
+        i = next(j for j, r in enumerate(out) if r.name == name)
+        helpers = ", ".join(others) if others else "none"
+        out[i] = replace(out[i], verdict=Verdict.HOLDS, trace=None, depth=k,
+                         method=f"k-induction, k = {k}, jointly with the other invariants",
+                         detail=f"proved for every reachable state; the step case assumes the invariants {helpers}, "
+                                "all proved (alone, or jointly in the same way)")
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "kind", out, stats, consts)
+
+
+def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dict:
+    """k-induction for invariants that are not k-inductive alone, assuming the others.
+
+    Invariants proved alone are sound assumptions.  The unproved ones (those
+    that ended in a counterexample to induction) are the candidates: each is
+    proved by k-induction whose step case assumes every proved invariant and
+    every candidate; a candidate that fails is dropped and the rest are tried
+    again (Houdini), until all remaining candidates succeed together.  That is
+    sound: their base cases hold alone, and along any path the whole set
+    carries over from k consecutive states to the next.
+    -> {name: (k, names of the other invariants assumed)}"""
+    verdict = {r.name: r for r in out}
+    invs = [p for p in props if p.kind == INVARIANT]
+    proved = [p for p in invs if verdict[p.name].verdict is Verdict.HOLDS]
+    cands = [p for p in invs if verdict[p.name].verdict is Verdict.UNKNOWN
+             and verdict[p.name].trace is not None and verdict[p.name].trace.kind == "cti"]
+    while cands:
+        done, failed = {}, None
+        for c in cands:
+            assume = tuple(proved) + tuple(cands)
+            (what, k, _info), _st = prove(enc, c, options.max_k, Clock(options.timeout), options.seed, None, assume)
+            if what != "holds":
+                failed = c
+                break
+            done[c.name] = (k, [a.name for a in assume if a is not c])
+        if failed is None:
+            return done
+        cands.remove(failed)
+    return {}

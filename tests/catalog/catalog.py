@@ -101,7 +101,8 @@ CATALOG: list[Entry] = [
         "closed_below_threshold": P(H, U, H, H, k=1),
         "half_open_single_trial": P(H, U, H, H, k=4),
         "half_open_only_after_timeout": P(H, U, H, H, k=1),
-        "closed_only_by_successful_trial": P(H, U, U, H),
+        # not k-inductive alone; kind proves it jointly with the other invariants
+        "closed_only_by_successful_trial": P(H, U, H, H, k=1),
         "failed_trial_reopens": P(H, U, H, H, k=4),
         # Spacer does not finish within the 3 s budget; kind proves it
         "calls_always_return": P(H, U, H, U, k=1),

@@ -139,12 +139,18 @@ def test_kind_needs_k2():
 
 
 def test_kind_cti_when_max_k_too_small():
-    r = run(kind, specs.NOT_ONE_INDUCTIVE, max_k=1)
+    # checked alone (y_small not asked for, so not assumed), x_small is not 1-inductive
+    r = run(kind, specs.NOT_ONE_INDUCTIVE, max_k=1, properties=("x_small",))
     p = r.get("x_small")
     assert p.verdict is U
     assert p.trace is not None and p.trace.kind == "cti" and len(p.trace) == 1
     assert p.trace.steps[0].state["x"] <= 2 and p.trace.steps[1].state["x"] > 2
     assert "unreachable" in p.detail and "strengthen" in p.detail
+
+
+def test_kind_proves_x_small_jointly_with_y_small():
+    r = run(kind, specs.NOT_ONE_INDUCTIVE, max_k=1)
+    assert r.get("x_small").verdict is H and "jointly" in r.get("x_small").method
 
 
 # ------------------------------------------------------------------ pdr
