@@ -13,7 +13,8 @@ from itertools import product
 from .. import ir
 from .ctx import Ctx, Where, bits_code, indent
 from .expr import compile_expr
-from .layout import Layout, dom_lo, internal_domain, is_bitset
+from .layout import (SET_BIAS, Layout, dom_lo, internal_domain, is_bitset, is_int_bitset,
+                     set_shift)
 from .stmts import BlockGen, Mode
 
 SPECIALISE_MAX = 64     # actions with at most this many bindings get one block per binding
@@ -35,7 +36,7 @@ class Program:
                          for a in spec.actions]
         self._predecode = self._predecode_lines()
         self._cache = {f.index: f"x{f.index}" for f in self.layout.fields
-                       if f.scalar and f.width > 0}
+                       if (f.scalar or is_bitset(f.type)) and f.width > 0}
         self._inv_lines = [self._invariant(k, inv) for k, inv in enumerate(spec.invariants)]
         self._reach_lines = [self._reachable(k, g)
                              for k, g in enumerate(getattr(spec, "reachables", ()))]
@@ -67,6 +68,13 @@ class Program:
                 lo = dom_lo(f.type)
                 if lo:
                     code = f"{code} + {lo}"
+                lines.append((0, f"x{f.index} = {code}"))
+            elif is_bitset(f.type) and f.width > 0:
+                # sets are predecoded too (one shift), for whole-set operations
+                code = bits_code("s", f.offset, f.width, total)
+                sh = set_shift(f.type)
+                if sh:
+                    code = f"{code} << {sh}"
                 lines.append((0, f"x{f.index} = {code}"))
         return lines
 
@@ -148,6 +156,9 @@ class Program:
             lines += indent(r.pre, 1)
             if not v.init_choice:
                 lines.append((1, f"vals.append([{r.code}])"))
+            elif is_int_bitset(v.init.type):
+                dom = tuple(range(-SET_BIAS, v.init.type.elem.bounds()[1] + 1))
+                lines.append((1, f"vals.append([{self.ctx.lit(dom)}[i] for i in _bits({r.code})])"))
             elif is_bitset(v.init.type):
                 dom = internal_domain(v.init.type.elem)
                 lines.append((1, f"vals.append([{self.ctx.lit(dom)}[i] for i in _bits({r.code})])"))
@@ -175,6 +186,8 @@ class Program:
             body += bl
         if deadlock:
             body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
+        if not body:
+            body.append((0, "pass"))
         lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
                  (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
         return self._exec(lines, "level")

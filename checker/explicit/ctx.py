@@ -18,11 +18,15 @@ class R:
     that must run before it (``pre``: (indent, text) pairs), and what is known
     statically about its value."""
 
-    __slots__ = ("code", "const", "iv", "fits", "type", "pre", "depth", "fld")
+    __slots__ = ("code", "const", "iv", "fits", "type", "pre", "depth", "fld", "bits", "at")
 
     def __init__(self, code, type, *, const=NOCONST, iv=None, fits=False, pre=None, depth=0,
-                 fld=None):
+                 fld=None, bits=None, at=None):
+        self.at = at          # (state name, bit offset) when bits is a field of that state
         self.fld = fld        # (state name, offset, width, lo) for a plain bit-field read
+        # for a sequence value: code of its encoded bits (layout.encoder form),
+        # so that len/head/index/tail/push work on them without decoding
+        self.bits = bits
         self.code = code
         self.type = type
         self.const = const
@@ -30,6 +34,10 @@ class R:
         self.fits = fits      # value is statically inside self.type (deep)
         self.pre = pre or []
         self.depth = depth
+
+    def with_bits(self, bits: str) -> "R":
+        self.bits = bits
+        return self
 
     @property
     def isconst(self) -> bool:

@@ -13,7 +13,8 @@ import re
 
 from .. import ir
 from .ctx import HOIST_DEPTH, UNROLL, Ctx, R, Where, bits_code, indent, line_of
-from .layout import dom_lo, dom_size, internal_domain, is_bitset, subtype
+from .layout import (SET_BIAS, dom_lo, dom_size, internal_domain, is_bitset, is_int_bitset,
+                     set_shift, subtype)
 
 _CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
@@ -21,7 +22,7 @@ _ARITH = {"add": "+", "sub": "-", "mul": "*"}
 
 def fits_in(r: R, t: ir.Type) -> bool:
     """Is r's value statically inside type t (deep)?"""
-    if isinstance(t, (ir.BoolT, ir.EnumT)) or is_bitset(t):
+    if isinstance(t, (ir.BoolT, ir.EnumT)) or (is_bitset(t) and not is_int_bitset(t)):
         return True
     if isinstance(t, ir.IntT):
         if r.iv is None:
@@ -161,7 +162,55 @@ def read_field(ctx: Ctx, t: ir.Type, off: int, sn: str, iv=None) -> R:
         if lo:
             code = f"({code} + {lo})"
         return R(code, t, iv=iv, fits=True, depth=2, fld=(sn, off, w, lo))
-    return R(f"{ctx.decoder(t)}({bits_code(sn, off, w, total)})", t, fits=True, depth=2)
+    bits = bits_code(sn, off, w, total)
+    if is_bitset(t):
+        sh = set_shift(t)
+        return R(f"({bits} << {sh})" if sh else bits, t, fits=True, depth=3, at=(sn, off))
+    return R(f"{ctx.decoder(t)}({bits})", t, fits=True, depth=2,
+             bits=bits if isinstance(t, ir.SeqT) else None, at=(sn, off))
+
+
+def sub_bits(ctx: Ctx, r: R, pb: str, shift: int, mask: int) -> str:
+    """Code of (pb >> shift) & mask, read from the state directly when r's
+    bits are a field of it."""
+    if r.at is not None and not r.isconst:
+        sn, off = r.at
+        return bits_code(sn, off + shift, mask.bit_length(), ctx.layout.total_bits)
+    return f"(({pb} >> {shift}) & {mask})" if shift else f"({pb} & {mask})"
+
+
+def seq_geom(t: ir.SeqT):
+    """(length bits, length mask, element width, element mask) of a packed sequence"""
+    from .layout import bits_for, width
+    lb = bits_for(t.cap + 1)
+    w = width(t.elem)
+    return lb, (1 << lb) - 1, w, (1 << w) - 1
+
+
+def packable(t: ir.SeqT) -> bool:
+    """Sequences handled in packed form: scalar elements of non-zero width."""
+    from .layout import width
+    return isinstance(t, ir.SeqT) and ir.is_scalar(t.elem) and width(t.elem) > 0
+
+
+def packed_bits(ctx: Ctx, r: R, t: ir.Type):
+    """Code of the encoded bits of r's value, when available without decoding."""
+    if not packable(t):
+        return None
+    if r.isconst:
+        if not r.fits and not subtype(r.type, t):
+            return None
+        from .layout import encoder, runtime_fits
+        f = runtime_fits(t)
+        if f is not None and not f(r.const):
+            return None
+        return str(encoder(t)(r.const))
+    return r.bits
+
+
+def _elem_code(t: ir.SeqT, raw: str) -> str:
+    lo = dom_lo(t.elem)
+    return f"({raw} + {lo})" if lo else raw
 
 
 # ------------------------------------------------------------------ combine
@@ -198,10 +247,22 @@ def key_index(ctx: Ctx, k: R, kt: ir.Type, node, sn: str) -> R:
 
 
 def elem_bit(ctx: Ctx, x: R, et: ir.Type) -> R:
-    """Bit index of an enum/bool element in a bitmask set."""
+    """Bit index of an element in a bitmask set (for an integer element, the
+    caller makes sure that x + SET_BIAS >= 0)."""
+    if isinstance(et, ir.IntT):
+        if x.isconst:
+            return const_r(ctx, x.const + SET_BIAS, ir.INT)
+        return R(f"({x.code} + {SET_BIAS})", ir.INT, pre=x.pre, depth=x.depth + 1)
     if x.isconst:
         return const_r(ctx, int(x.const), ir.INT)
     return x
+
+
+def _bit_ok(x: R) -> bool:
+    """Is x + SET_BIAS statically a valid (non-negative) bit index?"""
+    if x.isconst:
+        return x.const >= -SET_BIAS
+    return x.iv is not None and x.iv[0] >= -SET_BIAS
 
 
 def _ivop(op, a, b):
@@ -337,6 +398,24 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
             return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", t)
         st = node.right.type if op == "in" else node.left.type
         if op == "in":
+            if is_int_bitset(st) and not _bit_ok(a):
+                if a.isconst:
+                    return const_r(ctx, False, t)
+                tmp = ctx.fresh()
+                return _strict(ctx, node, args, f"((({tmp} := {a.code}) >= {-SET_BIAS}) and "
+                               f"(({b.code} >> ({tmp} + {SET_BIAS})) & 1))", t)
+            if is_bitset(st) and b.at is not None and (a.isconst or fits_in(a, st.elem)):
+                sn_, off = b.at
+                x = elem_bit(ctx, a, st.elem)
+                sh = set_shift(st)
+                if x.isconst:
+                    i = x.const - sh
+                    if not 0 <= i < dom_size(st.elem):
+                        return const_r(ctx, False, t)
+                    return R(f"(({sn_} >> {off + i}) & 1)", t, depth=2)
+                d = off - sh
+                shift = x.code if d == 0 else f"({x.code} + {d})" if d > 0 else f"({x.code} - {-d})"
+                return _strict(ctx, node, [x], f"(({sn_} >> {shift}) & 1)", t, fold=False)
             if is_bitset(st):
                 x = elem_bit(ctx, a, st.elem)
                 return _strict(ctx, node, [x, b], f"(({b.code} >> {x.code}) & 1)", t)
@@ -345,7 +424,12 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
             code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
                     "diff": f"({a.code} & ~{b.code})",
                     "subset": f"(({a.code} & ~{b.code}) == 0)"}[op]
-            return _strict(ctx, node, args, code, t, fits=True)
+            fits = True
+            if is_int_bitset(st) or is_int_bitset(node.right.type):
+                fits = {"union": fits_in(a, t) and fits_in(b, t),
+                        "inter": fits_in(a, t) or fits_in(b, t),
+                        "diff": fits_in(a, t), "subset": True}[op]
+            return _strict(ctx, node, args, code, t, fits=fits)
         code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
                 "diff": f"({a.code} - {b.code})", "subset": f"({a.code} <= {b.code})"}[op]
         fits = {"union": fits_in(a, t) and fits_in(b, t), "inter": fits_in(a, t) or fits_in(b, t),
@@ -365,10 +449,21 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
             return _strict(ctx, node, args, code, t, fits=fits)
         return _map_loop(ctx, node, args[0], plan)
     if isinstance(node, ir.SetLit):
-        if is_bitset(t):
+        if is_bitset(t) and all(_bit_ok(a) for a in args if is_int_bitset(t)):
+            fits = all(fits_in(a, t.elem) for a in args)
             bits = [elem_bit(ctx, a, t.elem) for a in args]
-            code = "(" + " | ".join(f"(1 << {x.code})" for x in bits) + ")" if bits else "0"
-            return _strict(ctx, node, bits, code, t, fits=True)
+            mask = 0
+            for x in bits:
+                if x.isconst:
+                    mask |= 1 << x.const
+            var = list({x.code: x for x in bits if not x.isconst}.values())
+            if not var:
+                return const_r(ctx, mask, t) if fits else R(str(mask), t, const=mask)
+            bits = var
+            code = "(" + " | ".join([str(mask)] * bool(mask) + [f"(1 << {x.code})" for x in bits]) + ")"
+            return _strict(ctx, node, bits, code, t, fits=fits)
+        if is_bitset(t):
+            raise NotImplementedError(f"set element below {-SET_BIAS} (line {line_of(node)})")
         if not args:
             return const_r(ctx, frozenset(), t)
         code = "frozenset((" + "".join(a.code + ", " for a in args) + "))"
@@ -436,7 +531,9 @@ def _index(ctx: Ctx, node: ir.Index, args: list[R], plan, where: Where) -> R:
                 if lo:
                     code = f"({code} + {lo})"
             else:
-                code = f"{ctx.decoder(mt.value)}({code})"
+                bits = code if isinstance(mt.value, ir.SeqT) else None
+                return R(f"{ctx.decoder(mt.value)}({code})", t, fits=True, pre=ki.pre,
+                         depth=ki.depth + 3, bits=bits)
             return R(code, t, iv=type_iv(mt.value), fits=True, pre=ki.pre, depth=ki.depth + 3)
         base = R(cached, mt, fits=True)
         args = [base, k]
@@ -447,6 +544,28 @@ def _index(ctx: Ctx, node: ir.Index, args: list[R], plan, where: Where) -> R:
         return _strict(ctx, node, [b, ki], f"{b.code}[{ki.code}]", t,
                        iv=type_iv(bt.value) if b.fits else None, fits=b.fits, sn=sn)
     ec = ctx.err(f"index {{0}} outside the sequence of length {{1}} (line {line_of(node)})")
+    pb = packed_bits(ctx, b, bt)
+    if pb is not None:
+        lb, lm, w, m = seq_geom(bt)
+        q = ctx.fresh()
+        if k.isconst:
+            i = k.const
+            if i < 0:
+                code = f"_E({ec}, {sn}, {i}, {pb} & {lm})"
+            elif b.at is not None:
+                ln = sub_bits(ctx, b, pb, 0, lm)
+                code = (f"({_elem_code(bt, sub_bits(ctx, b, pb, lb + i * w, m))} if {i} < "
+                        f"{ln} else _E({ec}, {sn}, {i}, {ln}))")
+            else:
+                code = (f"({_elem_code(bt, f'(({q} >> {lb + i * w}) & {m})')} if {i} < "
+                        f"(({q} := {pb}) & {lm}) else _E({ec}, {sn}, {i}, {q} & {lm}))")
+        else:
+            j = ctx.fresh()
+            code = (f"({_elem_code(bt, f'(({q} >> ({lb} + {j} * {w})) & {m})')} if "
+                    f"(({j} := {k.code}) < (({q} := {pb}) & {lm}) and {j} >= 0) "
+                    f"else _E({ec}, {sn}, {j}, {q} & {lm}))")
+        return _strict(ctx, node, args, code, t, iv=type_iv(bt.elem) if b.fits else None,
+                       fits=b.fits, sn=sn, fold=False)
     return _strict(ctx, node, args, f"_si({b.code}, {k.code}, {ec}, {sn})", t,
                    iv=type_iv(bt.elem) if b.fits else None, fits=b.fits, sn=sn)
 
@@ -480,6 +599,40 @@ def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
     if fn == "size":
         code = f"{a.code}.bit_count()" if is_bitset(at) else f"len({a.code})"
         return _strict(ctx, node, args, code, t, iv=(0, dom_size(at.elem)))
+    pb = packed_bits(ctx, a, at) if fn in ("len", "head", "tail", "push") else None
+    if pb is not None and not (a.isconst and all(x.isconst for x in args)):
+        lb, lm, w, m = seq_geom(at)
+        q = ctx.fresh()
+        if fn == "len":
+            return _strict(ctx, node, args, sub_bits(ctx, a, pb, 0, lm), t, iv=(0, at.cap))
+        if fn == "head":
+            ec = ctx.err(f"head of an empty sequence (line {line})")
+            if a.at is not None:
+                code = (f"({_elem_code(at, sub_bits(ctx, a, pb, lb, m))} if "
+                        f"{sub_bits(ctx, a, pb, 0, lm)} else _E({ec}, {sn}))")
+            else:
+                code = (f"({_elem_code(at, f'(({q} >> {lb}) & {m})')} if "
+                        f"(({q} := {pb}) & {lm}) else _E({ec}, {sn}))")
+            return _strict(ctx, node, args, code, t, iv=type_iv(at.elem) if a.fits else None,
+                           fits=a.fits, sn=sn, fold=False)
+        if fn == "tail":
+            ec = ctx.err(f"tail of an empty sequence (line {line})")
+            bits = (f"((({q} >> {lb + w}) << {lb}) | (({q} & {lm}) - 1) if "
+                    f"(({q} := {pb}) & {lm}) else _E({ec}, {sn}))")
+            return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", t, fits=a.fits,
+                           sn=sn, fold=False).with_bits(bits)
+        x = args[1]
+        if fits_in(x, at.elem):
+            lo = dom_lo(at.elem)
+            xe = x.code if not lo else f"({x.code} - {lo})"
+            if isinstance(at.elem, ir.BoolT) and x.isconst:
+                xe = str(int(x.const))
+            ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) "
+                         f"(line {line})")
+            bits = (f"({q} + 1 + ({xe} << ({lb} + ({q} & {lm}) * {w})) if "
+                    f"(({q} := {pb}) & {lm}) < {at.cap} else _E({ec}, {sn}, {q} & {lm}))")
+            return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", at, fits=a.fits,
+                           sn=sn, fold=False).with_bits(bits)
     if fn == "len":
         return _strict(ctx, node, args, f"len({a.code})", t, iv=(0, at.cap))
     if fn == "head":
@@ -497,11 +650,18 @@ def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
                        at, fits=fits, sn=sn)
     if fn in ("set_add", "set_remove"):
         x = args[1]
+        if is_int_bitset(at) and not fits_in(x, at.elem):
+            lo, hi = at.elem.bounds()
+            ec = ctx.err(f"element {{0}} outside the set's element type {at.elem} (line {line})")
+            helper = "_badd" if fn == "set_add" else "_brem"
+            return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
+                           at, fits=a.fits, sn=sn)
         if is_bitset(at):
             xb = elem_bit(ctx, x, at.elem)
             code = (f"({a.code} | (1 << {xb.code}))" if fn == "set_add"
                     else f"({a.code} & ~(1 << {xb.code}))")
-            return _strict(ctx, node, [a, xb], code, at, fits=True)
+            return _strict(ctx, node, [a, xb], code, at,
+                           fits=a.fits or not is_int_bitset(at), sn=sn)
         et = at.elem
         lo, hi = et.bounds() if isinstance(et, ir.IntT) and et.concrete else (None, None)
         if lo is not None and fits_in(x, et):

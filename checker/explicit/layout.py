@@ -5,8 +5,10 @@ Inside the compiled code every value has an *internal* form:
 * ``bool`` -> bool (or the ints 0/1, which compare equal);
 * integer range -> int;
 * enum member -> its index in the enum (an int);
-* ``set<E>`` -> an int bitmask when E is an enum or bool (bit = index),
-  a ``frozenset`` of ints when E is an integer range;
+* ``set<E>`` -> an int bitmask when E is an enum or bool (bit = index) or a
+  small integer range (bit = value + SET_BIAS, the same bit for a value
+  whatever the range, so sets of different ranges combine with ``|``/``&``),
+  a ``frozenset`` of ints for other integer ranges;
 * ``map<K, V>`` -> tuple of V values in key-domain order;
 * ``seq<T, N>`` -> tuple.
 
@@ -58,9 +60,32 @@ def internal_domain(t: ir.Type) -> tuple:
     return tuple(range(len(t.members)))
 
 
+SET_BIAS = 16      # integer-set bitmasks: bit x + SET_BIAS holds element x
+SET_MAX = 1024     # ... for element ranges inside -SET_BIAS..SET_MAX-1
+
+
+def is_int_bitset(t: ir.Type) -> bool:
+    """Sets of integers whose internal form is a bitmask (bit = value + SET_BIAS)."""
+    if not (isinstance(t, ir.SetT) and isinstance(t.elem, ir.IntT) and t.elem.concrete):
+        return False
+    lo, hi = t.elem.bounds()
+    return -SET_BIAS <= lo and hi < SET_MAX
+
+
 def is_bitset(t: ir.Type) -> bool:
     """Sets whose internal form is a bitmask."""
-    return isinstance(t, ir.SetT) and isinstance(t.elem, (ir.EnumT, ir.BoolT))
+    return isinstance(t, ir.SetT) and (isinstance(t.elem, (ir.EnumT, ir.BoolT))
+                                       or is_int_bitset(t))
+
+
+def set_shift(t: ir.SetT) -> int:
+    """Bit of the internal mask that holds the element whose index is 0."""
+    return t.elem.bounds()[0] + SET_BIAS if isinstance(t.elem, ir.IntT) else 0
+
+
+def type_mask(t: ir.SetT) -> int:
+    """Internal mask of the full set of t's elements."""
+    return ((1 << dom_size(t.elem)) - 1) << set_shift(t)
 
 
 def width(t: ir.Type) -> int:
@@ -100,7 +125,8 @@ def encoder(t: ir.Type) -> Callable[[object], int]:
         return lambda v: v - lo
     if isinstance(t, ir.SetT):
         if is_bitset(t):
-            return int
+            sh = set_shift(t)
+            return (lambda v: v >> sh) if sh else int
         lo = t.elem.bounds()[0]
         return lambda v: sum(1 << (x - lo) for x in v)
     if isinstance(t, ir.MapT):
@@ -138,7 +164,8 @@ def decoder(t: ir.Type) -> Callable[[int], object]:
         return lambda b: b + lo
     if isinstance(t, ir.SetT):
         if is_bitset(t):
-            return int
+            sh = set_shift(t)
+            return (lambda b: b << sh) if sh else int
         lo = t.elem.bounds()[0]
         size = dom_size(t.elem)
 
@@ -173,6 +200,8 @@ def canon(t: ir.Type, v: object) -> object:
     if isinstance(t, ir.EnumT):
         return t.members[v]
     if isinstance(t, ir.SetT):
+        if is_int_bitset(t):
+            return frozenset(i - SET_BIAS for i in range(v.bit_length()) if (v >> i) & 1)
         if is_bitset(t):
             dom = ir.domain_values(t.elem)
             return frozenset(dom[i] for i in range(len(dom)) if (v >> i) & 1)
@@ -187,6 +216,9 @@ def canon(t: ir.Type, v: object) -> object:
 def runtime_fits(t: ir.Type) -> Callable[[object], bool] | None:
     """A deep membership test for internal values, or None when every value
     of the internal form is automatically inside t."""
+    if is_int_bitset(t):
+        full = type_mask(t)
+        return lambda v: not (v & ~full)
     if isinstance(t, (ir.BoolT, ir.EnumT)) or is_bitset(t):
         return None
     if isinstance(t, ir.IntT):

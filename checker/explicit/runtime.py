@@ -80,6 +80,19 @@ def _srem(s, x, lo, hi, c, n):
     raise StepError(c, n, (x,))
 
 
+def _badd(s, x, lo, hi, c, n):
+    """set_add on an integer bitmask set (bit x + 16, as layout.SET_BIAS)"""
+    if lo <= x <= hi:
+        return s | (1 << (x + 16))
+    raise StepError(c, n, (x,))
+
+
+def _brem(s, x, lo, hi, c, n):
+    if lo <= x <= hi:
+        return s & ~(1 << (x + 16))
+    raise StepError(c, n, (x,))
+
+
 def _mup(m, i, v):
     lst = list(m)
     lst[i] = v
@@ -101,5 +114,5 @@ def _bits(mask):
 NAMES = {
     "StepError": StepError, "Full": Full, "_E": _E, "_hd": _hd, "_tl": _tl, "_push": _push,
     "_si": _si, "_sup": _sup, "_ki": _ki, "_div": _div, "_mod": _mod, "_sadd": _sadd,
-    "_srem": _srem, "_mup": _mup, "_bits": _bits,
+    "_srem": _srem, "_badd": _badd, "_brem": _brem, "_mup": _mup, "_bits": _bits,
 }

@@ -20,7 +20,7 @@ import re
 from .. import ir
 from .ctx import Ctx, R, Where, indent, line_of
 from .expr import compile_expr, fits_in, key_index, const_r
-from .layout import dom_lo, runtime_fits, width
+from .layout import dom_lo, is_bitset, runtime_fits, set_shift, subtype, width
 
 MAX_INDENT = 40
 MAX_BLOCKS = 12      # nested try blocks before the rest moves into a helper
@@ -343,6 +343,15 @@ class BlockGen:
                 and v.args[0].name == s.var and f.index not in cache):
             return self._map_entry(s, f, v, env, st, cache, ind, out, ec)
         r = self.expr(v, env, st, cache, ind, out)
+        if r.bits is not None and not r.isconst and r.fits and subtype(r.type, t):
+            # a packed sequence value: store its bits as they are
+            y = ctx.fresh("y")
+            out.append((ind, f"{y} = {r.bits}"))
+            for k in [k for k in cache if k == f.index or (isinstance(k, tuple) and k[0] == f.index)]:
+                del cache[k]
+            if f.width:
+                st.write(f.offset, f.width, y)
+            return True
         if r.isconst:
             chk = runtime_fits(t)
             y = r.code
@@ -377,6 +386,9 @@ class BlockGen:
             return f"({y} - {lo})" if lo else y
         if isinstance(t, (ir.BoolT, ir.EnumT)):
             return y
+        if is_bitset(t):
+            sh = set_shift(t)
+            return f"({y} >> {sh})" if sh else y
         return f"{self.ctx.encoder(t)}({y})"
 
     def _map_entry(self, s, f, call: ir.Call, env, st: PState, cache, ind, out, ec) -> bool:
@@ -394,7 +406,12 @@ class BlockGen:
             kname = ctx.fresh("k")
             out.append((ind, f"{kname} = {ki.code}"))
             ki = R(kname, ir.INT)
-        if r.isconst:
+        packed = r.bits is not None and not r.isconst and r.fits and subtype(r.type, vt)
+        if packed:
+            y = ctx.fresh("y")
+            out.append((ind, f"{y} = {r.bits}"))
+            bad = False
+        elif r.isconst:
             y = r.code
             chk = runtime_fits(vt)
             bad = chk is not None and not chk(r.const)
@@ -402,7 +419,7 @@ class BlockGen:
             y = ctx.fresh("y")
             out.append((ind, f"{y} = {r.code}"))
             bad = False
-        if bad or (not r.isconst and not fits_in(r, vt)):
+        if bad or (not packed and not r.isconst and not fits_in(r, vt)):
             sn = st.flush(out, ind)
             whole = f"_mup({ctx.decoder(mt)}({self._bits(f, sn)}), {ki.code}, {y})"
             if bad:
@@ -416,9 +433,12 @@ class BlockGen:
                 del cache[key]
         if w == 0:
             return True
-        enc = self._enc(vt, y, r)
+        enc = y if packed else self._enc(vt, y, r)
         if ki.isconst:
-            cache[(f.index, ki.const)] = y
+            if packed:
+                cache.pop((f.index, ki.const), None)
+            else:
+                cache[(f.index, ki.const)] = y
             st.write(f.offset + ki.const * w, w, enc)
             return True
         sn = st.flush(out, ind)
