@@ -14,12 +14,13 @@ reported; a solver ``unknown`` is never reported as proved.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import z3
 
 from .. import ir
 from ..options import Options
-from ..results import PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
+from ..results import INVARIANT, PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
 from . import decode
 from .bmc import search
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
@@ -30,7 +31,11 @@ from .encode import Encoder, Unsupported, mk_and, mk_not
 TRACE_DEPTH_LIMIT = 10_000
 
 
-def _horn(enc: Encoder, p: Prop, seed: int, clock: Clock):
+def _horn(enc: Encoder, p: Prop, seed: int, clock: Clock, assume=None):
+    """The Horn clauses of p's safety.  ``assume``: invariants already proved,
+    over the current state; only states satisfying them are stepped from
+    (sound: the others are unreachable)."""
+    assume = z3.BoolVal(True) if assume is None else assume
     cur, nxt = enc.cur.terms(), enc.nxt.terms()
     cs = [t for _, t in enc.sym_consts]
     sorts = [t.sort() for t in cs + cur] + [z3.BoolSort()]
@@ -54,24 +59,25 @@ def _horn(enc: Encoder, p: Prop, seed: int, clock: Clock):
     s.add(z3.ForAll(cur_vars, z3.Implies(mk_and([enc.const_axiom, init, enc.state_inv(enc.cur)]),
                                          inv(*cs, *cur))))
     step_vars = cs + cur + nxt + list(enc.step_vars)
-    s.add(z3.ForAll(step_vars, z3.Implies(mk_and([inv(*cs, *cur), enc.trans]), inv(*cs, *nxt))))
+    s.add(z3.ForAll(step_vars, z3.Implies(mk_and([inv(*cs, *cur), assume, enc.trans]), inv(*cs, *nxt))))
     bad_vars = cs + cur + list(enc.step_vars)
-    s.add(z3.ForAll(bad_vars, z3.Implies(mk_and([inv(*cs, *cur), p.bad]), z3.BoolVal(False))))
+    s.add(z3.ForAll(bad_vars, z3.Implies(mk_and([inv(*cs, *cur), assume, p.bad]), z3.BoolVal(False))))
     clock.arm(s)
     r = s.check()
     return s, r, inv, cs, cur
 
 
-def _validate(enc: Encoder, p: Prop, I, seed: int, clock: Clock) -> str | None:
-    """None if I (with the declared types) is a safe inductive invariant;
-    else which obligation failed."""
+def _validate(enc: Encoder, p: Prop, I, seed: int, clock: Clock, assume=None) -> str | None:
+    """None if I (with the declared types, and the proved invariants ``assume``)
+    is a safe inductive invariant; else which obligation failed."""
+    assume = z3.BoolVal(True) if assume is None else assume
     init, _ = enc.init(enc.cur)
     I_next = z3.substitute(I, *zip(enc.cur.terms(), enc.nxt.terms()))
     typed = enc.state_inv(enc.cur)
     checks = [
         ("initiation", mk_and([enc.const_axiom, init, typed, mk_not(I)])),
-        ("consecution", mk_and([enc.const_axiom, typed, I, enc.trans, mk_not(I_next)])),
-        ("safety", mk_and([enc.const_axiom, typed, I, p.bad])),
+        ("consecution", mk_and([enc.const_axiom, typed, assume, I, enc.trans, mk_not(I_next)])),
+        ("safety", mk_and([enc.const_axiom, typed, assume, I, p.bad])),
     ]
     for name, f in checks:
         s = new_solver(seed)
@@ -94,10 +100,10 @@ def _conjuncts(f) -> list:
     return out
 
 
-def _generalize(enc: Encoder, p: Prop, I, seed: int, clock: Clock, limit: int = 24):
+def _generalize(enc: Encoder, p: Prop, I, seed: int, clock: Clock, limit: int = 24, assume=None):
     """A shorter invariant that still validates: ``true`` if the declared
     types alone suffice, else drop lemmas greedily (bounded effort)."""
-    if _validate(enc, p, z3.BoolVal(True), seed, clock) is None:
+    if _validate(enc, p, z3.BoolVal(True), seed, clock, assume) is None:
         return z3.BoolVal(True)
     lemmas = _conjuncts(I)
     if len(lemmas) > limit:
@@ -105,7 +111,7 @@ def _generalize(enc: Encoder, p: Prop, I, seed: int, clock: Clock, limit: int = 
     i = 0
     while i < len(lemmas) and len(lemmas) > 1 and not clock.expired():
         trial = lemmas[:i] + lemmas[i + 1:]
-        if _validate(enc, p, mk_and(trial), seed, clock) is None:
+        if _validate(enc, p, mk_and(trial), seed, clock, assume) is None:
             lemmas = trial
         else:
             i += 1
@@ -146,22 +152,23 @@ def _has_quantifier(f) -> bool:
     return False
 
 
-def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None):
-    """-> (verdict, method, detail, extras dict, stats)"""
+def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, assume=None):
+    """-> (verdict, method, detail, extras dict, stats).  ``assume``: invariants
+    already proved (a formula over the current state)."""
     # an erroneous initial state is a typeok violation that Inv cannot see
     if p.extra_step:
         found, _, why, _ = search(enc, p, 0, clock, options.seed)
         if found is not None:
             return "violated", found, {}
-    s, r, inv, cs, cur = _horn(enc, p, options.seed, clock)
+    s, r, inv, cs, cur = _horn(enc, p, options.seed, clock, assume)
     st = solver_stats(s)
     if r == z3.sat:
         I = s.model().eval(inv(*cs, *cur))
-        bad = _validate(enc, p, I, options.seed, clock)
+        bad = _validate(enc, p, I, options.seed, clock, assume)
         if bad is not None:
             return "unknown", f"Spacer's invariant failed validation: {bad}", st
         I = _readable(I, enc, clock)
-        I2 = _generalize(enc, p, I, options.seed, clock)
+        I2 = _generalize(enc, p, I, options.seed, clock, assume=assume)
         try:
             text = decode.show_lemma(I2, enc, enc.cur)
         except ValueError:
@@ -222,5 +229,29 @@ def check(spec: ir.Spec, options: Options):
         else:
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
                                       detail=info, **common))
+    _retry_assuming_proved(enc, props, out, options)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "pdr", out, stats, consts)
+
+
+def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Options) -> None:
+    """Invariants PDR could not prove alone get a second try in which only
+    states satisfying the invariants already proved are stepped from.  Sound:
+    those are proved independently (first pass), so no state they exclude
+    is reachable."""
+    by_name = {r.name: i for i, r in enumerate(out)}
+    proved = [p for p in props if p.kind == INVARIANT and out[by_name[p.name]].verdict is Verdict.HOLDS]
+    if not proved:
+        return
+    assume = mk_and([p.good for p in proved])
+    names = ", ".join(p.name for p in proved)
+    for p in props:
+        i = by_name.get(p.name)
+        if p.kind != INVARIANT or i is None or out[i].verdict is not Verdict.UNKNOWN:
+            continue
+        clock = Clock(options.timeout)
+        what, info, st = prove(enc, p, options, clock, None, assume)
+        if what == "holds":
+            out[i] = replace(out[i], verdict=Verdict.HOLDS, method="PDR (Spacer), assuming the invariants proved alone",
+                             detail=f"proved for every reachable state, from the invariants {names}",
+                             found_invariant=info, seconds=out[i].seconds + clock.elapsed())
