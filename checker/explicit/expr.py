@@ -265,6 +265,16 @@ def _bit_ok(x: R) -> bool:
     return x.iv is not None and x.iv[0] >= -SET_BIAS
 
 
+_CALL = re.compile(r"[A-Za-z_]\w*\s*\(")
+
+
+def _pure(code: str) -> bool:
+    """Code without calls (no runtime helper that may raise) and without ':='
+    (evaluating it twice gives the same value, and evaluating it never fails
+    except on errors that evaluating it once would raise too)."""
+    return ":=" not in code and not _CALL.search(code) and "/" not in code
+
+
 def _ivop(op, a, b):
     if a is None or b is None:
         return None
@@ -395,6 +405,9 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
                     return R(f"(({sn_} & {((1 << w) - 1) << off}) {_CMP[op]} {c << off})", t,
                              depth=2)
         if op in _CMP:
+            if a.code == b.code and not a.pre and not b.pre and _pure(a.code):
+                # x < x, x == x ...: the same side-effect-free code on both sides
+                return const_r(ctx, op in ("eq", "le", "ge"), t)
             return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", t)
         st = node.right.type if op == "in" else node.left.type
         if op == "in":
