@@ -193,7 +193,28 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
     if isinstance(result, CrossCheckResult):
         for r in result.runs.values():
             close_lassos(spec, r)
+    if result.engine in ("explicit", "all") and result.exhaustive:
+        note_dead_actions(spec, result)
     return close_lassos(spec, result)
+
+
+COVERAGE_NOTE_LIMIT = 20_000  # states: above this the second pass over the graph costs too much by default
+
+
+def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
+    """Warn (as notes) about actions never enabled in any reachable state, like
+    TLC's coverage: a dead action usually means a wrong guard or a vacuous
+    spec, even when every property holds.  Done for small spaces only (it walks
+    the graph again); `verify --coverage` does it for any size."""
+    if not spec.actions or result.stats.states > COVERAGE_NOTE_LIMIT:
+        return
+    from .explicit.graph import GraphTooLarge, coverage
+
+    try:
+        cov = coverage(spec, COVERAGE_NOTE_LIMIT)
+    except GraphTooLarge:
+        return
+    result.notes.extend("warning: " + w for w in cov.warnings())
 
 
 def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional[tuple[str, ...]]) -> CheckResult:

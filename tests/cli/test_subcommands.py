@@ -79,3 +79,11 @@ def test_coverage_and_dot(tmp_path, capsys):
     assert "coverage (transitions per action over all reachable states):\n  inc     2\n  never   0\n" in out
     assert "warning: action never is never enabled in any reachable state" in out
     assert dot.read_text().startswith('digraph "t" {') and dot.read_text().count(" -> ") == 2
+
+
+def test_dead_action_warning_in_the_default_report(tmp_path, capsys):
+    spec = tmp_path / "t.spec"
+    spec.write_text("spec t\nvar x: 0..2 = 0\naction inc { require x < 2; x = x + 1 }\n"
+                    "action never { require x > 5; x = 0 }\n")
+    assert main([str(spec), "--no-deadlock"]) == 0
+    assert "note: warning: action never is never enabled in any reachable state" in capsys.readouterr().out
