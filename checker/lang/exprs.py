@@ -156,17 +156,11 @@ class Typer:
         Returns (finite scalar type, set expression or None)."""
         if isinstance(e, A.Name) and e.id == "bool":  # only the grammar's `bool` domain makes this name
             return ir.BOOL, None
-        if isinstance(e, A.Name) and e.id not in scope.locals and (e.id in self.env.types or e.id in self.env.enums):
-            t = self.env.types.get(e.id) or self.env.enums.get(e.id)
-            if t is None:
-                return None
-            problem = finite_scalar_problem(t)
-            if problem:
-                self.d.error(e.span, problem)
-                return None
-            return t, None
-        if isinstance(e, A.RangeSet):
-            t = self.range_type(e.lo, e.hi, e.span)
+        named = isinstance(e, A.Name) and e.id not in scope.locals and (e.id in self.env.types
+                                                                         or e.id in self.env.enums)
+        if named or isinstance(e, A.RangeSet):
+            t = (self.env.types.get(e.id) or self.env.enums.get(e.id)) if named \
+                else self.range_type(e.lo, e.hi, e.span)
             if t is None:
                 return None
             problem = finite_scalar_problem(t)
