@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "options, else refused); keeps checkpointing to DIR unless --checkpoint "
                         "names another")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
+    p.add_argument("--no-symmetry", action="store_true",
+                   help="explicit: explore every state even when the spec declares a `symmetric type` "
+                        "(by default one state per orbit is stored)")
     p.add_argument("--timeout", type=_seconds, metavar="SEC",
                    help="seconds per property (symbolic engines) or per run (explicit)")
     p.add_argument("--property", action="append", type=_names, default=[], metavar="NAME",
@@ -255,7 +258,8 @@ def parse(argv: Sequence[str]):
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
-                      check_deadlock=not args.no_deadlock, timeout=args.timeout,
+                      check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
+                      timeout=args.timeout,
                       properties=props, max_memory_mb=args.max_memory,
                       checkpoint_dir=args.checkpoint or args.resume, resume_dir=args.resume, **kw)
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,

@@ -22,6 +22,7 @@ class Options:
     max_depth: Optional[int] = None      # stop after this many BFS levels (bounded result)
     max_states: Optional[int] = None     # stop after storing this many states (bounded result)
     check_deadlock: bool = True
+    symmetry: bool = True                # store one state per orbit of `symmetric type`s
     # symbolic engines
     depth: int = 20                      # bmc: unroll to this many steps
     max_k: int = 20                      # kind: try k = 1..max_k

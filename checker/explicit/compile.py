@@ -27,11 +27,16 @@ def render(lines) -> str:
 class Program:
     """The compiled spec."""
 
-    def __init__(self, spec: ir.Spec, limit: int | None = None):
+    def __init__(self, spec: ir.Spec, limit: int | None = None, symmetry: bool = False):
         self.spec = spec
         self.layout = Layout(spec)
         self.ctx = Ctx(spec, self.layout)
         self.limit = limit
+        self.symmetry = None     # the Canonicaliser when successors are stored by orbit
+        if symmetry and spec.symmetric:
+            from .symmetry import make
+            self.symmetry = make(spec, self.layout)
+            self.ctx.ns["_canon"] = self.symmetry.canon
         self.bindings = [[tuple(self._internal_binding(a, b)) for b in a.bindings()]
                          for a in spec.actions]
         self._predecode = self._predecode_lines()
@@ -121,7 +126,7 @@ class Program:
 
     def _action_search(self, ai: int, a: ir.Action):
         binds = self.bindings[ai]
-        mode = Mode("search", self.limit)
+        mode = Mode("search", self.limit, canon=self._canonicalises(a))
         lines = []
         if len(binds) <= SPECIALISE_MAX:
             for b in binds:
@@ -137,6 +142,14 @@ class Program:
         lines += gen.block(a.body, env, self._cache, 1)
         self._helpers += [ln for h in gen.helpers for ln in h]
         return lines
+
+    def _canonicalises(self, a: ir.Action) -> bool:
+        """Symmetry hook: canonicalise this action's successors (an action that
+        writes no variable mentioning a symmetric type keeps states canonical)."""
+        if self.symmetry is None:
+            return False
+        from .symmetry import writes_symmetric_state
+        return writes_symmetric_state(a, self.spec)
 
     def _trace_module(self) -> str:
         src = []
