@@ -139,7 +139,8 @@ class _Checker:
                 self.scalar_op(e, fb, [e.left, e.right], _ARITH.get(e.op) or _ORDER[e.op])
             elif e.op in ("eq", "ne"):
                 lit = e.right if isinstance(e.right, ir.Lit) else e.left
-                self.meet(e, fb, e.left.type, e.right.type, "this comparison", lit)
+                at = lit if isinstance(lit, ir.Lit) and lit.span is not None else e
+                self.meet(at, fb, e.left.type, e.right.type, "this comparison", lit)
             elif e.op == "in" and isinstance(e.right.type, ir.SetT):
                 self.meet(e, fb, e.left.type, e.right.type.elem, "this membership test", e.left)
             elif e.op in ("subset", "union", "inter", "diff"):
