@@ -285,7 +285,7 @@ class KeyedCanonicaliser(Canonicaliser):
         for name, _, n in self.types:
             self.blocks[name] = [(f.offset, f.width // n) for f in self.fields
                                  if _names(f.type) == {name} and f.width > 0]
-        self.canon = self._generate()
+        self.canon, self._orbit = self._generate()
 
     @staticmethod
     def fits(spec: ir.Spec, layout: Layout) -> bool:
@@ -313,13 +313,19 @@ class KeyedCanonicaliser(Canonicaliser):
         return keys
 
     def _generate(self):
-        """Source of canon(s) for this layout: only ints from the layout appear in it."""
+        """canon(s) and orbit(s) for this layout, generated: only ints from the
+        layout appear in their source.  orbit(s) = n! / (product of the
+        multiplicities of equal rows)!, looked up by the pattern of equal
+        neighbours among the sorted rows."""
         lines = ["def canon(s):"]
+        orbit = ["def orbit(s):", "    total = 1"]
+        ns: dict = {}
         total = self.layout.total_bits
-        for name, _, n in self.types:
+        for t, (name, _, n) in enumerate(self.types):
             blocks = self.blocks[name]
             if not blocks or n < 2:
                 continue
+            extract = []
             keep = (1 << total) - 1
             for off, w in blocks:
                 keep &= ~(((1 << (w * n)) - 1) << off)
@@ -328,11 +334,16 @@ class KeyedCanonicaliser(Canonicaliser):
                 for off, w in blocks:
                     parts.append(f"(((s >> {off + i * w}) & {(1 << w) - 1}) << {shift})")
                     shift += w
-                lines.append(f"    k{i} = " + " | ".join(parts))
+                extract.append(f"    k{i} = " + " | ".join(parts))
             ks = ", ".join(f"k{i}" for i in range(n))
             chain = " <= ".join(f"k{i}" for i in range(n))
+            lines += extract
             lines.append(f"    if not ({chain}):")
             lines.append(f"        {ks}, = sorted(({ks},))")
+            pattern = ", ".join(f"k{i} == k{i + 1}" for i in range(n - 1))
+            ns[f"ORB{t}"] = _OrbitTable(n)
+            orbit += extract + [f"    if not ({chain}):", f"        {ks}, = sorted(({ks},))",
+                                f"    total *= ORB{t}[({pattern},)]"]
             terms = [f"(s & {keep})"]
             for i in range(n):
                 shift = 0
@@ -341,9 +352,9 @@ class KeyedCanonicaliser(Canonicaliser):
                     shift += w
             lines.append("        s = " + " | ".join(terms))
         lines.append("    return s")
-        ns: dict = {}
-        exec(compile("\n".join(lines) + "\n", "<explicit:symmetry>", "exec"), ns)
-        return ns["canon"]
+        orbit.append("    return total")
+        exec(compile("\n".join(lines + orbit) + "\n", "<explicit:symmetry>", "exec"), ns)
+        return ns["canon"], ns["orbit"]
 
     def perm(self, s: int) -> dict:
         P = dict(self.identity)
@@ -353,10 +364,7 @@ class KeyedCanonicaliser(Canonicaliser):
         return P
 
     def orbit_size(self, s: int) -> int | None:
-        total = 1
-        for name, _, _ in self.types:
-            total *= _arrangements(self._rows(name, s))
-        return total
+        return self._orbit(s)
 
     @property
     def exact(self) -> bool:
@@ -424,6 +432,25 @@ def _tie_groups(order: list[int], keys: list) -> list[list[int]]:
     if len(cur) > 1:
         groups.append(cur)
     return groups
+
+
+class _OrbitTable(dict):
+    """(row i == row i+1 for each i) of n sorted rows -> the number of distinct orders."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.n = n
+
+    def __missing__(self, pattern: tuple) -> int:
+        out, run = math.factorial(self.n), 1
+        for same in pattern + (False,):
+            if same:
+                run += 1
+            else:
+                out //= math.factorial(run)
+                run = 1
+        self[pattern] = out
+        return out
 
 
 def _arrangements(keys: list) -> int:
