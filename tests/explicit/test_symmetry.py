@@ -146,3 +146,12 @@ def test_symbolic_engines_accept_and_ignore_the_declaration():
     k = checker.check(SPECS / "ticket_sym.spec", {"N": 2}, engine="bmc", depth=4)
     assert k.get("at_most_one_critical").verdict is Verdict.VIOLATED
     assert len(k.get("at_most_one_critical").trace) == 4
+
+
+@pytest.mark.parametrize("name", ["ticket_sym.spec", "waits_sym.spec"])
+def test_cross_check_agrees_with_the_reduced_search(name):
+    # explicit (reduced) against bmc, kind and pdr (which ignore the declaration):
+    # same verdicts, same shortest lengths (merge() reports any difference)
+    r = checker.check(SPECS / name, {"N": 2}, engine="all", depth=8, max_k=6)
+    assert r.disagreements == []
+    assert r.runs["explicit"].stats.extra["symmetry"]["used"]
