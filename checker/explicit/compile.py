@@ -20,6 +20,14 @@ from .stmts import BlockGen, Mode
 SPECIALISE_MAX = 64     # actions with at most this many bindings get one block per binding
 
 
+def exec_generated(source: str, part: str, ns: dict) -> dict:
+    """Run generated source built by another module of this engine (the
+    symmetry canonicaliser: ``part`` is "symmetry"); only ints and the
+    engine's own names in it."""
+    exec(compile(source, f"<explicit:{part}>", "exec"), ns)
+    return ns
+
+
 def render(lines) -> str:
     return "".join("    " * i + t + "\n" for i, t in lines)
 

@@ -353,7 +353,8 @@ class KeyedCanonicaliser(Canonicaliser):
             lines.append("        s = " + " | ".join(terms))
         lines.append("    return s")
         orbit.append("    return total")
-        exec(compile("\n".join(lines + orbit) + "\n", "<explicit:symmetry>", "exec"), ns)
+        from .compile import exec_generated
+        exec_generated("\n".join(lines + orbit) + "\n", "symmetry", ns)
         return ns["canon"], ns["orbit"]
 
     def perm(self, s: int) -> dict:
