@@ -103,7 +103,8 @@ def _all_states(spec):
     return prog, bfs(prog, Options(check_deadlock=False), [], False, False).seen
 
 
-@pytest.mark.parametrize("name,n", [("ticket_sym.spec", 3), ("waits_sym.spec", 3),
+@pytest.mark.parametrize("name,n", [("ticket_sym.spec", 3), ("waits_sym.spec", 3), ("waits_sym.spec", 4),
+                                    ("ticket_sym.spec", 4),
                                     ("breaker_n_processes_sym.spec", 3)])
 def test_canonical_forms_are_exact_orbit_representatives(name, n):
     spec = checker.load(SPECS / name, {"N": n})
