@@ -255,7 +255,9 @@ def _symmetry_report(spec: ir.Spec, prog: Program, out, options: Options, tempor
     facts = {"used": True, "types": names, "states_stored": out.states, "exact": exact,
              "orbits": out.states if exact and out.exhaustive else None,
              "unreduced_states": represented}
-    how = ("one per orbit (canonical forms are exact for this spec's shape)" if exact else
+    how = ("one per orbit (canonical forms exact: tied values ordered by trying every order)"
+           if exact and getattr(sym, "binary", False) else
+           "one per orbit (canonical forms are exact for this spec's shape)" if exact else
            "at least one per orbit (canonical forms not unique for this spec's shape: "
            "sound, less reduction)")
     note = f"symmetry reduction over {shown}: {out.states:,} states stored, {how}"
