@@ -44,7 +44,8 @@ def check(source: Source, consts: Optional[dict[str, int]] = None, engine: str =
     """Check a spec with one engine (explicit, bmc, kind, pdr) or "all".
 
     Keyword options are those of ``checker.options.Options``: max_depth,
-    max_states, check_deadlock, depth, max_k, seed, timeout, properties.
+    max_states, check_deadlock, symmetry, depth, max_k, seed, timeout,
+    properties, and simulate / walks / walk_depth for random walks.
     """
     unknown = set(options) - _OPTION_NAMES
     if unknown:

@@ -30,6 +30,7 @@ examples:
   verify induct spec/breaker.spec inv_a inv_b            the same, as a subcommand
   verify spec/breaker_fixed.spec --engine pdr --all-values   prove for every THRESHOLD >= 1
   verify spec/breaker.spec --itf traces/                 every trace as ITF JSON
+  verify big.spec --simulate --seed 7 --walks 1000 --depth 200   random walks (never a proof)
   verify big.spec --checkpoint ck/                       save the search every 30 s
   verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
@@ -133,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "kind: k-induction; pdr: PDR/Spacer; induct: plain induction on --invariants; "
                         "all: explicit+bmc+kind+pdr, cross-checked")
     p.add_argument("--depth", type=_int_at_least(0, "--depth"), metavar="K",
-                   help="bmc: unroll K steps (default 20)")
+                   help="bmc: unroll K steps (default 20); --simulate: steps per walk at most (default 100)")
     p.add_argument("--max-k", type=_int_at_least(1, "--max-k"), metavar="K",
                    help="kind: try k = 1..K (default 20)")
     p.add_argument("--max-depth", type=_int_at_least(0, "--max-depth"), metavar="D",
@@ -152,7 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit: continue the search saved in DIR by --checkpoint (same spec and "
                         "options, else refused); keeps checkpointing to DIR unless --checkpoint "
                         "names another")
+    p.add_argument("--simulate", action="store_true",
+                   help="random walks instead of the exhaustive search (seeded by --seed, --walks of "
+                        "--depth steps): a violation found is a real trace, no violation is unknown")
+    p.add_argument("--walks", type=_int_at_least(1, "--walks"), metavar="W",
+                   help="--simulate: number of random walks (default 100)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
+    p.add_argument("--no-symmetry", action="store_true",
+                   help="explicit: explore every state even when the spec declares a `symmetric type` "
+                        "(by default one state per orbit is stored)")
     p.add_argument("--timeout", type=_seconds, metavar="SEC",
                    help="seconds per property (symbolic engines) or per run (explicit)")
     p.add_argument("--property", action="append", type=_names, default=[], metavar="NAME",
@@ -164,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-timing", action="store_true",
                    help="omit times and rates, so the output is the same on every run")
     p.add_argument("--seed", type=_int_at_least(0, "--seed"), metavar="N",
-                   help="random seed of the Z3 engines (default 0)")
+                   help="random seed of the Z3 engines and of --simulate (default 0)")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
                                                "(SPEC.PROPERTY.itf.json)")
@@ -194,7 +203,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     positional: list[str] = []
     options: list[str] = []
     i = 0
-    takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states",
+    takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--max-memory",
                    "--checkpoint", "--checkpoint-every", "--resume"}
     while i < len(rest):
@@ -237,9 +246,21 @@ def parse(argv: Sequence[str]):
     if args.invariants and args.engine != "induct":
         raise UsageError("argument --invariants: only for --engine induct")
     kw = {}
-    for opt, key in (("depth", "depth"), ("max_k", "max_k"), ("seed", "seed")):
+    for opt, key in (("depth", "walk_depth" if args.simulate else "depth"), ("max_k", "max_k"),
+                     ("seed", "seed"), ("walks", "walks")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
+    if args.walks is not None and not args.simulate:
+        raise UsageError("argument --walks: only with --simulate")
+    if args.simulate:
+        if args.engine != "explicit":
+            raise UsageError(f"argument --simulate: walks the explicit engine's state space, not "
+                             f"--engine {args.engine}")
+        for opt, name in (("checkpoint", "--checkpoint"), ("resume", "--resume"),
+                          ("max_depth", "--max-depth"), ("max_states", "--max-states")):
+            if getattr(args, opt) is not None:
+                raise UsageError(f"argument {name}: not with --simulate (use --walks and --depth)")
+        kw["simulate"] = True
     for opt, name in (("checkpoint", "--checkpoint"), ("resume", "--resume"),
                       ("checkpoint_every", "--checkpoint-every")):
         if getattr(args, opt) is not None and args.engine != "explicit":
@@ -255,7 +276,8 @@ def parse(argv: Sequence[str]):
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
-                      check_deadlock=not args.no_deadlock, timeout=args.timeout,
+                      check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
+                      timeout=args.timeout,
                       properties=props, max_memory_mb=args.max_memory,
                       checkpoint_dir=args.checkpoint or args.resume, resume_dir=args.resume, **kw)
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,

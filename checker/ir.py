@@ -100,6 +100,11 @@ class IntT:
 
     lo: "Expr | None" = None
     hi: "Expr | None" = None
+    # The name of the ``symmetric type`` this range was declared as ("" for
+    # none).  Not part of equality: engines see a plain range; only the
+    # front end's symmetry check and the explicit engine's symmetry
+    # reduction (checker/explicit/symmetry.py) read it.
+    symmetric: str = field(default="", compare=False)
 
     @property
     def bounded(self) -> bool:
@@ -531,6 +536,11 @@ class Spec:
     reachables: tuple[Reachable, ...] = ()
     fairness: tuple[Fairness, ...] = ()
     terminal: Expr | None = None  # states where every process has finished: not deadlocks
+    # ``symmetric type`` declarations: ranges whose values are interchangeable
+    # (each IntT carries its name in ``symmetric``).  The front end has checked
+    # that the spec treats them so (checker/lang/symmetry.py); an engine may
+    # ignore this, or explore one state per orbit under their permutations.
+    symmetric: tuple[IntT, ...] = ()
     source: str = field(default="", compare=False, repr=False)
 
     @property

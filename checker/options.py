@@ -22,10 +22,15 @@ class Options:
     max_depth: Optional[int] = None      # stop after this many BFS levels (bounded result)
     max_states: Optional[int] = None     # stop after storing this many states (bounded result)
     check_deadlock: bool = True
+    symmetry: bool = True                # store one state per orbit of `symmetric type`s
     # symbolic engines
     depth: int = 20                      # bmc: unroll to this many steps
     max_k: int = 20                      # kind: try k = 1..max_k
-    seed: int = 0                        # z3 random seed, for reproducible runs
+    seed: int = 0                        # z3 random seed, and the simulation's, for reproducible runs
+    # random simulation (checker/explicit/simulate.py) instead of the exhaustive search
+    simulate: bool = False
+    walks: int = 100                     # number of random walks
+    walk_depth: int = 100                # steps per walk at most
     # all engines
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)

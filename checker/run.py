@@ -222,6 +222,17 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         return cross_check(spec, options)
     if engine == "explicit" and spec.symbolic_consts:
         raise _needs_constants_error(spec, engine)
+    if options.simulate:
+        if engine != "explicit":
+            raise InputError(f"--simulate walks the explicit engine's state space; it does not combine "
+                             f"with --engine {engine}")
+        from .explicit import simulate
+        try:
+            return simulate.check(spec, options)
+        except Exception as e:
+            if type(e).__name__ == "NeedsConstants":
+                raise _needs_constants_error(spec, engine, str(e)) from None
+            raise
     try:
         check = _engines.get(engine)
     except _engines.EngineUnavailable as e:

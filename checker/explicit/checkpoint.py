@@ -63,6 +63,8 @@ def search_key(spec, options, layout) -> dict[str, Any]:
         "properties": tuple(sorted(options.properties)) if options.properties is not None else None,
         "layout": hashlib.sha256(repr((getattr(layout, "total_bits", None), fields)).encode()).hexdigest(),
         "checker_version": __version__,
+        # only for specs with a `symmetric type`: older checkpoints stay valid
+        **({"symmetry": options.symmetry} if getattr(spec, "symmetric", ()) else {}),
     }
 
 
@@ -74,6 +76,7 @@ _WHAT = {
     "max_depth": "--max-depth",
     "max_states": "--max-states",
     "check_deadlock": "deadlock checking (--no-deadlock)",
+    "symmetry": "symmetry reduction (--no-symmetry)",
     "properties": "the checked properties (--property)",
     "layout": "the state encoding (the checker changed)",
     "checker_version": "the checker version",

@@ -20,6 +20,14 @@ from .stmts import BlockGen, Mode
 SPECIALISE_MAX = 64     # actions with at most this many bindings get one block per binding
 
 
+def exec_generated(source: str, part: str, ns: dict) -> dict:
+    """Run generated source built by another module of this engine (the
+    symmetry canonicaliser: ``part`` is "symmetry"); only ints and the
+    engine's own names in it."""
+    exec(compile(source, f"<explicit:{part}>", "exec"), ns)
+    return ns
+
+
 def render(lines) -> str:
     return "".join("    " * i + t + "\n" for i, t in lines)
 
@@ -27,11 +35,16 @@ def render(lines) -> str:
 class Program:
     """The compiled spec."""
 
-    def __init__(self, spec: ir.Spec, limit: int | None = None):
+    def __init__(self, spec: ir.Spec, limit: int | None = None, symmetry: bool = False):
         self.spec = spec
         self.layout = Layout(spec)
         self.ctx = Ctx(spec, self.layout)
         self.limit = limit
+        self.symmetry = None     # the Canonicaliser when successors are stored by orbit
+        if symmetry and spec.symmetric:
+            from .symmetry import make
+            self.symmetry = make(spec, self.layout)
+            self.ctx.ns["_canon"] = self.symmetry.canon
         self.bindings = [[tuple(self._internal_binding(a, b)) for b in a.bindings()]
                          for a in spec.actions]
         self._predecode = self._predecode_lines()
@@ -121,7 +134,7 @@ class Program:
 
     def _action_search(self, ai: int, a: ir.Action):
         binds = self.bindings[ai]
-        mode = Mode("search", self.limit)
+        mode = Mode("search", self.limit, canon=self._canonicalises(a))
         lines = []
         if len(binds) <= SPECIALISE_MAX:
             for b in binds:
@@ -137,6 +150,14 @@ class Program:
         lines += gen.block(a.body, env, self._cache, 1)
         self._helpers += [ln for h in gen.helpers for ln in h]
         return lines
+
+    def _canonicalises(self, a: ir.Action) -> bool:
+        """Symmetry hook: canonicalise this action's successors (an action that
+        writes no variable mentioning a symmetric type keeps states canonical)."""
+        if self.symmetry is None:
+            return False
+        from .symmetry import writes_symmetric_state
+        return writes_symmetric_state(a, self.spec)
 
     def _trace_module(self) -> str:
         src = []

@@ -71,12 +71,17 @@ def _peak_memory() -> int:
 def check(spec: ir.Spec, options: Options) -> CheckResult:
     _require_constants(spec)
     t0 = time.perf_counter()
-    prog = Program(spec, options.max_states)
-    compile_seconds = time.perf_counter() - t0
     wanted = set(options.properties) if options.properties is not None else None
 
     def want(name: str) -> bool:
         return wanted is None or name in wanted
+
+    # Temporal properties are checked on the reachable graph under per-instance
+    # fairness; that graph is not quotiented here, so they get the full search.
+    temporal_wanted = any(want(p.name) for p in getattr(spec, "properties", ()))
+    use_symmetry = bool(spec.symmetric) and options.symmetry and not temporal_wanted
+    prog = Program(spec, options.max_states, symmetry=use_symmetry)
+    compile_seconds = time.perf_counter() - t0
 
     want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
     want_typeok = want("typeok")
@@ -88,10 +93,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     found = out.found
     seconds = time.perf_counter() - t0
 
+    sym_note, sym_extra = _symmetry_report(spec, prog, out, options, temporal_wanted)
+    reduced = " with symmetry reduction" if prog.symmetry is not None else ""
     if out.exhaustive:
-        holds_method = f"exhaustive search ({out.states} states, depth {out.depth})"
+        holds_method = f"exhaustive search{reduced} ({out.states} states, depth {out.depth})"
     else:
-        holds_method = f"bounded (not exhaustive): depth {out.depth}, {out.states} states"
+        holds_method = f"bounded (not exhaustive){reduced}: depth {out.depth}, {out.states} states"
     method_v = "explicit-state breadth-first search (shortest counterexample)"
 
     def unviolated(name, kind, doc="", line=None):
@@ -177,6 +184,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     notes = ["exact: full states stored",
              f"state encoding: {prog.layout.total_bits} bits per state; "
              f"compiled in {compile_seconds:.3f}s"]
+    if sym_note:
+        notes.append(sym_note)
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",
@@ -196,7 +205,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                      + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
-                  extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds})
+                  extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds,
+                         **({"symmetry": sym_extra} if sym_extra else {})})
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
 
@@ -217,3 +227,40 @@ def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:
         return Trace([Step(None, (), state)]), detail
     parent, e, ai, b = rec
     return error_trace(prog, out.seen, parent, e, ai, b), error_detail(prog, e)
+
+
+def _symmetry_report(spec: ir.Spec, prog: Program, out, options: Options, temporal: bool):
+    """(note, JSON-able facts) about symmetry reduction; ("", None) when no type is symmetric."""
+    names = [t.symmetric for t in spec.symmetric]
+    if not names:
+        return "", None
+    shown = ", ".join(f"{t.symmetric} ({len(ir.domain_values(t))} values)" for t in spec.symmetric)
+    if prog.symmetry is None:
+        why = ("--no-symmetry" if not options.symmetry else
+               "temporal properties are checked on the full state graph (restrict with --property "
+               "to invariants for the reduction)")
+        return (f"symmetry reduction not used ({why}): symmetric type{'s' if len(names) > 1 else ''} "
+                f"{shown}"), {"used": False, "types": names, "reason": why}
+    sym = prog.symmetry
+    exact = sym.exact
+    represented = None
+    if exact and out.exhaustive:
+        represented = 0
+        for s in out.seen:
+            size = sym.orbit_size(s)
+            if size is None:          # not known for this shape
+                represented = None
+                break
+            represented += size
+    facts = {"used": True, "types": names, "states_stored": out.states, "exact": exact,
+             "orbits": out.states if exact and out.exhaustive else None,
+             "unreduced_states": represented}
+    how = ("one per orbit (canonical forms exact: tied values ordered by trying every order)"
+           if exact and getattr(sym, "binary", False) else
+           "one per orbit (canonical forms are exact for this spec's shape)" if exact else
+           "at least one per orbit (canonical forms not unique for this spec's shape: "
+           "sound, less reduction)")
+    note = f"symmetry reduction over {shown}: {out.states:,} states stored, {how}"
+    if represented is not None:
+        note += f"; they stand for {represented:,} states of the unreduced system"
+    return note, facts

@@ -165,6 +165,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                     found.typeok = ("init", values, bad)
                 continue
             s = layout.pack(values)
+            if prog.symmetry is not None:     # one initial state per orbit
+                s = prog.symmetry.canon(s)
             if s not in seen:
                 if options.max_states is not None and len(seen) >= options.max_states:
                     out.stopped_by = "max_states"

@@ -30,14 +30,19 @@ DUP_LIMIT = 12       # statements of continuation copied into each branch
 class Mode:
     """What reaching the end of a path, and a runtime error, generate."""
 
-    def __init__(self, kind: str, limit: int | None = None):
+    def __init__(self, kind: str, limit: int | None = None, canon: bool = False):
         self.kind = kind          # "search" | "trace"
         self.limit = limit
+        self.canon = canon        # symmetry reduction: store _canon(successor) (explicit/symmetry.py)
 
     def emit(self, sn: str, ind: int) -> list:
         if self.kind == "trace":
             return [(ind, f"out.append({sn})")]
-        lines = [(ind, "tr += 1"), (ind, f"if {sn} not in seen:")]
+        lines = [(ind, "tr += 1")]
+        if self.canon:
+            lines.append((ind, f"cn_ = _canon({sn})"))
+            sn = "cn_"
+        lines.append((ind, f"if {sn} not in seen:"))
         if self.limit is not None:
             lines += [(ind + 1, f"if len(seen) >= {self.limit}:"),
                       (ind + 2, f"raise Full(s, tr)")]

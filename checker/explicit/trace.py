@@ -43,6 +43,8 @@ def find_step(prog: Program, parent: int, child: int):
 
 def trace_to(prog: Program, seen: dict, s: int) -> Trace:
     chain = path_to(seen, s)
+    if prog.symmetry is not None:      # stored states are orbit representatives
+        chain = prog.symmetry.unreduce(prog, chain)
     lay = prog.layout
     steps = [Step(None, (), lay.canonical(chain[0]))]
     for p, c in zip(chain, chain[1:]):

@@ -278,6 +278,7 @@ class TypeDecl:
     type: TypeExpr
     doc: str = ""
     span: Span = _span()
+    symmetric: bool = False  # `symmetric type`: its values are interchangeable
 
 
 @dataclass(frozen=True)

@@ -409,6 +409,9 @@ class Typer:
             self.d.error(e.span, f"the branches have different types: {then.type} and {else_.type}")
             return None
         t = ir.INT if isinstance(then.type, ir.IntT) else then.type
+        if isinstance(then.type, ir.IntT) and then.type.symmetric \
+                and getattr(else_.type, "symmetric", "") == then.type.symmetric:
+            t = then.type  # both branches are values of one symmetric type: so is the result
         return ir.Ite(cond, then, else_, t, span=e.span)
 
     def _Quant(self, e: A.Quant, scope: Scope, expected) -> Gen:
@@ -448,7 +451,10 @@ class Typer:
                              f"compare it with, or assign it to, a typed {what}")
                 return None
             want = elems[0].type
-            if isinstance(want, ir.IntT):
+            if isinstance(want, ir.IntT) and want.symmetric and all(
+                    getattr(x.type, "symmetric", "") == want.symmetric for x in elems):
+                pass  # `{c, d}` of one symmetric type: a set of that type
+            elif isinstance(want, ir.IntT):
                 want = int_hull(lit_type(x) for x in elems) or (ir.INT if what == "sequence" else None)
         return elems, want
 

@@ -22,10 +22,10 @@ from .diagnostics import Diagnostic, SpecError
 KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually".split()
+    "process property reachable fair weak strong loop await goto always eventually symmetric".split()
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
-                 "fair", "weak", "strong")
+                 "fair", "weak", "strong", "symmetric")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
@@ -239,7 +239,12 @@ class _Builder(Transformer_NonRecursive):
                           tuple(self._tok(m) for m in members), doc=self._doc(meta), span=self._tok(name))
 
     def type_decl(self, meta, c):
-        return A.TypeDecl(self._name(c[0]), c[1], doc=self._doc(meta), span=self._tok(c[0]))
+        sym, name, typ = c
+        return A.TypeDecl(self._name(name), typ, doc=self._doc(meta), span=self._tok(name),
+                          symmetric=sym is not None)
+
+    def symmetric(self, meta, c):
+        return True
 
     def var_value(self, meta, c):
         return A.VarDecl(self._name(c[0]), c[1], c[2], False, doc=self._doc(meta), span=self._tok(c[0]))

@@ -64,9 +64,14 @@ class _Resolver:
                     self.env.poisoned.add(x.name)
                 else:
                     consts.append(c)
+        symmetric: list[ir.IntT] = []
         for x in decls:
             if isinstance(x, A.TypeDecl):
                 self.env.types[x.name] = self.type(x.type)
+                if x.symmetric:
+                    self.env.types[x.name] = self._symmetric(x, self.env.types[x.name])
+                    if self.env.types[x.name] is not None:
+                        symmetric.append(self.env.types[x.name])
         self.env.other.update(x.name for x in decls if isinstance(
             x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
@@ -108,12 +113,30 @@ class _Resolver:
                     reachables.append(ir.Reachable(x.name, e, doc=x.doc, span=x.span))
         if not var_decls and not procs:
             self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
+        if symmetric:
+            from .symmetry import check_symmetric_use
+            check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
         self.d.raise_if_any()
         from .processes import all_done
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=all_done(list(self.env.processes.values())))
+                       terminal=all_done(list(self.env.processes.values())), symmetric=tuple(symmetric))
+
+    def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
+        """The range of ``symmetric type X = lo..hi``, tagged with its name."""
+        if t is None:
+            return None
+        if not isinstance(t, ir.IntT) or not t.bounded:
+            self.d.error(x.type.span, f"a symmetric type is a range `lo..hi`, but this is {describe(t)}",
+                         "its values are then interchangeable: the spec may compare them only with `==`")
+            return None
+        if t.symmetric:
+            self.d.error(x.type.span, f"`{x.name}` would be a second name for the symmetric type "
+                                      f"`{t.symmetric}`; declare one symmetric type per range")
+            return None
+        from dataclasses import replace
+        return replace(t, symmetric=x.name)
 
     # ------------------------------------------------------------ processes
     def _process_info(self, x: A.ProcessDecl):

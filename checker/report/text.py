@@ -20,10 +20,14 @@ JOIN_WIDTH = 72   # changes of one step longer than this go one per line
 _DURATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?(?:s|ms|us|µs|sec|secs|seconds?|min)\b")
 
 
+_RATE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s?(?:steps|states)/s\b")
+
+
 def redact_timing(text: str) -> str:
-    """Replace durations ("0.012s", "3 ms") in an engine's free-text note with
-    "<time>", so that --no-timing output is the same on every run."""
-    return _DURATION.sub("<time>", text)
+    """Replace durations ("0.012s", "3 ms") and rates ("1,200 steps/s") in an
+    engine's free-text note with "<time>" / "<rate>", so that --no-timing
+    output is the same on every run."""
+    return _DURATION.sub("<time>", _RATE.sub("<rate>", text))
 
 
 # ---------------------------------------------------------------- colour
