@@ -152,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit: continue the search saved in DIR by --checkpoint (same spec and "
                         "options, else refused); keeps checkpointing to DIR unless --checkpoint "
                         "names another")
+    p.add_argument("--store", choices=("dict", "compact"), default="dict",
+                   help="explicit: how visited states are kept: dict (default: a dict of every "
+                        "state and its parent) or compact (sorted numpy arrays, 9 bytes per state "
+                        "of up to 64 bits; no --checkpoint)")
+    p.add_argument("--workers", type=_int_at_least(1, "--workers"), default=1, metavar="N",
+                   help="explicit, --store compact: expand each breadth-first level in N "
+                        "forked worker processes (default 1)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--timeout", type=_seconds, metavar="SEC",
                    help="seconds per property (symbolic engines) or per run (explicit)")
@@ -196,7 +203,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states",
                    "--timeout", "--property", "--invariants", "--seed", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume"}
+                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -254,6 +261,10 @@ def parse(argv: Sequence[str]):
         raise UsageError(f"argument --resume: {args.resume}: no such directory")
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
+    if (args.store != "dict" or args.workers != 1) and args.engine != "explicit":
+        raise UsageError("arguments --store/--workers: only for --engine explicit")
+    kw["store"] = args.store
+    kw["workers"] = args.workers
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, timeout=args.timeout,
                       properties=props, max_memory_mb=args.max_memory,
