@@ -51,7 +51,7 @@ class _Serial:
         if fn is None:
             fn = self.fns[key] = self.prog.collect_level_function(*key)
         out: list = []
-        tr = fn(self.codec.decode(chunk), None, out.append, found.err, found.viol, found.dead)
+        tr = fn(self.codec.decode(chunk), out, out.append, found.err, found.viol, found.dead)
         return sorted_unique(self.codec.encode(out)), tr
 
     def run(self, chunks, active, found: Found):
@@ -127,16 +127,19 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
             parts: list[np.ndarray] = []
             chunks = [level[i:i + chunk_size] for i in range(0, len(level), chunk_size)]
             done = 0
+            nnew = 0
             for cand, tr in expander.run(chunks, active, found):
                 done += 1
                 transitions += tr
-                parts.append(levels.new_states(cand))
+                part = levels.new_states(cand)
+                parts.append(part)
+                nnew += len(part)
                 if found.changed:
                     found.changed = False
                     if all_violated():
                         break
                 now = time.perf_counter()
-                if done < len(chunks):
+                if done < len(chunks) or nnew:       # as search.bfs: work is left
                     stop = None
                     if deadline is not None and now >= deadline:
                         stop = "timeout"

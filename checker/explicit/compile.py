@@ -199,9 +199,11 @@ class Program:
 
     def collect_level_function(self, active_invs, active_reach, deadlock: bool):
         """The compact store's level function: the same signature as
-        ``level_function`` (``seen`` unused), but every successor is appended
-        with ``app`` -- no membership test; the driver de-duplicates a whole
-        chunk at once with numpy.  Its blocks are generated on first use."""
+        ``level_function``, but every successor is appended with ``app`` (no
+        membership test; the driver de-duplicates a whole chunk at once with
+        numpy) and ``seen`` is the list ``app`` appends to: its length counts
+        the transitions (returned) and detects a state without successors.
+        Its blocks are generated on first use."""
         if self._collect is None:
             helpers: list = []
             blocks = [self._action_search(ai, a, Mode("collect"), helpers)
@@ -210,15 +212,15 @@ class Program:
         blocks, helper_src = self._collect
         body = self._checks(active_invs, active_reach)
         if deadlock:
-            body.append((0, "m0 = tr + ne"))
+            body.append((0, "m0 = len(seen) + ne"))
         for bl in blocks:
             body += bl
         if deadlock:
-            body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
+            body += [(0, "if len(seen) + ne == m0:")] + indent(self._dead_lines(), 1)
         if not body:
             body.append((0, "pass"))
         lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
-                 (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
+                 (1, "for s in L:")] + indent(body, 2) + [(1, "return len(seen)")]
         return self._exec(lines, "level", helper_src)
 
     def check_function(self, active_invs, active_reach):

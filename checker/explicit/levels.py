@@ -199,7 +199,7 @@ class LevelParents:
 
     def _successors(self, states: list) -> set:
         out: list = []
-        self.fn(states, None, out.append, _ignore, _ignore, _ignore)
+        self.fn(states, out, out.append, _ignore, _ignore, _ignore)
         return set(out)
 
 

@@ -44,7 +44,8 @@ class Mode:
             return [(ind, f"out.append({sn})")]
         if self.kind == "collect":
             # compact store: every successor is appended, the driver de-duplicates
-            return [(ind, "tr += 1"), (ind, f"app({sn})")]
+            # and counts them (len of the list)
+            return [(ind, f"app({sn})")]
         lines = [(ind, "tr += 1"), (ind, f"if {sn} not in seen:")]
         if self.limit is not None:
             lines += [(ind + 1, f"if len(seen) >= {self.limit}:"),

@@ -40,7 +40,7 @@ def _serve(prog: Program, codec: Codec, tasks, results) -> None:
                 fn = fns[key] = prog.collect_level_function(list(key[0]), list(key[1]), key[2])
             found = Found(len(prog.spec.invariants))
             out: list = []
-            tr = fn(codec.decode(chunk), None, out.append, found.err, found.viol, found.dead)
+            tr = fn(codec.decode(chunk), out, out.append, found.err, found.viol, found.dead)
             cand = sorted_unique(codec.encode(out))
             results.put((gen, idx, None, cand, tr,
                          (found.inv, found.typeok, found.deadlock, found.reach)))

@@ -194,3 +194,16 @@ def test_cli_compact_store_and_workers(capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "compact store" in out and "2 worker processes" in out
+
+
+def test_max_memory_stops_the_compact_search():
+    r = _breaker(max_memory_mb=1, store="compact")
+    assert not r.exhaustive
+    assert any("stopped at --max-memory 1 MB" in n for n in r.notes)
+    assert {p.verdict.value for p in r.properties} == {"unknown"}
+
+
+def test_timeout_and_interrupt_stop_the_compact_search():
+    r = _breaker(should_stop=lambda: True, store="compact", workers=2)
+    assert not r.exhaustive and any("interrupted" in n for n in r.notes)
+    assert r.stats.states >= 1
