@@ -32,6 +32,7 @@ from .search import Found, Outcome, rss_mb
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
+MERGE_MIN = 1 << 18      # de-duplicate a level's new states once this many are unmerged
 
 
 def _no_checks_fn(prog: Program):
@@ -128,12 +129,19 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
             chunks = [level[i:i + chunk_size] for i in range(0, len(level), chunk_size)]
             done = 0
             nnew = 0
+            unmerged = 0
             for cand, tr in expander.run(chunks, active, found):
                 done += 1
                 transitions += tr
                 part = levels.new_states(cand)
                 parts.append(part)
                 nnew += len(part)
+                unmerged += len(part)
+                if unmerged > max(MERGE_MIN, len(parts[0])):
+                    # the same new state comes from many parents in other chunks:
+                    # merge now and then, so the repeats never pile up
+                    parts = [sorted_unique(np.concatenate(parts))]
+                    unmerged = 0
                 if found.changed:
                     found.changed = False
                     if all_violated():

@@ -68,7 +68,7 @@ class Levels:
     that grows past ``2 * BLOCK`` is split in two.  Level d is read back (for
     traces) by selecting the states of depth d, in sorted order."""
 
-    BLOCK = 1 << 20
+    BLOCK = 1 << 18
 
     def __init__(self, codec: Codec):
         self.codec = codec
