@@ -27,6 +27,7 @@ bytes/state, and the ratio ours/SPIN in states/s; then a scale curve per family
                                                     # (ours three times: reference dict store,
                                                     # --store compact, compact with --workers 2)
     python bench/spin/compare.py --profile balancer # cProfile of ours at the largest size
+    python bench/spin/compare.py --profile config --store compact   # ... with the compact store
     python bench/spin/compare.py --levels breaker N=4   # BFS level sizes, ours vs spin -DBFS
                                                     # (to find the first depth where models differ)
 
@@ -483,7 +484,7 @@ def compare(families: list[str], largest_only: bool, tag: str) -> None:
         sys.exit(1)
 
 
-def profile(family: str, consts: dict | None) -> None:
+def profile(family: str, consts: dict | None, store: str = "dict") -> None:
     """cProfile of our run (in this process); top 15 by cumulative time to bench/results/."""
     import cProfile
     import io
@@ -495,7 +496,8 @@ def profile(family: str, consts: dict | None) -> None:
     consts = consts or FAMILIES[family]["sizes"][-1]
     pr = cProfile.Profile()
     pr.enable()
-    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False)
+    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False,
+                      store=store)
     pr.disable()
     s = io.StringIO()
     st = pstats.Stats(pr, stream=s)
@@ -503,15 +505,16 @@ def profile(family: str, consts: dict | None) -> None:
     s2 = io.StringIO()
     pstats.Stats(pr, stream=s2).sort_stats("tottime").print_stats(10)
     info = machine()
-    text = (f"cProfile of the explicit engine on {family} {size_label(consts)} "
+    text = (f"cProfile of the explicit engine ({store} store) on {family} {size_label(consts)} "
             f"({r.stats.states:,} states, {r.stats.transitions:,} transitions, "
             f"{r.stats.seconds:.1f} s under the profiler)\n"
             f"{info['date']}, nproc={info['nproc']}, Python {info['python']}\n"
-            f"python bench/spin/compare.py --profile {family}\n\n"
+            f"python bench/spin/compare.py --profile {family}"
+            f"{' --store compact' if store == 'compact' else ''}\n\n"
             f"=== top 15 by cumulative time ===\n{s.getvalue()}\n"
             f"=== top 10 by own time ===\n{s2.getvalue()}")
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, f"profile-{family}.txt")
+    path = os.path.join(RESULTS, f"profile-{family}{'-compact' if store == 'compact' else ''}.txt")
     with open(path, "w") as f:
         f.write(re.sub(re.escape(ROOT + os.sep), "", text))
     print(text)
@@ -543,7 +546,13 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--ours-child"]:
         ours_child(argv[1], json.loads(argv[2]), json.loads(argv[3]) if len(argv) > 3 else None)
     elif argv[:1] == ["--profile"]:
-        profile(argv[1], parse_consts(argv[2:]) or None)
+        rest = argv[2:]
+        store = "dict"
+        if "--store" in rest:
+            i = rest.index("--store")
+            store = rest[i + 1]
+            rest = rest[:i] + rest[i + 2:]
+        profile(argv[1], parse_consts(rest) or None, store)
     elif argv[:1] == ["--levels"]:
         levels(argv[1], parse_consts(argv[2:]), 200)
     else:
