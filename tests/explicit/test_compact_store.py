@@ -207,3 +207,23 @@ def test_timeout_and_interrupt_stop_the_compact_search():
     r = _breaker(should_stop=lambda: True, store="compact", workers=2)
     assert not r.exhaustive and any("interrupted" in n for n in r.notes)
     assert r.stats.states >= 1
+
+
+def test_levels_store_depths_past_255_and_split_blocks():
+    import numpy as np
+
+    from checker.explicit.levels import Codec, Levels
+
+    lv = Levels(Codec(40))
+    lv.BLOCK = 4                      # tiny blocks: inserts split them
+    for d in range(300):
+        lv.add(np.sort(np.array([d * 7 + 1, d * 7 + 3], dtype=np.uint64) * 1000 % 2099))
+    assert len(lv) == 600 and len(lv.keys) > 10
+    assert all(len(k) <= 8 for k in lv.keys)
+    for d in (0, 1, 255, 256, 299):
+        for s in lv.level(d).tolist():
+            assert lv.depth_of(s) == d
+    assert lv.depth_of(2100) is None
+    cand = np.array(sorted({x for d in range(300) for x in lv.level(d).tolist()} | {2100, 2101}),
+                    dtype=np.uint64)
+    assert lv.new_states(cand).tolist() == [2100, 2101]
