@@ -32,7 +32,63 @@ from .search import Found, Outcome, rss_mb
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
-MERGE_MIN = 1 << 18      # de-duplicate a level's new states once this many are unmerged
+SMALL_MAX = 1 << 17      # new states of recent chunks merged into the sorted pending array ...
+PENDING_MAX = 1 << 21    # ... which goes into the store once it holds this many
+
+
+class _NextLevel:
+    """The states of depth d found so far while level d - 1 is expanded.
+
+    Each chunk's new states (not stored, but possibly found again by later
+    chunks: a state has many parents) are kept as they come until there are
+    SMALL_MAX of them, then merged into a sorted pending array without
+    repeats; that goes into the store once it holds PENDING_MAX states (so
+    later chunks' successors are checked against it there).  The memory
+    beyond the store is thus bounded by ~PENDING_MAX states, not by the size
+    of the level and its repeats."""
+
+    def __init__(self, levels: Levels, depth: int):
+        self.levels = levels
+        self.depth = depth
+        self.small: list[np.ndarray] = []
+        self.nsmall = 0
+        self.pending = levels.codec.empty()
+        self.count = 0                     # states flushed into the store
+
+    def add(self, part: np.ndarray) -> None:
+        if len(part):
+            self.small.append(part)
+            self.nsmall += len(part)
+        if self.nsmall > SMALL_MAX:
+            self._merge()
+
+    def maybe_flush(self) -> None:
+        """(after the --max-states check, which may keep only some of them)"""
+        if len(self.pending) > PENDING_MAX:
+            self.flush()
+
+    def _merge(self) -> None:
+        if self.small:
+            self.pending = sorted_unique(np.concatenate([self.pending] + self.small))
+            self.small = []
+            self.nsmall = 0
+
+    def upper(self) -> int:
+        """at least the number of states of this level not yet flushed"""
+        return len(self.pending) + self.nsmall
+
+    def exact(self) -> int:
+        """the number of states of this level not yet flushed"""
+        self._merge()
+        return len(self.pending)
+
+    def flush(self, keep: int | None = None) -> None:
+        """into the store (only the ``keep`` smallest with --max-states)"""
+        self._merge()
+        p = self.pending if keep is None else self.pending[:keep]
+        self.levels.insert(p, self.depth)
+        self.count += len(p)
+        self.pending = self.levels.codec.empty()
 
 
 def _no_checks_fn(prog: Program):
@@ -125,29 +181,26 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
                 out.stopped_by = "max_depth"
                 unexpanded = [level]
                 break
-            parts: list[np.ndarray] = []
+            nxt = _NextLevel(levels, depth + 1)
             chunks = [level[i:i + chunk_size] for i in range(0, len(level), chunk_size)]
             done = 0
-            nnew = 0
-            unmerged = 0
             for cand, tr in expander.run(chunks, active, found):
                 done += 1
                 transitions += tr
-                part = levels.new_states(cand)
-                parts.append(part)
-                nnew += len(part)
-                unmerged += len(part)
-                if unmerged > max(MERGE_MIN, len(parts[0])):
-                    # the same new state comes from many parents in other chunks:
-                    # merge now and then, so the repeats never pile up
-                    parts = [sorted_unique(np.concatenate(parts))]
-                    unmerged = 0
+                nxt.add(levels.new_states(cand))
+                if limit is not None and len(levels) + nxt.upper() > limit \
+                        and len(levels) + nxt.exact() > limit:
+                    nxt.flush(keep=limit - len(levels))
+                    out.stopped_by = "max_states"
+                    unexpanded = chunks[done:]
+                    break
+                nxt.maybe_flush()
                 if found.changed:
                     found.changed = False
                     if all_violated():
                         break
                 now = time.perf_counter()
-                if done < len(chunks) or nnew:       # as search.bfs: work is left
+                if done < len(chunks) or nxt.count or nxt.upper():   # as search.bfs: work left
                     stop = None
                     if deadline is not None and now >= deadline:
                         stop = "timeout"
@@ -164,24 +217,20 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
                         break
                 if options.progress is not None and now - last_report >= 1.0:
                     last_report = now
-                    options.progress(Progress(len(levels) + sum(map(len, parts)), transitions,
+                    options.progress(Progress(len(levels) + nxt.upper(), transitions,
                                               depth, now - t0,
                                               f"level {depth}: {done}/{len(chunks)} chunks expanded"))
             if out.stopped_by is None and all_violated() and done < len(chunks):
                 out.stopped_by = "all decided"
-            nxt = sorted_unique(np.concatenate(parts)) if parts else codec.empty()
-            if limit is not None and len(levels) + len(nxt) > limit:
-                nxt = nxt[:limit - len(levels)]
-                out.stopped_by = out.stopped_by or "max_states"
-            levels.add(nxt)
+            nxt.flush()
+            level = levels.level(depth + 1) if nxt.count else codec.empty()
             if out.stopped_by is not None:
-                unexpanded.append(nxt)
-                if len(nxt) and out.stopped_by != "all decided":
+                unexpanded.append(level)
+                if len(level) and out.stopped_by != "all decided":
                     depth += 1
                 break
-            if len(nxt):
+            if len(level):
                 depth += 1
-            level = nxt
     finally:
         expander.close()
 

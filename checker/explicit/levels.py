@@ -104,8 +104,11 @@ class Levels:
 
     def add(self, a: np.ndarray) -> None:
         """store ``a`` (sorted, unique, none stored yet) as the next level"""
-        d = self.levels
-        self.levels += 1
+        self.insert(a, self.levels)
+
+    def insert(self, a: np.ndarray, d: int) -> None:
+        """store ``a`` (sorted, unique, none stored yet) at depth ``d``"""
+        self.levels = max(self.levels, d + 1)
         if d > np.iinfo(self.dep_type).max:
             self.dep_type = np.uint16 if d <= 0xFFFF else np.uint32
             self.deps = [x.astype(self.dep_type) for x in self.deps]

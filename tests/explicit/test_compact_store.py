@@ -227,3 +227,22 @@ def test_levels_store_depths_past_255_and_split_blocks():
     cand = np.array(sorted({x for d in range(300) for x in lv.level(d).tolist()} | {2100, 2101}),
                     dtype=np.uint64)
     assert lv.new_states(cand).tolist() == [2100, 2101]
+
+
+def test_next_level_flushed_mid_level(monkeypatch):
+    """tiny buffers: a level's new states go into the store chunk by chunk"""
+    from checker.explicit import compact
+
+    monkeypatch.setattr(compact, "SMALL_MAX", 8)
+    monkeypatch.setattr(compact, "PENDING_MAX", 16)
+    monkeypatch.setattr(compact, "CHUNK", 16)
+    for family, consts in (("breaker_n", {"N": 4}), ("balancer_n", {"N": 3, "M": 2})):
+        path = os.path.join(BENCH, f"{family}.spec")
+        ref = checker.check(path, consts=consts, check_deadlock=False)
+        _assert_same(ref, checker.check(path, consts=consts, check_deadlock=False, store="compact"))
+    r = _breaker(max_states=100, store="compact")
+    assert r.stats.states == 100
+    entry = next(e for e in CATALOG if e.path == "spec/breaker.spec")
+    spec = _load(entry)
+    props = _safety_names(spec)
+    _assert_same(_run(spec, properties=props), _run(spec, properties=props, store="compact"))
