@@ -91,10 +91,6 @@ class _NextLevel:
         self.pending = self.levels.codec.empty()
 
 
-def _no_checks_fn(prog: Program):
-    return prog.collect_level_function([], [], False)
-
-
 class _Serial:
     """Expands a chunk in this process."""
 
@@ -239,7 +235,7 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
         invs, reach, _ = active()
         if invs or reach:
             prog.check_function(list(invs), list(reach))(rest, found.viol)
-    out.seen = LevelParents(levels, _no_checks_fn(prog))
+    out.seen = LevelParents(levels, prog)
     out.states = len(levels)
     out.transitions = transitions
     out.depth = depth

@@ -239,8 +239,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if out.checkpoint_path is not None and out.checkpoints:
         notes.append(f"checkpoint: {out.checkpoint_path}"
                      + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
-    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds, "store": store}
+    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds}
     if store == "compact":
+        extra["store"] = store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,

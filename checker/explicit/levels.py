@@ -174,9 +174,10 @@ class LevelParents:
 
     CHUNK = 512
 
-    def __init__(self, levels: Levels, successors_fn):
+    def __init__(self, levels: Levels, prog):
         self.levels = levels
-        self.fn = successors_fn        # a collect-mode level function without checks
+        self.prog = prog
+        self.fn = None                 # a collect-mode level function without checks, on demand
 
     def __len__(self) -> int:
         return len(self.levels)
@@ -201,6 +202,8 @@ class LevelParents:
         raise AssertionError("internal error: a stored state has no parent in the level before")
 
     def _successors(self, states: list) -> set:
+        if self.fn is None:
+            self.fn = self.prog.collect_level_function([], [], False)
         out: list = []
         self.fn(states, out, out.append, _ignore, _ignore, _ignore)
         return set(out)
