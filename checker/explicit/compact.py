@@ -213,9 +213,9 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
                         break
                 if options.progress is not None and now - last_report >= 1.0:
                     last_report = now
-                    options.progress(Progress(len(levels) + nxt.upper(), transitions,
-                                              depth, now - t0,
-                                              f"level {depth}: {done}/{len(chunks)} chunks expanded"))
+                    note = f"level {depth}: {done}/{len(chunks)} chunks expanded"
+                    options.progress(Progress(len(levels) + nxt.upper(), transitions, depth,
+                                              now - t0, note))
             if out.stopped_by is None and all_violated() and done < len(chunks):
                 out.stopped_by = "all decided"
             nxt.flush()
