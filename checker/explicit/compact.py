@@ -156,6 +156,10 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
         return invs, reach, want_deadlock and found.deadlock is None
 
     workers = options.workers or 1
+    # generate the collect-mode code here, before any fork: the error codes it
+    # registers (prog.ctx.errors, read back for error messages) are then the
+    # same in the workers and in this process
+    prog.collect_level_function(*map(list, active()[:2]), active()[2])
     if workers > 1:
         from .workers import Pool
         expander = Pool(prog, codec, workers)

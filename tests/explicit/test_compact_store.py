@@ -89,6 +89,7 @@ def test_two_workers_match_one(entry):
         assert (a.trace is None) == (b.trace is None)
         if a.trace is not None:
             assert [s.state for s in a.trace.steps] == [s.state for s in b.trace.steps]
+            assert a.detail == b.detail
 
 
 BENCH_SIZES = [("breaker_n", {"N": n}) for n in (2, 3, 4)] + \
@@ -165,6 +166,12 @@ action up { require x < 5
     _assert_same(ref, got)
     t = next(p for p in got.properties if p.name == "typeok")
     assert t.verdict.value == "violated" and len(t.trace) == 4
+    # the error raised in a worker process is reported as in this one
+    two = _run(spec, store="compact", workers=2)
+    t2 = next(p for p in two.properties if p.name == "typeok")
+    ref_t = next(p for p in ref.properties if p.name == "typeok")
+    assert t2.detail == t.detail == ref_t.detail
+    assert [s.state for s in t2.trace.steps] == [s.state for s in t.trace.steps]
 
 
 def test_temporal_properties_use_the_reference_store():
