@@ -158,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "--depth steps): a violation found is a real trace, no violation is unknown")
     p.add_argument("--walks", type=_int_at_least(1, "--walks"), metavar="W",
                    help="--simulate: number of random walks (default 100)")
+    p.add_argument("--store", choices=("dict", "compact"), default="dict",
+                   help="explicit: how visited states are kept: dict (default: a dict of every "
+                        "state and its parent) or compact (sorted numpy arrays, 9 bytes per state "
+                        "of up to 64 bits; no --checkpoint)")
+    p.add_argument("--workers", type=_int_at_least(1, "--workers"), default=1, metavar="N",
+                   help="explicit, --store compact: expand each breadth-first level in N "
+                        "forked worker processes (default 1)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -205,7 +212,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume"}
+                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -275,6 +282,10 @@ def parse(argv: Sequence[str]):
         raise UsageError(f"argument --resume: {args.resume}: no such directory")
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
+    if (args.store != "dict" or args.workers != 1) and args.engine != "explicit":
+        raise UsageError("arguments --store/--workers: only for --engine explicit")
+    kw["store"] = args.store
+    kw["workers"] = args.workers
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
                       timeout=args.timeout,

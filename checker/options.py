@@ -42,3 +42,8 @@ class Options:
     checkpoint_dir: Optional[str] = None  # save the search there periodically and at the end
     checkpoint_every: float = 30.0       # seconds between periodic checkpoints
     resume_dir: Optional[str] = None     # continue the search saved there
+    # explicit engine: state store and parallelism (checker/explicit/compact.py)
+    store: str = "dict"                  # "dict" (reference: dict state -> parent) or "compact"
+    #                                      (numpy arrays, one sorted array per BFS level)
+    workers: int = 1                     # > 1: expand each level in this many forked processes
+    #                                      (compact store only)

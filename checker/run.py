@@ -245,7 +245,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
     except Exception as e:
         if type(e).__name__ == "NeedsConstants":
             raise _needs_constants_error(spec, engine, str(e)) from None
-        if type(e).__name__ == "CheckpointError":
+        if type(e).__name__ in ("CheckpointError", "StoreOptionError"):
             raise InputError(str(e)) from None
         raise
     finally:

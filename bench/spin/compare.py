@@ -23,7 +23,11 @@ bytes/state, and the ratio ours/SPIN in states/s; then a scale curve per family
     python bench/spin/compare.py                    # every family, every size
     python bench/spin/compare.py breaker config     # some families
     python bench/spin/compare.py --largest          # only the largest size of each
+    python bench/spin/compare.py --largest --tag X  # ... written to results/spin-compare-X.*
+                                                    # (ours three times: reference dict store,
+                                                    # --store compact, compact with --workers 2)
     python bench/spin/compare.py --profile balancer # cProfile of ours at the largest size
+    python bench/spin/compare.py --profile config --store compact   # ... with the compact store
     python bench/spin/compare.py --levels breaker N=4   # BFS level sizes, ours vs spin -DBFS
                                                     # (to find the first depth where models differ)
 
@@ -112,8 +116,15 @@ def check_rc(r: dict) -> dict:
 
 # ---------------------------------------------------------------- ours
 
-def ours_child(family: str, consts: dict) -> None:
-    """In the fresh subprocess: one exhaustive run; JSON on stdout."""
+VARIANTS = {                       # our extra columns: name -> engine options
+    "compact": {"store": "compact"},
+    "compact_w2": {"store": "compact", "workers": 2},
+}
+
+
+def ours_child(family: str, consts: dict, opts: dict | None = None) -> None:
+    """In the fresh subprocess: one exhaustive run; JSON on stdout.  CPU
+    includes worker processes (joined before check() returns)."""
     import resource
 
     sys.path.insert(0, ROOT)
@@ -123,10 +134,16 @@ def ours_child(family: str, consts: dict) -> None:
     import checker.explicit.engine  # noqa: F401
     import checker.run  # noqa: F401
 
+    import numpy  # noqa: F401  (the compact store's; imported before the baseline for every variant)
+
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    t0 = os.times()
     c0, w0 = time.process_time(), time.perf_counter()
-    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False)
+    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False,
+                      **(opts or {}))
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    t1 = os.times()
+    cpu += (t1.children_user + t1.children_system) - (t0.children_user + t0.children_system)
     verdicts = {p.name: p.verdict.value for p in r.properties}
     print(json.dumps({"states": r.stats.states, "transitions": r.stats.transitions,
                       "depth": r.stats.depth, "seconds": r.stats.seconds, "cpu": cpu, "check_wall": wall,
@@ -136,9 +153,9 @@ def ours_child(family: str, consts: dict) -> None:
                       "verdicts": verdicts}))
 
 
-def run_ours(family: str, consts: dict) -> dict:
+def run_ours(family: str, consts: dict, opts: dict | None = None) -> dict:
     r = check_rc(run_measured([sys.executable, os.path.abspath(__file__), "--ours-child", family,
-                               json.dumps(consts)]))
+                               json.dumps(consts), json.dumps(opts or {})]))
     d = json.loads(r["out"].strip().splitlines()[-1])
     bad = {k: v for k, v in d["verdicts"].items() if v != "holds"}
     if bad:
@@ -257,7 +274,43 @@ def row_of(family: str, consts: dict, ours: dict, spin: dict, por: dict) -> dict
         "spin_reported_mb": spin["spin_mem_mb"],
         "por_states": por["states"], "por_transitions": por["transitions"],
         "por_total_s": round(por["total_wall"], 3), "por_pan_s": round(por["pan_wall"], 3),
+        **variant_cols(ours.get("variants", {}), s_rate, s_rate_cpu),
     }
+
+
+def variant_cols(variants: dict, s_rate: float, s_rate_cpu: float) -> dict:
+    cols = {}
+    for name, d in variants.items():
+        rt, rc = rate(d["states"], d["seconds"]), rate(d["states"], d["cpu"])
+        cols.update({
+            f"{name}_states": d["states"], f"{name}_transitions": d["transitions"],
+            f"{name}_s": round(d["seconds"], 3), f"{name}_cpu_s": round(d["cpu"], 3),
+            f"{name}_states_per_s": round(rt), f"{name}_ratio": round(rt / s_rate, 4),
+            f"{name}_ratio_cpu": round(rc / s_rate_cpu, 4), f"{name}_peak_bytes": d["peak"],
+            f"{name}_net_bytes_per_state": round((d["peak"] - d["rss_before"]) / d["states"], 1),
+        })
+    return cols
+
+
+def variants_table(rows: list[dict]) -> str:
+    head = ("| family | size | store | states | time s (cpu, workers' included) | states/s "
+            "| ratio ours/SPIN with compile | ratio by CPU time | peak RSS MB | net bytes/state |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        lines.append(f"| {r['family']} | {r['size']} | dict (reference) | {fmt_int(r['ours_states'])} "
+                     f"| {r['ours_s']:.2f} ({r['ours_cpu_s']:.2f}) | {fmt_int(r['ours_states_per_s'])} "
+                     f"| {r['ratio']:.3f} | {r['ratio_cpu']:.3f} | {mb(r['ours_peak_bytes'])} "
+                     f"| {r['ours_net_bytes_per_state']:,.0f} |")
+        for name, opts in VARIANTS.items():
+            if f"{name}_states" not in r:
+                continue
+            label = f"compact, {opts.get('workers', 1)} worker(s)"
+            lines.append(f"| {r['family']} | {r['size']} | {label} | {fmt_int(r[name + '_states'])} "
+                         f"| {r[name + '_s']:.2f} ({r[name + '_cpu_s']:.2f}) "
+                         f"| {fmt_int(r[name + '_states_per_s'])} | {r[name + '_ratio']:.3f} "
+                         f"| {r[name + '_ratio_cpu']:.3f} | {mb(r[name + '_peak_bytes'])} "
+                         f"| {r[name + '_net_bytes_per_state']:,.0f} |")
+    return "\n".join(lines)
 
 
 def fmt_int(x) -> str:
@@ -362,6 +415,10 @@ def write_results(rows: list[dict], info: dict, por_rows: list[dict], tag: str) 
           "are successors generated, SPIN's are stored+matched (one more: the initial state). "
           "Ratio = our states/s over SPIN's states/s.", "",
           main_table(rows), "",
+          "## Our stores: reference dict, compact, compact with 2 worker processes", "",
+          "Each in its own fresh subprocess, in the same run as SPIN above. CPU includes the "
+          "worker processes' CPU. Ratios against SPIN -DNOREDUCE with its compile.", "",
+          variants_table(rows), "",
           "## SPIN with its default partial-order reduction", "",
           "(the same model compiled without -DNOREDUCE)", "",
           por_table(por_rows), "",
@@ -397,6 +454,14 @@ def compare(families: list[str], largest_only: bool, tag: str) -> None:
             sizes = FAMILIES[fam]["sizes"][-1:] if largest_only else FAMILIES[fam]["sizes"]
             for consts in sizes:
                 ours = run_ours(fam, consts)
+                ours["variants"] = {}
+                for name, opts in VARIANTS.items():
+                    v = run_ours(fam, consts, opts)
+                    if (v["states"], v["transitions"]) != (ours["states"], ours["transitions"]):
+                        raise RuntimeError(f"{fam} {size_label(consts)}: {name} found "
+                                           f"{v['states']} states, {v['transitions']} transitions; "
+                                           f"the dict store {ours['states']}, {ours['transitions']}")
+                    ours["variants"][name] = v
                 spin = run_spin(FAMILIES[fam]["pml"], consts, reduce=False, workdir=work,
                                 expect_states=ours["states"])
                 por = run_spin(FAMILIES[fam]["pml"], consts, reduce=True, workdir=work,
@@ -408,7 +473,10 @@ def compare(families: list[str], largest_only: bool, tag: str) -> None:
                       f"ours {r['ours_s']:7.2f}s {r['ours_states_per_s']:>8,}/s {mb(r['ours_peak_bytes']):>7}MB  "
                       f"spin {r['spin_total_s']:6.2f}s (pan {r['spin_pan_s']:.2f}) "
                       f"{r['spin_states_per_s']:>9,}/s {mb(r['spin_peak_bytes']):>7}MB  "
-                      f"ratio {r['ratio']:.3f} (cpu {r['ratio_cpu']:.3f})  por {r['por_states']:,}", flush=True)
+                      f"ratio {r['ratio']:.3f} (cpu {r['ratio_cpu']:.3f})  por {r['por_states']:,}"
+                      + "".join(f"  {n} {r[n + '_s']:.2f}s ratio {r[n + '_ratio']:.3f} "
+                                f"(cpu {r[n + '_ratio_cpu']:.3f}) {mb(r[n + '_peak_bytes'])}MB"
+                                for n in VARIANTS), flush=True)
     write_results(rows, info, rows, tag)
     bad = [r for r in rows if not r["equal"]]
     if bad:
@@ -416,7 +484,7 @@ def compare(families: list[str], largest_only: bool, tag: str) -> None:
         sys.exit(1)
 
 
-def profile(family: str, consts: dict | None) -> None:
+def profile(family: str, consts: dict | None, store: str = "dict") -> None:
     """cProfile of our run (in this process); top 15 by cumulative time to bench/results/."""
     import cProfile
     import io
@@ -428,7 +496,8 @@ def profile(family: str, consts: dict | None) -> None:
     consts = consts or FAMILIES[family]["sizes"][-1]
     pr = cProfile.Profile()
     pr.enable()
-    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False)
+    r = checker.check(FAMILIES[family]["spec"], consts=consts, engine="explicit", check_deadlock=False,
+                      store=store)
     pr.disable()
     s = io.StringIO()
     st = pstats.Stats(pr, stream=s)
@@ -436,15 +505,16 @@ def profile(family: str, consts: dict | None) -> None:
     s2 = io.StringIO()
     pstats.Stats(pr, stream=s2).sort_stats("tottime").print_stats(10)
     info = machine()
-    text = (f"cProfile of the explicit engine on {family} {size_label(consts)} "
+    text = (f"cProfile of the explicit engine ({store} store) on {family} {size_label(consts)} "
             f"({r.stats.states:,} states, {r.stats.transitions:,} transitions, "
             f"{r.stats.seconds:.1f} s under the profiler)\n"
             f"{info['date']}, nproc={info['nproc']}, Python {info['python']}\n"
-            f"python bench/spin/compare.py --profile {family}\n\n"
+            f"python bench/spin/compare.py --profile {family}"
+            f"{' --store compact' if store == 'compact' else ''}\n\n"
             f"=== top 15 by cumulative time ===\n{s.getvalue()}\n"
             f"=== top 10 by own time ===\n{s2.getvalue()}")
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, f"profile-{family}.txt")
+    path = os.path.join(RESULTS, f"profile-{family}{'-compact' if store == 'compact' else ''}.txt")
     with open(path, "w") as f:
         f.write(re.sub(re.escape(ROOT + os.sep), "", text))
     print(text)
@@ -474,14 +544,24 @@ def parse_consts(args: list[str]) -> dict:
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--ours-child"]:
-        ours_child(argv[1], json.loads(argv[2]))
+        ours_child(argv[1], json.loads(argv[2]), json.loads(argv[3]) if len(argv) > 3 else None)
     elif argv[:1] == ["--profile"]:
-        profile(argv[1], parse_consts(argv[2:]) or None)
+        rest = argv[2:]
+        store = "dict"
+        if "--store" in rest:
+            i = rest.index("--store")
+            store = rest[i + 1]
+            rest = rest[:i] + rest[i + 2:]
+        profile(argv[1], parse_consts(rest) or None, store)
     elif argv[:1] == ["--levels"]:
         levels(argv[1], parse_consts(argv[2:]), 200)
     else:
         largest = "--largest" in argv
         tag = "-largest" if largest else ""
+        if "--tag" in argv:            # --tag NAME: write spin-compare-NAME.md/.csv instead
+            i = argv.index("--tag")
+            tag = "-" + argv[i + 1]
+            argv = argv[:i] + argv[i + 2:]
         fams = [a for a in argv if not a.startswith("--")] or list(FAMILIES)
         unknown = set(fams) - set(FAMILIES)
         if unknown:

@@ -55,6 +55,7 @@ class Program:
                              for k, g in enumerate(getattr(spec, "reachables", ()))]
         self._blocks = []
         self._helpers = []
+        self._collect = None       # (blocks, helper source) of the compact store, on demand
         for ai, a in enumerate(spec.actions):
             self._blocks.append(self._action_search(ai, a))
         self._trace_fns = self._trace_module()
@@ -132,23 +133,28 @@ class Program:
             lines.append((0, ", ".join(names) + (", = b" if len(names) == 1 else " = b")))
         return env, lines
 
-    def _action_search(self, ai: int, a: ir.Action):
+    def _action_search(self, ai: int, a: ir.Action, mode: Mode | None = None, helpers=None):
+        """the action's code in the level function; ``mode`` "search" (default:
+        dict store) or "collect" (compact store); helper functions go to
+        ``helpers`` (default: the support module's)"""
         binds = self.bindings[ai]
-        mode = Mode("search", self.limit, canon=self._canonicalises(a))
+        mode = mode or Mode("search", self.limit)
+        mode = Mode(mode.kind, mode.limit, canon=self._canonicalises(a))
+        helpers = self._helpers if helpers is None else helpers
         lines = []
         if len(binds) <= SPECIALISE_MAX:
             for b in binds:
                 gen = BlockGen(self.ctx, mode, ai, self.ctx.lit(b))
                 env, _ = self._param_env(a, b)
                 lines += gen.block(a.body, env, self._cache, 0)
-                self._helpers += [ln for h in gen.helpers for ln in h]
+                helpers += [ln for h in gen.helpers for ln in h]
             return lines
         gen = BlockGen(self.ctx, mode, ai, "b")
         env, plines = self._param_env(a, None)
         lines.append((0, f"for b in {self.ctx.lit(tuple(binds))}:"))
         lines += indent(plines, 1)
         lines += gen.block(a.body, env, self._cache, 1)
-        self._helpers += [ln for h in gen.helpers for ln in h]
+        helpers += [ln for h in gen.helpers for ln in h]
         return lines
 
     def _canonicalises(self, a: ir.Action) -> bool:
@@ -213,6 +219,32 @@ class Program:
                  (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
         return self._exec(lines, "level")
 
+    def collect_level_function(self, active_invs, active_reach, deadlock: bool):
+        """The compact store's level function: the same signature as
+        ``level_function``, but every successor is appended with ``app`` (no
+        membership test; the driver de-duplicates a whole chunk at once with
+        numpy) and ``seen`` is the list ``app`` appends to: its length counts
+        the transitions (returned) and detects a state without successors.
+        Its blocks are generated on first use."""
+        if self._collect is None:
+            helpers: list = []
+            blocks = [self._action_search(ai, a, Mode("collect"), helpers)
+                      for ai, a in enumerate(self.spec.actions)]
+            self._collect = (blocks, render(helpers))
+        blocks, helper_src = self._collect
+        body = self._checks(active_invs, active_reach)
+        if deadlock:
+            body.append((0, "m0 = len(seen) + ne"))
+        for bl in blocks:
+            body += bl
+        if deadlock:
+            body += [(0, "if len(seen) + ne == m0:")] + indent(self._dead_lines(), 1)
+        if not body:
+            body.append((0, "pass"))
+        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
+                 (1, "for s in L:")] + indent(body, 2) + [(1, "return len(seen)")]
+        return self._exec(lines, "level", helper_src)
+
     def check_function(self, active_invs, active_reach):
         """def check(L, viol): invariants and goals only"""
         body = self._checks(active_invs, active_reach)
@@ -240,8 +272,8 @@ class Program:
                   (2, "return False")]
         return self._exec(lines, name)
 
-    def _exec(self, lines, name: str):
-        src = "".join(self.ctx.defs) + render(lines)
+    def _exec(self, lines, name: str, helper_src: str = ""):
+        src = "".join(self.ctx.defs) + helper_src + render(lines)
         self.last_source = src
         exec(compile(src, f"<explicit:{self.spec.name}:{name}>", "exec"), self.ns)
         return self.ns[name]

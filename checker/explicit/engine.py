@@ -63,6 +63,38 @@ def _require_constants(spec: ir.Spec) -> None:
         raise NeedsConstants(list(dict.fromkeys(names)))
 
 
+class StoreOptionError(Exception):
+    """An impossible combination of ``store``/``workers`` with other options
+    (the message is for the user; exit code 2)."""
+
+
+STORES = ("dict", "compact")
+
+
+def _store_for(options: Options, need_graph: bool) -> tuple[str, str | None]:
+    """The store this run uses and, when it is not the one asked for, why."""
+    if options.store not in STORES:
+        raise StoreOptionError(f"--store {options.store}: unknown store; choose dict or compact")
+    if not isinstance(options.workers, int) or options.workers < 1:
+        raise StoreOptionError(f"--workers {options.workers}: must be a whole number >= 1")
+    if options.workers > 1 and options.store != "compact":
+        raise StoreOptionError(f"--workers {options.workers}: needs --store compact "
+                               "(the reference dict store runs in one process)")
+    if options.store == "compact":
+        if options.checkpoint_dir is not None or options.resume_dir is not None:
+            raise StoreOptionError("--checkpoint/--resume: not supported with --store compact "
+                                   "(use the default --store dict)")
+        if options.workers > 1:
+            from .workers import fork_available
+            if not fork_available():
+                raise StoreOptionError(f"--workers {options.workers}: needs the fork start "
+                                       "method, which this platform lacks")
+        if need_graph:
+            return "dict", ("--store compact: temporal properties are checked on the reference "
+                            "dict store (they need the whole state graph), in one process")
+    return options.store, None
+
+
 def _peak_memory() -> int:
     ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return ru if sys.platform == "darwin" else ru * 1024
@@ -89,7 +121,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     goals = tuple(getattr(spec, "reachables", ()))
     want_reach = [k for k, g in enumerate(goals) if want(g.name)]
     need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
-    out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
+    store, store_note = _store_for(options, need_graph)
+    if store == "compact":
+        from .compact import bfs_compact
+        out = bfs_compact(prog, options, want_invs, want_typeok, want_deadlock, want_reach)
+    else:
+        out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
     found = out.found
     seconds = time.perf_counter() - t0
 
@@ -181,7 +218,15 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         else:
             props.append(unviolated("deadlock", DEADLOCK))
 
-    notes = ["exact: full states stored",
+    if store == "compact":
+        per = "8 bytes (uint64)" if prog.layout.total_bits <= 64 else \
+            f"{(prog.layout.total_bits + 7) // 8} bytes"
+        stored = (f"exact, full states stored: compact store, sorted numpy arrays, "
+                  f"{per} + 1 depth byte per state" + (f"; {options.workers} worker processes"
+                                       if options.workers > 1 else ""))
+    else:
+        stored = "exact: full states stored"
+    notes = [stored] + ([store_note] if store_note else []) + [
              f"state encoding: {prog.layout.total_bits} bits per state; "
              f"compiled in {compile_seconds:.3f}s"]
     if sym_note:
@@ -203,10 +248,14 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if out.checkpoint_path is not None and out.checkpoints:
         notes.append(f"checkpoint: {out.checkpoint_path}"
                      + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
+    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds}
+    if store == "compact":
+        extra["store"] = store
+        extra["store_bytes"] = out.store_bytes
+        extra["workers"] = options.workers
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
-                  extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds,
-                         **({"symmetry": sym_extra} if sym_extra else {})})
+                  extra={**extra, **({"symmetry": sym_extra} if sym_extra else {})})
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
 

@@ -59,7 +59,8 @@ class Outcome:
         self.exhaustive = False
         # "max_depth" | "max_states" | "max_memory" | "timeout" | "interrupted" | "all decided"
         self.stopped_by: str | None = None
-        self.seen: dict = {}
+        self.seen: dict = {}                  # state -> parent (compact store: levels.LevelParents)
+        self.store_bytes = 0                  # compact store: bytes of its state arrays
         self.found: Found | None = None
         self.seconds = 0.0
         self.memory_mb = 0.0                  # resident set when max_memory stopped the search

@@ -31,13 +31,22 @@ class Mode:
     """What reaching the end of a path, and a runtime error, generate."""
 
     def __init__(self, kind: str, limit: int | None = None, canon: bool = False):
-        self.kind = kind          # "search" | "trace"
+        self.kind = kind          # "search" | "collect" | "trace"
         self.limit = limit
         self.canon = canon        # symmetry reduction: store _canon(successor) (explicit/symmetry.py)
+
+    @property
+    def counts(self) -> bool:
+        """the level function's modes: they count transitions and errors"""
+        return self.kind != "trace"
 
     def emit(self, sn: str, ind: int) -> list:
         if self.kind == "trace":
             return [(ind, f"out.append({sn})")]
+        if self.kind == "collect":
+            # compact store: every successor is appended, the driver de-duplicates
+            # and counts them (len of the list)
+            return [(ind, f"app(_canon({sn}))" if self.canon else f"app({sn})")]
         lines = [(ind, "tr += 1")]
         if self.canon:
             lines.append((ind, f"cn_ = _canon({sn})"))
@@ -192,13 +201,13 @@ class BlockGen:
     def _make_helper(self, name: str, cont, env: dict, params: list[str]) -> None:
         sig = ", ".join(["s", "n", self.mode.helper_params(), "b"] + params)
         lines = [(0, f"def {name}({sig}):")]
-        if self.mode.kind == "search":
+        if self.mode.counts:
             lines += [(1, "tr = 0"), (1, "ne = 0")]
         lines.append((1, "try:"))
         self.path(cont, env, PState(self.ctx, "n"), {}, 2, 1, lines)
         lines.append((1, "except StepError as e:"))
         lines += self.mode.handler(self.ai, "b", 2)
-        if self.mode.kind == "search":
+        if self.mode.counts:
             lines.append((1, "return tr, ne"))
         self.helpers.append(lines)
 
