@@ -43,8 +43,7 @@ class Coverage:
         return [a for a, n in self.transitions.items() if n == 0]
 
     def warnings(self) -> list[str]:
-        return [f"action {a} is never enabled in any reachable state (its guard may be wrong, or the spec "
-                f"vacuous there)" for a in self.never_enabled]
+        return [dead_action_warning(a) for a in self.never_enabled]
 
     def table(self) -> list[str]:
         """The report's lines: one row per action (or process step)."""
@@ -54,6 +53,11 @@ class Coverage:
         widths = [max(len(r[k]) for r in [head] + rows) for k in range(4)]
         return ["  " + "  ".join(c.ljust(widths[0]) if k == 0 else c.rjust(widths[k])
                                  for k, c in enumerate(r)) for r in [head] + rows]
+
+
+def dead_action_warning(action: str) -> str:
+    return (f"action {action} is never enabled in any reachable state (its guard may be wrong, or the spec "
+            f"vacuous there)")
 
 
 def reachable_graph(spec: ir.Spec, max_states: int | None = None) -> tuple[Program, Graph]:
