@@ -59,7 +59,7 @@ def one(family: str, consts: dict, mode: str) -> dict:
     return {"states": r.stats.states, "transitions": r.stats.transitions, "wall": wall, "cpu": cpu,
             "search": x["search_seconds"], "graph": x.get("graph_seconds", 0.0),
             "liveness": x.get("liveness_seconds", 0.0), "edges": x.get("graph_edges", 0),
-            "graph_bytes": x.get("graph_bytes", 0), "peak": ru,
+            "graph_bytes": x.get("graph_bytes", 0), "peak": ru, "scan": x.get("never_enabled_seconds", 0.0),
             "verdicts": {p.name: p.verdict.value for p in r.properties if p.kind == "property"},
             "lassos": {p.name: [len(p.trace), p.trace.loop_start] for p in r.properties
                        if p.kind == "property" and p.trace is not None}}
@@ -95,8 +95,8 @@ def main(argv: list[str]) -> None:
     if markdown:
         print("| family | size | states | edges | safety s (cpu) | safety MB | live s (cpu) | search / graph / "
               "temporal s | live MB | live / safety time | live / safety MB | graph bytes/state | "
-              "verdicts (lasso steps, loop from) |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+              "dead-action scan s | verdicts (lasso steps, loop from) |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for family, consts in todo:
         s = run(family, consts, "safety")
         v = run(family, consts, "live")
@@ -108,7 +108,7 @@ def main(argv: list[str]) -> None:
                f"{s['wall']:.1f} ({s['cpu']:.1f})", f"{mb_s:.0f}", f"{v['wall']:.1f} ({v['cpu']:.1f})",
                f"{v['search']:.1f} / {v['graph']:.1f} / {v['liveness']:.1f}", f"{mb_v:.0f}",
                f"{v['wall'] / s['wall']:.2f}", f"{mb_v / mb_s:.2f}",
-               f"{v['graph_bytes'] / v['states']:.0f}", verd)
+               f"{v['graph_bytes'] / v['states']:.0f}", f"{s['scan']:.3f}", verd)
         if markdown:
             print("| " + " | ".join(row) + " |")
         else:

@@ -206,7 +206,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                   extra={"search_seconds": out.seconds, "compile_seconds": compile_seconds, **live_extra})
     if out.exhaustive and spec.actions:
         from .csr import never_enabled
+        t_scan = time.perf_counter()
         stats.extra["never_enabled"] = [spec.actions[ai].name for ai in never_enabled(prog, out.seen)]
+        stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
 

@@ -39,6 +39,7 @@ from .compile import Program
 from .csr import StateGraph
 from .layout import canon
 
+NODE_BLOCK = 1 << 16   # nodes whose edges are gathered at a time when building a cycle
 MAX_SOURCES = 200   # a lasso's stem starts at the best of the first (shallowest) sources
 
 
@@ -166,10 +167,13 @@ def _reach(g: Graph, sources: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     frontier = sources[allowed[sources]]
     mask[frontier] = True
     while frontier.size:
-        _, tg, _ = _expand(sg, frontier)
-        tg = np.unique(tg[allowed[tg] & ~mask[tg]])
-        mask[tg] = True
-        frontier = tg
+        new = []
+        for lo in range(0, frontier.size, NODE_BLOCK):
+            _, tg, _ = _expand(sg, frontier[lo:lo + NODE_BLOCK])
+            tg = np.unique(tg[allowed[tg] & ~mask[tg]])
+            mask[tg] = True
+            new.append(tg)
+        frontier = np.concatenate(new)
     return mask
 
 
@@ -203,6 +207,21 @@ def _distance_to(g: Graph, goal: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------ fair components
 
+EDGE_BLOCK = 1 << 20   # edges handled at a time after the components are known (bounds the scratch arrays)
+
+
+def _sccs(g: Graph, alive: np.ndarray) -> tuple[int, np.ndarray]:
+    """Strongly connected components of the subgraph induced by alive.  An
+    edge leaving it is redirected to its source (a self-loop joins nothing),
+    so the stored CSR arrays are reused: one int32 copy of the targets."""
+    sg = g.sg
+    tg = np.where(alive[sg.targets] & alive[sg.sources], sg.targets, sg.sources)
+    ptr = sg.offsets if sg.edges >= 2**31 else sg.offsets.astype(np.int32)
+    ones = np.broadcast_to(np.float64(1), tg.shape)      # scipy reads only the structure
+    mat = csr_matrix((ones, tg, ptr), shape=(sg.n, sg.n))
+    return connected_components(mat, directed=True, connection="strong")
+
+
 def fair_components(g: Graph, nodes: np.ndarray) -> tuple[np.ndarray, int]:
     """Maximal fair strongly connected sets (with at least one internal edge)
     inside the node mask: (component number per node, -1 for none; count)."""
@@ -212,32 +231,29 @@ def fair_components(g: Graph, nodes: np.ndarray) -> tuple[np.ndarray, int]:
     count = 0
     alive = nodes.copy()
     while alive.any():
-        keep = alive[sg.sources] & alive[sg.targets]
-        es, et, el = sg.sources[keep], sg.targets[keep], sg.labels[keep]
-        del keep
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(es, minlength=n), out=indptr[1:])
-        mat = csr_matrix((np.ones(es.size, dtype=np.int8), et, indptr), shape=(n, n))
-        ncomp, lab = connected_components(mat, directed=True, connection="strong")
-        del mat, indptr
-        inside = lab[es] == lab[et]
-        ci = lab[es[inside]]
+        ncomp, lab = _sccs(g, alive)
         has_edge = np.zeros(ncomp, dtype=bool)
-        has_edge[ci] = True
+        taken = np.zeros((ncomp, w), dtype=np.uint64)
+        for lo in range(0, sg.edges, EDGE_BLOCK):
+            es, et = sg.sources[lo:lo + EDGE_BLOCK], sg.targets[lo:lo + EDGE_BLOCK]
+            inside = alive[es] & alive[et]
+            inside &= lab[es] == lab[et]
+            ci = lab[es[inside]]
+            has_edge[ci] = True
+            if w:
+                bits = g.gid_bits[sg.labels[lo:lo + EDGE_BLOCK][inside]]
+                for k in range(w):
+                    np.bitwise_or.at(taken[:, k], ci, bits[:, k])
         members = np.flatnonzero(alive)
         lm = lab[members]
-        taken = np.zeros((ncomp, w), dtype=np.uint64)
         any_en = np.zeros((ncomp, w), dtype=np.uint64)
         all_en = np.full((ncomp, w), ~np.uint64(0), dtype=np.uint64)
         if w:
-            bits = g.gid_bits[el[inside]]
             en = g.enabled[members]
             for k in range(w):
-                np.bitwise_or.at(taken[:, k], ci, bits[:, k])
                 np.bitwise_or.at(any_en[:, k], lm, en[:, k])
                 np.bitwise_and.at(all_en[:, k], lm, en[:, k])
-            del bits, en
-        del es, et, el, inside, ci
+            del en
         unfair = ((all_en & g.weak & ~taken) != 0).any(axis=1)
         missing = any_en & g.strong & ~taken
         has_missing = (missing != 0).any(axis=1)
@@ -282,24 +298,33 @@ def _cycle(g: Graph, comp: np.ndarray, must=None) -> tuple[list[int], dict]:
     start = int(members[0])
     cyc = [start]
     labels: dict = {}
-    idx, tg, src = _expand(sg, np.flatnonzero(comp))
-    inside = comp[tg]
-    idx, tg, src = idx[inside], tg[inside], src[inside]
-    gids = sg.labels[idx].astype(np.int64)
-    # an edge is taken into the cycle when it is the first inside comp of one of its groups
+    # an edge is taken into the cycle when it is the first inside comp (in
+    # node order, then edge order) of one of its groups; blocks of nodes
+    # bound the scratch arrays
     ngr = np.array([len(x) for x in g.gid_groups], dtype=np.int64)
-    per = ngr[gids]
-    pick: list[int] = []
-    if per.sum():
-        flat = np.array([gr for gs in g.gid_groups for gr in gs], dtype=np.int64)
-        start_of = np.cumsum(ngr) - ngr
+    flat = np.array([gr for gs in g.gid_groups for gr in gs], dtype=np.int64)
+    start_of = np.cumsum(ngr) - ngr
+    found = np.zeros(len(g.group_keys), dtype=bool)
+    pick: list = []
+    nodes = np.flatnonzero(comp) if flat.size else np.zeros(0, dtype=np.int64)
+    for lo in range(0, nodes.size, NODE_BLOCK):
+        idx, tg, src = _expand(sg, nodes[lo:lo + NODE_BLOCK])
+        gids = sg.labels[idx].astype(np.int64)
+        keep = comp[tg] & (ngr[gids] > 0)
+        tg, src, gids = tg[keep], src[keep], gids[keep]
+        del idx, keep
+        per = ngr[gids]
+        total = int(per.sum())
         edge_of = np.repeat(np.arange(gids.size), per)
-        gr = flat[np.repeat(start_of[gids] - (np.cumsum(per) - per), per) + np.arange(int(per.sum()))]
+        gr = flat[np.repeat(start_of[gids] - (np.cumsum(per) - per), per) + np.arange(total)]
+        fresh = ~found[gr]
+        gr, edge_of = gr[fresh], edge_of[fresh]
         _, first = np.unique(gr, return_index=True)
-        pick = sorted(set(edge_of[first].tolist()))
+        for e in sorted(set(edge_of[first].tolist())):
+            pick.append((int(src[e]), int(tg[e]), int(gids[e])))
+        found[gr] = True
     taken = np.zeros(g.words, dtype=np.uint64)
-    for e in pick:
-        v, w_, gid = int(src[e]), int(tg[e]), int(gids[e])
+    for v, w_, gid in pick:
         taken |= g.gid_bits[gid]
         cyc += _bfs(g, [cyc[-1]], comp, _one(n, v))[1:]
         cyc.append(w_)
