@@ -257,7 +257,8 @@ CATALOG += [
     Entry("spec/cap_available.spec", states=808, **SERVICE, props={
         "consistent": P(V, V, U, V, length=5, last='reader.rop'),
         "available": P(H, U, H, H, k=1),
-        "requests_answered": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "requests_answered": P(H, U, U, U),
         "partition_with_pending_replication": P(None, H, H, H, length=3, last='writer.wop'),
         "typeok": P(H, U, U, U),
         "deadlock": P(H, U, H, U, k=1),
@@ -294,8 +295,10 @@ CATALOG += [
         "watch_config_returns": P(V, U, U, U, length=11, last='stop_reading(1)'),
         "watchers_see_store_order": P(V, U, U, U, length=8, last='watcher(1).recv'),
         "quiescent_watchers_current": P(V, U, U, U, length=13, last='watcher(1).register'),
-        "watchers_get_latest": P(None, U, U, U),
-        "writers_finish": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search (a 14-step path to a state that stutters; the spec expects violated)
+        "watchers_get_latest": P(V, U, U, U),
+        # explicit engine, exhaustive fair-cycle search (a 13-step path to a state that stutters; the spec expects violated)
+        "writers_finish": P(V, U, U, U),
         "change_delivered": P(None, H, H, H, length=3, last='watcher(1).get_current'),
         "writer_waits_on_full_channel": P(None, U, U, U),
         "typeok": P(H, U, U, U),
@@ -306,8 +309,10 @@ CATALOG += [
         "watch_config_returns": P(H, U, H, H, k=1),
         "watchers_see_store_order": P(H, U, U, H),
         "quiescent_watchers_current": P(H, U, H, H, k=1),
-        "watchers_get_latest": P(None, U, U, U),
-        "writers_finish": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "watchers_get_latest": P(H, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "writers_finish": P(H, U, U, U),
         "change_delivered": P(None, H, H, H, length=3, last='watcher(1).register'),
         "all_watchers_current": P(None, H, U, H, length=4, last='watcher(2).register'),
         "typeok": P(H, U, U, H),
@@ -316,7 +321,8 @@ CATALOG += [
     Entry("spec/orders.spec", states=1548, **SERVICE, props={
         "order_service_available": P(V, V, U, U, length=7, last='tick'),
         "payment_failure_contained": P(V, V, U, V, length=5, last='order(1).reply'),
-        "order_requests_answered": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search (a lasso of 23 steps; bmc finds none within 8)
+        "order_requests_answered": P(V, U, U, U),
         "order_created": P(None, H, U, H, length=4, last='order(1).reply'),
         "typeok": P(H, U, H, H, k=1),
         "deadlock": P(H, U, H, H, k=1),
@@ -324,7 +330,8 @@ CATALOG += [
     Entry("spec/orders_breaker.spec", states=3823, **SERVICE, props={
         "order_service_available": P(H, U, H, H, k=1),
         "payment_failure_contained": P(H, U, H, H, k=1),
-        "order_requests_answered": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "order_requests_answered": P(H, U, U, U),
         "order_created": P(None, H, U, H, length=4, last='order(1).reply'),
         "breaker_opens": P(None, U, U, U),
         "typeok": P(H, U, H, H, k=1),
@@ -347,7 +354,8 @@ CATALOG += [
         "reregistration_replaces": P(H, U, H, H, k=1),
         "deregister_reports_presence": P(H, U, H, H, k=1),
         "unhealthy_not_discoverable": P(H, U, U, H),
-        "down_instance_eventually_hidden": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "down_instance_eventually_hidden": P(H, U, U, U),
         "unhealthy_detected": P(None, H, H, H, length=3, last='monitor(1).probe'),
         "typeok": P(H, U, H, H, k=1),
         "deadlock": P(H, U, H, U, k=1),
@@ -382,7 +390,8 @@ CATALOG += [
         "trace_id_crosses_service_boundary": P(H, U, U, U),
         "errors_recorded_in_trace": P(H, U, H, U, k=1),
         "spans_closed_when_done": P(H, U, U, U),
-        "requests_finish": P(None, U, U, U),
+        # explicit engine, exhaustive fair-cycle search
+        "requests_finish": P(H, U, U, U),
         "both_in_flight": P(None, U, U, U),
         "typeok": P(H, U, U, U),
         "deadlock": P(H, U, U, U),
