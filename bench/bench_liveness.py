@@ -23,6 +23,7 @@ Usage::
     python bench/bench_liveness.py                  # every size (~10 min)
     python bench/bench_liveness.py breaker 8 9      # some breaker sizes
     python bench/bench_liveness.py --markdown       # rows for results/liveness-scale.md
+    python bench/bench_liveness.py --json FILE      # also append every run's raw figures to FILE
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIZES = {
-    "breaker": [{"N": n} for n in (8, 9, 10, 11)],
+    "breaker": [{"N": n} for n in (8, 9, 10, 11, 12)],
     "config": [{"W": 2, "K": 2, "C": 2, "V": 10}, {"W": 3, "K": 2, "C": 2, "V": 10},
                {"W": 3, "K": 3, "C": 2, "V": 10}],
 }
@@ -82,6 +83,10 @@ def main(argv: list[str]) -> None:
         print(json.dumps(one(family, consts, mode)))
         return
     markdown = "--markdown" in argv
+    raw = None
+    if "--json" in argv:
+        raw = argv[argv.index("--json") + 1]
+        argv = argv[:argv.index("--json")] + argv[argv.index("--json") + 2:]
     argv = [a for a in argv if a != "--markdown"]
     todo = []
     if argv:
@@ -94,7 +99,7 @@ def main(argv: list[str]) -> None:
         todo = [(f, c) for f in SIZES for c in SIZES[f]]
     if markdown:
         print("| family | size | states | edges | safety s (cpu) | safety MB | live s (cpu) | search / graph / "
-              "temporal s | live MB | live / safety time | live / safety MB | graph bytes/state | "
+              "temporal s | live MB | live / safety time (cpu) | live / safety MB | graph bytes/state | "
               "dead-action scan s | verdicts (lasso steps, loop from) |")
         print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for family, consts in todo:
@@ -107,8 +112,11 @@ def main(argv: list[str]) -> None:
         row = (family, size_label(consts), f"{v['states']:,}", f"{v['edges']:,}",
                f"{s['wall']:.1f} ({s['cpu']:.1f})", f"{mb_s:.0f}", f"{v['wall']:.1f} ({v['cpu']:.1f})",
                f"{v['search']:.1f} / {v['graph']:.1f} / {v['liveness']:.1f}", f"{mb_v:.0f}",
-               f"{v['wall'] / s['wall']:.2f}", f"{mb_v / mb_s:.2f}",
+               f"{v['wall'] / s['wall']:.2f} ({v['cpu'] / s['cpu']:.2f})", f"{mb_v / mb_s:.2f}",
                f"{v['graph_bytes'] / v['states']:.0f}", f"{s['scan']:.3f}", verd)
+        if raw is not None:
+            with open(raw, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"family": family, "consts": consts, "safety": s, "live": v}) + "\n")
         if markdown:
             print("| " + " | ".join(row) + " |")
         else:
