@@ -91,16 +91,10 @@ class Graph:
             if hi == lo:
                 continue
             bits = self.gid_bits[sg.labels[lo:hi]]
-            idx = np.minimum(sg.offsets[a:b] - lo, hi - lo - 1)
-            part = np.bitwise_or.reduceat(bits, idx, axis=0)
-            part[sg.degree[a:b] == 0] = 0
-            out[a:b] = part
+            has = np.flatnonzero(sg.degree[a:b] > 0)
+            # nodes with edges only: their edge ranges are consecutive and cover lo:hi
+            out[a + has] = np.bitwise_or.reduceat(bits, sg.offsets[a:b][has] - lo, axis=0)
         return out
-
-    def groups_of(self, ai: int, b: tuple) -> list:
-        fair = self.prog.spec.fairness
-        a = self.prog.spec.actions[ai]
-        return [(fi, b[:f.key_params]) for fi, f in enumerate(fair) if a.name in f.actions]
 
     def succ(self, v: int):
         return self.sg.succ(v)

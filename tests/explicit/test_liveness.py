@@ -151,7 +151,7 @@ def test_states_wider_than_64_bits():
     assert got == {"all_three": ("violated", 5, 0), "k_moves": ("violated", 3, 0), "back": ("violated", 6, 1)}
 
 
-@pytest.mark.parametrize("path", ["spec/breaker_fixed.spec", "tests/catalog/specs/peterson.spec",
+@pytest.mark.parametrize("path", ["spec/breaker.spec", "spec/breaker_fixed.spec", "tests/catalog/specs/peterson.spec",
                                   "spec/config_fixed.spec", "spec/registry.spec"])
 def test_stored_graph_has_exactly_the_transitions_of_the_trace_functions(path):
     """The generated edge function (csr.py) against the per-action trace
@@ -178,3 +178,31 @@ def test_stored_graph_has_exactly_the_transitions_of_the_trace_functions(path):
         assert list(sg.succ(i)) == want
         p = out.seen[s]
         assert sg.parent[i] == (-1 if p is None else index[p])
+    # the fairness groups enabled in each state (a bitset) against the edges
+    from checker.explicit.liveness import Graph
+    g = Graph(prog, out.seen)
+    first = [0]
+    for binds in prog.bindings:
+        first.append(first[-1] + len(binds))
+    for i in range(sg.n):
+        want = set()
+        for _t, ai, b in sg.succ(i):
+            want.update(g.gid_groups[first[ai] + prog.bindings[ai].index(b)])
+        got = {gr for gr in range(len(g.group_keys)) if int(g.enabled[i, gr // 64]) >> (gr % 64) & 1}
+        assert got == want, i
+
+
+def test_enabled_groups_of_the_state_before_trailing_deadlocks():
+    """Regression: the per-state bitset was reduced over edge ranges clipped
+    at the end of the array, so the last state with edges lost its last
+    edge's group when deadlocked states (no edges) came after it."""
+    from checker.explicit.compile import Program
+    from checker.explicit.liveness import Graph
+    from checker.explicit.search import bfs
+    spec = lang.load_text("spec t\nvar x: 0..3 = 0\nfair action go { require x == 0; x = 1 }\n"
+                          "fair action p { require x == 1; x = 2 }\nfair action q { require x == 1; x = 3 }\n",
+                          "t.spec")
+    prog = Program(spec)
+    out = bfs(prog, Options(check_deadlock=False), [], False, False, [], True)
+    g = Graph(prog, out.seen)
+    assert [int(w) for w in g.enabled[:, 0]] == [0b001, 0b110, 0, 0]   # groups go, p, q (sorted by fairness)
