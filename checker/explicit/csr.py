@@ -40,7 +40,7 @@ CHUNK = 4096
 
 
 class _EdgeMode(Mode):
-    """Path end: ``T(successor); G(binding id)``; a runtime error: nothing."""
+    """Path end: ``T0(successor); G0(binding id)``; a runtime error: nothing."""
 
     def __init__(self, gid_code: str, gid_param: bool):
         super().__init__("trace")       # helpers are plain calls, as in trace mode
@@ -48,13 +48,13 @@ class _EdgeMode(Mode):
         self.gid_param = gid_param      # the binding id is a variable passed to helpers
 
     def emit(self, sn: str, ind: int) -> list:
-        return [(ind, f"T({sn})"), (ind, f"G({self.gid_code})")]
+        return [(ind, f"T0({sn})"), (ind, f"G0({self.gid_code})")]
 
     def handler(self, ai: int, bcode: str, ind: int) -> list:
         return [(ind, "pass")]
 
     def helper_params(self) -> str:
-        return "T, G, gi" if self.gid_param else "T, G"
+        return "T0, G0, GI0" if self.gid_param else "T0, G0"
 
 
 def binding_ids(prog: Program) -> list[int]:
@@ -67,9 +67,9 @@ def binding_ids(prog: Program) -> list[int]:
 
 
 def edge_function(prog: Program, actions=None):
-    """def edges(L, T, G, O): for each state of L, T(successor) and G(binding
-    id) for every transition of the given actions (all by default), then
-    O(number of edges so far)."""
+    """def E0(L, T1, G0, O0, C0): for each state of L, append every successor
+    to the list T1 and call G0(binding id), for every transition of the given
+    actions (all by default), then O0(C0 + len(T1)): the edges so far."""
     spec = prog.spec
     first = binding_ids(prog)
     chosen = range(len(spec.actions)) if actions is None else actions
@@ -85,16 +85,18 @@ def edge_function(prog: Program, actions=None):
                 body += gen.block(a.body, env, prog._cache, 0)
                 helpers += [ln for h in gen.helpers for ln in h]
             continue
-        gen = BlockGen(prog.ctx, _EdgeMode("gi", True), ai, "b")
+        gen = BlockGen(prog.ctx, _EdgeMode("GI0", True), ai, "b")
         env, plines = prog._param_env(a, None)
-        body.append((0, f"for gi, b in enumerate({prog.ctx.lit(tuple(binds))}, {first[ai]}):"))
+        body.append((0, f"for GI0 in range({first[ai]}, {first[ai] + len(binds)}):"))
+        body.append((1, f"b = {prog.ctx.lit(tuple(binds))}[GI0 - {first[ai]}]"))
         body += indent(plines, 1) + gen.block(a.body, env, prog._cache, 1)
         helpers += [ln for h in gen.helpers for ln in h]
-    body.append((0, "O(c + ln(T_))"))
-    # c: the edges of earlier chunks (the caller clears T_ between chunks)
-    lines = [(0, "def edges(L, T_, G, O, c):"), (1, "T = T_.append"), (1, "ln = len"),
+    body.append((0, "O0(C0 + len(T1))"))
+    # C0: the edges of earlier chunks (the caller clears T1 between chunks);
+    # the names fit the generated code's scheme (letters and a number)
+    lines = [(0, "def E0(L, T1, G0, O0, C0):"), (1, "T0 = T1.append"),
              (1, "for s in L:")] + indent(body, 2)
-    return prog._exec(helpers + lines, "edges")
+    return prog._exec(helpers + lines, "E0")
 
 
 class StateIndex:

@@ -158,11 +158,38 @@ def test_stored_graph_has_exactly_the_transitions_of_the_trace_functions(path):
     functions that rebuild counterexamples: same edges, same order, same labels."""
     import os
 
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    _same_as_trace_functions(lang.load_file(os.path.join(root, path)))
+
+
+MANY_BINDINGS = """spec many
+var x: 0..99 = 0
+var y: 0..3 = 0
+fair action put(v: 0..99, w: 0..1) { require v != x; x = v; y = (y + w) % 4 }
+action stop { require x == 99; y = 0 }
+property y_zero: always eventually y == 0
+"""
+
+
+def test_stored_graph_of_an_action_with_more_bindings_than_are_specialised():
+    """200 bindings: the edge function loops over them (binding id a variable)."""
+    from checker.explicit.compile import SPECIALISE_MAX
+    spec = lang.load_text(MANY_BINDINGS, "t.spec")
+    assert len(list(spec.actions[0].bindings())) == 200 > SPECIALISE_MAX
+    _same_as_trace_functions(spec)
+    r = check(spec, Options())
+    # weak fairness per binding: a cycle through every value of x disables
+    # every put(v, w) somewhere, so it may keep w = 0 and y = 1 for ever
+    p = r.get("y_zero")
+    assert r.stats.states == 400 and p.verdict is Verdict.VIOLATED
+    assert (len(p.trace), p.trace.loop_start) == (300, 1)
+    assert all(s.state["y"] == 1 for s in p.trace.steps[1:])
+
+
+def _same_as_trace_functions(spec):
     from checker.explicit.compile import Program
     from checker.explicit.csr import StateGraph
     from checker.explicit.search import bfs
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    spec = lang.load_file(os.path.join(root, path))
     prog = Program(spec)
     out = bfs(prog, Options(check_deadlock=False), [], False, False, [], True)
     sg = StateGraph(prog, out.seen)
