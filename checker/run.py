@@ -198,23 +198,22 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
     return close_lassos(spec, result)
 
 
-COVERAGE_NOTE_LIMIT = 20_000  # states: above this the second pass over the graph costs too much by default
-
-
 def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
     """Warn (as notes) about actions never enabled in any reachable state, like
     TLC's coverage: a dead action usually means a wrong guard or a vacuous
-    spec, even when every property holds.  Done for small spaces only (it walks
-    the graph again); `verify --coverage` does it for any size."""
-    if not spec.actions or result.stats.states > COVERAGE_NOTE_LIMIT:
-        return
-    from .explicit.graph import GraphTooLarge, coverage
+    spec, even when every property holds.  The explicit engine finds them
+    after an exhaustive search (``stats.extra["never_enabled"]``), at any
+    size: it scans the stored states running only the actions not yet seen
+    enabled, and stops when none is left (so a spec without a dead action
+    costs a few hundred states' worth; bench/results/liveness-scale.md)."""
+    runs = result.runs.values() if isinstance(result, CrossCheckResult) else [result]
+    for r in runs:
+        dead = r.stats.extra.get("never_enabled") if r.engine == "explicit" else None
+        if dead is not None and r.exhaustive:
+            from .explicit.graph import dead_action_warning
 
-    try:
-        cov = coverage(spec, COVERAGE_NOTE_LIMIT)
-    except GraphTooLarge:
-        return
-    result.notes.extend("warning: " + w for w in cov.warnings())
+            result.notes.extend("warning: " + dead_action_warning(a) for a in dead)
+            return
 
 
 def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional[tuple[str, ...]]) -> CheckResult:
@@ -693,10 +692,9 @@ def _graph_outputs(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -
         except GraphTooLarge as e:
             stderr.write(f"verify: no coverage: {e}\n")
         else:
-            stdout.write("coverage (transitions per action over all reachable states):\n")
-            width = max([len(a) for a in cov.transitions] + [6])
-            for a, n in cov.transitions.items():
-                stdout.write(f"  {a:<{width}}  {n:,}\n")
+            stdout.write(f"coverage over all {cov.states:,} reachable states (per action or process step):\n")
+            for line in cov.table():
+                stdout.write(line + "\n")
             for w in cov.warnings():
                 stdout.write(f"warning: {w}\n")
     if req.dot_file:

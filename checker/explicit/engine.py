@@ -160,20 +160,27 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         else:
             props.append(unviolated(inv.name, INVARIANT, inv.doc, line))
     temporal = [p for p in getattr(spec, "properties", ()) if want(p.name)]
+    live_extra: dict = {}
     if temporal and out.exhaustive:
         from .liveness import Graph, find_violation, lasso_trace, predicate
+        t_graph = time.perf_counter()
         graph = Graph(prog, out.seen)
+        live_extra = {"graph_seconds": time.perf_counter() - t_graph, "graph_edges": graph.sg.edges,
+                      "graph_bytes": graph.sg.nbytes() + graph.enabled.nbytes}
+    fairness = _fairness_words(spec)
     for p in temporal:
         line = p.span.line if p.span else None
         if not out.exhaustive:
             props.append(unviolated(p.name, PROPERTY, p.doc, line))
             continue
         pq = predicate(prog, p.q) if p.q is not None else None
+        t_prop = time.perf_counter()
         lasso = find_violation(graph, p, predicate(prog, p.p), pq)
+        live_extra["liveness_seconds"] = live_extra.get("liveness_seconds", 0.0) + time.perf_counter() - t_prop
         if lasso is None:
             props.append(PropertyResult(
                 p.name, PROPERTY, Verdict.HOLDS,
-                f"exhaustive search ({out.states} states): no fair behaviour violates it",
+                f"exhaustive search ({out.states} states): no fair behaviour violates it; {fairness}",
                 depth=out.depth, doc=p.doc, line=line, seconds=seconds))
         else:
             tr = lasso_trace(graph, lasso)
@@ -182,7 +189,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                     "violates it")
             props.append(PropertyResult(
                 p.name, PROPERTY, Verdict.VIOLATED,
-                "explicit-state search: fair lasso in the reachable graph", tr, what, len(tr),
+                f"explicit-state search: fair lasso in the reachable graph; {fairness}", tr, what, len(tr),
                 doc=p.doc, line=line, seconds=seconds))
     for k in want_reach:
         g = goals[k]
@@ -255,9 +262,24 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["workers"] = options.workers
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
-                  extra={**extra, **({"symmetry": sym_extra} if sym_extra else {})})
+                  extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})
+    if out.exhaustive and spec.actions:
+        from .csr import never_enabled
+        t_scan = time.perf_counter()
+        stats.extra["never_enabled"] = [spec.actions[ai].name for ai in never_enabled(prog, out.seen)]
+        stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
+
+
+def _fairness_words(spec: ir.Spec) -> str:
+    """How a temporal property was checked: under which fairness, if any."""
+    fair = tuple(getattr(spec, "fairness", ()))
+    if not fair:
+        return "checked with no fairness: stuttering allowed"
+    said = [f"{'strong' if f.kind == 'strong' else 'weak'} fairness of {f.origin or ', '.join(f.actions)}"
+            for f in fair]
+    return "checked under " + ", ".join(said)
 
 
 def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:

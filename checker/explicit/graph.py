@@ -8,12 +8,13 @@ transition an edge labelled with its step.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import ir
 from ..options import Options
 from ..results import Step
 from .compile import Program
+from .csr import StateGraph
 from .liveness import Graph
 from .search import bfs
 from .trace import _label
@@ -27,19 +28,36 @@ class GraphTooLarge(Exception):
 
 @dataclass
 class Coverage:
-    """Transitions taken per action over the whole reachable graph."""
+    """Per action over the whole reachable graph (as TLC's coverage): the
+    states where it is enabled, its transitions (every binding, duplicates
+    included), and the distinct states it produces."""
 
     transitions: dict[str, int]   # action name -> transitions (all bindings)
     states: int
     exhaustive: bool
+    enabled: dict[str, int] = field(default_factory=dict)    # action -> states where it has a transition
+    distinct: dict[str, int] = field(default_factory=dict)   # action -> distinct target states
 
     @property
     def never_enabled(self) -> list[str]:
         return [a for a, n in self.transitions.items() if n == 0]
 
     def warnings(self) -> list[str]:
-        return [f"action {a} is never enabled in any reachable state (its guard may be wrong, or the spec "
-                f"vacuous there)" for a in self.never_enabled]
+        return [dead_action_warning(a) for a in self.never_enabled]
+
+    def table(self) -> list[str]:
+        """The report's lines: one row per action (or process step)."""
+        head = ("action", "enabled in states", "transitions", "distinct states produced")
+        rows = [(a, f"{self.enabled.get(a, 0):,}", f"{n:,}", f"{self.distinct.get(a, 0):,}")
+                for a, n in self.transitions.items()]
+        widths = [max(len(r[k]) for r in [head] + rows) for k in range(4)]
+        return ["  " + "  ".join(c.ljust(widths[0]) if k == 0 else c.rjust(widths[k])
+                                 for k, c in enumerate(r)) for r in [head] + rows]
+
+
+def dead_action_warning(action: str) -> str:
+    return (f"action {action} is never enabled in any reachable state (its guard may be wrong, or the spec "
+            f"vacuous there)")
 
 
 def reachable_graph(spec: ir.Spec, max_states: int | None = None) -> tuple[Program, Graph]:
@@ -53,12 +71,30 @@ def reachable_graph(spec: ir.Spec, max_states: int | None = None) -> tuple[Progr
 
 
 def coverage(spec: ir.Spec, max_states: int | None = None) -> Coverage:
-    prog, g = reachable_graph(spec, max_states)
-    counts = {a.name: 0 for a in spec.actions}
-    for edges in g.succ:
-        for _, ai, _b in edges:
-            counts[spec.actions[ai].name] += 1
-    return Coverage(counts, len(g.nodes), True)
+    prog = Program(spec, max_states)
+    out = bfs(prog, Options(max_states=max_states, check_deadlock=False), [], False, False, [], True)
+    if not out.exhaustive:
+        raise GraphTooLarge(f"the spec has more than {max_states:,} reachable states")
+    return coverage_of(StateGraph(prog, out.seen))
+
+
+def coverage_of(sg: StateGraph) -> Coverage:
+    """Coverage from the stored graph (whole-array counts, no per-edge Python)."""
+    import numpy as np
+
+    actions = sg.prog.spec.actions
+    na = len(actions)
+    act = sg.gid_action[sg.labels] if sg.edges else np.zeros(0, dtype=np.int32)
+    transitions = np.bincount(act, minlength=na)
+    # (source, action) and (action, target) pairs, each counted once
+    src_pairs = np.unique(sg.sources.astype(np.int64) * na + act)
+    enabled = np.bincount(src_pairs % na, minlength=na)
+    tgt_pairs = np.unique(act.astype(np.int64) * max(sg.n, 1) + sg.targets)
+    distinct = np.bincount(tgt_pairs // max(sg.n, 1), minlength=na)
+    names = [a.name for a in actions]
+    return Coverage({a: int(transitions[k]) for k, a in enumerate(names)}, sg.n, True,
+                    {a: int(enabled[k]) for k, a in enumerate(names)},
+                    {a: int(distinct[k]) for k, a in enumerate(names)})
 
 
 def to_dot(spec: ir.Spec, max_states: int = MAX_DOT_STATES) -> str:
@@ -75,8 +111,8 @@ def to_dot(spec: ir.Spec, max_states: int = MAX_DOT_STATES) -> str:
         label = _quote(*(f"{n} = {ir.show_value(v)}" for n, v in values.items()))
         style = ", style=bold" if i in init else ""
         lines.append(f"  s{i} [label={label}{style}];")
-    for i, edges in enumerate(g.succ):
-        for t, ai, b in edges:
+    for i in range(g.n):
+        for t, ai, b in g.succ(i):
             name, args = _label(prog, ai, b)
             lines.append(f"  s{i} -> s{t} [label={_quote(Step(name, args).label())}];")
     lines.append("}")

@@ -1,9 +1,9 @@
 """Temporal properties (ir.Temporal) on the explicit reachable graph.
 
-After an exhaustive search the graph is rebuilt with the per-action trace
-functions (edges labelled with their action and binding), and each property
-is decided by looking for a *fair* violating cycle (or a state with no
-successor, which stutters forever and is fair: no group is enabled there):
+After an exhaustive search the whole graph is stored in CSR arrays
+(csr.StateGraph: edges labelled with their action and binding), and each
+property is decided by looking for a *fair* violating cycle (or a state with
+no successor, which stutters forever and is fair: no group is enabled there):
 
 * ``always p``:            a reachable state where p is false;
 * ``eventually p``:        a fair cycle / stutter reachable through ¬p states
@@ -18,53 +18,86 @@ Fair components follow Emerson–Lei: in a strongly connected component, a
 *strong* group enabled somewhere but never taken inside removes the states
 where it is enabled (and the rest is split again).  Predicates that fail to
 evaluate count as false.  Lassos are not guaranteed to be the shortest.
+
+Everything works on whole arrays (numpy): the strongly connected components
+come from scipy's iterative algorithm (no recursion), the fairness groups
+enabled in a state are a bitset per state (one uint64 word per 64 groups),
+and breadth-first searches expand a whole level at a time.  The searches
+that build a lasso reproduce a node-at-a-time breadth-first search exactly
+(the queue order is the first-discovery order within a level), so the
+lassos are the same as those of a plain queue-based search.
 """
 from __future__ import annotations
 
-from collections import deque
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .. import ir
 from ..results import Step, Trace
 from .compile import Program
+from .csr import StateGraph
 from .layout import canon
-from .trace import path_to
+
+NODE_BLOCK = 1 << 16   # nodes whose edges are gathered at a time when building a cycle
+MAX_SOURCES = 200   # a lasso's stem starts at the best of the first (shallowest) sources
 
 
 class Graph:
+    """The reachable graph plus the fairness groups of the spec.
+
+    A *group* is one fairness constraint and one value of its key
+    parameters; groups are numbered in sorted (constraint, key) order."""
+
     def __init__(self, prog: Program, seen: dict):
         self.prog = prog
-        self.nodes = list(seen)
-        self.index = {s: i for i, s in enumerate(self.nodes)}
-        self.init = [i for i, s in enumerate(self.nodes) if seen[s] is None]
-        self.seen = seen
+        self.sg = sg = StateGraph(prog, seen)
+        self.nodes, self.seen, self.init, self.n = sg.nodes, seen, sg.init, sg.n
         fair = tuple(getattr(prog.spec, "fairness", ()))
-        self.kind: dict = {}
-        n = len(self.nodes)
-        self.succ: list[list] = [[] for _ in range(n)]   # (target, action index, binding)
-        self.enabled: list[set] = [set() for _ in range(n)]
         actions = prog.spec.actions
-        member = []
+        gid_groups: list[list] = []
+        keys: set = set()
         for ai, a in enumerate(actions):
-            member.append([(fi, f.key_params) for fi, f in enumerate(fair) if a.name in f.actions])
-        for fi, f in enumerate(fair):
-            self.kind[fi] = f.kind
-        for i, s in enumerate(self.nodes):
-            for ai, binds in enumerate(prog.bindings):
-                fn = prog.trace_fns[ai]
-                for b in binds:
-                    out: list = []
-                    fn(s, out, [], b)
-                    if not out:
-                        continue
-                    for fi, kp in member[ai]:
-                        self.enabled[i].add((fi, b[:kp]))
-                    for t in out:
-                        self.succ[i].append((self.index[t], ai, b))
+            for b in prog.bindings[ai]:
+                gs = [(fi, b[:f.key_params]) for fi, f in enumerate(fair) if a.name in f.actions]
+                gid_groups.append(gs)
+                keys.update(gs)
+        self.group_keys = sorted(keys)
+        number = {k: i for i, k in enumerate(self.group_keys)}
+        self.gid_groups = [[number[k] for k in gs] for gs in gid_groups]
+        ng = len(self.group_keys)
+        self.words = w = (ng + 63) // 64
+        self.gid_bits = np.zeros((len(gid_groups), w), dtype=np.uint64)
+        for gid, gs in enumerate(self.gid_groups):
+            for gr in gs:
+                self.gid_bits[gid, gr // 64] |= np.uint64(1 << (gr % 64))
+        self.weak = np.zeros(w, dtype=np.uint64)
+        self.strong = np.zeros(w, dtype=np.uint64)
+        for gr, (fi, _key) in enumerate(self.group_keys):
+            side = self.weak if fair[fi].kind == "weak" else self.strong
+            side[gr // 64] |= np.uint64(1 << (gr % 64))
+        self.enabled = self._enabled_bits()
 
-    def groups_of(self, ai: int, b: tuple) -> list:
-        fair = self.prog.spec.fairness
-        a = self.prog.spec.actions[ai]
-        return [(fi, b[:f.key_params]) for fi, f in enumerate(fair) if a.name in f.actions]
+    def _enabled_bits(self) -> np.ndarray:
+        """(n, words): the groups with a transition from each state."""
+        sg = self.sg
+        out = np.zeros((sg.n, self.words), dtype=np.uint64)
+        if not self.words or not sg.edges:
+            return out
+        step = 1 << 16
+        for a in range(0, sg.n, step):
+            b = min(a + step, sg.n)
+            lo, hi = int(sg.offsets[a]), int(sg.offsets[b])
+            if hi == lo:
+                continue
+            bits = self.gid_bits[sg.labels[lo:hi]]
+            has = np.flatnonzero(sg.degree[a:b] > 0)
+            # nodes with edges only: their edge ranges are consecutive and cover lo:hi
+            out[a + has] = np.bitwise_or.reduceat(bits, sg.offsets[a:b][has] - lo, axis=0)
+        return out
+
+    def succ(self, v: int):
+        return self.sg.succ(v)
 
 
 def predicate(prog: Program, expr: ir.Expr):
@@ -72,108 +105,168 @@ def predicate(prog: Program, expr: ir.Expr):
     return prog.predicate(expr)
 
 
-def _sccs(g: Graph, nodes: set) -> list[set]:
-    """Tarjan, iterative, on the subgraph induced by nodes."""
-    index: dict = {}
-    low: dict = {}
-    on: set = set()
-    stack: list = []
-    out: list[set] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on.add(root)
-        while work:
-            v, k = work[-1]
-            edges = g.succ[v]
-            advanced = False
-            while k < len(edges):
-                w = edges[k][0]
-                k += 1
-                if w not in nodes:
-                    continue
-                if w not in index:
-                    work[-1] = (v, k)
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on.add(w)
-                    work.append((w, 0))
-                    advanced = True
-                    break
-                if w in on:
-                    low[v] = min(low[v], index[w])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:
-                comp = set()
-                while True:
-                    w = stack.pop()
-                    on.discard(w)
-                    comp.add(w)
-                    if w == v:
-                        break
-                out.append(comp)
-    return out
+# ------------------------------------------------------------ array helpers
+
+def _expand(sg: StateGraph, frontier: np.ndarray):
+    """(edge positions, targets, sources) of every edge leaving frontier, in
+    frontier order then edge order."""
+    lens = sg.degree[frontier]
+    total = int(lens.sum())
+    if total == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e.astype(np.int32), e.astype(np.int32)
+    first = np.cumsum(lens) - lens
+    idx = np.repeat(sg.offsets[frontier] - first, lens) + np.arange(total)
+    return idx, sg.targets[idx], np.repeat(frontier, lens)
 
 
-def fair_components(g: Graph, nodes: set) -> list[set]:
-    """Maximal fair strongly connected sets (with at least one internal edge)."""
-    result = []
-    work = [nodes]
-    while work:
-        part = work.pop()
-        for comp in _sccs(g, part):
-            internal = set()
-            has_edge = False
-            for v in comp:
-                for w, ai, b in g.succ[v]:
-                    if w in comp:
-                        has_edge = True
-                        internal.update(g.groups_of(ai, b))
-            if not has_edge:
-                continue
-            enabled_any = set().union(*(g.enabled[v] for v in comp))
-            unfair = any(g.kind[gr[0]] == "weak" and gr not in internal
-                         and all(gr in g.enabled[v] for v in comp) for gr in enabled_any)
-            if unfair:
-                continue
-            missing = {gr for gr in enabled_any if g.kind[gr[0]] == "strong" and gr not in internal}
-            if missing:
-                rest = {v for v in comp if not (g.enabled[v] & missing)}
-                if rest:
-                    work.append(rest)
-                continue
-            result.append(comp)
-    return result
-
-
-def _bfs(g: Graph, sources, allowed: set, goal) -> list[int] | None:
-    """Shortest path (node list) from a source to a goal node, inside allowed."""
-    parent = {s: None for s in sources if s in allowed}
-    q = deque(parent)
-    while q:
-        v = q.popleft()
-        if goal(v):
+def _bfs(g: Graph, sources, allowed: np.ndarray, goal: np.ndarray) -> list[int] | None:
+    """Shortest path (node list) from a source to a goal node inside allowed;
+    the same path a queue-based search finds (sources tried in order, goal
+    tested when a node leaves the queue, first discoverer is the parent)."""
+    sg = g.sg
+    src = [s for s in dict.fromkeys(int(x) for x in sources) if allowed[s]]
+    if not src:
+        return None
+    seen = np.zeros(sg.n, dtype=bool)
+    frontier = np.array(src, dtype=np.int32)
+    seen[frontier] = True
+    levels = []
+    while frontier.size:
+        hits = np.flatnonzero(goal[frontier])
+        if hits.size:
+            v = int(frontier[hits[0]])
             path = [v]
-            while parent[path[-1]] is not None:
-                path.append(parent[path[-1]])
+            for k in range(len(levels) - 1, -1, -1):
+                nodes, pars = levels[k]
+                v = int(pars[np.searchsorted(nodes, v)])
+                path.append(v)
             return path[::-1]
-        for w, _ai, _b in g.succ[v]:
-            if w in allowed and w not in parent:
-                parent[w] = v
-                q.append(w)
+        _, tg, par = _expand(sg, frontier)
+        ok = allowed[tg] & ~seen[tg]
+        tg, par = tg[ok], par[ok]
+        _, first = np.unique(tg, return_index=True)
+        first.sort()
+        frontier, pars = tg[first], par[first]
+        seen[frontier] = True
+        order = np.argsort(frontier)
+        levels.append((frontier[order], pars[order]))
     return None
 
+
+def _reach(g: Graph, sources: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Mask of the nodes reachable from sources inside allowed."""
+    sg = g.sg
+    mask = np.zeros(sg.n, dtype=bool)
+    frontier = sources[allowed[sources]]
+    mask[frontier] = True
+    while frontier.size:
+        new = []
+        for lo in range(0, frontier.size, NODE_BLOCK):
+            _, tg, _ = _expand(sg, frontier[lo:lo + NODE_BLOCK])
+            tg = np.unique(tg[allowed[tg] & ~mask[tg]])
+            mask[tg] = True
+            new.append(tg)
+        frontier = np.concatenate(new)
+    return mask
+
+
+def _distance_to(g: Graph, goal: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Steps from each node to the nearest goal node inside allowed (-1: none)."""
+    sg = g.sg
+    keep = allowed[sg.sources] & allowed[sg.targets]
+    rs, rt = sg.sources[keep], sg.targets[keep]
+    order = np.argsort(rt, kind="stable")
+    back = rs[order]
+    off = np.zeros(sg.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rt, minlength=sg.n), out=off[1:])
+    del rs, rt, order, keep
+    dist = np.full(sg.n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(goal & allowed)
+    dist[frontier] = 0
+    d = 0
+    while frontier.size:
+        d += 1
+        lens = off[frontier + 1] - off[frontier]
+        total = int(lens.sum())
+        if not total:
+            break
+        first = np.cumsum(lens) - lens
+        pre = back[np.repeat(off[frontier] - first, lens) + np.arange(total)]
+        pre = np.unique(pre[dist[pre] < 0])
+        dist[pre] = d
+        frontier = pre
+    return dist
+
+
+# ------------------------------------------------------------ fair components
+
+EDGE_BLOCK = 1 << 20   # edges handled at a time after the components are known (bounds the scratch arrays)
+
+
+def _sccs(g: Graph, alive: np.ndarray) -> tuple[int, np.ndarray]:
+    """Strongly connected components of the subgraph induced by alive.  An
+    edge leaving it is redirected to its source (a self-loop joins nothing),
+    so the stored CSR arrays are reused: one int32 copy of the targets."""
+    sg = g.sg
+    tg = np.where(alive[sg.targets] & alive[sg.sources], sg.targets, sg.sources)
+    ptr = sg.offsets if sg.edges >= 2**31 else sg.offsets.astype(np.int32)
+    ones = np.broadcast_to(np.float64(1), tg.shape)      # scipy reads only the structure
+    mat = csr_matrix((ones, tg, ptr), shape=(sg.n, sg.n))
+    return connected_components(mat, directed=True, connection="strong")
+
+
+def fair_components(g: Graph, nodes: np.ndarray) -> tuple[np.ndarray, int]:
+    """Maximal fair strongly connected sets (with at least one internal edge)
+    inside the node mask: (component number per node, -1 for none; count)."""
+    sg = g.sg
+    n, w = sg.n, g.words
+    result = np.full(n, -1, dtype=np.int32)
+    count = 0
+    alive = nodes.copy()
+    while alive.any():
+        ncomp, lab = _sccs(g, alive)
+        has_edge = np.zeros(ncomp, dtype=bool)
+        taken = np.zeros((ncomp, w), dtype=np.uint64)
+        for lo in range(0, sg.edges, EDGE_BLOCK):
+            es, et = sg.sources[lo:lo + EDGE_BLOCK], sg.targets[lo:lo + EDGE_BLOCK]
+            inside = alive[es] & alive[et]
+            inside &= lab[es] == lab[et]
+            ci = lab[es[inside]]
+            has_edge[ci] = True
+            if w:
+                bits = g.gid_bits[sg.labels[lo:lo + EDGE_BLOCK][inside]]
+                for k in range(w):
+                    np.bitwise_or.at(taken[:, k], ci, bits[:, k])
+        members = np.flatnonzero(alive)
+        lm = lab[members]
+        any_en = np.zeros((ncomp, w), dtype=np.uint64)
+        all_en = np.full((ncomp, w), ~np.uint64(0), dtype=np.uint64)
+        if w:
+            en = g.enabled[members]
+            for k in range(w):
+                np.bitwise_or.at(any_en[:, k], lm, en[:, k])
+                np.bitwise_and.at(all_en[:, k], lm, en[:, k])
+            del en
+        unfair = ((all_en & g.weak & ~taken) != 0).any(axis=1)
+        missing = any_en & g.strong & ~taken
+        has_missing = (missing != 0).any(axis=1)
+        accept = has_edge & ~unfair & ~has_missing
+        split = has_edge & ~unfair & has_missing
+        acc = members[accept[lm]]
+        if acc.size:
+            ids, local = np.unique(lab[acc], return_inverse=True)
+            result[acc] = count + local
+            count += ids.size
+        stay = members[split[lm]]
+        alive = np.zeros(n, dtype=bool)
+        if stay.size:
+            drop = ((g.enabled[stay] & missing[lab[stay]]) != 0).any(axis=1)
+            alive[stay[~drop]] = True
+    return result, count
+
+
+# ------------------------------------------------------------ lassos
 
 class Lasso:
     def __init__(self, nodes: list[int], loop_start: int, labels: dict):
@@ -182,150 +275,155 @@ class Lasso:
         self.labels = labels     # (u, v) -> (ai, b) chosen for a fairness-relevant edge
 
 
-def _cycle(g: Graph, comp: set, must_visit=None) -> tuple[list[int], dict]:
-    """A cycle inside comp (its last node leads back to its first) taking one
-    edge of every fairness group taken inside comp, passing a state where each
-    group never taken is disabled, and starting at a must_visit node."""
-    order = sorted(comp)
-    start = order[0] if must_visit is None else next(v for v in order if must_visit(v))
+def _one(n: int, v: int) -> np.ndarray:
+    m = np.zeros(n, dtype=bool)
+    m[v] = True
+    return m
+
+
+def _cycle(g: Graph, comp: np.ndarray, must=None) -> tuple[list[int], dict]:
+    """A cycle inside the node mask comp (its last node leads back to its
+    first) taking one edge of every fairness group taken inside comp, passing
+    a state where each group never taken is disabled, and starting at the
+    first node of comp (the first where must holds, if given)."""
+    sg = g.sg
+    n = sg.n
+    members = np.flatnonzero(comp if must is None else comp & must)
+    start = int(members[0])
     cyc = [start]
     labels: dict = {}
-    taken: set = set()
-    for v in order:
-        for w, ai, b in g.succ[v]:
-            if w not in comp:
-                continue
-            new = [gr for gr in g.groups_of(ai, b) if gr not in taken]
-            if not new:
-                continue
-            taken.update(new)
-            cyc += _bfs(g, [cyc[-1]], comp, lambda x, v=v: x == v)[1:]
-            cyc.append(w)
-            labels[(v, w)] = (ai, b)
-    enabled_any = set().union(*(g.enabled[v] for v in comp))
-    for gr in sorted(enabled_any - taken):
-        cyc += _bfs(g, [cyc[-1]], comp, lambda x, gr=gr: gr not in g.enabled[x])[1:]
+    # an edge is taken into the cycle when it is the first inside comp (in
+    # node order, then edge order) of one of its groups; blocks of nodes
+    # bound the scratch arrays
+    ngr = np.array([len(x) for x in g.gid_groups], dtype=np.int64)
+    flat = np.array([gr for gs in g.gid_groups for gr in gs], dtype=np.int64)
+    start_of = np.cumsum(ngr) - ngr
+    found = np.zeros(len(g.group_keys), dtype=bool)
+    pick: list = []
+    nodes = np.flatnonzero(comp) if flat.size else np.zeros(0, dtype=np.int64)
+    for lo in range(0, nodes.size, NODE_BLOCK):
+        idx, tg, src = _expand(sg, nodes[lo:lo + NODE_BLOCK])
+        gids = sg.labels[idx].astype(np.int64)
+        keep = comp[tg] & (ngr[gids] > 0)
+        tg, src, gids = tg[keep], src[keep], gids[keep]
+        del idx, keep
+        per = ngr[gids]
+        total = int(per.sum())
+        edge_of = np.repeat(np.arange(gids.size), per)
+        gr = flat[np.repeat(start_of[gids] - (np.cumsum(per) - per), per) + np.arange(total)]
+        fresh = ~found[gr]
+        gr, edge_of = gr[fresh], edge_of[fresh]
+        _, first = np.unique(gr, return_index=True)
+        for e in sorted(set(edge_of[first].tolist())):
+            pick.append((int(src[e]), int(tg[e]), int(gids[e])))
+        found[gr] = True
+    taken = np.zeros(g.words, dtype=np.uint64)
+    for v, w_, gid in pick:
+        taken |= g.gid_bits[gid]
+        cyc += _bfs(g, [cyc[-1]], comp, _one(n, v))[1:]
+        cyc.append(w_)
+        labels[(v, w_)] = (int(sg.gid_action[gid]), sg.gid_binding[gid])
+    if g.words:
+        any_en = np.bitwise_or.reduce(g.enabled[comp], axis=0)
+        never = any_en & ~taken
+        for gr in range(len(g.group_keys)):
+            word, bit = gr // 64, np.uint64(1 << (gr % 64))
+            if never[word] & bit:
+                off = (g.enabled[:, word] & bit) == 0
+                cyc += _bfs(g, [cyc[-1]], comp, off)[1:]
     if len(cyc) == 1:
         return _bfs_cycle(g, start, comp)[:-1], labels
-    cyc += _bfs(g, [cyc[-1]], comp, lambda x: x == start)[1:]
+    cyc += _bfs(g, [cyc[-1]], comp, _one(n, start))[1:]
     return cyc[:-1], labels
 
 
-def _bfs_cycle(g: Graph, start: int, comp: set) -> list[int]:
-    parent = {}
-    q = deque()
-    for w, _a, _b in g.succ[start]:
-        if w in comp and w not in parent:
-            parent[w] = start
-            q.append(w)
-    while q:
-        v = q.popleft()
-        if v == start:
-            break
-        for w, _a, _b in g.succ[v]:
-            if w in comp and w not in parent:
-                parent[w] = v
-                q.append(w)
-    path = [start]
-    while True:
-        p = parent[path[-1]]
-        path.append(p)
-        if p == start:
-            break
-    return path[::-1]
+def _bfs_cycle(g: Graph, start: int, comp: np.ndarray) -> list[int]:
+    """start, then a shortest path inside comp back to start."""
+    lo, hi = int(g.sg.offsets[start]), int(g.sg.offsets[start + 1])
+    first = g.sg.targets[lo:hi]
+    return [start] + _bfs(g, first[comp[first]], comp, _one(g.sg.n, start))
 
 
 def find_violation(g: Graph, prop: ir.Temporal, pred_p, pred_q) -> Lasso | None:
-    n = len(g.nodes)
-    P = [pred_p(s) for s in g.nodes]
-    allnodes = set(range(n))
-    stutter = {v for v in range(n) if not g.succ[v]}
+    n = g.n
+    P = np.fromiter((pred_p(s) for s in g.nodes), dtype=bool, count=n)
+    everything = np.ones(n, dtype=bool)
+    stutter = g.sg.degree == 0
     kind = prop.kind
     if kind == "always":
-        bad = [v for v in range(n) if not P[v]]
-        return None if not bad else Lasso(_prefix(g, bad[0]), -1, {})
+        bad = np.flatnonzero(~P)
+        return None if not bad.size else Lasso(_prefix(g, int(bad[0])), -1, {})
     if kind == "leads_to":
-        Q = [pred_q(s) for s in g.nodes]
-        region = {v for v in range(n) if not Q[v]}
-        sources = [v for v in range(n) if P[v] and not Q[v]]
-        return _search(g, sources, region, stutter, None)
+        Q = np.fromiter((pred_q(s) for s in g.nodes), dtype=bool, count=n)
+        return _search(g, np.flatnonzero(P & ~Q), ~Q, stutter, None)
     if kind == "eventually":
-        region = {v for v in range(n) if not P[v]}
-        return _search(g, [v for v in g.init if not P[v]], region, stutter, None)
+        init = np.array(g.init, dtype=np.int64)
+        return _search(g, init[~P[init]] if init.size else init, ~P, stutter, None)
     if kind == "always_eventually":
-        region = {v for v in range(n) if not P[v]}
-        return _search(g, sorted(region), region, stutter, None)
+        return _search(g, np.flatnonzero(~P), ~P, stutter, None)
     if kind == "eventually_always":
-        return _search(g, list(allnodes), allnodes, stutter, lambda v: not P[v])
+        return _search(g, np.arange(n), everything, stutter, ~P)
     raise ValueError(f"unknown temporal kind {kind}")
 
 
 def _prefix(g: Graph, v: int) -> list[int]:
-    return [g.index[s] for s in path_to(g.seen, g.nodes[v])]
+    """The search's (shortest) path from an initial state to node v."""
+    return g.sg.path_to(v)
 
 
-def _search(g: Graph, sources, region: set, stutter: set, must):
-    """A lasso: (path to a source) + path inside region to a fair cycle/stutter."""
-    if not sources:
+def _search(g: Graph, sources: np.ndarray, region: np.ndarray, stutter: np.ndarray, must):
+    """A lasso: (path to a source) + path inside region to a fair cycle/stutter.
+    Sources are node numbers in increasing order (so in increasing depth)."""
+    if not sources.size:
         return None
-    # nodes of region reachable from the sources inside region
-    reach = set()
-    q = deque(s for s in sources if s in region)
-    reach.update(q)
-    while q:
-        v = q.popleft()
-        for w, _a, _b in g.succ[v]:
-            if w in region and w not in reach:
-                reach.add(w)
-                q.append(w)
-    targets = {v for v in reach & stutter if must is None or must(v)}
-    comps = [c for c in fair_components(g, reach)
-             if must is None or any(must(v) for v in c)]
-    in_comp = {}
-    for k, c in enumerate(comps):
-        for v in c:
-            in_comp[v] = k
-    goal_nodes = targets | set(in_comp)
-    if not goal_nodes:
+    reach = _reach(g, sources, region)
+    targets = reach & stutter if must is None else reach & stutter & must
+    comp_of, count = fair_components(g, reach)
+    if must is not None and count:
+        wanted = np.zeros(count, dtype=bool)
+        hit = comp_of >= 0
+        wanted[comp_of[hit & must]] = True
+        comp_of[hit] = np.where(wanted[comp_of[hit]], comp_of[hit], -1)
+    in_comp = comp_of >= 0
+    goal = targets | in_comp
+    if not goal.any():
         return None
-    # shortest: source -> goal inside region, sources ordered by BFS depth
-    order = sorted((s for s in sources if s in reach), key=lambda s: len(_prefix(g, s)))
-    best = None
-    for s in order[:200]:
-        path = _bfs(g, [s], reach, lambda v: v in goal_nodes)
-        if path is not None:
-            pre = _prefix(g, s)
-            cand = pre[:-1] + path
-            if best is None or len(cand) < len(best):
-                best = cand
-    if best is None:
+    order = sources[reach[sources]][:MAX_SOURCES]
+    dist = _distance_to(g, goal, reach)
+    best_s, best_len = None, None
+    for s in order.tolist():
+        if dist[s] < 0:
+            continue
+        length = len(g.sg.path_to(s)) + int(dist[s])
+        if best_len is None or length < best_len:
+            best_s, best_len = s, length
+    if best_s is None:
         return None
+    best = _prefix(g, best_s)[:-1] + _bfs(g, [best_s], reach, goal)
     end = best[-1]
-    if end in targets and end not in in_comp:
+    if targets[end] and not in_comp[end]:
         return Lasso(best, len(best) - 1, {})
-    cyc, labels = _cycle(g, comps[in_comp[end]],
-                         must_visit=None if must is None else must)
+    comp = comp_of == comp_of[end]
+    cyc, labels = _cycle(g, comp, must)
     # rotate the cycle to start at `end` when it passes there; else walk to it
     if end in cyc:
         k = cyc.index(end)
         cyc = cyc[k:] + cyc[:k]
         return Lasso(best[:-1] + cyc, len(best) - 1, labels)
-    walk = _bfs(g, [end], comps[in_comp[end]], lambda v: v == cyc[0])
+    walk = _bfs(g, [end], comp, _one(g.n, cyc[0]))
     nodes = best[:-1] + walk[:-1] + cyc
     return Lasso(nodes, len(best) - 1 + len(walk) - 1, labels)
 
 
 def lasso_trace(g: Graph, lasso: Lasso) -> Trace:
-    from .trace import find_step
     prog = g.prog
     lay = prog.layout
     nodes = lasso.nodes
     steps = [Step(None, (), lay.canonical(g.nodes[nodes[0]]))]
     for u, v in zip(nodes, nodes[1:]):
-        ai, b = lasso.labels.get((u, v)) or find_step(prog, g.nodes[u], g.nodes[v])
+        ai, b = lasso.labels.get((u, v)) or g.sg.step(u, v)
         a = prog.spec.actions[ai]
         args = tuple(canon(p.type, x) for p, x in zip(a.params, b))
         steps.append(Step(a.name, args, lay.canonical(g.nodes[v])))
-    kind = "counterexample"
     loop = lasso.loop_start if lasso.loop_start >= 0 else None
-    return Trace(steps, kind, loop)
+    return Trace(steps, "counterexample", loop)

@@ -147,7 +147,7 @@ class Lasso:
             what = f"{p} holds in step {frm}, and {ir.show_expr(t.q)} never holds from then on"
         else:
             what = f"{p} is false"
-        fair = ""
+        fair = "; checked with no fairness: stuttering allowed"
         if self.enc.spec.fairness:
             fair = "; the loop satisfies every fairness constraint"
         return f"{what}: {how}{fair}"

@@ -76,7 +76,10 @@ def test_coverage_and_dot(tmp_path, capsys):
     dot = tmp_path / "g.dot"
     assert main([str(spec), "--coverage", "--dot", str(dot), "--no-deadlock"]) == 0
     out = capsys.readouterr().out
-    assert "coverage (transitions per action over all reachable states):\n  inc     2\n  never   0\n" in out
+    assert ("coverage over all 3 reachable states (per action or process step):\n"
+            "  action  enabled in states  transitions  distinct states produced\n"
+            "  inc                     2            2                         2\n"
+            "  never                   0            0                         0\n") in out
     assert "warning: action never is never enabled in any reachable state" in out
     assert dot.read_text().startswith('digraph "t" {') and dot.read_text().count(" -> ") == 2
 

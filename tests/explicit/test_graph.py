@@ -16,6 +16,8 @@ action never { require x > 5; x = 0 }
 def test_coverage_counts_transitions_per_action_and_flags_dead_ones():
     c = coverage(checker.load(SPEC))
     assert c.transitions == {"inc": 4, "never": 0} and c.states == 6 and c.exhaustive
+    # inc is enabled where x < 2 (x = 0, 1 for each mode) and produces x = 1, 2 for each mode
+    assert c.enabled == {"inc": 4, "never": 0} and c.distinct == {"inc": 4, "never": 0}
     assert c.never_enabled == ["never"]
     assert c.warnings() == ["action never is never enabled in any reachable state (its guard may be wrong, "
                             "or the spec vacuous there)"]

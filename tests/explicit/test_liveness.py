@@ -122,3 +122,114 @@ def test_checking_only_a_temporal_property_explores_the_whole_graph():
     p = r.get("finishes")
     assert r.exhaustive and r.stats.states == 5  # x in 0..2 with done false, and x in 1..2 with done true
     assert p.verdict.value == "violated" and p.trace.loop_start is not None
+
+
+WIDE = """spec wide
+type I = 0..9
+var m: map<I, 0..255> = [i in I -> 0]
+var k: 0..1 = 0
+fair action bump { require m[k] < 3; m[k] = m[k] + 1 }
+action next { k = 1 - k }
+action reset { require m[k] == 3; m[k] = 0 }
+property all_three: eventually m[0] == 3
+property k_moves: k == 0 ~> k == 1
+property back: always eventually m[0] == 0
+"""
+
+
+def test_states_wider_than_64_bits():
+    """81-bit states: the graph maps successors to nodes through a dict
+    instead of numpy's sorted uint64 keys; the verdicts and lassos are pinned."""
+    from checker.explicit.compile import Program
+    spec = lang.load_text(WIDE, "t.spec")
+    assert Program(spec).layout.total_bits == 81
+    r = check(spec, Options())
+    assert r.stats.states == 32
+    got = {p.name: (p.verdict.value, len(p.trace), p.trace.loop_start)
+           for p in r.properties if p.kind == "property"}
+    # bump is weakly fair but `next` may flip k away from 0 for ever: m[0] never reaches 3
+    assert got == {"all_three": ("violated", 5, 0), "k_moves": ("violated", 3, 0), "back": ("violated", 6, 1)}
+
+
+@pytest.mark.parametrize("path", ["spec/breaker.spec", "spec/breaker_fixed.spec", "tests/catalog/specs/peterson.spec",
+                                  "spec/config_fixed.spec", "spec/registry.spec"])
+def test_stored_graph_has_exactly_the_transitions_of_the_trace_functions(path):
+    """The generated edge function (csr.py) against the per-action trace
+    functions that rebuild counterexamples: same edges, same order, same labels."""
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    _same_as_trace_functions(lang.load_file(os.path.join(root, path)))
+
+
+MANY_BINDINGS = """spec many
+var x: 0..99 = 0
+var y: 0..3 = 0
+fair action put(v: 0..99, w: 0..1) { require v != x; x = v; y = (y + w) % 4 }
+action stop { require x == 99; y = 0 }
+property y_zero: always eventually y == 0
+"""
+
+
+def test_stored_graph_of_an_action_with_more_bindings_than_are_specialised():
+    """200 bindings: the edge function loops over them (binding id a variable)."""
+    from checker.explicit.compile import SPECIALISE_MAX
+    spec = lang.load_text(MANY_BINDINGS, "t.spec")
+    assert len(list(spec.actions[0].bindings())) == 200 > SPECIALISE_MAX
+    _same_as_trace_functions(spec)
+    r = check(spec, Options())
+    # weak fairness per binding: a cycle through every value of x disables
+    # every put(v, w) somewhere, so it may keep w = 0 and y = 1 for ever
+    p = r.get("y_zero")
+    assert r.stats.states == 400 and p.verdict is Verdict.VIOLATED
+    assert (len(p.trace), p.trace.loop_start) == (300, 1)
+    assert all(s.state["y"] == 1 for s in p.trace.steps[1:])
+
+
+def _same_as_trace_functions(spec):
+    from checker.explicit.compile import Program
+    from checker.explicit.csr import StateGraph
+    from checker.explicit.search import bfs
+    prog = Program(spec)
+    out = bfs(prog, Options(check_deadlock=False), [], False, False, [], True)
+    sg = StateGraph(prog, out.seen)
+    index = {s: i for i, s in enumerate(sg.nodes)}
+    assert sg.n == len(out.seen) and sg.edges == out.transitions
+    for i, s in enumerate(sg.nodes):
+        want = []
+        for ai, binds in enumerate(prog.bindings):
+            for b in binds:
+                succ: list = []
+                prog.trace_fns[ai](s, succ, [], b)
+                want += [(index[t], ai, b) for t in succ]
+        assert list(sg.succ(i)) == want
+        p = out.seen[s]
+        assert sg.parent[i] == (-1 if p is None else index[p])
+    # the fairness groups enabled in each state (a bitset) against the edges
+    from checker.explicit.liveness import Graph
+    g = Graph(prog, out.seen)
+    first = [0]
+    for binds in prog.bindings:
+        first.append(first[-1] + len(binds))
+    for i in range(sg.n):
+        want = set()
+        for _t, ai, b in sg.succ(i):
+            want.update(g.gid_groups[first[ai] + prog.bindings[ai].index(b)])
+        got = {gr for gr in range(len(g.group_keys)) if int(g.enabled[i, gr // 64]) >> (gr % 64) & 1}
+        assert got == want, i
+
+
+def test_enabled_groups_of_the_state_before_trailing_deadlocks():
+    """Regression: the per-state bitset was reduced over edge ranges clipped
+    at the end of the array, so the last state with edges lost its last
+    edge's group when deadlocked states (no edges) came after it."""
+    from checker.explicit.compile import Program
+    from checker.explicit.liveness import Graph
+    from checker.explicit.search import bfs
+    spec = lang.load_text("spec t\nvar x: 0..3 = 0\nfair action go { require x == 0; x = 1 }\n"
+                          "fair action p { require x == 1; x = 2 }\nfair action q { require x == 1; x = 3 }\n",
+                          "t.spec")
+    prog = Program(spec)
+    out = bfs(prog, Options(check_deadlock=False), [], False, False, [], True)
+    g = Graph(prog, out.seen)
+    assert [int(w) for w in g.enabled[:, 0]] == [0b001, 0b110, 0, 0]   # groups go, p, q (sorted by fairness)
