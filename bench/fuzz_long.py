@@ -68,11 +68,12 @@ def run_one(fam: str, payload, seconds: float):
         out, _code, _so, _se = cli_outcome(payload, ("--max-states", "500", "--max-depth", "8",
                                                      "--timeout", str(seconds)), seconds=seconds * 2)
         return out
+    spec = None
     if fam == "mutant":
-        loaded, _ = load_outcome(payload, "fuzz.spec", seconds)
+        loaded, spec = load_outcome(payload, "fuzz.spec", seconds)
         if loaded.kind != CHECKED:
             return loaded
-    return check_outcome(payload, "fuzz.spec", seconds=seconds, max_states=1000)
+    return check_outcome(payload, "fuzz.spec", seconds=seconds, max_states=1000, spec=spec)
 
 
 def _init_worker(memory_mb: int):

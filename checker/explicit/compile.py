@@ -27,10 +27,10 @@ def render(lines) -> str:
 class Program:
     """The compiled spec."""
 
-    def __init__(self, spec: ir.Spec, limit: int | None = None):
+    def __init__(self, spec: ir.Spec, limit: int | None = None, deadline: float | None = None):
         self.spec = spec
         self.layout = Layout(spec)
-        self.ctx = Ctx(spec, self.layout)
+        self.ctx = Ctx(spec, self.layout, deadline)   # past deadline: CompileTimeout
         self.limit = limit
         self.bindings = [[tuple(self._internal_binding(a, b)) for b in a.bindings()]
                          for a in spec.actions]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .. import ir
-from .ctx import Ctx, R, Where, indent, line_of
+from .ctx import Ctx, R, Where, indent, line_of, num
 from .expr import compile_expr, fits_in, key_index, const_r
 from .layout import dom_lo, is_bitset, runtime_fits, set_shift, subtype, width
 
@@ -92,9 +92,9 @@ class PState:
                 orc |= v << off
             else:
                 parts.append(f"({v} << {off})" if off else v)
-        code = f"({self.base} & {full ^ clear})"
+        code = f"({self.base} & {num(full ^ clear)})"
         if orc:
-            parts.insert(0, str(orc))
+            parts.insert(0, num(orc))
         return " | ".join([code] + parts)
 
     def write(self, off: int, w: int, val) -> None:
@@ -446,9 +446,9 @@ class BlockGen:
         n = ctx.fresh("n")
         shn = ctx.fresh("k")
         out.append((ind, f"{shn} = {ki.code} * {w} + {f.offset}"))
-        out.append((ind, f"{n} = ({sn} & ~({m} << {shn})) | ({enc} << {shn})"))
+        out.append((ind, f"{n} = ({sn} & ~({num(m)} << {shn})) | ({enc} << {shn})"))
         st.base = st.name = n
         return True
 
     def _bits(self, f, sn: str) -> str:
-        return f"(({sn} >> {f.offset}) & {f.mask})"
+        return f"(({sn} >> {f.offset}) & {num(f.mask)})"
