@@ -78,6 +78,9 @@ def run_one(fam: str, payload, seconds: float):
 
 def _init_worker(memory_mb: int):
     import resource
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent reports; a worker just ends
 
     if memory_mb:
         lim = memory_mb * 1024 * 1024
@@ -122,6 +125,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="fuzz-crashes", help="directory for new crash inputs")
     ap.add_argument("--only", help="reproduce one input index and print it with its outcome")
     args = ap.parse_args(argv)
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM: report, like SIGINT
 
     if args.only is not None:
         fam, payload = make_input(args.seed, int(args.only))
@@ -137,7 +142,8 @@ def main(argv=None) -> int:
     samples: dict = {}
     done = 0
     pending = list(chunks)
-    while pending:
+    interrupted = False
+    while pending and not interrupted:
         try:
             # a fresh pool every few chunks bounds the workers' memory (the
             # compiled specs' namespaces); max_tasks_per_child is not used: with
@@ -150,9 +156,18 @@ def main(argv=None) -> int:
                         for lo, hi in batch}
                 for fut in futs:
                     lo, hi = futs[fut]
-                    c, s = fut.result()
+                    try:
+                        c, s = fut.result()
+                    except KeyboardInterrupt:
+                        # SIGINT/SIGTERM to this process: report the chunks done
+                        interrupted = True
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        break
                     counts.update(c)
                     for k, v in s.items():
+                        if k not in samples and (v[4] if len(v) > 4 else None) is None:
+                            print(f"  NEW crash/timeout signature {k}: input {v[0]} ({v[1]})",
+                                  flush=True)
                         samples.setdefault(k, v)
                     pending.remove((lo, hi))
                     done += hi - lo
@@ -170,6 +185,9 @@ def main(argv=None) -> int:
             samples.setdefault("worker died", (lo, "?", f"a worker died in inputs {lo}..{hi - 1}", None, None))
             done += hi - lo
     seconds = time.time() - t0
+    if interrupted:
+        print(f"\nstopped by a signal after {done} inputs (complete chunks only; "
+              f"inputs {args.start}..{args.start + done - 1} if the chunks ran in order)")
     report(args, counts, samples, seconds, done)
     return 0
 

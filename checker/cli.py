@@ -165,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="omit times and rates, so the output is the same on every run")
     p.add_argument("--seed", type=_int_at_least(0, "--seed"), metavar="N",
                    help="random seed of the Z3 engines (default 0)")
+    p.add_argument("--solver-rlimit", type=_int_at_least(1, "--solver-rlimit"), metavar="N",
+                   help="Z3 resource limit per solver query (deterministic, unlike --timeout); "
+                        "a query that exhausts it is reported as unknown")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
                                                "(SPEC.PROPERTY.itf.json)")
@@ -195,7 +198,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     options: list[str] = []
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states",
-                   "--timeout", "--property", "--invariants", "--seed", "--max-memory",
+                   "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
                    "--checkpoint", "--checkpoint-every", "--resume"}
     while i < len(rest):
         a = rest[i]
@@ -237,7 +240,8 @@ def parse(argv: Sequence[str]):
     if args.invariants and args.engine != "induct":
         raise UsageError("argument --invariants: only for --engine induct")
     kw = {}
-    for opt, key in (("depth", "depth"), ("max_k", "max_k"), ("seed", "seed")):
+    for opt, key in (("depth", "depth"), ("max_k", "max_k"), ("seed", "seed"),
+                     ("solver_rlimit", "solver_rlimit")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
     for opt, name in (("checkpoint", "--checkpoint"), ("resume", "--resume"),

@@ -26,6 +26,7 @@ class Options:
     depth: int = 20                      # bmc: unroll to this many steps
     max_k: int = 20                      # kind: try k = 1..max_k
     seed: int = 0                        # z3 random seed, for reproducible runs
+    solver_rlimit: Optional[int] = None  # z3 resource limit per query (None: none); exhausted: unknown
     # all engines
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)
