@@ -243,7 +243,11 @@ def seq_geom(t: ir.SeqT):
 def packable(t: ir.SeqT) -> bool:
     """Sequences handled in packed form: scalar elements of non-zero width."""
     from .layout import width
-    return isinstance(t, ir.SeqT) and ir.is_scalar(t.elem) and width(t.elem) > 0
+    if not isinstance(t, ir.SeqT) or not ir.is_scalar(t.elem):
+        return False
+    if isinstance(t.elem, ir.IntT) and not t.elem.concrete:
+        return False        # a literal of plain ints ([v + 1]): no fixed width
+    return width(t.elem) > 0
 
 
 def packed_bits(ctx: Ctx, r: R, t: ir.Type):

@@ -100,6 +100,20 @@ class PState:
     def write(self, off: int, w: int, val) -> None:
         if not self.writes:
             self.name = self.ctx.fresh("n")
+        # a pending write to an overlapping field (m[k] = ... then m = ...,
+        # or the reverse) keeps only its bits outside the new field: both are
+        # OR-ed into the state, so without this the old bits would survive
+        # (a fuzz crash: enum values outside their type in the state)
+        new = ((1 << w) - 1) << off
+        for (o, ww), v in list(self.writes.items()):
+            old = ((1 << ww) - 1) << o
+            if not old & new or (o, ww) == (off, w):
+                continue
+            del self.writes[(o, ww)]
+            keep = (old & ~new) >> o
+            if keep:
+                self.writes[(o, ww)] = (v & keep if isinstance(v, int)
+                                        else f"({v} & {num(keep)})")
         self.writes[(off, w)] = val
 
     def use(self, texts, out: list, ind: int) -> None:

@@ -119,3 +119,27 @@ def test_timeout_covers_compiling():
         ("i", U), ("typeok", U), ("deadlock", U)]
     assert all("while compiling" in p.method for p in r.properties)
     assert any("while compiling" in n for n in r.notes)
+
+
+PLAIN_INTS = """spec s
+var v: 0..3 = 0
+action a { require [v + 1, 2] == [1, 2 * (v + 1)] and head([v - 5, v]) == -5  v = 1 }
+action b { require [k in 0..2 -> v - 1] == [k in 0..2 -> 0]  v = 3 }
+action c { require v == 1  v = head(push(tail([v, v - 1]), 9)) }
+invariant i: [v + 1] != [4]
+"""
+
+
+def test_literals_of_plain_ints_agree_with_bmc():
+    """Sequence literals and map builders of unbounded ints (fuzz crashes:
+    SymbolicBound): v = 0 -a-> 1 -b-> 3 violates i."""
+    spec = load_text(PLAIN_INTS, "p.spec")
+    ex = interp.explore(spec, max_states=100)
+    r = checker.check(PLAIN_INTS)
+    assert r.stats.states == len(ex.states) == 3      # v = 0, 1, 3 (c goes back to 0)
+    i = r.get("i")
+    assert i.verdict is V and [s.action for s in i.trace.steps[1:]] == ["a", "b"]
+    b = checker.check(PLAIN_INTS, engine="bmc", depth=4)
+    assert b.get("i").verdict is V and len(b.get("i").trace) == 2
+    # 3 is a deadlock (no action enabled) in both
+    assert r.get("deadlock").verdict is V and b.get("deadlock").verdict is V
