@@ -61,22 +61,27 @@ def make_input(seed: int, i: int):
     return fam, text
 
 
-def run_one(fam: str, payload, seconds: float):
+def run_one(fam: str, payload, seconds: float, cpu: bool = False):
     from harness import CHECKED, check_outcome, cli_outcome, load_outcome
 
     if fam == "bytes":
         out, _code, _so, _se = cli_outcome(payload, ("--max-states", "500", "--max-depth", "8",
-                                                     "--timeout", str(seconds)), seconds=seconds * 2)
+                                                     "--timeout", str(seconds)), seconds=seconds * 2,
+                                           cpu=cpu)
         return out
+    spec = None
     if fam == "mutant":
-        loaded, _ = load_outcome(payload, "fuzz.spec", seconds)
+        loaded, spec = load_outcome(payload, "fuzz.spec", seconds, cpu=cpu)
         if loaded.kind != CHECKED:
             return loaded
-    return check_outcome(payload, "fuzz.spec", seconds=seconds, max_states=1000)
+    return check_outcome(payload, "fuzz.spec", seconds=seconds, max_states=1000, spec=spec, cpu=cpu)
 
 
 def _init_worker(memory_mb: int):
     import resource
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent reports; a worker just ends
 
     if memory_mb:
         lim = memory_mb * 1024 * 1024
@@ -84,7 +89,7 @@ def _init_worker(memory_mb: int):
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
 
 
-def run_chunk(seed: int, lo: int, hi: int, seconds: float):
+def run_chunk(seed: int, lo: int, hi: int, seconds: float, cpu: bool = False):
     """Counts and crash samples for inputs lo..hi-1."""
     from harness import known_bug
     from minimize import signature
@@ -98,7 +103,7 @@ def run_chunk(seed: int, lo: int, hi: int, seconds: float):
             counts[("generator", "error")] += 1
             samples.setdefault(f"generator|{type(e).__name__}", (i, "generator", repr(e), None))
             continue
-        out = run_one(fam, payload, seconds)
+        out = run_one(fam, payload, seconds, cpu)
         counts[(fam, out.kind)] += 1
         if out.kind in ("crash", "timeout"):
             sig = signature(out) or out.kind
@@ -117,16 +122,21 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--chunk", type=int, default=250)
     ap.add_argument("--seconds", type=float, default=5.0, help="time limit per input")
+    ap.add_argument("--cpu-limit", action="store_true",
+                    help="--seconds is CPU time (wall-clock backstop 10x): on a shared machine a "
+                         "timeout then means a hang, not waiting for a core")
     ap.add_argument("--memory-mb", type=int, default=2048, help="address-space limit per worker")
     ap.add_argument("--out", default="fuzz-crashes", help="directory for new crash inputs")
     ap.add_argument("--only", help="reproduce one input index and print it with its outcome")
     args = ap.parse_args(argv)
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM: report, like SIGINT
 
     if args.only is not None:
         fam, payload = make_input(args.seed, int(args.only))
         print(f"# input {args.only} ({fam})")
         print(payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))
-        print(run_one(fam, payload, args.seconds))
+        print(run_one(fam, payload, args.seconds, args.cpu_limit))
         return 0
 
     t0 = time.time()
@@ -136,7 +146,8 @@ def main(argv=None) -> int:
     samples: dict = {}
     done = 0
     pending = list(chunks)
-    while pending:
+    interrupted = False
+    while pending and not interrupted:
         try:
             # a fresh pool every few chunks bounds the workers' memory (the
             # compiled specs' namespaces); max_tasks_per_child is not used: with
@@ -145,13 +156,22 @@ def main(argv=None) -> int:
             batch = pending[: args.workers * 8]
             with ProcessPoolExecutor(args.workers, initializer=_init_worker,
                                      initargs=(args.memory_mb,)) as pool:
-                futs = {pool.submit(run_chunk, args.seed, lo, hi, args.seconds): (lo, hi)
+                futs = {pool.submit(run_chunk, args.seed, lo, hi, args.seconds, args.cpu_limit): (lo, hi)
                         for lo, hi in batch}
                 for fut in futs:
                     lo, hi = futs[fut]
-                    c, s = fut.result()
+                    try:
+                        c, s = fut.result()
+                    except KeyboardInterrupt:
+                        # SIGINT/SIGTERM to this process: report the chunks done
+                        interrupted = True
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        break
                     counts.update(c)
                     for k, v in s.items():
+                        if k not in samples and (v[4] if len(v) > 4 else None) is None:
+                            print(f"  NEW crash/timeout signature {k}: input {v[0]} ({v[1]})",
+                                  flush=True)
                         samples.setdefault(k, v)
                     pending.remove((lo, hi))
                     done += hi - lo
@@ -169,6 +189,9 @@ def main(argv=None) -> int:
             samples.setdefault("worker died", (lo, "?", f"a worker died in inputs {lo}..{hi - 1}", None, None))
             done += hi - lo
     seconds = time.time() - t0
+    if interrupted:
+        print(f"\nstopped by a signal after {done} inputs (complete chunks only; "
+              f"inputs {args.start}..{args.start + done - 1} if the chunks ran in order)")
     report(args, counts, samples, seconds, done)
     return 0
 
@@ -180,7 +203,7 @@ def report(args, counts, samples, seconds, n, write=True):
             by_outcome[kind] += v
     print()
     print(f"inputs run: {n}   seed {args.seed}   time {seconds:.0f}s   ({n / seconds:.1f} inputs/s, "
-          f"{args.workers} workers, {args.seconds}s limit per input)")
+          f"{args.workers} workers, {args.seconds}s {'CPU ' if args.cpu_limit else ''}limit per input)")
     print(f"  loaded+checked    {by_outcome['checked']:>8}")
     print(f"  clean diagnostic  {by_outcome['diagnostic']:>8}")
     print(f"  timeout           {by_outcome['timeout']:>8}")

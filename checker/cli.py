@@ -181,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="omit times and rates, so the output is the same on every run")
     p.add_argument("--seed", type=_int_at_least(0, "--seed"), metavar="N",
                    help="random seed of the Z3 engines and of --simulate (default 0)")
+    p.add_argument("--solver-rlimit", type=_int_at_least(1, "--solver-rlimit"), metavar="N",
+                   help="Z3 resource limit per solver query (deterministic, unlike --timeout); "
+                        "a query that exhausts it is reported as unknown")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
                                                "(SPEC.PROPERTY.itf.json)")
@@ -211,7 +214,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     options: list[str] = []
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
-                   "--timeout", "--property", "--invariants", "--seed", "--max-memory",
+                   "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
                    "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
     while i < len(rest):
         a = rest[i]
@@ -254,7 +257,7 @@ def parse(argv: Sequence[str]):
         raise UsageError("argument --invariants: only for --engine induct")
     kw = {}
     for opt, key in (("depth", "walk_depth" if args.simulate else "depth"), ("max_k", "max_k"),
-                     ("seed", "seed"), ("walks", "walks")):
+                     ("seed", "seed"), ("walks", "walks"), ("solver_rlimit", "solver_rlimit")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
     if args.walks is not None and not args.simulate:

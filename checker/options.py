@@ -31,6 +31,7 @@ class Options:
     simulate: bool = False
     walks: int = 100                     # number of random walks
     walk_depth: int = 100                # steps per walk at most
+    solver_rlimit: Optional[int] = None  # z3 resource limit per query (None: none); exhausted: unknown
     # all engines
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)

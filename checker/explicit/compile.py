@@ -35,10 +35,11 @@ def render(lines) -> str:
 class Program:
     """The compiled spec."""
 
-    def __init__(self, spec: ir.Spec, limit: int | None = None, symmetry: bool = False):
+    def __init__(self, spec: ir.Spec, limit: int | None = None, symmetry: bool = False,
+                 deadline: float | None = None):
         self.spec = spec
         self.layout = Layout(spec)
-        self.ctx = Ctx(spec, self.layout)
+        self.ctx = Ctx(spec, self.layout, deadline)   # past deadline: CompileTimeout
         self.limit = limit
         self.symmetry = None     # the Canonicaliser when successors are stored by orbit
         if symmetry and spec.symmetric:

@@ -2,6 +2,7 @@
 error table, and small code-building utilities shared by the compilers."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from .. import ir
@@ -11,6 +12,16 @@ from .layout import Field, Layout, decoder, encoder, runtime_fits
 NOCONST = object()
 HOIST_DEPTH = 40      # parenthesis depth at which a subexpression goes into a temporary
 UNROLL = 16           # quantifier / map-builder domains up to this size are unrolled
+# ... as long as the copies of the innermost body stay within this many
+# (nested unrolled domains multiply: 20 nested `forall q in 0..1` would be
+# 2**20 copies); past it, a quantifier compiles to a loop
+UNROLL_TOTAL = 256
+UNROLLED = " unrolled"   # env key (never an identifier): copies made by enclosing unrolling
+TICK = 512              # compile_expr nodes between two deadline checks
+
+
+class CompileTimeout(Exception):
+    """Compiling took longer than the run's --timeout."""
 
 
 class R:
@@ -44,6 +55,17 @@ class R:
         return self.const is not NOCONST
 
 
+NUM_DECIMAL_MAX = 1 << 64   # larger integers are written in hex in generated code
+
+
+def num(v: int) -> str:
+    """Source text of an integer in generated code.  Big ones (packed states
+    of large maps, masks) are written in hex: Python refuses to convert ints
+    of more than 4300 decimal digits to or from text (and doing so is
+    quadratic), while hex conversion has no limit and is linear."""
+    return repr(v) if -NUM_DECIMAL_MAX < v < NUM_DECIMAL_MAX else hex(v)
+
+
 def line_of(node) -> str:
     span = getattr(node, "span", None)
     return str(span.line) if span is not None else "?"
@@ -66,8 +88,11 @@ class Where:
 
 
 class Ctx:
-    def __init__(self, spec: ir.Spec, layout: Layout):
+    def __init__(self, spec: ir.Spec, layout: Layout, deadline: float | None = None):
         self.spec = spec
+        self.deadline = deadline   # time.perf_counter() value: compiling stops there
+        self._ticks = 0
+        self.copies: dict = {}     # id(IR node) -> unrolled copies of its nest (expr._copies)
         self.layout = layout
         self.ns: dict = dict(runtime.NAMES)
         self.members = {m: i for e in spec.enums for i, m in enumerate(e.members)}
@@ -80,6 +105,14 @@ class Ctx:
         self._fnames: dict = {}
         self.var_index = {v.name: i for i, v in enumerate(spec.vars)}
 
+    def tick(self) -> None:
+        """Called per compiled node: raise CompileTimeout past the deadline."""
+        if self.deadline is None:
+            return
+        self._ticks += 1
+        if self._ticks % TICK == 0 and time.perf_counter() >= self.deadline:
+            raise CompileTimeout()
+
     def fresh(self, prefix: str = "t") -> str:
         self._count += 1
         return f"{prefix}{self._count}"
@@ -90,8 +123,10 @@ class Ctx:
 
     def lit(self, v) -> str:
         """Code for an internal constant value."""
-        if isinstance(v, (bool, int)):
+        if isinstance(v, bool):
             return repr(v)
+        if isinstance(v, int):
+            return num(v)
         key = (type(v).__name__, v)
         name = self._consts.get(key)
         if name is None:
@@ -146,7 +181,7 @@ def _collect_members(t: ir.Type, out: dict) -> None:
 
 def bits_code(sn: str, off: int, width: int, total: int) -> str:
     """Code extracting an unsigned bit field of the packed state ``sn``."""
-    mask = (1 << width) - 1
+    mask = num((1 << width) - 1)
     if off + width >= total:
         return sn if off == 0 else f"({sn} >> {off})"
     if off == 0:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from dataclasses import replace
 
 from .. import ir
 from ..options import Options
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Step,
                        Trace, Verdict)
 from .compile import Program
+from .ctx import CompileTimeout
 from .layout import canon, check_finite
 from .search import RESUMABLE, bfs
 from .trace import error_detail, error_trace, trace_to
@@ -112,8 +114,17 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     # fairness; that graph is not quotiented here, so they get the full search.
     temporal_wanted = any(want(p.name) for p in getattr(spec, "properties", ()))
     use_symmetry = bool(spec.symmetric) and options.symmetry and not temporal_wanted
-    prog = Program(spec, options.max_states, symmetry=use_symmetry)
+    # --timeout covers compiling too (a spec can be slow to compile: large
+    # unrolled loops, many actions); the search gets what is left of it
+    deadline = t0 + options.timeout if options.timeout is not None else None
+    try:
+        prog = Program(spec, options.max_states, symmetry=use_symmetry, deadline=deadline)
+    except CompileTimeout:
+        return _compile_timeout(spec, options, time.perf_counter() - t0)
     compile_seconds = time.perf_counter() - t0
+    search_options = options
+    if options.timeout is not None:
+        search_options = replace(options, timeout=max(options.timeout - compile_seconds, 1e-3))
 
     want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
     want_typeok = want("typeok")
@@ -124,9 +135,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     store, store_note = _store_for(options, need_graph)
     if store == "compact":
         from .compact import bfs_compact
-        out = bfs_compact(prog, options, want_invs, want_typeok, want_deadlock, want_reach)
+        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
     else:
-        out = bfs(prog, options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
+        out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
     found = out.found
     seconds = time.perf_counter() - t0
 
@@ -280,6 +291,30 @@ def _fairness_words(spec: ir.Spec) -> str:
     said = [f"{'strong' if f.kind == 'strong' else 'weak'} fairness of {f.origin or ', '.join(f.actions)}"
             for f in fair]
     return "checked under " + ", ".join(said)
+
+
+def _compile_timeout(spec: ir.Spec, options: Options, seconds: float) -> CheckResult:
+    """The timeout expired while compiling: nothing was explored, every
+    wanted property is unknown."""
+    wanted = set(options.properties) if options.properties is not None else None
+    items = [(i.name, INVARIANT, i) for i in spec.invariants]
+    items += [(p.name, PROPERTY, p) for p in getattr(spec, "properties", ())]
+    items += [(g.name, REACHABLE, g) for g in getattr(spec, "reachables", ())]
+    items.append(("typeok", TYPEOK, None))
+    if options.check_deadlock:
+        items.append(("deadlock", DEADLOCK, None))
+    method = f"not checked: the timeout ({options.timeout:g}s) expired while compiling the spec"
+    props = [PropertyResult(name, kind, Verdict.UNKNOWN, method, depth=0,
+                            doc=getattr(d, "doc", "") or "",
+                            line=d.span.line if d is not None and d.span else None,
+                            seconds=seconds)
+             for name, kind, d in items if wanted is None or name in wanted]
+    stats = Stats(states=0, transitions=0, depth=0, seconds=seconds,
+                  peak_memory_bytes=_peak_memory(), extra={"compile_seconds": seconds})
+    notes = ["exact: full states stored",
+             f"stopped by the timeout ({options.timeout:g}s) while compiling: no state explored"]
+    return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
+                       False, notes)
 
 
 def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .. import ir
-from .ctx import HOIST_DEPTH, UNROLL, Ctx, R, Where, bits_code, indent, line_of
+from .ctx import HOIST_DEPTH, UNROLL, UNROLL_TOTAL, UNROLLED, Ctx, R, Where, bits_code, indent, line_of, num
 from .layout import (SET_BIAS, dom_lo, dom_size, internal_domain, is_bitset, is_int_bitset,
                      set_shift, subtype)
 
@@ -25,7 +25,9 @@ def fits_in(r: R, t: ir.Type) -> bool:
     if isinstance(t, (ir.BoolT, ir.EnumT)) or (is_bitset(t) and not is_int_bitset(t)):
         return True
     if isinstance(t, ir.IntT):
-        if r.iv is None:
+        if not t.bounded:          # plain int (the type of arithmetic results)
+            return True
+        if r.iv is None or not t.concrete:
             return False
         lo, hi = t.bounds()
         return lo <= r.iv[0] and r.iv[1] <= hi
@@ -54,6 +56,7 @@ def compile_expr(ctx: Ctx, root: ir.Expr, where: Where) -> R:
     stack: list = [(0, root, where.env)]
     results: list[R] = []
     while stack:
+        ctx.tick()
         item = stack.pop()
         if item[0] == 1:
             _, node, env, n, plan = item
@@ -121,8 +124,11 @@ def _expand(ctx: Ctx, node, env, where: Where):
     if isinstance(node, (ir.Quant, ir.MapBuild)):
         dom_t = node.domain if isinstance(node, ir.Quant) else node.type.key
         dom = internal_domain(dom_t)
-        if len(dom) <= UNROLL:
-            return [(node.body, {**env, node.var: ("c", v)}) for v in dom], ("unrolled", dom)
+        outer = env.get(UNROLLED, ("u", 1))[1]     # copies made by enclosing unrolling
+        if len(dom) <= UNROLL and outer * _copies(ctx, node) <= UNROLL_TOTAL:
+            inner = {UNROLLED: ("u", outer * len(dom))}
+            return ([(node.body, {**env, node.var: ("c", v), **inner}) for v in dom],
+                    ("unrolled", dom))
         name = ctx.fresh("q")
         benv = {**env, node.var: ("n", name, type_iv(dom_t), True)}
         return [(node.body, benv)], ("loop", name, dom)
@@ -135,6 +141,53 @@ def _expand(ctx: Ctx, node, env, where: Where):
     if isinstance(node, ir.Call):
         return [(a, env) for a in node.args], None
     raise TypeError(f"not an IR expression: {node!r}")
+
+
+def _children(x) -> tuple:
+    if isinstance(x, ir.Unary):
+        return (x.arg,)
+    if isinstance(x, ir.Binary):
+        return (x.left, x.right)
+    if isinstance(x, ir.Ite):
+        return (x.cond, x.then, x.else_)
+    if isinstance(x, (ir.Quant, ir.MapBuild)):
+        return (x.body,)
+    if isinstance(x, (ir.SetLit, ir.SeqLit)):
+        return x.elems
+    if isinstance(x, ir.Index):
+        return (x.base, x.key)
+    if isinstance(x, ir.Call):
+        return x.args
+    return ()
+
+
+def _unrollable(x) -> int:
+    """Domain size of a quantifier / map builder small enough to unroll, else 1."""
+    if isinstance(x, (ir.Quant, ir.MapBuild)):
+        n = dom_size(x.domain if isinstance(x, ir.Quant) else x.type.key)
+        return n if n <= UNROLL else 1
+    return 1
+
+
+def _copies(ctx: Ctx, node) -> int:
+    """Copies of the innermost body that unrolling node and every small
+    quantifier nested in it would make (the largest product of domain sizes
+    along a path).  Decided top-down: an outer quantifier over a nest too big
+    to unroll becomes a loop and the inner ones are unrolled inside it."""
+    got = ctx.copies.get(id(node))
+    if got is not None:
+        return got
+    best = 1
+    stack = [(node, 1)]
+    while stack:
+        x, prod = stack.pop()
+        prod *= _unrollable(x)
+        best = max(best, prod)
+        if best > UNROLL_TOTAL:
+            break
+        stack += [(c, prod) for c in _children(x)]
+    ctx.copies[id(node)] = best
+    return best
 
 
 # ------------------------------------------------------------------ var reads
@@ -176,7 +229,7 @@ def sub_bits(ctx: Ctx, r: R, pb: str, shift: int, mask: int) -> str:
     if r.at is not None and not r.isconst:
         sn, off = r.at
         return bits_code(sn, off + shift, mask.bit_length(), ctx.layout.total_bits)
-    return f"(({pb} >> {shift}) & {mask})" if shift else f"({pb} & {mask})"
+    return f"(({pb} >> {shift}) & {num(mask)})" if shift else f"({pb} & {num(mask)})"
 
 
 def seq_geom(t: ir.SeqT):
@@ -190,7 +243,11 @@ def seq_geom(t: ir.SeqT):
 def packable(t: ir.SeqT) -> bool:
     """Sequences handled in packed form: scalar elements of non-zero width."""
     from .layout import width
-    return isinstance(t, ir.SeqT) and ir.is_scalar(t.elem) and width(t.elem) > 0
+    if not isinstance(t, ir.SeqT) or not ir.is_scalar(t.elem):
+        return False
+    if isinstance(t.elem, ir.IntT) and not t.elem.concrete:
+        return False        # a literal of plain ints ([v + 1]): no fixed width
+    return width(t.elem) > 0
 
 
 def packed_bits(ctx: Ctx, r: R, t: ir.Type):
@@ -204,7 +261,7 @@ def packed_bits(ctx: Ctx, r: R, t: ir.Type):
         f = runtime_fits(t)
         if f is not None and not f(r.const):
             return None
-        return str(encoder(t)(r.const))
+        return num(encoder(t)(r.const))
     return r.bits
 
 
@@ -402,7 +459,7 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
                 sn_, off, w, lo = fa.fld
                 c = int(fb.const) - lo
                 if 0 <= c < (1 << w):
-                    return R(f"(({sn_} & {((1 << w) - 1) << off}) {_CMP[op]} {c << off})", t,
+                    return R(f"(({sn_} & {num(((1 << w) - 1) << off)}) {_CMP[op]} {num(c << off)})", t,
                              depth=2)
         if op in _CMP:
             if a.code == b.code and not a.pre and not b.pre and _pure(a.code):
@@ -471,9 +528,9 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
                     mask |= 1 << x.const
             var = list({x.code: x for x in bits if not x.isconst}.values())
             if not var:
-                return const_r(ctx, mask, t) if fits else R(str(mask), t, const=mask)
+                return const_r(ctx, mask, t) if fits else R(num(mask), t, const=mask)
             bits = var
-            code = "(" + " | ".join([str(mask)] * bool(mask) + [f"(1 << {x.code})" for x in bits]) + ")"
+            code = "(" + " | ".join([num(mask)] * bool(mask) + [f"(1 << {x.code})" for x in bits]) + ")"
             return _strict(ctx, node, bits, code, t, fits=fits)
         if is_bitset(t):
             raise NotImplementedError(f"set element below {-SET_BIAS} (line {line_of(node)})")
@@ -497,8 +554,12 @@ def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
 
 def _quant_loop(ctx: Ctx, node: ir.Quant, body: R, plan) -> R:
     _, name, dom = plan
-    tmp = ctx.fresh()
     forall = node.kind == "forall"
+    if body.isconst and not body.pre:
+        # the body does not depend on the bound variable (nor on anything
+        # that can fail): over a non-empty domain the quantifier is the body
+        return const_r(ctx, bool(body.const) if dom else forall, node.type)
+    tmp = ctx.fresh()
     dom_code = ctx.lit(tuple(dom))
     pre = [(0, f"{tmp} = {forall!r}"), (0, f"for {name} in {dom_code}:")]
     pre += indent(body.pre, 1)
@@ -610,7 +671,9 @@ def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
     at = node.args[0].type
     a = args[0]
     if fn == "size":
-        code = f"{a.code}.bit_count()" if is_bitset(at) else f"len({a.code})"
+        # parenthesised: the operand may be an integer literal (`1.bit_count()`
+        # is a syntax error, `(1).bit_count()` is not)
+        code = f"({a.code}).bit_count()" if is_bitset(at) else f"len({a.code})"
         return _strict(ctx, node, args, code, t, iv=(0, dom_size(at.elem)))
     pb = packed_bits(ctx, a, at) if fn in ("len", "head", "tail", "push") else None
     if pb is not None and not (a.isconst and all(x.isconst for x in args)):

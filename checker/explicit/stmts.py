@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from .. import ir
-from .ctx import Ctx, R, Where, indent, line_of
+from .ctx import Ctx, R, Where, indent, line_of, num
 from .expr import compile_expr, fits_in, key_index, const_r
 from .layout import dom_lo, is_bitset, runtime_fits, set_shift, subtype, width
 
@@ -106,14 +106,28 @@ class PState:
                 orc |= v << off
             else:
                 parts.append(f"({v} << {off})" if off else v)
-        code = f"({self.base} & {full ^ clear})"
+        code = f"({self.base} & {num(full ^ clear)})"
         if orc:
-            parts.insert(0, str(orc))
+            parts.insert(0, num(orc))
         return " | ".join([code] + parts)
 
     def write(self, off: int, w: int, val) -> None:
         if not self.writes:
             self.name = self.ctx.fresh("n")
+        # a pending write to an overlapping field (m[k] = ... then m = ...,
+        # or the reverse) keeps only its bits outside the new field: both are
+        # OR-ed into the state, so without this the old bits would survive
+        # (a fuzz crash: enum values outside their type in the state)
+        new = ((1 << w) - 1) << off
+        for (o, ww), v in list(self.writes.items()):
+            old = ((1 << ww) - 1) << o
+            if not old & new or (o, ww) == (off, w):
+                continue
+            del self.writes[(o, ww)]
+            keep = (old & ~new) >> o
+            if keep:
+                self.writes[(o, ww)] = (v & keep if isinstance(v, int)
+                                        else f"({v} & {num(keep)})")
         self.writes[(off, w)] = val
 
     def use(self, texts, out: list, ind: int) -> None:
@@ -460,9 +474,9 @@ class BlockGen:
         n = ctx.fresh("n")
         shn = ctx.fresh("k")
         out.append((ind, f"{shn} = {ki.code} * {w} + {f.offset}"))
-        out.append((ind, f"{n} = ({sn} & ~({m} << {shn})) | ({enc} << {shn})"))
+        out.append((ind, f"{n} = ({sn} & ~({num(m)} << {shn})) | ({enc} << {shn})"))
         st.base = st.name = n
         return True
 
     def _bits(self, f, sn: str) -> str:
-        return f"(({sn} >> {f.offset}) & {f.mask})"
+        return f"(({sn} >> {f.offset}) & {num(f.mask)})"

@@ -27,6 +27,44 @@ def _size(stmts) -> int:
     return n
 
 
+MAX_PATHS = 100_000  # ways through an unrolled `for` loop (each iteration picks an `either` branch)
+
+
+def _paths(stmts, cap: int) -> int:
+    """How many ways one execution can take through a block: a sequence
+    multiplies, an `either` adds its branches, an `if` takes the larger of its
+    two sides (saturating at cap; iterative post-order)."""
+    work: list = [("blk", tuple(stmts), False)]
+    vals: list[int] = []
+    while work:
+        kind, x, done = work.pop()
+        if kind == "blk" or isinstance(x, ir.Either):
+            parts = x if kind == "blk" else tuple(tuple(b) for b in x.branches)
+            if not done:
+                work.append((kind, x, True))
+                work += [("st", c, False) if kind == "blk" else ("blk", c, False) for c in parts]
+                continue
+            n = len(parts)
+            got = vals[len(vals) - n:]
+            del vals[len(vals) - n:]
+            if kind == "blk":
+                p = 1
+                for g in got:
+                    p = min(cap, p * g)
+            else:
+                p = min(cap, sum(got))
+            vals.append(p)
+        elif isinstance(x, ir.If):
+            if not done:
+                work += [("st", x, True), ("blk", tuple(x.then), False), ("blk", tuple(x.else_), False)]
+                continue
+            a, b = vals.pop(), vals.pop()
+            vals.append(max(a, b))
+        else:
+            vals.append(1)
+    return vals[0]
+
+
 _METHODS = {
     ir.SetT: {"add": ("set_add", 1), "remove": ("set_remove", 1)},
     ir.SeqT: {"push": ("push", 1), "pop": ("tail", 0)},
@@ -224,6 +262,17 @@ class StatementResolver:
         if len(values) * max(1, _size(body)) > MAX_UNROLLED:
             self.d.error(s.span, f"this `for` loop unrolls into about {len(values) * _size(body):,} statements; "
                                  f"at most {MAX_UNROLLED:,} are allowed", "loop over a smaller domain, or nest less")
+            return None
+        # an `either` in the body multiplies the executions of the action by
+        # its branch count at every iteration (3 branches, 150 iterations:
+        # 3**150 ways, each explored): refuse that instead of hanging
+        per, total = _paths(body, MAX_PATHS + 1), 1
+        for _ in values:
+            total = min(MAX_PATHS + 1, total * per)
+        if total > MAX_PATHS:
+            self.d.error(s.span, f"this `for` loop has more than {MAX_PATHS:,} ways through it: each of its "
+                                 f"{len(values):,} iterations picks one of {per:,} ways (`either` branches)",
+                         "move the `either` out of the loop, or loop over a smaller domain")
             return None
         out: list[ir.Stmt] = []
         for v in values:

@@ -79,11 +79,18 @@ def configure(seed: int) -> None:
 
 
 class Clock:
-    """The per-property time budget."""
+    """The per-property time budget, and the per-query resource limit: every
+    solver query is armed with both (Z3 answers ``unknown`` when either runs
+    out, and the engines report that as unknown, never as a result)."""
 
-    def __init__(self, timeout: float | None):
+    def __init__(self, timeout: float | None, rlimit: int | None = None):
         self.start = time.monotonic()
         self.timeout = timeout
+        self.rlimit = rlimit
+
+    @classmethod
+    def of(cls, options: Options) -> "Clock":
+        return cls(options.timeout, options.solver_rlimit)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
@@ -100,6 +107,9 @@ class Clock:
         ms = self.remaining_ms()
         if ms is not None:
             solver.set("timeout", ms)
+        if self.rlimit is not None:
+            # relative to the solver's count so far: a limit per query
+            solver.set("rlimit", self.rlimit)
 
 
 def new_solver(seed: int):

@@ -28,6 +28,15 @@ class Unsupported(Exception):
     quantifier domain that depends on a symbolic constant)."""
 
 
+# The encoding expands every map / set / sequence variable into one Z3 term
+# per element and every quantifier into one copy of its body per value, so
+# its size is the product of nested domains.  Past these sizes, encoding
+# alone takes minutes and gigabytes (and Z3 could not use the result): the
+# spec is reported as not encodable, with the explicit engine as the way out.
+MAX_STATE_TERMS = 20_000      # scalar Z3 terms of one state
+MAX_EXPANSION = 20_000        # quantifier / map-builder body copies, whole spec
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -410,6 +419,7 @@ class Encoder:
         self.known_bounds: dict[str, tuple[int, int]] = {}
         self._bound_terms: dict[int, Any] = {}
         self._keep: list = []
+        self._expanded = 0        # quantifier body copies so far (MAX_EXPANSION)
         # constants
         self.consts: dict[str, Any] = {}
         self.sym_consts: list = []
@@ -458,6 +468,11 @@ class Encoder:
         root: list = [None]
         work = [(t, expr, root, 0)]
         while work:
+            if len(leaves) > MAX_STATE_TERMS:
+                raise Unsupported(
+                    f"the state has more than {MAX_STATE_TERMS:,} scalar parts ({var} is "
+                    "expanded into one Z3 term per element): too large for the symbolic "
+                    "engines; use the explicit engine")
             ty, ex, holder, idx = work.pop()
             name = ir.show_expr(ex) + suffix
             if isinstance(ty, (ir.BoolT, ir.IntT, ir.EnumT)):
@@ -610,9 +625,16 @@ class Encoder:
             en.cache[id(node)] = self._combine(node, en)
         return env.cache[id(root)]
 
-    def _qenvs(self, x, en):
+    def _qenvs(self, x, en, count=False):
         dom = x.domain if isinstance(x, ir.Quant) else x.type.key
         keys = domain_keys(dom, f"the domain of {x.var!r}")
+        self._expanded += len(keys) if count else 0
+        if self._expanded > MAX_EXPANSION:
+            line = f" (line {x.span.line})" if getattr(x, "span", None) else ""
+            raise Unsupported(
+                f"expanding the quantifiers and map builders{line} makes more than "
+                f"{MAX_EXPANSION:,} copies of their bodies (nested domains multiply): too "
+                "large for the symbolic engines; use the explicit engine")
         return [en.bind(x.var, k, lit(k, dom)) for k in keys], keys
 
     def _children(self, x, en):
@@ -625,7 +647,7 @@ class Encoder:
         if isinstance(x, ir.Ite):
             return [(x.cond, en), (x.then, en), (x.else_, en)]
         if isinstance(x, (ir.Quant, ir.MapBuild)):
-            envs, _ = self._qenvs(x, en)
+            envs, _ = self._qenvs(x, en, count=True)
             return [(x.body, e) for e in envs]
         if isinstance(x, (ir.SetLit, ir.SeqLit)):
             return [(e, en) for e in x.elems]

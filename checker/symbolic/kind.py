@@ -101,7 +101,7 @@ def check(spec: ir.Spec, options: Options):
     progress = Progressor(options, start)
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
-        clock = Clock(options.timeout)
+        clock = Clock.of(options)
         if p.kind == PROPERTY:
             out.append(unsupported_temporal(p, "k-induction"))
             continue
@@ -170,7 +170,7 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
         done, failed = {}, None
         for c in cands:
             assume = tuple(proved) + tuple(cands)
-            (what, k, _info), _st = prove(enc, c, options.max_k, Clock(options.timeout), options.seed, None, assume)
+            (what, k, _info), _st = prove(enc, c, options.max_k, Clock.of(options), options.seed, None, assume)
             if what != "holds":
                 failed = c
                 break

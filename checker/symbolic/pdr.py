@@ -196,7 +196,7 @@ def check(spec: ir.Spec, options: Options):
     progress = Progressor(options, start)
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
-        clock = Clock(options.timeout)
+        clock = Clock.of(options)
         if p.kind == PROPERTY:
             out.append(unsupported_temporal(p, "PDR (Spacer)"))
             continue
@@ -249,7 +249,7 @@ def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Option
         i = by_name.get(p.name)
         if p.kind != INVARIANT or i is None or out[i].verdict is not Verdict.UNKNOWN:
             continue
-        clock = Clock(options.timeout)
+        clock = Clock.of(options)
         what, info, st = prove(enc, p, options, clock, None, assume)
         if what == "holds":
             out[i] = replace(out[i], verdict=Verdict.HOLDS, method="PDR (Spacer), assuming the invariants proved alone",
