@@ -26,6 +26,10 @@ class Options:
     depth: int = 20                      # bmc: unroll to this many steps
     max_k: int = 20                      # kind: try k = 1..max_k
     seed: int = 0                        # z3 random seed, for reproducible runs
+    # z3 resource units per solver call (z3's `rlimit`): unlike `timeout`, the
+    # same spec, seed and z3 version give the same verdicts on any machine and
+    # load, which is what the committed proof pages need.  None: no limit.
+    rlimit: Optional[int] = None
     # all engines
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)

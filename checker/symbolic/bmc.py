@@ -160,7 +160,7 @@ def check(spec: ir.Spec, options: Options):
     out, consts, extra = [], {}, {}
     deepest = 0
     for p in props:
-        clock = Clock(options.timeout)
+        clock = Clock(options.timeout, options.rlimit)
         if p.kind == PROPERTY:
             out.append(_temporal(enc, p, options, clock, progress, consts, extra))
             deepest = max(deepest, out[-1].depth or 0)

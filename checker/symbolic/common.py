@@ -79,11 +79,12 @@ def configure(seed: int) -> None:
 
 
 class Clock:
-    """The per-property time budget."""
+    """The per-property time budget, and the resource limit of each solver call."""
 
-    def __init__(self, timeout: float | None):
+    def __init__(self, timeout: float | None, rlimit: int | None = None):
         self.start = time.monotonic()
         self.timeout = timeout
+        self.rlimit = rlimit
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
@@ -100,6 +101,19 @@ class Clock:
         ms = self.remaining_ms()
         if ms is not None:
             solver.set("timeout", ms)
+        if self.rlimit:
+            # relative: z3 allows this many more units for each check() call
+            solver.set("rlimit", self.rlimit)
+
+    def why_unknown(self, solver) -> str:
+        """The solver's reason for ``unknown``, in words when it is our limit."""
+        try:
+            why = solver.reason_unknown()
+        except z3.Z3Exception:
+            why = "unknown"
+        if self.rlimit and why in ("canceled", "max. resource limit exceeded", "resource limits reached"):
+            return f"resource limit reached (rlimit {self.rlimit:,} per solver call)"
+        return why
 
 
 def new_solver(seed: int):

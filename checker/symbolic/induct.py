@@ -51,7 +51,7 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
         pr = PropertyResult(label, INVARIANT, Verdict.ERROR, "inductive check", detail=str(e))
         r.properties = [pr]
         return r
-    clock = Clock(options.timeout)
+    clock = Clock(options.timeout, options.rlimit)
     line = invs[0].span.line if invs[0].span else None
     doc = invs[0].doc if len(invs) == 1 else ""
     extra = {}
