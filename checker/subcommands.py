@@ -90,16 +90,15 @@ def _docs(argv: list[str]) -> int:
             raise UsageError(f"{p}: no such file or directory")
     settings = DocsSettings(engines=chosen, seed=args.seed, rlimit=args.rlimit, max_k=args.max_k,
                             graph_states=args.graph_states, jobs=args.jobs)
-    progress = (lambda msg: sys.stderr.write(f"\r\x1b[2Kchecking {msg}")) if sys.stderr.isatty() else None
+    def progress(msg: str) -> None:  # on stderr: times never go into the pages
+        sys.stderr.write(f"checked {msg}\n")
+        sys.stderr.flush()
+
     try:
         written = generate(args.paths, args.out, settings, progress, timings=args.timings)
     except DocsError as e:
-        if progress:
-            sys.stderr.write("\r\x1b[2K")
         sys.stderr.write(str(e) + "\n")
         return 2
-    if progress:
-        sys.stderr.write("\r\x1b[2K")
     for w in written:
         print(f"wrote {w}")
     if args.timings:

@@ -78,7 +78,8 @@ def document_in_subprocess(path: Path, out_dir: str, settings: DocsSettings) -> 
     env = dict(os.environ, PYTHONHASHSEED="0")
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    proc = subprocess.run([sys.executable, "-m", "checker.docs.worker"], input=json.dumps(job),
+    # the path on the command line too, so that `ps` shows which spec a worker checks
+    proc = subprocess.run([sys.executable, "-m", "checker.docs.worker", str(path)], input=json.dumps(job),
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise DocsError(f"{path}: the documentation worker failed (exit {proc.returncode}):\n{proc.stderr}")
@@ -94,9 +95,10 @@ def check_all(paths: Iterable[str], out_dir: str, settings: DocsSettings = DocsS
     files = spec_files(paths)
 
     def one(path: Path) -> dict:
+        out = document_in_subprocess(path, out_dir, settings)
         if progress:
-            progress(str(path))
-        return document_in_subprocess(path, out_dir, settings)
+            progress(f"{path} ({sum(out['seconds'].values()):.1f} s)")
+        return out
 
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
         return list(pool.map(one, files))

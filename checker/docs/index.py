@@ -10,7 +10,7 @@ verbatim in the committed index.
 """
 from __future__ import annotations
 
-from ..results import CheckResult, Verdict
+from ..results import REACHABLE, CheckResult, Verdict
 from .diagrams import cell as md_cell
 from .page import Runs
 from .words import first_sentence
@@ -63,8 +63,11 @@ def summary_row(runs: Runs, page: str) -> str:
     if first.engine == "explicit" and not first.exhaustive:
         states += " (bounded)"
     violated = f"**{c['violated']}**" if c["violated"] else "0"
+    z3 = [r for e, r in runs.at_values.items() if e in ("kind", "pdr")]
+    proved = sum(1 for name in runs.names if any(
+        (q := r.get(name)).verdict is Verdict.HOLDS and q.kind != REACHABLE for r in z3))
     return (f"| [{runs.spec.name}]({page}) | {md_cell(first_sentence(runs.spec.doc, 120))} | {states} | "
-            f"{c['holds']} | {violated} | {c['unknown'] + c['error']} |")
+            f"{c['holds']} | {violated} | {c['unknown'] + c['error']} | {proved if z3 else '—'} |")
 
 
 def index_section(runs: Runs, page: str) -> str:
@@ -90,11 +93,12 @@ def index_section(runs: Runs, page: str) -> str:
 def index_page(outs: list[dict], settings) -> str:
     out = [INDEX_HEAD, settings_text(settings), "",
            "## Specs", "",
-           "| spec | what it models | states | holds | violated | unknown |",
-           "|---|---|---:|---:|---:|---:|"]
+           "| spec | what it models | states | holds | violated | unknown | proved by Z3 |",
+           "|---|---|---:|---:|---:|---:|---:|"]
     out += [o["summary"] for o in outs]
-    out += ["", "Counts are of the first engine's verdicts (explicit search when it ran); "
-                "\"states\" is the number of reachable states at the constant values on the spec's page.", "",
+    out += ["", "Counts are of the first engine's verdicts (explicit search when it ran); \"states\" is the "
+                "number of reachable states at the constant values on the spec's page; \"proved by Z3\" counts "
+                "the properties k-induction or PDR proved for every reachable state, however deep.", "",
             "## Properties", "",
             "\"holds\" (explicit search) means checked in every reachable state; \"proved\" means proved by a "
             "Z3 engine for every reachable state; \"n steps\" is the length of the shortest counterexample; "

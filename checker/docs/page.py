@@ -251,6 +251,8 @@ def _method_section(runs: Runs) -> list[str]:
     if runs.all_values:
         out.append(f"- **{runs.all_values_title()}**: the Z3 engines again, with the constants that have a "
                    "`where` clause left symbolic: a proof there holds for every allowed value.")
+    if not any(e in SYMBOLIC for e in runs.at_values):
+        return out + [""]
     out += ["", f"Z3 runs use random seed {s.seed} and a resource limit of {s.rlimit:,} units per solver call "
                 f"(z3 `rlimit`, counted in solver steps, not seconds), so the verdicts are the same on every run "
                 f"of the same Z3 version; \"unknown: resource limit\" means the engine stopped at that limit.", ""]

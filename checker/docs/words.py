@@ -139,6 +139,11 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
             return f"proved by PDR{extra}, with the inductive invariant below."
     if v is Verdict.UNKNOWN:
         why = q.detail or q.method
+        if _limited(q):
+            limit = re.search(r"rlimit [\d,]+ per solver call", why)
+            why = "stopped at the resource limit" + (f" ({limit.group(0)})" if limit else "")
+            if engine == "kind" and q.depth is not None:
+                why += f", trying k = {q.depth + 1}"
         if engine == "kind" and q.trace is not None and q.trace.kind == "cti":
             why = (f"not k-inductive for any k ≤ {q.depth}: a counterexample to induction exists (it may "
                    f"start in an unreachable state); the property may still hold")

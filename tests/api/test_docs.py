@@ -60,7 +60,7 @@ def test_pages_show_each_engine_and_the_counterexample(tmp_path):
     assert (out / "counter.dot").read_text().startswith('digraph "counter" {')
     assert "resource limit of 10,000,000 units per solver call" in page
     index = (out / "README.md").read_text()
-    assert "| [counter](counter.md) | A counter that must stay small. | 4 | 3 | **1** | 0 |" in index
+    assert "| [counter](counter.md) | A counter that must stay small. | 4 | 3 | **1** | 0 | 3 |" in index
     assert "| [`below_three`](counter.md#below_three) | Never reaches 3. | **violated**: 3 steps |" in index
     # times are kept apart, never in the pages
     rows = timings.read_text().splitlines()
