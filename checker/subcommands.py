@@ -39,6 +39,8 @@ def _docs_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph-states", type=int, default=DocsSettings.graph_states, metavar="N",
                    help=f"draw the state graph of specs with at most N states (default {DocsSettings.graph_states})")
     p.add_argument("-j", "--jobs", type=_positive, default=1, metavar="N", help="check N specs at a time")
+    p.add_argument("--svg", action="store_true",
+                   help="also render each state graph's .dot file to .svg with Graphviz (if installed)")
     p.add_argument("--timings", metavar="FILE",
                    help="write the seconds per spec and engine to FILE (never into the pages)")
     return p
@@ -95,7 +97,7 @@ def _docs(argv: list[str]) -> int:
         sys.stderr.flush()
 
     try:
-        written = generate(args.paths, args.out, settings, progress, timings=args.timings)
+        written = generate(args.paths, args.out, settings, progress, timings=args.timings, svg=args.svg)
     except DocsError as e:
         sys.stderr.write(str(e) + "\n")
         return 2

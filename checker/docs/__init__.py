@@ -132,8 +132,31 @@ def timings_text(outs: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_svg(dot_files: Iterable[Path], dot: Optional[str] = None) -> list[Path]:
+    """Render DOT files to SVG next to them with Graphviz.  Raises DocsError
+    when Graphviz is not installed.  The SVG files are extra output for
+    local viewing: the committed pages use Mermaid, which GitHub renders
+    without any tool installed."""
+    import shutil
+
+    exe = shutil.which(dot or "dot")
+    if exe is None:
+        raise DocsError("--svg: Graphviz is not installed (no `dot` on PATH); the pages' Mermaid graphs "
+                        "and the .dot files were written")
+    out = []
+    for f in dot_files:
+        svg = f.with_suffix(".svg")
+        proc = subprocess.run([exe, "-Tsvg", str(f), "-o", str(svg)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise DocsError(f"{f}: Graphviz failed: {proc.stderr.strip()}")
+        out.append(svg)
+    return out
+
+
 def generate(paths: Iterable[str], out_dir: str, settings: DocsSettings = DocsSettings(),
-             progress: Optional[Callable[[str], None]] = None, timings: Optional[str] = None) -> list[Path]:
+             progress: Optional[Callable[[str], None]] = None, timings: Optional[str] = None,
+             svg: bool = False) -> list[Path]:
+    """Check, render and write every page; -> the files written."""
     from .index import index_page
 
     outs = check_all(paths, out_dir, settings, progress)
@@ -142,4 +165,7 @@ def generate(paths: Iterable[str], out_dir: str, settings: DocsSettings = DocsSe
         write_atomic(path, text)
     if timings:
         write_atomic(Path(timings), timings_text(outs))
-    return list(pages)
+    written = list(pages)
+    if svg:
+        written += render_svg(p for p in pages if p.suffix == ".dot")
+    return written

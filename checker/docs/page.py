@@ -154,6 +154,10 @@ def _details(runs: Runs, name: str) -> list[str]:
         if q is not None:
             out.append(f"- **{ENGINE_TITLE.get(e, e)}, {runs.all_values_title()}**: {sentence(e, r, q)}")
     out.append("")
+    verdicts = {q.verdict for r in runs.at_values.values() if (q := find(r, name)) is not None}
+    if {Verdict.HOLDS, Verdict.VIOLATED} <= verdicts:
+        out += ["**The engines disagree on this property at the same constant values: that is a bug in the "
+                "checker, not a property of the design.**", ""]
     for title, inv in _invariants(runs, name):
         out += [f"Inductive invariant found by PDR{title}:", "", "```", inv, "```", ""]
     out += _traces(runs, name)

@@ -119,3 +119,21 @@ def test_worker_output_is_plain_json(tmp_path):
     out = document_in_subprocess(src, str(tmp_path), DocsSettings(engines=("explicit",)))
     assert json.loads(json.dumps(out)) == out
     assert sorted(out["files"]) == ["counter.dot", "counter.md"] and out["name"] == "counter"
+
+
+def test_svg_with_graphviz_and_a_clear_error_without(tmp_path):
+    import shutil
+
+    import pytest
+
+    from checker.docs import DocsError, render_svg
+
+    src = tmp_path / "counter.spec"
+    src.write_text(SPEC)
+    with pytest.raises(DocsError, match="Graphviz is not installed"):
+        render_svg([tmp_path / "x.dot"], dot=str(tmp_path / "no-such-dot"))
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz not installed: the SVG itself is not checked")
+    written = generate([str(src)], str(tmp_path / "out"), DocsSettings(engines=("explicit",)), svg=True)
+    svg = tmp_path / "out" / "counter.svg"
+    assert svg in written and svg.read_text().lstrip().startswith(("<?xml", "<svg", "<!DOCTYPE"))
