@@ -14,7 +14,7 @@ from .. import ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 from .diagrams import cell as md_cell
 from .diagrams import mermaid, trace_table
-from .words import BUILTIN_DOC, ENGINE_TITLE, cell, combined, doc_text, find, sentence, source_text, statement
+from .words import BUILTIN_DOC, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
 
 SYMBOLIC = ("kind", "pdr", "bmc")
 
@@ -79,7 +79,7 @@ def spec_page(runs: Runs, source_link: str, graph: Optional[dict], dot_name: str
     out.append("| property | statement | " + " | ".join(cols) + " |")
     out.append("|---|---|" + "---|" * len(cols))
     for name in runs.names:
-        out.append(f"| [`{name}`](#{_anchor(name)}) | `{md_cell(statement(spec, name))}` | "
+        out.append(f"| [`{name}`](#{_anchor(name)}) | `{md_cell(short(statement(spec, name)))}` | "
                    + " | ".join(md_cell(c) for c in runs.cells(name)) + " |")
     out.append("")
     ex = runs.at_values.get("explicit")

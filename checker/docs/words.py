@@ -69,6 +69,11 @@ def statement(spec: ir.Spec, name: str) -> str:
     return ""
 
 
+def short(text: str, limit: int = 80) -> str:
+    """A long statement cut for a table cell (the details show it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _steps(n: int) -> str:
     return f"{n} step{'' if n == 1 else 's'}"
 
@@ -145,8 +150,8 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
             if engine == "kind" and q.depth is not None:
                 why += f", trying k = {q.depth + 1}"
         if engine == "kind" and q.trace is not None and q.trace.kind == "cti":
-            why = (f"not k-inductive for any k ≤ {q.depth}: a counterexample to induction exists (it may "
-                   f"start in an unreachable state); the property may still hold")
+            why = (f"not decided: no counterexample within {q.depth} steps, and for every k ≤ {q.depth} a "
+                   f"counterexample to induction (its first state may be unreachable)")
         return f"unknown — {why}."
     return f"{_word(q)} — {_found(engine, q)}."
 
