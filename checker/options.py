@@ -31,7 +31,10 @@ class Options:
     simulate: bool = False
     walks: int = 100                     # number of random walks
     walk_depth: int = 100                # steps per walk at most
-    solver_rlimit: Optional[int] = None  # z3 resource limit per query (None: none); exhausted: unknown
+    # z3 resource units per solver query (z3's `rlimit`; exhausted: unknown): unlike
+    # `timeout`, the same spec, seed and z3 version give the same verdicts on any
+    # machine and load, which is what the committed proof pages need.  None: no limit.
+    solver_rlimit: Optional[int] = None
     # all engines
     timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)

@@ -1,6 +1,6 @@
 """``verify docs`` and ``verify replay``: argument parsing, then the library call.
 
-    verify docs spec/ -o docs/proofs [--engines explicit,kind,pdr]
+    verify docs spec/ -o docs/proofs [--engines explicit,kind,pdr] [--rlimit N] [-j N]
     verify replay spec/breaker.spec log.jsonl
 """
 from __future__ import annotations
@@ -10,6 +10,17 @@ import os
 import sys
 
 from .cli import UsageError, _Parser
+from .docs import DocsSettings
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
 
 
 def _docs_parser() -> argparse.ArgumentParser:
@@ -19,7 +30,19 @@ def _docs_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", required=True, metavar="DIR", help="where the pages go (e.g. docs/proofs)")
     p.add_argument("--engines", default="explicit,kind,pdr", metavar="A,B",
                    help="engines whose verdicts each page shows (default explicit,kind,pdr)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SEC", help="seconds per property for Z3")
+    p.add_argument("--rlimit", type=_positive, default=DocsSettings.rlimit, metavar="N",
+                   help=f"z3 resource units per solver call (default {DocsSettings.rlimit:,}); a limit in "
+                        "solver steps, not seconds, so the pages are the same on every run")
+    p.add_argument("--max-k", type=_positive, default=DocsSettings.max_k, metavar="K",
+                   help=f"k-induction tries k = 1..K (default {DocsSettings.max_k})")
+    p.add_argument("--seed", type=int, default=DocsSettings.seed, metavar="S", help="z3 random seed (default 0)")
+    p.add_argument("--graph-states", type=int, default=DocsSettings.graph_states, metavar="N",
+                   help=f"draw the state graph of specs with at most N states (default {DocsSettings.graph_states})")
+    p.add_argument("-j", "--jobs", type=_positive, default=1, metavar="N", help="check N specs at a time")
+    p.add_argument("--svg", action="store_true",
+                   help="also render each state graph's .dot file to .svg with Graphviz (if installed)")
+    p.add_argument("--timings", metavar="FILE",
+                   help="write the seconds per spec and engine to FILE (never into the pages)")
     return p
 
 
@@ -56,9 +79,7 @@ def main(argv: list[str]) -> int:
 
 def _docs(argv: list[str]) -> int:
     from . import engines
-    from .docs import generate
-    from .lang import SpecError
-    from .options import Options
+    from .docs import DocsError, generate
 
     args = _docs_parser().parse_args(argv)
     chosen = tuple(e.strip() for e in args.engines.split(",") if e.strip())
@@ -69,16 +90,21 @@ def _docs(argv: list[str]) -> int:
     for p in args.paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
-    progress = (lambda msg: sys.stderr.write(f"\r\x1b[2Kchecking {msg}")) if sys.stderr.isatty() else None
+    settings = DocsSettings(engines=chosen, seed=args.seed, rlimit=args.rlimit, max_k=args.max_k,
+                            graph_states=args.graph_states, jobs=args.jobs)
+    def progress(msg: str) -> None:  # on stderr: times never go into the pages
+        sys.stderr.write(f"checked {msg}\n")
+        sys.stderr.flush()
+
     try:
-        written = generate(args.paths, args.out, chosen, Options(timeout=args.timeout), progress)
-    except SpecError as e:
+        written = generate(args.paths, args.out, settings, progress, timings=args.timings, svg=args.svg)
+    except DocsError as e:
         sys.stderr.write(str(e) + "\n")
         return 2
-    if progress:
-        sys.stderr.write("\r\x1b[2K")
     for w in written:
         print(f"wrote {w}")
+    if args.timings:
+        print(f"wrote {args.timings}")
     return 0
 
 

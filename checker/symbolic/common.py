@@ -111,6 +111,16 @@ class Clock:
             # relative to the solver's count so far: a limit per query
             solver.set("rlimit", self.rlimit)
 
+    def why_unknown(self, solver) -> str:
+        """The solver's reason for ``unknown``, in words when it is our limit."""
+        try:
+            why = solver.reason_unknown()
+        except z3.Z3Exception:
+            why = "unknown"
+        if self.rlimit and why in ("canceled", "max. resource limit exceeded", "resource limits reached"):
+            return f"resource limit reached (rlimit {self.rlimit:,} per solver call)"
+        return why
+
 
 def new_solver(seed: int):
     s = z3.Solver()

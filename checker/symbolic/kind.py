@@ -75,7 +75,8 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
                 return ("unknown", k - 1, "timeout"), solver_stats(base.solver)
             r = base.check(next_base, clock)
             if r == "unknown":
-                return ("unknown", k - 1, "the solver returned unknown in the base case"), solver_stats(base.solver)
+                why = f"the solver returned unknown in the base case: {clock.why_unknown(base.solver)}"
+                return ("unknown", k - 1, why), solver_stats(base.solver)
             if r is not None:
                 return ("violated", r.depth, r), solver_stats(base.solver)
             next_base += 1
@@ -85,7 +86,8 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
         if r == z3.unsat:
             return ("holds", k, None), solver_stats(step.solver)
         if r == z3.unknown:
-            return ("unknown", k - 1, "the solver returned unknown in the step case"), solver_stats(step.solver)
+            why = f"the solver returned unknown in the step case: {clock.why_unknown(step.solver)}"
+            return ("unknown", k - 1, why), solver_stats(step.solver)
         last = (k, m)
         if progress:
             progress(k, p.name)

@@ -85,7 +85,7 @@ def _validate(enc: Encoder, p: Prop, I, seed: int, clock: Clock, assume=None) ->
         clock.arm(s)
         r = s.check()
         if r != z3.unsat:
-            return f"{name} ({r})"
+            return f"{name} ({clock.why_unknown(s) if r == z3.unknown else r})"
     return None
 
 
@@ -122,8 +122,21 @@ def _readable(I, enc: Encoder, clock: Clock | None = None, cap_ms: int = 2000) -
     """Try to make Spacer's invariant shorter before printing it (bounded:
     ``qe`` on a quantified invariant can run for minutes)."""
     steps = ["simplify", "propagate-values", "ctx-simplify"]
-    if _has_quantifier(I):
+    quantified = _has_quantifier(I)
+    if quantified:
         steps = ["qe", "simplify", "propagate-values", "ctx-solver-simplify", "simplify"]
+    if clock is not None and clock.timeout is None and clock.rlimit:
+        # resource-limited runs must print the same invariant under any load,
+        # so no wall-clock cap here; tactics ignore rlimit, so the unbounded
+        # ones (qe, ctx-solver-simplify) are skipped and the rest are
+        # rewriting passes that terminate
+        if quantified:
+            return I
+        try:
+            r = z3.Then(*steps)(_goal(I))
+            return r[0].as_expr() if len(r) == 1 else I
+        except z3.Z3Exception:
+            return I
     ms = cap_ms
     if clock is not None and clock.remaining_ms() is not None:
         ms = min(ms, clock.remaining_ms())
@@ -136,6 +149,12 @@ def _readable(I, enc: Encoder, clock: Clock | None = None, cap_ms: int = 2000) -
     except z3.Z3Exception:
         pass
     return I
+
+
+def _goal(f) -> z3.Goal:
+    g = z3.Goal()
+    g.add(f)
+    return g
 
 
 def _has_quantifier(f) -> bool:
@@ -178,8 +197,7 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, 
                 text = f"<not expressible in spec syntax: {e}>"
         return "holds", text, st
     if r == z3.unknown:
-        why = s.reason_unknown()
-        return "unknown", f"Spacer returned unknown ({why})", st
+        return "unknown", f"Spacer returned unknown ({clock.why_unknown(s)})", st
     # unsat: a counterexample exists; bmc finds the shortest one
     found, reached, why, _ = search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
     if found is None:

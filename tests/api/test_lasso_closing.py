@@ -2,7 +2,7 @@
 import pytest
 
 import checker
-from checker.report.markdown import mermaid, trace_table
+from checker.docs.diagrams import mermaid, trace_table
 from checker.report.text import render_trace
 
 SPEC = """spec lasso

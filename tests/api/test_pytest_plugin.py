@@ -64,3 +64,12 @@ def test_only_specs_named_on_the_command_line_are_collected(pytester):
     pytester.runpytest("tests", "-p", "no:cacheprovider").assert_outcomes(passed=1)
     pytester.runpytest("spec", "-p", "no:cacheprovider").assert_outcomes(passed=4)
     pytester.runpytest("spec/counter.spec", "-p", "no:cacheprovider").assert_outcomes(passed=4)
+
+
+def test_spec_engine_option_chooses_the_engine(pytester):
+    pytester.makefile(".spec", counter=SPEC)
+    # PDR proves in_range and finds below_three's violation, as expected
+    pytester.runpytest("counter.spec", "--spec-engine", "pdr", "-p", "no:cacheprovider").assert_outcomes(passed=4)
+    # bounded model checking never proves: in_range is unknown, not holds
+    r = pytester.runpytest("counter.spec", "--spec-engine", "bmc", "-p", "no:cacheprovider")
+    r.stdout.fnmatch_lines(["*invariant in_range: expected holds, got unknown (bounded model checking*"])
