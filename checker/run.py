@@ -210,7 +210,7 @@ def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
     for r in runs:
         dead = r.stats.extra.get("never_enabled") if r.engine == "explicit" else None
         if dead is not None and r.exhaustive:
-            from .explicit.graph import dead_action_warning
+            from .explicit.edges import dead_action_warning
 
             result.notes.extend("warning: " + dead_action_warning(a) for a in dead)
             return

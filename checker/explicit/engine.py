@@ -275,7 +275,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})
     if out.exhaustive and spec.actions:
-        from .csr import never_enabled
+        from .edges import never_enabled
         t_scan = time.perf_counter()
         stats.extra["never_enabled"] = [spec.actions[ai].name for ai in never_enabled(prog, out.seen)]
         stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan

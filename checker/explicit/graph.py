@@ -15,6 +15,7 @@ from ..options import Options
 from ..results import Step
 from .compile import Program
 from .csr import StateGraph
+from .edges import dead_action_warning
 from .liveness import Graph
 from .search import bfs
 from .trace import _label
@@ -55,9 +56,6 @@ class Coverage:
                                  for k, c in enumerate(r)) for r in [head] + rows]
 
 
-def dead_action_warning(action: str) -> str:
-    return (f"action {action} is never enabled in any reachable state (its guard may be wrong, or the spec "
-            f"vacuous there)")
 
 
 def reachable_graph(spec: ir.Spec, max_states: int | None = None) -> tuple[Program, Graph]:

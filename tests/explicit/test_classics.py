@@ -9,7 +9,7 @@ import os
 
 import checker
 from checker.explicit.compile import Program
-from checker.explicit.csr import never_enabled
+from checker.explicit.edges import never_enabled
 from checker.explicit.search import bfs
 from checker.options import Options
 
