@@ -13,3 +13,25 @@ from strategies import specs
 def test_engines_agree_on_random_specs(text):
     problems, _ = check_text(text, max_k=3, timeout=3.0)
     assert not problems, "\n".join(problems) + "\n--- spec ---\n" + text
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(specs())
+def test_compact_store_agrees_with_the_dict_store_on_random_specs(text):
+    """The numpy store (one process and two forked workers) against the
+    reference dict store: the same distinct states, transitions and depth,
+    the same verdicts, and counterexamples of the same (shortest) length."""
+    import checker
+
+    def summary(r):
+        return ((r.stats.states, r.stats.transitions, r.stats.depth, r.exhaustive),
+                {p.name: (p.verdict, len(p.trace) if p.trace is not None else None) for p in r.properties})
+
+    ref = summary(checker.check(text, max_states=20_000))
+    for workers in (1, 2):
+        got = summary(checker.check(text, max_states=20_000, store="compact", workers=workers))
+        if ref[0][3]:                       # bounded runs may keep different subsets
+            assert got == ref, f"workers={workers}\n--- spec ---\n{text}"
+        else:
+            assert not got[0][3]
