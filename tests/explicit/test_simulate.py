@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.replay import read_trace, replay
-from checker.report.itf import trace_to_itf
 from checker.results import Verdict
+
+from .replaying import assert_traces_replay
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET = ROOT / "tests" / "explicit" / "specs" / "ticket_sym.spec"
@@ -70,13 +70,7 @@ def test_simulation_traces_replay_and_verdicts_agree_with_the_search(path):
             assert len(p.trace) >= len(ref.trace)              # BFS's is the shortest
         if p.verdict is Verdict.HOLDS:                          # a witness: reachable, so found by the search
             assert p.kind == "reachable" and ref.verdict is Verdict.HOLDS
-        if p.trace is None:
-            continue
-        doc = json.loads(json.dumps(trace_to_itf(p.trace, spec, p, engine="simulate")))
-        if p.kind == "typeok":
-            doc["states"] = doc["states"][:-1]
-        rr = replay(spec, read_trace(json.dumps(doc), spec, p.name), check_invariants=False)
-        assert rr.ok, f"{p.name}: {rr.problem}"
+    assert_traces_replay(spec, sim, engine="simulate")
     assert any(p.verdict is Verdict.VIOLATED for p in sim.properties)
 
 

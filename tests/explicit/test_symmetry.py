@@ -1,7 +1,6 @@
 """Symmetry reduction (``symmetric type``): exact reduced state counts, the
 same verdicts and shortest-trace lengths as the unreduced search, traces that
 replay against the spec, and canonical forms that are orbit representatives."""
-import json
 from itertools import permutations
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pytest
 import checker
 from checker.explicit.compile import Program
 from checker.explicit.symmetry import Canonicaliser, KeyedCanonicaliser
-from checker.replay import read_trace, replay
-from checker.report.itf import trace_to_itf
 from checker.results import Verdict
+
+from .replaying import assert_traces_replay
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "tests" / "explicit" / "specs"
@@ -26,14 +25,7 @@ BREAKER_COUNTS = {2: (33, 51), 3: (58, 165), 4: (90, 519), 5: (129, 1605), 6: (1
 
 
 def _replays(spec, result):
-    for prop in result.properties:
-        if prop.trace is None:
-            continue
-        doc = json.loads(json.dumps(trace_to_itf(prop.trace, spec, prop, engine="explicit")))
-        if prop.kind == "typeok":
-            doc["states"] = doc["states"][:-1]
-        r = replay(spec, read_trace(json.dumps(doc), spec, prop.name), check_invariants=False)
-        assert r.ok, f"{prop.name}: {r.problem}"
+    assert_traces_replay(spec, result)
 
 
 def _verdicts(result):
