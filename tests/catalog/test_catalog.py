@@ -38,7 +38,10 @@ def run(path: str, engine: str):
         text = f.read()
     gen = e.generalize and engine != "explicit"
     spec = load_text(text, e.path, dict(e.consts), generalize=gen)
-    opts = Options(depth=e.depth, max_k=e.max_k, timeout=None if engine == "explicit" else e.timeout)
+    symbolic = engine != "explicit"
+    opts = Options(depth=e.depth, max_k=e.max_k,
+                   timeout=e.timeout if symbolic and e.rlimit is None else None,
+                   solver_rlimit=e.rlimit if symbolic else None)
     return engines.get(engine)(spec, opts)
 
 
@@ -127,7 +130,11 @@ def test_engines_agree(entry: Entry):
         decisive = Verdict.HOLDS if ex.kind == REACHABLE else Verdict.VIOLATED
         if ex.verdict is decisive and ex.trace is not None and ex.trace.loop_start is None:
             d = len(ex.trace)
-            if d <= entry.depth:
+            # bmc may stop early when a query exhausts its resource limit: it
+            # then says how deep it got ("no witness up to depth 4"), and
+            # only a search that reached depth d must have found it
+            gave_up = b.verdict is Verdict.UNKNOWN and b.depth is not None and b.depth < d
+            if d <= entry.depth and not gave_up:
                 if b.verdict is not decisive or b.trace is None:
                     problems.append(f"{name}: explicit found it at depth {d}, bmc says {b.verdict.value}")
                 elif len(b.trace) != d:
