@@ -180,8 +180,11 @@ def test_pdr_breaker_symbolic_threshold_all_values():
     r = pdr.check(sp, Options())
     p = r.get("closed_below_threshold")
     assert p.verdict is H
-    assert p.found_invariant in ("phase != Closed or failures < THRESHOLD",
-                                 "phase != Closed or THRESHOLD > failures")
+    # Z3 may print the disjuncts, and each comparison, in either order (the
+    # order follows term ids, which vary between processes); the meaning is
+    # checked below by re-proving the printed text inductive
+    assert set(p.found_invariant.split(" or ")) in ({"phase != Closed", "failures < THRESHOLD"},
+                                                    {"phase != Closed", "THRESHOLD > failures"})
     assert_printed_invariant_is_inductive(specs.BREAKER_SYMBOLIC, p.found_invariant)
     assert_printed_invariant_is_inductive(specs.BREAKER_SYMBOLIC, r.get("typeok").found_invariant)
     assert r.get("typeok").verdict is H and r.get("deadlock").verdict is H
