@@ -27,8 +27,7 @@ import numpy as np
 from ..options import Options, Progress
 from .compile import Program
 from .levels import Codec, LevelParents, Levels, sorted_unique
-from .runtime import StepError
-from .search import Found, Outcome, rss_mb
+from .search import Found, Outcome, packed_initial_states, rss_mb
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
@@ -126,22 +125,7 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     levels = Levels(codec)
     limit = options.max_states
 
-    try:
-        initial = list(prog.initial_states())
-    except StepError as e:
-        found.typeok = ("initerr", e)
-        initial = []
-    packed = []
-    for values, bad in initial:
-        if bad is not None:
-            if found.typeok is None:
-                found.typeok = ("init", values, bad)
-            continue
-        s = prog.layout.pack(values)
-        if prog.symmetry is not None:      # one state per orbit (explicit/symmetry.py)
-            s = prog.symmetry.canon(s)
-        packed.append(s)
-    level = sorted_unique(codec.encode(packed))
+    level = sorted_unique(codec.encode(packed_initial_states(prog, found)))
     if limit is not None and len(level) > limit:
         level = level[:limit]
         out.stopped_by = "max_states"

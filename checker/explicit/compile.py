@@ -207,18 +207,24 @@ class Program:
 
     def level_function(self, active_invs, active_reach, deadlock: bool):
         """def level(L, seen, app, err, viol, dead) -> transitions"""
+        return self._level(self._blocks, "tr", active_invs, active_reach, deadlock)
+
+    def _level(self, blocks, count: str, active_invs, active_reach, deadlock: bool, helper_src: str = ""):
+        """The level function around the actions' ``blocks``; ``count`` is the
+        expression that counts the transitions so far (a state whose
+        expansion leaves it unchanged, errors included, is a deadlock)."""
         body = self._checks(active_invs, active_reach)
         if deadlock:
-            body.append((0, "m0 = tr + ne"))
-        for bl in self._blocks:
+            body.append((0, f"m0 = {count} + ne"))
+        for bl in blocks:
             body += bl
         if deadlock:
-            body += [(0, "if tr + ne == m0:")] + indent(self._dead_lines(), 1)
+            body += [(0, f"if {count} + ne == m0:")] + indent(self._dead_lines(), 1)
         if not body:
             body.append((0, "pass"))
         lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
-                 (1, "for s in L:")] + indent(body, 2) + [(1, "return tr")]
-        return self._exec(lines, "level")
+                 (1, "for s in L:")] + indent(body, 2) + [(1, f"return {count}")]
+        return self._exec(lines, "level", helper_src)
 
     def collect_level_function(self, active_invs, active_reach, deadlock: bool):
         """The compact store's level function: the same signature as
@@ -233,18 +239,7 @@ class Program:
                       for ai, a in enumerate(self.spec.actions)]
             self._collect = (blocks, render(helpers))
         blocks, helper_src = self._collect
-        body = self._checks(active_invs, active_reach)
-        if deadlock:
-            body.append((0, "m0 = len(seen) + ne"))
-        for bl in blocks:
-            body += bl
-        if deadlock:
-            body += [(0, "if len(seen) + ne == m0:")] + indent(self._dead_lines(), 1)
-        if not body:
-            body.append((0, "pass"))
-        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
-                 (1, "for s in L:")] + indent(body, 2) + [(1, "return len(seen)")]
-        return self._exec(lines, "level", helper_src)
+        return self._level(blocks, "len(seen)", active_invs, active_reach, deadlock, helper_src)
 
     def check_function(self, active_invs, active_reach):
         """def check(L, viol): invariants and goals only"""

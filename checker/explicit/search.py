@@ -108,6 +108,26 @@ def _restore_found(found: Found, d: dict) -> None:
     found.changed = False
 
 
+def packed_initial_states(prog: Program, found: Found) -> list[int]:
+    """The initial states, packed (and canonical under symmetry reduction:
+    one per orbit), in the spec's order, repeats included; an initial state
+    outside its type, or an error evaluating them, goes to ``found.typeok``."""
+    try:
+        initial = list(prog.initial_states())
+    except StepError as e:
+        found.typeok = ("initerr", e)
+        return []
+    out = []
+    for values, bad in initial:
+        if bad is not None:
+            if found.typeok is None:
+                found.typeok = ("init", values, bad)
+            continue
+        s = prog.layout.pack(values)
+        out.append(prog.symmetry.canon(s) if prog.symmetry is not None else s)
+    return out
+
+
 def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
         want_deadlock: bool, want_reach: list[int] = (), need_whole_graph: bool = False) -> Outcome:
     """Breadth-first search.  ``need_whole_graph``: a temporal property is to
@@ -155,19 +175,7 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
         else:
             pending = (st["level"], 0, st["nxt"])
     else:
-        try:
-            initial = list(prog.initial_states())
-        except StepError as e:
-            found.typeok = ("initerr", e)
-            initial = []
-        for values, bad in initial:
-            if bad is not None:
-                if found.typeok is None:
-                    found.typeok = ("init", values, bad)
-                continue
-            s = layout.pack(values)
-            if prog.symmetry is not None:     # one initial state per orbit
-                s = prog.symmetry.canon(s)
+        for s in packed_initial_states(prog, found):
             if s not in seen:
                 if options.max_states is not None and len(seen) >= options.max_states:
                     out.stopped_by = "max_states"
