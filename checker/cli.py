@@ -90,24 +90,21 @@ def _int_at_least(minimum: int, what: str):
     return parse
 
 
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not math.isfinite(v) or v <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}': the timeout must be a positive number of seconds")
-    return v
+def _positive_number(unit: str, rule: str):
+    """an argparse type: a finite number > 0 (``unit`` and ``rule`` word the errors)"""
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number of {unit}") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"'{text}': {rule}")
+        return v
+    return parse
 
 
-def _megabytes(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
-    if not math.isfinite(v) or v <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}': the memory limit must be a positive number of MB")
-    return v
+_seconds = _positive_number("seconds", "the timeout must be a positive number of seconds")
+_megabytes = _positive_number("megabytes", "the memory limit must be a positive number of MB")
 
 
 def _names(text: str) -> list[str]:
