@@ -409,6 +409,20 @@ class Either:
 Stmt = Union[Require, Assign, Let, If, Either]
 
 
+def walk_stmts(stmts):
+    """Every statement of a block, nested ones included (iterative: no
+    recursion limit; parents before their children, siblings in any order)."""
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        yield s
+        if isinstance(s, If):
+            stack += list(s.then) + list(s.else_)
+        elif isinstance(s, Either):
+            for br in s.branches:
+                stack += list(br)
+
+
 # ---------------------------------------------------------------- declarations
 
 

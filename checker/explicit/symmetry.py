@@ -382,17 +382,7 @@ def writes_symmetric_state(action: ir.Action, spec: ir.Spec) -> bool:
     """Can a step of ``action`` change a variable that mentions a symmetric type?
     If not, its successors of a canonical state are canonical already."""
     tagged = {v.name for v in spec.vars if _names(v.type)}
-    stack = list(action.body)
-    while stack:
-        s = stack.pop()
-        if isinstance(s, ir.Assign) and s.var in tagged:
-            return True
-        if isinstance(s, ir.If):
-            stack += list(s.then) + list(s.else_)
-        elif isinstance(s, ir.Either):
-            for br in s.branches:
-                stack += list(br)
-    return False
+    return any(isinstance(s, ir.Assign) and s.var in tagged for s in ir.walk_stmts(action.body))
 
 
 # -------------------------------------------------------------------- permutations

@@ -15,16 +15,7 @@ MAX_UNROLLED = 100_000  # statements a `for` loop may unroll into (nested loops 
 
 def _size(stmts) -> int:
     """How many statements a block holds, nested ones included (iterative)."""
-    n, stack = 0, list(stmts)
-    while stack:
-        st = stack.pop()
-        n += 1
-        if isinstance(st, ir.If):
-            stack += list(st.then) + list(st.else_)
-        elif isinstance(st, ir.Either):
-            for b in st.branches:
-                stack += list(b)
-    return n
+    return sum(1 for _ in ir.walk_stmts(stmts))
 
 
 MAX_PATHS = 100_000  # ways through an unrolled `for` loop (each iteration picks an `either` branch)

@@ -183,9 +183,7 @@ class _Checker:
             self.meet(a[2], fb, a[2].type, a[0].type.elem, "this sequence element", a[2])
 
     def stmts(self, body, var_types: dict, fallback) -> None:
-        stack = list(body)
-        while stack:
-            s = stack.pop()
+        for s in ir.walk_stmts(body):
             fb = getattr(s, "span", None) or fallback
             if isinstance(s, ir.Assign):
                 t = var_types.get(s.var)
@@ -196,10 +194,6 @@ class _Checker:
                 self.expr(s.cond if isinstance(s, ir.Require) else s.value, fb)
             elif isinstance(s, ir.If):
                 self.expr(s.cond, fb)
-                stack += list(s.then) + list(s.else_)
-            elif isinstance(s, ir.Either):
-                for br in s.branches:
-                    stack += list(br)
 
 
 def _children(e: ir.Expr) -> list:
