@@ -210,9 +210,15 @@ def _sccs(g: Graph, alive: np.ndarray) -> tuple[int, np.ndarray]:
     so the stored CSR arrays are reused: one int32 copy of the targets."""
     sg = g.sg
     tg = np.where(alive[sg.targets] & alive[sg.sources], sg.targets, sg.sources)
-    ptr = sg.offsets if sg.edges >= 2**31 else sg.offsets.astype(np.int32)
-    ones = np.broadcast_to(np.float64(1), tg.shape)      # scipy reads only the structure
+    # a copy either way: sum_duplicates below rewrites the index arrays
+    ptr = sg.offsets.copy() if sg.edges >= 2**31 else sg.offsets.astype(np.int32)
+    ones = np.ones(tg.shape, dtype=np.int8)              # scipy reads only the structure
     mat = csr_matrix((ones, tg, ptr), shape=(sg.n, sg.n))
+    # parallel edges (two actions, or two parameter values, with the same
+    # source and target; or two redirected edges) must go: scipy 1.17's
+    # strong components never return on a row with a repeated column, in C,
+    # where no signal or timeout can stop them (tests/explicit/test_liveness_graph.py)
+    mat.sum_duplicates()
     return connected_components(mat, directed=True, connection="strong")
 
 
