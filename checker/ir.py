@@ -673,3 +673,16 @@ def _layout(x: Expr, parent: int):
 
 def _paren(s: str, needed: bool) -> str:
     return f"({s})" if needed else s
+
+
+def fairness_words(spec: Spec) -> str:
+    """How a temporal property was checked: under which fairness, if any
+    (every engine's verdict on a temporal property says it).  Without
+    fairness every infinite path is a behaviour, and a state with no
+    successor stutters forever; no other state may stutter."""
+    fair = tuple(getattr(spec, "fairness", ()))
+    if not fair:
+        return "checked with no fairness: every path counts (only a state with no successor stutters)"
+    said = [f"{'strong' if f.kind == 'strong' else 'weak'} fairness of {f.origin or ', '.join(f.actions)}"
+            for f in fair]
+    return "checked under " + ", ".join(said)

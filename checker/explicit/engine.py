@@ -178,7 +178,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         graph = Graph(prog, out.seen)
         live_extra = {"graph_seconds": time.perf_counter() - t_graph, "graph_edges": graph.sg.edges,
                       "graph_bytes": graph.sg.nbytes() + graph.enabled.nbytes}
-    fairness = _fairness_words(spec)
+    fairness = ir.fairness_words(spec)
     for p in temporal:
         line = p.span.line if p.span else None
         if not out.exhaustive:
@@ -281,16 +281,6 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
-
-
-def _fairness_words(spec: ir.Spec) -> str:
-    """How a temporal property was checked: under which fairness, if any."""
-    fair = tuple(getattr(spec, "fairness", ()))
-    if not fair:
-        return "checked with no fairness: stuttering allowed"
-    said = [f"{'strong' if f.kind == 'strong' else 'weak'} fairness of {f.origin or ', '.join(f.actions)}"
-            for f in fair]
-    return "checked under " + ", ".join(said)
 
 
 def _compile_timeout(spec: ir.Spec, options: Options, seconds: float) -> CheckResult:

@@ -147,9 +147,9 @@ class Lasso:
             what = f"{p} holds in step {frm}, and {ir.show_expr(t.q)} never holds from then on"
         else:
             what = f"{p} is false"
-        fair = "; checked with no fairness: stuttering allowed"
+        fair = "; " + ir.fairness_words(self.enc.spec)
         if self.enc.spec.fairness:
-            fair = "; the loop satisfies every fairness constraint"
+            fair += " (the loop satisfies every one)"
         return f"{what}: {how}{fair}"
 
 
