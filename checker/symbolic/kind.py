@@ -11,7 +11,7 @@ from ..options import Options
 from ..results import INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
-from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
+from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
 from .encode import Encoder, Unsupported
 from .unroll import Unroller
 
@@ -105,7 +105,7 @@ def check(spec: ir.Spec, options: Options):
     for p in props:
         clock = Clock.of(options)
         if p.kind == PROPERTY:
-            out.append(unsupported_temporal(p, "k-induction"))
+            out.append(None)  # after the invariants: their proofs are assumed
             continue
         try:
             (what, k, info), st = prove(enc, p, options.max_k, clock, options.seed, progress)
@@ -140,14 +140,22 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
                                       f"k-induction, not proved (stopped at k = {k + 1})",
                                       detail=info, depth=k, **common))
-    joint = prove_jointly(enc, props, out, options)
+    joint = prove_jointly(enc, [p for p in props if p.kind != PROPERTY],
+                          [r for r in out if r is not None], options)
     for name, (k, others) in joint.items():
-        i = next(j for j, r in enumerate(out) if r.name == name)
+        i = next(j for j, r in enumerate(out) if r is not None and r.name == name)
         helpers = ", ".join(others) if others else "none"
         out[i] = replace(out[i], verdict=Verdict.HOLDS, trace=None, depth=k,
                          method=f"k-induction, k = {k}, jointly with the other invariants",
                          detail=f"proved for every reachable state; the step case assumes the invariants {helpers}, "
                                 "all proved (alone, or jointly in the same way)")
+    from .l2s_check import kind_temporal  # it imports StepCase from this module
+
+    proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
+    for i, p in enumerate(props):
+        if p.kind == PROPERTY:
+            out[i] = kind_temporal(enc, p, options, proved, consts, progress)
+            deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "kind", out, stats, consts)
 

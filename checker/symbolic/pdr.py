@@ -23,7 +23,7 @@ from ..options import Options
 from ..results import INVARIANT, PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
 from . import decode
 from .bmc import search
-from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
+from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
@@ -216,7 +216,7 @@ def check(spec: ir.Spec, options: Options):
     for p in props:
         clock = Clock.of(options)
         if p.kind == PROPERTY:
-            out.append(unsupported_temporal(p, "PDR (Spacer)"))
+            out.append(None)  # after the invariants: their proofs are assumed
             continue
         try:
             what, info, st = prove(enc, p, options, clock, progress)
@@ -248,6 +248,13 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
                                       detail=info, **common))
     _retry_assuming_proved(enc, props, out, options)
+    from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
+
+    proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
+    for i, p in enumerate(props):
+        if p.kind == PROPERTY:
+            out[i] = pdr_temporal(enc, p, options, proved, consts, progress)
+            deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "pdr", out, stats, consts)
 
@@ -257,7 +264,7 @@ def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Option
     states satisfying the invariants already proved are stepped from.  Sound:
     those are proved independently (first pass), so no state they exclude
     is reachable."""
-    by_name = {r.name: i for i, r in enumerate(out)}
+    by_name = {r.name: i for i, r in enumerate(out) if r is not None}
     proved = [p for p in props if p.kind == INVARIANT and out[by_name[p.name]].verdict is Verdict.HOLDS]
     if not proved:
         return

@@ -95,3 +95,60 @@ def genuine_violation(spec, prop, trace) -> bool:
     if prop.kind == "invariant":
         return any(n == prop.name for n, _ in invariant_failures(spec, steps[-1].state))
     return True
+
+
+def check_temporal_text(text: str, max_k: int = 4, rlimit: int = 2_000_000, depth: int | None = None):
+    """Temporal properties under fairness: the explicit engine (fair SCCs)
+    against bmc's lasso search and the liveness-to-safety proofs of kind and
+    pdr.  -> (problems, counts).
+
+    explicit holds <=> no engine finds a lasso, and kind/pdr never prove
+    what explicit refutes; bmc's lasso (the shortest) is no longer than
+    explicit's (which is not necessarily the shortest), and kind/pdr show
+    bmc's lasso.  Z3 runs under a resource limit, so the counts are the
+    same on any machine."""
+    from checker.results import PROPERTY
+
+    spec = load_text(text, "<random>", {})
+    names = tuple(p.name for p in spec.properties)
+    ex = engines.get("explicit")(spec, Options(properties=names + tuple(i.name for i in spec.invariants)))
+    depth = depth if depth is not None else min(ex.stats.depth + 2, 12)
+    sym = dict(solver_rlimit=rlimit, properties=names + tuple(i.name for i in spec.invariants))
+    res = {"bmc": engines.get("bmc")(spec, Options(depth=depth, **sym)),
+           "kind": engines.get("kind")(spec, Options(max_k=max_k, **sym)),
+           "pdr": engines.get("pdr")(spec, Options(**sym))}
+    problems: list[str] = []
+    counts = {"properties": 0, "violated": 0, "kind_proved": 0, "pdr_proved": 0,
+              "kind_refuted": 0, "pdr_refuted": 0, "unknown_symbolic": 0}
+    for p in ex.properties:
+        if p.kind != PROPERTY:
+            continue
+        counts["properties"] += 1
+        if p.verdict not in (V, H):
+            problems.append(f"{p.name}: explicit {p.verdict.value} ({p.detail})")
+            continue
+        counts["violated"] += p.verdict is V
+        b = res["bmc"].get(p.name)
+        if b.verdict is V and p.verdict is H:
+            problems.append(f"{p.name}: explicit holds, bmc has a {len(b.trace)}-step lasso")
+        if b.verdict is V and p.verdict is V and len(b.trace) > len(p.trace):
+            problems.append(f"{p.name}: bmc's lasso ({len(b.trace)}) longer than explicit's ({len(p.trace)})")
+        if b.verdict is H:
+            problems.append(f"{p.name}: bmc says HOLDS")
+        for eng in ("kind", "pdr"):
+            q = res[eng].get(p.name)
+            if q.verdict is H:
+                counts[f"{eng}_proved"] += 1
+                if p.verdict is V:
+                    problems.append(f"{p.name}: {eng} proved it ({q.method}), explicit has a lasso")
+            elif q.verdict is V:
+                counts[f"{eng}_refuted"] += 1
+                if p.verdict is H:
+                    problems.append(f"{p.name}: {eng} refutes it, explicit proves it")
+                elif b.verdict is V and len(q.trace) != len(b.trace):
+                    problems.append(f"{p.name}: {eng} lasso {len(q.trace)} steps, bmc {len(b.trace)}")
+            elif q.verdict is Verdict.ERROR:
+                problems.append(f"{p.name}: {eng} error: {q.detail}")
+            else:
+                counts["unknown_symbolic"] += 1
+    return problems, counts

@@ -201,22 +201,33 @@ class _Gen:
         return head + " {\n  " + "\n  ".join(body) + "\n}"
 
 
-def gen_spec(c) -> str:
+TEMPORAL_FORMS = ("eventually {p}", "always eventually {p}", "eventually always {p}",
+                  "{p} ~> {q}", "always {p}")
+FAIRNESS = ("", "", "fair ", "strong fair ")
+
+
+def gen_spec(c, temporal: bool = False) -> str:
+    """``temporal``: actions may be (weakly or strongly) fair, and the spec
+    has 1-2 temporal properties of every form."""
     g = _Gen(c)
     lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"]
     for i in range(c.int(2, 4)):
         lines.append(g.var_decl(i))
     for i in range(c.int(1, 3)):
-        lines.append(g.action(i))
+        lines.append((c.pick(FAIRNESS) if temporal else "") + g.action(i))
     for i in range(c.int(1, 3)):
         lines.append(f"invariant inv{i}: {g.bool_expr(2)}")
+    if temporal:
+        for i in range(c.int(1, 2)):
+            form = c.pick(TEMPORAL_FORMS)
+            lines.append(f"property live{i}: " + form.format(p=g.bool_expr(1), q=g.bool_expr(1)))
     return "\n".join(lines) + "\n"
 
 
 @st.composite
-def specs(draw) -> str:
-    return gen_spec(DrawChooser(draw))
+def specs(draw, temporal: bool = False) -> str:
+    return gen_spec(DrawChooser(draw), temporal)
 
 
-def random_spec(seed: int) -> str:
-    return gen_spec(RandomChooser(random.Random(seed)))
+def random_spec(seed: int, temporal: bool = False) -> str:
+    return gen_spec(RandomChooser(random.Random(seed)), temporal)

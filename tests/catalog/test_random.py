@@ -35,3 +35,16 @@ def test_compact_store_agrees_with_the_dict_store_on_random_specs(text):
             assert got == ref, f"workers={workers}\n--- spec ---\n{text}"
         else:
             assert not got[0][3]
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(specs(temporal=True))
+def test_temporal_verdicts_agree_on_random_specs(text):
+    """Random fair/strongly fair actions and temporal properties of every
+    form: explicit (fair SCCs), bmc (lassos), and k-induction and PDR on the
+    liveness-to-safety product never contradict each other."""
+    from crosscheck import check_temporal_text
+
+    problems, _ = check_temporal_text(text)
+    assert not problems, "\n".join(problems) + "\n--- spec ---\n" + text

@@ -1,0 +1,134 @@
+"""Temporal properties in k-induction and PDR, through the liveness-to-safety
+product (l2s.py).
+
+Both engines prove "the product has no reachable bad state", which means no
+fair lasso violates the property: a proof for every behaviour, not a bound.
+Counterexamples come from the bounded lasso search (temporal.py), so every
+engine shows the same shortest lasso; when an engine knows a violation
+exists but the lasso search runs out of budget, the verdict is unknown.
+
+Invariants the engine has already proved are assumed in the product, of
+both the state and its copy (sound: both are reachable spec states).
+"""
+from __future__ import annotations
+
+import z3
+
+from .. import ir
+from ..options import Options
+from ..results import INVARIANT, PropertyResult, Verdict
+from . import temporal
+from .common import Clock, Prop, with_consts
+from .encode import Encoder, Unsupported, mk_and, mk_not
+from .kind import StepCase
+from .l2s import Product
+
+PRODUCT = "the liveness-to-safety product"
+
+
+def product_prop(prod: Product, p: Prop) -> Prop:
+    return Prop(p.name, INVARIANT, prod.bad, mk_not(prod.bad), line=p.line, doc=p.doc, decl=p.decl)
+
+
+def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict) -> PropertyResult:
+    trace, detail, cs = found
+    for c, v in cs.items():
+        consts.setdefault(c, v)
+    n = len(trace.steps)
+    return PropertyResult(
+        p.name, p.kind, Verdict.VIOLATED,
+        f"{engine}; trace by the bounded lasso search (shortest fair lasso, "
+        f"{n} state{'s' if n != 1 else ''}; {temporal.STUTTER_NOTE})",
+        trace=trace, detail=with_consts(detail, cs), depth=len(trace),
+        line=p.line, doc=p.doc, seconds=clock.elapsed())
+
+
+def _unknown(p: Prop, method: str, detail: str, clock: Clock, depth: int | None = None) -> PropertyResult:
+    return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, method, detail=detail, depth=depth,
+                          line=p.line, doc=p.doc, seconds=clock.elapsed())
+
+
+def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
+                  progress=None) -> PropertyResult:
+    """k-induction on the product for k = 1..max_k.  Base case: no fair
+    violating lasso of at most k states (the lasso search; it covers every
+    bad product state within k - 1 steps).  Step case: k consecutive good
+    product states, pairwise distinct, are followed by a good one."""
+    clock = Clock.of(options)
+    try:
+        prod = Product(enc, p.decl)
+        pp = product_prop(prod, p)
+        assume = tuple(Prop(a.name, INVARIANT, None, prod.lift(a.good)) for a in proved)
+        lasso = temporal.Lasso(enc, p, options.seed)
+        step = StepCase(prod, pp, options.seed, assume)
+    except Unsupported as e:
+        return PropertyResult(p.name, p.kind, Verdict.ERROR, "k-induction", detail=str(e),
+                              line=p.line, doc=p.doc)
+    for k in range(1, options.max_k + 1):
+        if clock.expired():
+            return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
+                            "timeout", clock, k - 1)
+        r = lasso.check(k, clock)
+        if r == "unknown":
+            return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
+                            f"the solver returned unknown in the base case: {clock.why_unknown(lasso.solver)}",
+                            clock, k - 1)
+        if r is not None:
+            return _violated(p, r, f"k-induction base case on {PRODUCT}", clock, consts)
+        res, _m = step.check(k, clock)
+        if res == z3.unsat:
+            return PropertyResult(
+                p.name, p.kind, Verdict.HOLDS, f"k-induction on {PRODUCT}, k = {k}",
+                detail=f"proved for every behaviour: no fair lasso violates it; {ir.fairness_words(enc.spec)}"
+                       + _assumed(proved),
+                depth=k, line=p.line, doc=p.doc, seconds=clock.elapsed())
+        if res == z3.unknown:
+            return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
+                            f"the solver returned unknown in the step case: {clock.why_unknown(step.solver)}",
+                            clock, k - 1)
+        if progress:
+            progress(k, p.name)
+    return _unknown(p, f"k-induction on {PRODUCT}, not proved up to k = {options.max_k}",
+                    f"no violating lasso of at most {options.max_k} states, and the step case "
+                    f"fails at every k up to {options.max_k} (not a proof)", clock, options.max_k)
+
+
+def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
+                 progress=None) -> PropertyResult:
+    """Spacer on the product: an inductive invariant of the product that
+    excludes every bad state proves the property."""
+    from .pdr import TRACE_DEPTH_LIMIT, _horn, _validate
+
+    clock = Clock.of(options)
+    method = f"PDR (Spacer) on {PRODUCT}"
+    try:
+        prod = Product(enc, p.decl)
+        pp = product_prop(prod, p)
+        assume = mk_and([prod.lift(a.good) for a in proved]) if proved else None
+        s, r, inv, cs, cur = _horn(prod, pp, options.seed, clock, assume)
+    except Unsupported as e:
+        return PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)", detail=str(e),
+                              line=p.line, doc=p.doc)
+    if r == z3.sat:
+        bad = _validate(prod, pp, s.model().eval(inv(*cs, *cur)), options.seed, clock, assume)
+        if bad is not None:
+            return _unknown(p, f"{method}, not proved", f"Spacer's invariant failed validation: {bad}", clock)
+        return PropertyResult(
+            p.name, p.kind, Verdict.HOLDS, method,
+            detail=f"proved for every behaviour: no fair lasso violates it (Spacer's inductive "
+                   f"invariant of the product, re-checked); {ir.fairness_words(enc.spec)}" + _assumed(proved),
+            line=p.line, doc=p.doc, seconds=clock.elapsed())
+    if r == z3.unknown:
+        return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock)
+    found, reached, why, _ = temporal.search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
+    if found is None:
+        return _unknown(p, f"{method}, not proved",
+                        f"Spacer reports a violation, but the lasso search found no trace "
+                        f"({why or 'depth limit'}) up to depth {reached}", clock, max(reached, 0))
+    return _violated(p, found, method, clock, consts)
+
+
+def _assumed(proved: list) -> str:
+    if not proved:
+        return ""
+    return "; assumes the invariants " + ", ".join(a.name for a in proved) + ", proved first"
