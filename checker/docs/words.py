@@ -87,8 +87,6 @@ def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
     if q is None:
         return "—"
     v, tr = q.verdict, q.trace
-    if q.kind == PROPERTY and engine in ("kind", "pdr"):
-        return "n/a (temporal)"
     if v is Verdict.ERROR:
         return "**error**"
     if q.kind == REACHABLE:
@@ -121,8 +119,6 @@ def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
 def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
     """How one engine obtained its verdict, as a sentence for the details."""
     v = q.verdict
-    if q.kind == PROPERTY and engine in ("kind", "pdr"):
-        return "not applicable: this engine checks invariants and reachability, not temporal properties."
     if v is Verdict.ERROR:
         return f"**error**: {q.detail or q.method}"
     if engine == "explicit":
@@ -130,6 +126,11 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
             return (f"unknown: the search was bounded to depth {r.stats.depth} ({r.stats.states:,} states) "
                     f"and is not exhaustive.")
         return f"{_word(q)} — {_explicit_how(r, q)}."
+    if v is Verdict.HOLDS and q.kind == PROPERTY and engine in ("kind", "pdr"):
+        how = "k-induction with k = {}".format(q.depth) if engine == "kind" else "PDR"
+        return (f"proved by {how} on the liveness-to-safety product (the spec with a saved copy of "
+                f"the state where a loop would start, and what the loop has seen): no fair lasso "
+                f"violates it{_assumed(q)}.")
     if v is Verdict.HOLDS and q.kind != REACHABLE:
         if engine == "kind":
             how = f"proved by k-induction with k = {q.depth}"
@@ -156,11 +157,19 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
     return f"{_word(q)} — {_found(engine, q)}."
 
 
+def _assumed(q: PropertyResult) -> str:
+    said = (q.detail or "").split("assumes the invariants ", 1)
+    return f", assuming the invariants {said[1].split(', proved first')[0]} (proved first)" if len(said) == 2 else ""
+
+
 def _found(engine: str, q: PropertyResult) -> str:
     """How a trace was found (violated, or a reachability witness)."""
     n = f"{len(q.trace) if q.trace is not None else q.depth}-step"
     vals = _values(q.detail)
     vals = f", {vals}" if vals else ""
+    if q.kind == PROPERTY and engine in ("kind", "pdr"):
+        how = "the base case of k-induction" if engine == "kind" else "Spacer, on the liveness-to-safety product,"
+        return f"{how} found a violation; the bounded lasso search then found a {n} lasso{vals}"
     if q.kind == REACHABLE and q.verdict is Verdict.VIOLATED:
         return f"{q.method}{vals}"
     what = "witness" if q.kind == REACHABLE else "counterexample"
@@ -198,8 +207,8 @@ def combined(runs: list[tuple[str, CheckResult]], name: str) -> str:
     (with the values) if either refutes it, else unknown."""
     found = [(e, r, find(r, name)) for e, r in runs]
     found = [(e, r, q) for e, r, q in found if q is not None]
-    if not found or all(q.kind == PROPERTY for _, _, q in found):
-        return "n/a (temporal)" if found else "—"
+    if not found:
+        return "—"
     proved = [e for e, _, q in found if q.verdict is Verdict.HOLDS and q.kind != REACHABLE]
     refuted = [(e, q) for e, _, q in found if q.verdict is Verdict.VIOLATED and q.kind != REACHABLE]
     if proved and refuted:

@@ -271,7 +271,7 @@ CATALOG += [
     Entry("spec/cap_consistent.spec", states=728, **SERVICE, props={
         "consistent": P(H, U, U, H),
         "available": P(V, V, U, V, length=5, last='tick'),
-        "requests_answered": P(V, V, U, U, length=3),
+        "requests_answered": P(V, V, V, U, length=3),
         "partition_with_pending_replication": P(H, H, H, H, length=3, last='partition'),
         "typeok": P(H, U, U, H),
         "deadlock": P(H, U, H, H, k=1),
@@ -353,7 +353,7 @@ CATALOG += [
         "reregistration_replaces": P(H, U, H, H, k=1),
         "deregister_reports_presence": P(H, U, H, H, k=1),
         "unhealthy_not_discoverable": P(H, U, U, H),
-        "down_instance_eventually_hidden": P(H, U, U, U),
+        "down_instance_eventually_hidden": P(H, U, U, H),
         "unhealthy_detected": P(H, H, H, H, length=3, last='monitor(1).probe'),
         "typeok": P(H, U, H, H, k=1),
         "deadlock": P(H, U, H, U, k=1),
