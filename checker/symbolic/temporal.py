@@ -126,31 +126,32 @@ class Lasso:
         trace = decode.path_trace(m, u, last)
         trace.loop_start = loop
         cs = decode.consts(m, enc)
-        return trace, self._detail(trace, loop, stutter, frm), cs
+        return trace, describe(self.enc, self.t, trace, loop, stutter, frm), cs
 
 
-    def _detail(self, trace: Trace, loop: int, stutter: bool, frm: int) -> str:
-        t = self.t
-        p = ir.show_expr(t.p)
-        if stutter:
-            how = (f"the behaviour stops in step {loop} (no action has a successor there; "
-                   "it stutters forever)")
-        else:
-            how = f"steps {loop}..{len(trace)} repeat forever"
-        if t.kind == "eventually":
-            what = f"{p} never holds"
-        elif t.kind == "always_eventually":
-            what = f"{p} is false in every state of the loop"
-        elif t.kind == "eventually_always":
-            what = f"{p} is false somewhere in the loop, again and again"
-        elif t.kind == "leads_to":
-            what = f"{p} holds in step {frm}, and {ir.show_expr(t.q)} never holds from then on"
-        else:
-            what = f"{p} is false"
-        fair = "; " + ir.fairness_words(self.enc.spec)
-        if self.enc.spec.fairness:
-            fair += " (the loop satisfies every one)"
-        return f"{what}: {how}{fair}"
+def describe(enc: Encoder, t: ir.Temporal, trace: Trace, loop: int, stutter: bool, frm: int) -> str:
+    """Why a lasso violates t, in words (``frm``: for ``p ~> q``, the step
+    where p holds and q never does from then on)."""
+    p = ir.show_expr(t.p)
+    if stutter:
+        how = (f"the behaviour stops in step {loop} (no action has a successor there; "
+               "it stutters forever)")
+    else:
+        how = f"steps {loop}..{len(trace)} repeat forever"
+    if t.kind == "eventually":
+        what = f"{p} never holds"
+    elif t.kind == "always_eventually":
+        what = f"{p} is false in every state of the loop"
+    elif t.kind == "eventually_always":
+        what = f"{p} is false somewhere in the loop, again and again"
+    elif t.kind == "leads_to":
+        what = f"{p} holds in step {frm}, and {ir.show_expr(t.q)} never holds from then on"
+    else:
+        what = f"{p} is false"
+    fair = "; " + ir.fairness_words(enc.spec)
+    if enc.spec.fairness:
+        fair += " (the loop satisfies every one)"
+    return f"{what}: {how}{fair}"
 
 
 def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None):
