@@ -95,7 +95,10 @@ def ground_path(enc, bad, seed: int, clock: Clock, assume=None):
     for c in clauses(enc, bad, inv, err(), assume):
         fp.add_rule(c)
     clock.arm(fp)
-    r = fp.query(err)
+    try:
+        r = fp.query(err)
+    except z3.Z3Exception as e:  # a timeout raises "canceled" here, not unknown
+        return None, f"Spacer's second query stopped ({e.value.decode() if isinstance(e.value, bytes) else e})"
     if r == z3.unknown:
         return None, f"Spacer returned unknown ({clock.why_unknown(fp)})"
     if r == z3.unsat:
