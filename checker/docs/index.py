@@ -101,7 +101,8 @@ def index_page(outs: list[dict], settings) -> str:
                 "the properties k-induction or PDR proved for every reachable state, however deep.", "",
             "## Properties", "",
             "\"holds\" (explicit search) means checked in every reachable state; \"proved\" means proved by a "
-            "Z3 engine for every reachable state; \"n steps\" is the length of the shortest counterexample; "
+            "Z3 engine for every reachable state; \"n steps\" is the length of the shortest counterexample "
+            "(for PDR: of the path Spacer found, replayed by Z3, which is not necessarily the shortest); "
             "\"unknown\" is never a proof.", ""]
     for o in outs:
         out += [o["section"]]

@@ -175,6 +175,10 @@ def _found(engine: str, q: PropertyResult) -> str:
     what = "witness" if q.kind == REACHABLE else "counterexample"
     if engine == "kind":
         return f"a {n} {what} found by the base case of k-induction (bounded model checking){vals}"
+    if engine == "pdr" and "not necessarily shortest" in q.method:
+        return f"Spacer found the property {'reachable' if q.kind == REACHABLE else 'violated'}; " \
+               f"its own {n} {what}, replayed by Z3 through the transition relation " \
+               f"(not necessarily a shortest one){vals}"
     if engine == "pdr":
         return f"Spacer found the property {'reachable' if q.kind == REACHABLE else 'violated'}; " \
                f"bounded model checking then found a {n} {what}{vals}"

@@ -20,6 +20,9 @@ class Found:
         self.trace = trace
         self.detail = detail
         self.consts = consts
+        # False when the path was pinned to another engine's (pdr: Spacer's)
+        self.shortest = True
+        self.unused_spacer_path = ""  # pdr: why Spacer's own path was not used
 
 
 class BMC:
@@ -45,8 +48,10 @@ class BMC:
             self.solver.add(self.u.inv(self.steps + 1))
             self.steps += 1
 
-    def check(self, n: int, clock: Clock):
-        """A Found, None (no violation of length n), or "unknown"."""
+    def check(self, n: int, clock: Clock, pins=()):
+        """A Found, None (no violation of length n), or "unknown".  ``pins``:
+        extra constraints on the unrolling for this query only (pdr fixes
+        the states to Spacer's path)."""
         prop, u = self.prop, self.u
         if prop.kind == TYPEOK and n == 0:
             s = new_solver(self.seed)
@@ -67,6 +72,7 @@ class BMC:
         s = self.solver
         s.push()
         s.add(u.sub_state(prop.bad, t, f"e{t}"))
+        s.add(*pins)
         clock.arm(s)
         r = s.check()
         self.stats = solver_stats(s)

@@ -218,6 +218,8 @@ def reach_result(p: Prop, what: str, info, method: str, **common) -> PropertyRes
                                      f"{ir.show_expr(p.decl.expr)}", **common)
     found = info
     found.trace.kind = "witness"
+    how = ("Spacer's path, replayed by Z3; not necessarily shortest"
+           if not getattr(found, "shortest", True) else "bounded model checking")
     return PropertyResult(p.name, p.kind, Verdict.HOLDS,
-                          f"witness found at depth {found.depth} (bounded model checking)",
+                          f"witness found at depth {found.depth} ({how})",
                           trace=found.trace, detail=found.detail, depth=found.depth, **common)

@@ -84,7 +84,10 @@ class Product:
         self.enabled = enc.enabled
         self.errstep = z3.BoolVal(False)
         self.trans = self._trans()
-        self.bad = mk_or([self._closed(), self._stuck()])
+        self.closed = self._closed()
+        self.bad = mk_or([self.closed, self._stuck()])
+        self.p = self._pred(t.p)
+        self.q = self._pred(t.q) if t.q is not None else None
 
     # ------------------------------------------------------------ states
 

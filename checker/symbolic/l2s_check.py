@@ -17,7 +17,7 @@ import z3
 from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Verdict
-from . import temporal
+from . import decode, spacer_path, temporal
 from .common import Clock, Prop, with_consts
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import StepCase
@@ -30,15 +30,17 @@ def product_prop(prod: Product, p: Prop) -> Prop:
     return Prop(p.name, INVARIANT, prod.bad, mk_not(prod.bad), line=p.line, doc=p.doc, decl=p.decl)
 
 
-def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict) -> PropertyResult:
+def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict, shortest: bool = True) -> PropertyResult:
     trace, detail, cs = found
     for c, v in cs.items():
         consts.setdefault(c, v)
     n = len(trace.steps)
+    states = f"{n} state{'s' if n != 1 else ''}"
+    how = (f"trace by the bounded lasso search (shortest fair lasso, {states}" if shortest else
+           f"Spacer's own path, replayed by Z3 (a fair lasso of {states}, not necessarily the shortest")
     return PropertyResult(
         p.name, p.kind, Verdict.VIOLATED,
-        f"{engine}; trace by the bounded lasso search (shortest fair lasso, "
-        f"{n} state{'s' if n != 1 else ''}; {temporal.STUTTER_NOTE})",
+        f"{engine}; {how}; {temporal.STUTTER_NOTE})",
         trace=trace, detail=with_consts(detail, cs), depth=len(trace),
         line=p.line, doc=p.doc, seconds=clock.elapsed())
 
@@ -120,12 +122,55 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
             line=p.line, doc=p.doc, seconds=clock.elapsed())
     if r == z3.unknown:
         return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock)
+    found, why_not = spacer_lasso(prod, p, options.seed, clock, assume)
+    if found is not None:
+        return _violated(p, found, method, clock, consts, shortest=False)
     found, reached, why, _ = temporal.search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
     if found is None:
         return _unknown(p, f"{method}, not proved",
-                        f"Spacer reports a violation, but the lasso search found no trace "
-                        f"({why or 'depth limit'}) up to depth {reached}", clock, max(reached, 0))
+                        f"Spacer reports a violation, but its path was unusable ({why_not}) and the "
+                        f"lasso search found no trace ({why or 'depth limit'}) up to depth {reached}",
+                        clock, max(reached, 0))
     return _violated(p, found, method, clock, consts)
+
+
+def spacer_lasso(prod: Product, p: Prop, seed: int, clock: Clock, assume=None):
+    """The lasso of Spacer's own path to a bad product state, replayed by Z3
+    through the product's transition relation (spacer_path).  -> ((trace,
+    detail, consts), "") or (None, why not).  Not necessarily the shortest."""
+    path, why = spacer_path.ground_path(prod, prod.bad, seed, clock, assume)
+    if path is None:
+        return None, why
+    m, u = spacer_path.replay_model(prod, path, prod.bad, seed, clock)
+    if m is None:
+        return None, u
+    n = path.steps
+
+    def true_at(f, t: int) -> bool:
+        return z3.is_true(m.eval(u.sub_state(f, t), model_completion=True))
+
+    t = prod.t
+    stuck = not true_at(prod.closed, n)
+    if stuck:
+        trace, loop = decode.path_trace(m, u, n), n      # the last state stutters forever
+    else:
+        # the loop starts where the copy was saved; state n equals it again
+        loop = next((i for i in range(n) if true_at(prod.cur.bits["saved"], i + 1)), None)
+        if loop is None:
+            return None, "Spacer's path closes no loop"
+        trace = decode.path_trace(m, u, n - 1)
+    trace.loop_start = loop
+    last = len(trace.steps) - 1
+    frm = 0
+    if t.kind == "leads_to":
+        ps = [true_at(prod.p, i) for i in range(last + 1)]
+        qs = [true_at(prod.q, i) for i in range(last + 1)]
+        frm = next((i for i in range(last + 1)
+                    if ps[i] and not any(qs[j] for j in range(min(i, loop), last + 1))), None)
+        if frm is None:
+            return None, "Spacer's lasso has no state where the promise is pending"
+    cs = decode.consts(m, prod.base)
+    return (trace, temporal.describe(prod.base, t, trace, loop, stuck, frm), cs), ""
 
 
 def _assumed(proved: list) -> str:

@@ -10,6 +10,11 @@ constants and the state leaves:
 ``sat`` means an interpretation of Inv exists: a safe inductive invariant.
 That interpretation is re-checked with plain SMT queries before it is
 reported; a solver ``unknown`` is never reported as proved.
+
+``unsat`` means a counterexample exists.  Spacer is asked again through the
+Fixedpoint API for its own path (spacer_path.py), which Z3 replays through
+the transition relation; that trace is not necessarily the shortest.  If
+the path is unusable, bmc finds the shortest trace instead.
 """
 from __future__ import annotations
 
@@ -21,47 +26,32 @@ import z3
 from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
-from . import decode
-from .bmc import search
+from . import decode, spacer_path
+from .bmc import BMC, search
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
-# reports that the property is violated
+# reports that the property is violated and its own path is unusable
 TRACE_DEPTH_LIMIT = 10_000
 
 
 def _horn(enc: Encoder, p: Prop, seed: int, clock: Clock, assume=None):
-    """The Horn clauses of p's safety.  ``assume``: invariants already proved,
-    over the current state; only states satisfying them are stepped from
-    (sound: the others are unreachable)."""
-    assume = z3.BoolVal(True) if assume is None else assume
-    cur, nxt = enc.cur.terms(), enc.nxt.terms()
+    """Spacer on p's Horn clauses (spacer_path.clauses, head ``false``).
+    ``assume``: invariants already proved, over the current state; only
+    states satisfying them are stepped from (sound: the others are
+    unreachable)."""
+    cur = enc.cur.terms()
     cs = [t for _, t in enc.sym_consts]
-    sorts = [t.sort() for t in cs + cur] + [z3.BoolSort()]
-    inv = z3.Function(f"Inv_{p.name}", *sorts)
+    inv = spacer_path.inv_relation(enc, f"Inv_{p.name}")
     s = z3.SolverFor("HORN")
     s.set("engine", "spacer")
-    # keep the transition relation out of the model: without inlining,
-    # Spacer's interpretation of Inv is a conjunction of lemmas, not an image
-    for k, v in (("fp.spacer.random_seed", seed), ("fp.xform.inline_linear", False),
-                 ("fp.xform.inline_eager", False), ("fp.xform.slice", False),
-                 # interpolation (IUC) off: on the breaker spec's typeok (a u32
-                 # counter) Spacer with IUC ran past 60 s; without it 0.3 s,
-                 # and no slower on the other breaker specs
-                 ("fp.spacer.use_iuc", False)):
+    for k, v in spacer_path.spacer_params(seed):
         try:
-            s.set(k, v)
+            s.set(f"fp.{k}", v)
         except z3.Z3Exception:
             pass
-    init, _ = enc.init(enc.cur)
-    cur_vars = cs + cur
-    s.add(z3.ForAll(cur_vars, z3.Implies(mk_and([enc.const_axiom, init, enc.state_inv(enc.cur)]),
-                                         inv(*cs, *cur))))
-    step_vars = cs + cur + nxt + list(enc.step_vars)
-    s.add(z3.ForAll(step_vars, z3.Implies(mk_and([inv(*cs, *cur), assume, enc.trans]), inv(*cs, *nxt))))
-    bad_vars = cs + cur + list(enc.step_vars)
-    s.add(z3.ForAll(bad_vars, z3.Implies(mk_and([inv(*cs, *cur), assume, p.bad]), z3.BoolVal(False))))
+    s.add(*spacer_path.clauses(enc, p.bad, inv, z3.BoolVal(False), assume))
     clock.arm(s)
     r = s.check()
     return s, r, inv, cs, cur
@@ -171,9 +161,13 @@ def _has_quantifier(f) -> bool:
     return False
 
 
-def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, assume=None):
-    """-> (verdict, method, detail, extras dict, stats).  ``assume``: invariants
-    already proved (a formula over the current state)."""
+def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, assume=None,
+          ground_path=spacer_path.ground_path):
+    """-> (what, info, stats): ("holds", invariant text), ("violated", Found)
+    or ("unknown", why).  ``assume``: invariants already proved (a formula
+    over the current state).  ``ground_path``: how Spacer's own path to the
+    violation is obtained (a parameter so that tests can hand in an
+    unusable one and see the fallback to bmc)."""
     # an erroneous initial state is a typeok violation that Inv cannot see
     if p.extra_step:
         found, _, why, _ = search(enc, p, 0, clock, options.seed)
@@ -198,12 +192,35 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, 
         return "holds", text, st
     if r == z3.unknown:
         return "unknown", f"Spacer returned unknown ({clock.why_unknown(s)})", st
-    # unsat: a counterexample exists; bmc finds the shortest one
+    # unsat: a counterexample exists.  Spacer's own path, checked against
+    # the transition relation; if it is unusable, bmc finds the shortest one
+    found, unusable = _spacer_trace(enc, p, options.seed, clock, assume, ground_path)
+    if found is not None:
+        return "violated", found, st
     found, reached, why, _ = search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
     if found is None:
         return "unknown", (f"Spacer reports a violation, but no trace was found "
-                           f"({why or 'depth limit'}) up to depth {reached}"), st
+                           f"({why or 'depth limit'}) up to depth {reached}; "
+                           f"Spacer's own path: {unusable}"), st
+    found.unused_spacer_path = unusable
     return "violated", found, st
+
+
+def _spacer_trace(enc: Encoder, p: Prop, seed: int, clock: Clock, assume, ground_path):
+    """(Found, "") from Spacer's path, replayed by Z3 through exactly its
+    states (init, declared types, each step in the transition relation, bad
+    at the end), or (None, why it is unusable)."""
+    path, why = ground_path(enc, p.bad, seed, clock, assume)
+    if path is None:
+        return None, why
+    b = BMC(enc, p, seed)
+    found = b.check(path.steps + p.extra_step, clock, spacer_path.pins(enc, b.u, path))
+    if found == "unknown":
+        return None, f"its replay was unknown ({clock.why_unknown(b.solver)})"
+    if found is None:
+        return None, "it is not a path of the transition relation to a bad state"
+    found.shortest = False
+    return found, ""
 
 
 def check(spec: ir.Spec, options: Options):
@@ -241,8 +258,7 @@ def check(spec: ir.Spec, options: Options):
             deepest = max(deepest, info.depth)
             for c, v in info.consts.items():
                 consts.setdefault(c, v)
-            out.append(PropertyResult(p.name, p.kind, Verdict.VIOLATED,
-                                      f"PDR (Spacer); trace by bounded model checking ({info.depth} steps)",
+            out.append(PropertyResult(p.name, p.kind, Verdict.VIOLATED, _trace_method(info),
                                       trace=info.trace, detail=info.detail, depth=info.depth, **common))
         else:
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
@@ -257,6 +273,16 @@ def check(spec: ir.Spec, options: Options):
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "pdr", out, stats, consts)
+
+
+def _trace_method(found) -> str:
+    if not found.shortest:
+        return (f"PDR (Spacer); Spacer's counterexample, replayed by Z3 "
+                f"({found.depth} steps, not necessarily shortest)")
+    if found.unused_spacer_path:
+        return (f"PDR (Spacer); trace by bounded model checking ({found.depth} steps; "
+                f"Spacer's own path was unusable: {found.unused_spacer_path})")
+    return f"PDR (Spacer); trace by bounded model checking ({found.depth} steps)"
 
 
 def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Options) -> None:

@@ -304,7 +304,9 @@ CATALOG += [
         "writers_finish": P(V, U, U, U, length=13),
         "change_delivered": P(H, H, H, H, length=3, last='watcher(1).get_current'),
         "writer_waits_on_full_channel": P(H, H, U, U, length=8, last='writer(1).send'),
-        "typeok": P(H, U, U, H),
+        # pdr: Spacer stops at the rlimit (so does main at 743cb40: the pin
+        # H was stale; CATALOG_SLOW runs only on request)
+        "typeok": P(H, U, U, U),
         "deadlock": P(H, U, H, U, k=1),
     }),
     Entry("spec/config_fixed.spec", states=1580, **SERVICE, props={

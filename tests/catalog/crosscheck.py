@@ -7,7 +7,9 @@ Rules, per property (invariants, typeok, deadlock):
   violation of d steps by one is a violation of d steps by the other, with
   the same final action; explicit HOLDS <=> bmc finds nothing;
 * kind and pdr never prove what explicit refutes, never refute what explicit
-  proves, and their counterexamples have the explicit length.
+  proves, and their counterexamples have the explicit length; except pdr's
+  from Spacer's own path (``not_shortest``): at least that long, and it
+  replays to a violation in the reference interpreter.
 """
 from __future__ import annotations
 
@@ -67,6 +69,12 @@ def check_text(text: str, max_k: int = 3, timeout: float = 5.0, pdr: bool = True
             elif q.verdict is V:
                 if p.verdict is H:
                     problems.append(f"{p.name}: {eng} refutes it, explicit proves it")
+                elif q.trace is not None and not_shortest(q):
+                    if len(q.trace) < len(p.trace):
+                        problems.append(f"{p.name}: {eng} {len(q.trace)} steps, shorter than explicit's "
+                                        f"{len(p.trace)} (breadth-first: the shortest)")
+                    if not genuine_violation(spec, p, q.trace):
+                        problems.append(f"{p.name}: {eng}'s trace from Spacer does not replay to a violation")
                 elif q.trace is not None and len(q.trace) != len(p.trace):
                     problems.append(f"{p.name}: {eng} {len(q.trace)} steps, explicit {len(p.trace)}")
             elif q.verdict is Verdict.ERROR:
@@ -76,17 +84,35 @@ def check_text(text: str, max_k: int = 3, timeout: float = 5.0, pdr: bool = True
     return problems, counts
 
 
+def not_shortest(result) -> bool:
+    """pdr's trace is Spacer's own path, replayed by Z3: a real path, but
+    not necessarily a shortest one (its method says so)."""
+    return "not necessarily shortest" in result.method
+
+
 def genuine_violation(spec, prop, trace) -> bool:
-    """Does ``trace`` replay step by step in the reference interpreter and end
-    in a violation of ``prop`` (invariant false, or an erroneous last step)?"""
-    from checker.interp import StepError, invariant_failures, run_action
+    """Does ``trace`` replay step by step (each recorded action with its
+    arguments, leading to the recorded state) in the reference interpreter
+    and end in a violation of ``prop`` (invariant false, an erroneous last
+    step, no step at all for deadlock, the goal for a reachability witness)?"""
+    from checker.interp import StepError, holds, invariant_failures, is_terminal, run_action, successors
     from checker.replay import Record, replay
 
     steps = trace.steps
     kept = steps[:-1] if prop.kind == "typeok" else steps
-    if kept and not replay(spec, [Record(i, state=s.state) for i, s in enumerate(kept)],
-                           check_invariants=False).ok:
+    records = [Record(i, state=s.state, action=s.action, args=tuple(s.args) if s.action else None)
+               for i, s in enumerate(kept)]
+    if kept and not replay(spec, records, check_invariants=False).ok:
         return False
+    if prop.kind == "deadlock":
+        return not successors(spec, steps[-1].state) and not is_terminal(spec, steps[-1].state)
+    if prop.kind == "reachable":
+        from checker.interp import EvalError
+        goal = next(r for r in spec.reachables if r.name == prop.name)
+        try:
+            return holds(spec, goal.expr, steps[-1].state)
+        except EvalError:
+            return False
     if prop.kind == "typeok":
         if len(steps) < 2:
             return True  # an erroneous initial value: nothing to replay
