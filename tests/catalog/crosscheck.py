@@ -13,7 +13,7 @@ Rules, per property (invariants, typeok, deadlock):
 """
 from __future__ import annotations
 
-from checker import engines
+from checker import engines, interp
 from checker.lang import load_text
 from checker.options import Options
 from checker.results import Verdict
@@ -146,6 +146,7 @@ def check_temporal_text(text: str, max_k: int = 4, rlimit: int = 2_000_000, dept
     problems: list[str] = []
     counts = {"properties": 0, "violated": 0, "kind_proved": 0, "pdr_proved": 0,
               "kind_refuted": 0, "pdr_refuted": 0, "unknown_symbolic": 0}
+    decls = {t.name: t for t in spec.properties}
     for p in ex.properties:
         if p.kind != PROPERTY:
             continue
@@ -171,10 +172,63 @@ def check_temporal_text(text: str, max_k: int = 4, rlimit: int = 2_000_000, dept
                 counts[f"{eng}_refuted"] += 1
                 if p.verdict is H:
                     problems.append(f"{p.name}: {eng} refutes it, explicit proves it")
-                elif b.verdict is V and len(q.trace) != len(b.trace):
-                    problems.append(f"{p.name}: {eng} lasso {len(q.trace)} steps, bmc {len(b.trace)}")
+                else:
+                    problems += [f"{p.name}: {eng}'s lasso: {w}" for w in lasso_problems(spec, decls[p.name], q.trace)]
+                    if b.verdict is V and len(q.trace) < len(b.trace):
+                        problems.append(f"{p.name}: {eng} lasso {len(q.trace)} steps, shorter than bmc's {len(b.trace)}")
             elif q.verdict is Verdict.ERROR:
                 problems.append(f"{p.name}: {eng} error: {q.detail}")
             else:
                 counts["unknown_symbolic"] += 1
     return problems, counts
+
+
+def holds_or_false(spec, expr, state) -> bool:
+    try:
+        return bool(interp.holds(spec, expr, state))
+    except Exception:  # an evaluation error counts as false, as in both engines
+        return False
+
+
+def lasso_problems(spec, prop, tr) -> list[str]:
+    """Why the trace is not a fair lasso violating prop ([] when it is one)."""
+    states = [s.state for s in tr.steps]
+    n, loop = len(states) - 1, tr.loop_start
+    for i in range(n):
+        nxt = [(a, args) for a, args, o in interp.successors(spec, states[i])
+               if not isinstance(o, interp.StepError) and o == states[i + 1]]
+        if (tr.steps[i + 1].action, tuple(tr.steps[i + 1].args)) not in nxt:
+            return [f"step {i + 1} ({tr.steps[i + 1].label()}) is not a transition"]
+    last = [(a, args, o) for a, args, o in interp.successors(spec, states[n])
+            if not isinstance(o, interp.StepError)]
+    closing = [(a, args) for a, args, o in last if o == states[loop]]
+    if not closing and not (last == [] and loop == n):
+        return ["the loop does not close and its last state is not a stutter"]
+    p = [holds_or_false(spec, prop.p, s) for s in states]
+    cycle = range(loop, n + 1)
+    if prop.kind == "eventually":
+        bad = not any(p)
+    elif prop.kind == "always_eventually":
+        bad = not any(p[j] for j in cycle)
+    elif prop.kind == "eventually_always":
+        bad = any(not p[j] for j in cycle)
+    elif prop.kind == "leads_to":
+        q = [holds_or_false(spec, prop.q, s) for s in states]
+        bad = any(p[i] and not q[i] and not any(q[j] for j in range(min(i, loop), n + 1))
+                  for i in range(n + 1))
+    else:
+        bad = not all(p)
+    if not bad:
+        return ["the property holds on it"]
+    taken = {(tr.steps[j].action, tuple(tr.steps[j].args)) for j in range(loop + 1, n + 1)}
+    taken |= set(closing)
+    for fi, f in enumerate(spec.fairness):
+        def groups(labels, f=f):
+            return {args[:f.key_params] for a, args in labels if a in f.actions}
+        enabled = [groups((a, args) for a, args, o in interp.successors(spec, states[j])
+                          if not isinstance(o, interp.StepError)) for j in cycle]
+        must = set.intersection(*enabled) if f.kind == "weak" else set.union(*enabled)
+        missing = must - groups(taken)
+        if missing:
+            return [f"unfair: {f.kind} fairness of {f.origin} never taken for {sorted(missing)}"]
+    return []
