@@ -8,7 +8,7 @@ import z3
 
 from .. import ir
 from ..options import Options
-from ..results import INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
+from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats, unsupported_temporal)
@@ -148,6 +148,12 @@ def check(spec: ir.Spec, options: Options):
                          method=f"k-induction, k = {k}, jointly with the other invariants",
                          detail=f"proved for every reachable state; the step case assumes the invariants {helpers}, "
                                 "all proved (alone, or jointly in the same way)")
+    for name, (k, others) in prove_assuming_invariants(enc, props, out, options).items():
+        i = next(j for j, r in enumerate(out) if r.name == name)
+        out[i] = replace(out[i], verdict=Verdict.HOLDS, trace=None, depth=k,
+                         method=f"k-induction, k = {k}, assuming the proved invariants",
+                         detail=f"proved for every reachable state; the step case assumes the invariants "
+                                f"{', '.join(others)}, all proved before")
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "kind", out, stats, consts)
 
@@ -166,8 +172,11 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
     verdict = {r.name: r for r in out}
     invs = [p for p in props if p.kind == INVARIANT]
     proved = [p for p in invs if verdict[p.name].verdict is Verdict.HOLDS]
-    cands = [p for p in invs if verdict[p.name].verdict is Verdict.UNKNOWN
-             and verdict[p.name].trace is not None and verdict[p.name].trace.kind == "cti"]
+    # every invariant not decided alone: a counterexample to induction, or the
+    # solver gave up (its step case grows with k and may exhaust the budget
+    # where k = 1 with the others assumed is easy); each candidate's base case
+    # is checked again below, so an unknown one is not taken on trust
+    cands = [p for p in invs if verdict[p.name].verdict is Verdict.UNKNOWN]
     while cands:
         done, failed = {}, None
         for c in cands:
@@ -181,3 +190,29 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
             return done
         cands.remove(failed)
     return {}
+
+
+def prove_assuming_invariants(enc: Encoder, props: list, out: list, options: Options) -> dict:
+    """k-induction for typeok and deadlock, assuming every proved invariant.
+
+    The Houdini loop above covers invariants only; typeok and deadlock are
+    often not inductive for the same reason (the step case starts in an
+    unreachable state) and need the same facts.  Here each one still
+    unknown is proved again with the proved invariants assumed at
+    s0..s_{k-1} of the step case.  Sound: the assumed invariants were proved
+    before (alone, or jointly with their own base cases), so they hold in
+    every reachable state, and the step case only drops unreachable ones;
+    typeok and deadlock are never assumed themselves, and the base case is
+    checked again.  -> {name: (k, names of the invariants assumed)}"""
+    verdict = {r.name: r for r in out}
+    proved = tuple(p for p in props if p.kind == INVARIANT and verdict[p.name].verdict is Verdict.HOLDS)
+    if not proved:
+        return {}
+    done = {}
+    for p in props:
+        if p.kind not in (TYPEOK, DEADLOCK) or verdict[p.name].verdict is not Verdict.UNKNOWN:
+            continue
+        (what, k, _info), _st = prove(enc, p, options.max_k, Clock.of(options), options.seed, None, proved)
+        if what == "holds":
+            done[p.name] = (k, [a.name for a in proved])
+    return done
