@@ -231,15 +231,23 @@ def by_name() -> dict[str, Entry]:
 # decides more (bench/results/symbolic-verdicts.md).
 SERVICE = dict(depth=8, max_k=4, slow_engines=("bmc", "kind", "pdr"))
 CATALOG += [
+    # helper lemmas for induction (lemma_*): kind proves the holding
+    # invariants jointly (k = 1) and typeok with k = 0 (implied by them)
     Entry("spec/balancer.spec", states=14097, **SERVICE, props={
         "nonempty_pool_yields_instance": P(V, V, V, U, length=2, last='request(0)'),
-        "rr_serves_every_instance_within_n": P(H, U, U, U),
+        "rr_serves_every_instance_within_n": P(H, U, H, U, k=1),
         "wrr_respects_weights": P(V, V, V, U, length=2, last='request(0)'),
         "lc_picks_least_loaded": P(V, V, U, U, length=4, last='request(0)'),
         "connection_counts_accurate": P(V, V, V, U, length=2, last='request(0)'),
-        "index_in_range": P(H, U, U, U),
+        "index_in_range": P(H, U, H, U, k=1),
+        "lemma_weights_fixed": P(H, U, H, U, k=1),
+        "lemma_pool_distinct": P(H, U, H, U, k=1),
+        "lemma_empty_pool_index_zero": P(H, U, H, U, k=1),
+        "lemma_window_covers_pool": P(H, U, H, U, k=1),
+        "lemma_rr_wait_plus_distance": P(H, U, H, U, k=1),
+        "lemma_cycle_bookkeeping": P(H, U, H, U, k=1),
         "rr_full_pool": P(H, H, U, U, length=4, last='request(0)'),
-        "typeok": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=1),
     }),
     Entry("spec/balancer_fixed.spec", states=16444, **SERVICE, props={
@@ -382,16 +390,24 @@ CATALOG += [
         "typeok": P(H, U, U, H),
         "deadlock": P(H, U, H, U, k=1),
     }),
+    # helper lemmas for induction (lemma_*) make every invariant, typeok and
+    # deadlock provable by kind (jointly, k = 1; typeok and deadlock with
+    # k = 0, implied by the proved invariants); Spacer runs out of budget
     Entry("spec/tracing_fixed.spec", states=117, **SERVICE, props={
-        "spans_properly_nested": P(H, U, U, U),
-        "spans_keep_request_trace_id": P(H, U, U, U),
-        "trace_id_crosses_service_boundary": P(H, U, U, U),
+        "spans_properly_nested": P(H, U, H, U, k=1),
+        "spans_keep_request_trace_id": P(H, U, H, U, k=1),
+        "trace_id_crosses_service_boundary": P(H, U, H, U, k=1),
         "errors_recorded_in_trace": P(H, U, H, U, k=1),
-        "spans_closed_when_done": P(H, U, U, U),
+        "spans_closed_when_done": P(H, U, H, U, k=1),
+        "lemma_thread_owner": P(H, U, H, U, k=1),
+        "lemma_only_process_order_entered": P(H, U, H, U, k=1),
+        "lemma_root_span_trace_id": P(H, U, H, U, k=1),
+        "lemma_payment_call_in_step": P(H, U, H, U, k=1),
+        "lemma_failed_request_finished": P(H, U, H, U, k=1),
         "requests_finish": P(H, U, U, U),
         "both_in_flight": P(H, H, U, U, length=6, last='request(2).pay_call'),
-        "typeok": P(H, U, U, U),
-        "deadlock": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
+        "deadlock": P(H, U, H, U, k=0),
     }),
     Entry("spec/balancer_remove.spec", states=4681, **SERVICE, props={
         "rr_serves_every_instance_within_n": P(V, V, U, U, length=6, last='select'),
