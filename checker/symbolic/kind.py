@@ -8,7 +8,7 @@ import z3
 
 from .. import ir
 from ..options import Options
-from ..results import INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
+from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
@@ -24,9 +24,12 @@ CTI_NOTE = ("not proved: this counterexample to induction starts in a state that
 class StepCase:
     """P(s0..s_{k-1}), T, all states distinct, not P(s_k): unsat proves P."""
 
-    def __init__(self, enc: Encoder, prop: Prop, seed: int, assume: tuple = ()):
+    def __init__(self, enc: Encoder, prop: Prop, seed: int, assume: tuple = (), assume_last: bool = False):
         self.enc, self.prop = enc, prop
         self.assume = tuple(a for a in assume if a is not prop)  # other invariants assumed at s0..s_{k-1}
+        # ... and at s_k too: sound only for invariants proved before (see
+        # prove_assuming_invariants), never for the candidates of a joint proof
+        self.assume_last = assume_last
         self.u = Unroller(enc, prefix="k")
         self.solver = new_solver(seed)
         self.solver.add(enc.const_axiom)
@@ -47,6 +50,9 @@ class StepCase:
             self.k += 1
         s.push()
         s.add(u.sub_state(self.prop.bad, k, f"e{k}"))
+        if self.assume_last:
+            for a in self.assume:
+                s.add(u.sub_state(a.good, k))
         clock.arm(s)
         r = s.check()
         m = s.model() if r == z3.sat else None
@@ -61,11 +67,13 @@ class StepCase:
         return trace, decode.consts(m, self.enc)
 
 
-def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=None, assume: tuple = ()):
+def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=None, assume: tuple = (),
+          assume_last: bool = False):
     """-> ("holds", k, None) | ("violated", n, Found) | ("cti", k, (trace, consts))
     | ("unknown", k, why); also solver statistics.  ``assume``: invariants
-    assumed in the step case (sound only as in :func:`prove_jointly`)."""
-    base, step = BMC(enc, p, seed), StepCase(enc, p, seed, assume)
+    assumed in the step case (sound only as in :func:`prove_jointly`), also
+    in its last state with ``assume_last`` (as in :func:`prove_assuming_invariants`)."""
+    base, step = BMC(enc, p, seed), StepCase(enc, p, seed, assume, assume_last)
     next_base = 0
     last = None
     for k in range(1, max_k + 1):
@@ -149,6 +157,14 @@ def check(spec: ir.Spec, options: Options):
                          method=f"k-induction, k = {k}, jointly with the other invariants",
                          detail=f"proved for every reachable state; the step case assumes the invariants {helpers}, "
                                 "all proved (alone, or jointly in the same way)")
+    for name, (k, others) in prove_assuming_invariants(enc, [p for p in props if p.kind != PROPERTY],
+                                                          [r for r in out if r is not None], options).items():
+        i = next(j for j, r in enumerate(out) if r is not None and r.name == name)
+        how = "k = 0: implied by the proved invariants" if k == 0 else f"k = {k}, assuming the proved invariants"
+        out[i] = replace(out[i], verdict=Verdict.HOLDS, trace=None, depth=k,
+                         method=f"k-induction, {how}",
+                         detail=f"proved for every reachable state; the step case assumes the invariants "
+                                f"{', '.join(others)}, all proved before")
     from .l2s_check import kind_temporal  # it imports StepCase from this module
 
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
@@ -174,8 +190,11 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
     verdict = {r.name: r for r in out}
     invs = [p for p in props if p.kind == INVARIANT]
     proved = [p for p in invs if verdict[p.name].verdict is Verdict.HOLDS]
-    cands = [p for p in invs if verdict[p.name].verdict is Verdict.UNKNOWN
-             and verdict[p.name].trace is not None and verdict[p.name].trace.kind == "cti"]
+    # every invariant not decided alone: a counterexample to induction, or the
+    # solver gave up (its step case grows with k and may exhaust the budget
+    # where k = 1 with the others assumed is easy); each candidate's base case
+    # is checked again below, so an unknown one is not taken on trust
+    cands = [p for p in invs if verdict[p.name].verdict is Verdict.UNKNOWN]
     while cands:
         done, failed = {}, None
         for c in cands:
@@ -189,3 +208,72 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
             return done
         cands.remove(failed)
     return {}
+
+
+def prove_assuming_invariants(enc: Encoder, props: list, out: list, options: Options) -> dict:
+    """k-induction for typeok and deadlock, assuming every proved invariant.
+
+    The Houdini loop above covers invariants only; typeok and deadlock are
+    often not inductive for the same reason (the step case starts in an
+    unreachable state) and need the same facts.  Here each one still
+    unknown is proved again with the proved invariants assumed at every
+    state s0..s_k of the step case, the last one included.  Sound: the
+    assumed invariants were proved before (alone, or jointly with their own
+    base cases), so they hold in every reachable state; the step case is
+    only ever applied to paths of reachable states, so dropping the paths
+    through other states loses nothing.  (Unlike the candidates of
+    :func:`prove_jointly`, which may not be assumed in the last state: they
+    are what is being proved there.)  typeok and deadlock are never assumed
+    themselves, and the base case is checked again.
+    -> {name: (k, names of the invariants assumed)}"""
+    verdict = {r.name: r for r in out}
+    proved = tuple(p for p in props if p.kind == INVARIANT and verdict[p.name].verdict is Verdict.HOLDS)
+    if not proved:
+        return {}
+    done = {}
+    for p in props:
+        if p.kind not in (TYPEOK, DEADLOCK) or verdict[p.name].verdict is not Verdict.UNKNOWN:
+            continue
+        if implied(enc, p, proved, Clock.of(options), options.seed):
+            done[p.name] = (0, [a.name for a in proved])
+            continue
+        (what, k, _info), _st = prove(enc, p, options.max_k, Clock.of(options), options.seed, None, proved,
+                                      assume_last=True)
+        if what == "holds":
+            done[p.name] = (k, [a.name for a in proved])
+    return done
+
+
+def implied(enc: Encoder, p: Prop, proved: tuple, clock: Clock, seed: int) -> bool:
+    """Induction with k = 0: every state satisfying the proved invariants
+    satisfies p (for typeok: no erroneous step leaves it), and no initial
+    value is erroneous.  Sound as in :func:`prove_assuming_invariants`: the
+    reachable states all satisfy the proved invariants.  One state and (for
+    typeok) one step, asked about one action at a time, where the step case
+    with k = 1 has two states and two whole steps: on specs with large
+    steps (loops over many spans) it fits a budget several times smaller.
+    False also when the solver gives up."""
+    # the initial states satisfy the proved invariants, so the check below
+    # covers them too; only typeok's erroneous *initial values* are not a
+    # step from a state (bmc's depth 0)
+    if p.extra_step and BMC(enc, p, seed).check(0, clock) is not None:
+        return False
+    u = Unroller(enc, prefix="z")
+    s = new_solver(seed)
+    s.add(enc.const_axiom)
+    s.add(u.inv(0))
+    for a in proved:
+        s.add(u.sub_state(a.good, 0))
+    s.add(u.sub_state(p.bad, 0, "e0"))
+    # typeok: one query per action (the erroneous step's selector fixed),
+    # which together cover every step; each is far smaller than the whole
+    cases = [u.step_vars("e0")[0] == i for i in range(len(enc.actions))] if p.extra_step else [z3.BoolVal(True)]
+    for case in cases:
+        s.push()
+        s.add(case)
+        clock.arm(s)
+        r = s.check()
+        s.pop()
+        if r != z3.unsat:
+            return False
+    return True

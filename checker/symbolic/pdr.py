@@ -25,7 +25,7 @@ import z3
 
 from .. import ir
 from ..options import Options
-from ..results import INVARIANT, PROPERTY, REACHABLE, PropertyResult, Stats, Verdict
+from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Verdict
 from . import decode, spacer_path
 from .bmc import BMC, search
 from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
@@ -289,20 +289,30 @@ def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Option
     """Invariants PDR could not prove alone get a second try in which only
     states satisfying the invariants already proved are stepped from.  Sound:
     those are proved independently (first pass), so no state they exclude
-    is reachable."""
+    is reachable.  Then typeok and deadlock, if still unknown, get the same
+    try assuming every invariant proved so far (first pass or second: each
+    of those holds in every reachable state, and typeok and deadlock are
+    never assumed themselves)."""
     by_name = {r.name: i for i, r in enumerate(out) if r is not None}
-    proved = [p for p in props if p.kind == INVARIANT and out[by_name[p.name]].verdict is Verdict.HOLDS]
-    if not proved:
-        return
-    assume = mk_and([p.good for p in proved])
-    names = ", ".join(p.name for p in proved)
-    for p in props:
-        i = by_name.get(p.name)
-        if p.kind != INVARIANT or i is None or out[i].verdict is not Verdict.UNKNOWN:
-            continue
-        clock = Clock.of(options)
-        what, info, st = prove(enc, p, options, clock, None, assume)
-        if what == "holds":
-            out[i] = replace(out[i], verdict=Verdict.HOLDS, method="PDR (Spacer), assuming the invariants proved alone",
-                             detail=f"proved for every reachable state, from the invariants {names}",
-                             found_invariant=info, seconds=out[i].seconds + clock.elapsed())
+
+    def proved_invariants() -> list:
+        return [p for p in props if p.kind == INVARIANT and out[by_name[p.name]].verdict is Verdict.HOLDS]
+
+    for kinds in ((INVARIANT,), (TYPEOK, DEADLOCK)):
+        proved = proved_invariants()
+        if not proved:
+            return
+        assume = mk_and([p.good for p in proved])
+        names = ", ".join(p.name for p in proved)
+        for p in props:
+            i = by_name.get(p.name)
+            if p.kind not in kinds or i is None or out[i].verdict is not Verdict.UNKNOWN:
+                continue
+            clock = Clock.of(options)
+            what, info, st = prove(enc, p, options, clock, None, assume)
+            if what == "holds":
+                method = ("PDR (Spacer), assuming the invariants proved alone" if p.kind == INVARIANT
+                          else "PDR (Spacer), assuming the proved invariants")
+                out[i] = replace(out[i], verdict=Verdict.HOLDS, method=method,
+                                 detail=f"proved for every reachable state, from the invariants {names}",
+                                 found_invariant=info, seconds=out[i].seconds + clock.elapsed())

@@ -232,26 +232,46 @@ def by_name() -> dict[str, Entry]:
 # decides more (bench/results/symbolic-verdicts.md).
 SERVICE = dict(depth=8, max_k=4, slow_engines=("bmc", "kind", "pdr"))
 CATALOG += [
+    # helper lemmas for induction (lemma_*): kind proves the holding
+    # invariants jointly (k = 1) and typeok with k = 0 (implied by them)
     Entry("spec/balancer.spec", states=14097, **SERVICE, props={
         "nonempty_pool_yields_instance": P(V, V, V, U, length=2, last='request(0)'),
-        "rr_serves_every_instance_within_n": P(H, U, U, U),
+        "rr_serves_every_instance_within_n": P(H, U, H, U, k=1),
         "wrr_respects_weights": P(V, V, V, U, length=2, last='request(0)'),
         "lc_picks_least_loaded": P(V, V, U, U, length=4, last='request(0)'),
         "connection_counts_accurate": P(V, V, V, U, length=2, last='request(0)'),
-        "index_in_range": P(H, U, U, U),
+        "index_in_range": P(H, U, H, U, k=1),
+        "lemma_weights_fixed": P(H, U, H, U, k=1),
+        "lemma_pool_distinct": P(H, U, H, U, k=1),
+        "lemma_empty_pool_index_zero": P(H, U, H, U, k=1),
+        "lemma_window_covers_pool": P(H, U, H, U, k=1),
+        "lemma_rr_wait_plus_distance": P(H, U, H, U, k=1),
+        "lemma_cycle_bookkeeping": P(H, U, H, U, k=1),
         "rr_full_pool": P(H, H, U, U, length=4, last='request(0)'),
-        "typeok": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=1),
     }),
+    # helper lemmas for induction (lemma_*): kind proves every invariant
+    # (jointly, k = 1) and typeok with k = 0 (implied by them)
     Entry("spec/balancer_fixed.spec", states=16444, **SERVICE, props={
         "nonempty_pool_yields_instance": P(H, U, H, U, k=1),
-        "rr_serves_every_instance_within_n": P(H, U, U, U),
-        "wrr_respects_weights": P(H, U, U, U),
+        "rr_serves_every_instance_within_n": P(H, U, H, U, k=1),
+        "wrr_respects_weights": P(H, U, H, U, k=1),
         "lc_picks_least_loaded": P(H, U, H, U, k=1),
         "connection_counts_accurate": P(H, U, H, U, k=1),
-        "index_in_range": P(H, U, U, U),
+        "index_in_range": P(H, U, H, U, k=1),
+        "lemma_weights_fixed": P(H, U, H, U, k=1),
+        "lemma_pool_distinct": P(H, U, H, U, k=1),
+        "lemma_empty_pool_index_zero": P(H, U, H, U, k=1),
+        "lemma_window_covers_pool": P(H, U, H, U, k=1),
+        "lemma_rr_wait_plus_distance": P(H, U, H, U, k=1),
+        "lemma_unpooled_untouched": P(H, U, H, U, k=1),
+        "lemma_cycle_bookkeeping": P(H, U, H, U, k=1),
+        "lemma_wrr_current_weight": P(H, U, H, U, k=1),
+        "lemma_wrr_served_within_weight": P(H, U, H, U, k=1),
+        "lemma_current_weight_small": P(H, U, H, U, k=1),
         "rr_full_pool": P(H, H, U, U, length=4, last='request(0)'),
-        "typeok": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=1),
     }),
     Entry("spec/balancer_remove_fixed.spec", states=2431, **SERVICE, props={
@@ -385,16 +405,24 @@ CATALOG += [
         "typeok": P(H, U, U, H),
         "deadlock": P(H, U, H, U, k=1),
     }),
+    # helper lemmas for induction (lemma_*) make every invariant, typeok and
+    # deadlock provable by kind (jointly, k = 1; typeok and deadlock with
+    # k = 0, implied by the proved invariants); Spacer runs out of budget
     Entry("spec/tracing_fixed.spec", states=117, **SERVICE, props={
-        "spans_properly_nested": P(H, U, U, U),
-        "spans_keep_request_trace_id": P(H, U, U, U),
-        "trace_id_crosses_service_boundary": P(H, U, U, U),
+        "spans_properly_nested": P(H, U, H, U, k=1),
+        "spans_keep_request_trace_id": P(H, U, H, U, k=1),
+        "trace_id_crosses_service_boundary": P(H, U, H, U, k=1),
         "errors_recorded_in_trace": P(H, U, H, U, k=1),
-        "spans_closed_when_done": P(H, U, U, U),
+        "spans_closed_when_done": P(H, U, H, U, k=1),
+        "lemma_thread_owner": P(H, U, H, U, k=1),
+        "lemma_only_process_order_entered": P(H, U, H, U, k=1),
+        "lemma_root_span_trace_id": P(H, U, H, U, k=1),
+        "lemma_payment_call_in_step": P(H, U, H, U, k=1),
+        "lemma_failed_request_finished": P(H, U, H, U, k=1),
         "requests_finish": P(H, U, U, U),
         "both_in_flight": P(H, H, U, U, length=6, last='request(2).pay_call'),
-        "typeok": P(H, U, U, U),
-        "deadlock": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
+        "deadlock": P(H, U, H, U, k=0),
     }),
     Entry("spec/balancer_remove.spec", states=4681, **SERVICE, props={
         "rr_serves_every_instance_within_n": P(V, V, U, U, length=6, last='select'),
@@ -402,15 +430,25 @@ CATALOG += [
         "typeok": P(H, U, U, U),
         "deadlock": P(H, U, H, H, k=1),
     }),
+    # helper lemmas for induction (lemma_*): kind proves the holding
+    # invariants jointly (k = 1), typeok and deadlock with k = 0 (implied by
+    # them); spans_properly_nested is now refuted by kind's base case too
     Entry("spec/tracing.spec", states=209, **SERVICE, props={
-        "spans_properly_nested": P(V, V, U, U, length=3, last='request(1).pay_call'),
+        "spans_properly_nested": P(V, V, V, U, length=3, last='request(1).pay_call'),
         "spans_keep_request_trace_id": P(V, V, U, U, length=4, last='request(2).start'),
         "trace_id_crosses_service_boundary": P(V, V, U, U, length=4, last='request(1).remote'),
         "errors_recorded_in_trace": P(V, V, V, U, length=2, last='request(1).validate'),
-        "spans_closed_when_done": P(H, U, U, U),
+        "spans_closed_when_done": P(H, U, H, U, k=1),
+        "lemma_thread_owner": P(H, U, H, U, k=1),
+        "lemma_entered_spans": P(H, U, H, U, k=1),
+        "lemma_depth_counts_entered": P(H, U, H, U, k=1),
+        "lemma_positions_within_stack": P(H, U, H, U, k=1),
+        "lemma_request_spans_paired": P(H, U, H, U, k=1),
+        "lemma_request_pairs_apart": P(H, U, H, U, k=1),
+        "lemma_payment_call_in_step": P(H, U, H, U, k=1),
         "requests_finish": P(H, U, U, U),
         "both_in_flight": P(H, U, U, U),
-        "typeok": P(H, U, U, U),
-        "deadlock": P(H, U, U, U),
+        "typeok": P(H, U, H, U, k=0),
+        "deadlock": P(H, U, H, U, k=0),
     }),
 ]
