@@ -136,7 +136,16 @@ def test_symbolic_verdicts(name, engine):
         else:
             assert not (truth == V and got.verdict is Verdict.HOLDS), prop
             assert not (truth == H and got.verdict is Verdict.VIOLATED), prop
-        assert got.verdict.value == want.verdict(engine), (prop, got.verdict, got.method, got.detail)
+        pinned = want.verdict(engine)
+        if got.kind == "property" and engine in ("kind", "pdr") and pinned == U:
+            # temporal properties on the liveness-to-safety product under a
+            # 30 s wall-clock budget: whether the proof (or lasso) is found
+            # in time depends on the machine's load (PDR proved peterson's
+            # no_starvation1 in CI, not on a loaded machine); the right
+            # verdict or unknown, never the wrong one (asserted above)
+            assert got.verdict.value in (truth, U), (prop, got.verdict, got.method)
+            continue
+        assert got.verdict.value == pinned, (prop, got.verdict, got.method, got.detail)
         # a counterexample / witness from any engine is a shortest one here
         # (bmc deepens one step at a time; pdr and kind's base case likewise)
         if got.verdict.value == truth and truth != U and want.length is not None:
