@@ -17,8 +17,8 @@ import z3
 from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Verdict
-from . import decode, spacer_path, temporal
-from .common import Clock, Prop, with_consts
+from . import bitblast, coi, decode, spacer_path, temporal
+from .common import Clock, Prop, build_props, with_consts
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import StepCase
 from .l2s import Product
@@ -96,7 +96,7 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
 
 
 def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
-                 progress=None) -> PropertyResult:
+                 progress=None, typeok_proved: bool = False) -> PropertyResult:
     """Spacer on the product: an inductive invariant of the product that
     excludes every bad state proves the property."""
     from .pdr import TRACE_DEPTH_LIMIT, _horn, _validate
@@ -105,20 +105,36 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
     method = f"PDR (Spacer) on {PRODUCT}"
     try:
         prod = Product(enc, p.decl)
-        pp = product_prop(prod, p)
         assume = mk_and([prod.lift(a.good) for a in proved]) if proved else None
-        s, r, inv, cs, cur = _horn(prod, pp, options.seed, clock, assume)
+        # the proof runs on the product of the property's cone of influence
+        # (coi.py: sound once typeok is proved) over Boolean coordinates
+        # (bitblast.py); a violation is always traced in the whole spec
+        small, small_assume, dropped, used = _cone(enc, p, proved, typeok_proved)
+        spp = product_prop(small, p)
+        try:
+            s, r, I = bitblast.solve(small, spp.bad, spacer_path.spacer_params(options.seed), clock,
+                                     small_assume)
+            bits = True
+        except bitblast.Unbounded:
+            s, r, inv, cs, cur = _horn(small, spp, options.seed, clock, small_assume)
+            I = s.model().eval(inv(*cs, *cur)) if r == z3.sat else None
+            bits = False
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)", detail=str(e),
                               line=p.line, doc=p.doc)
     if r == z3.sat:
-        bad = _validate(prod, pp, s.model().eval(inv(*cs, *cur)), options.seed, clock, assume)
+        bad = _validate(small, spp, I, options.seed, clock, small_assume)
         if bad is not None:
             return _unknown(p, f"{method}, not proved", f"Spacer's invariant failed validation: {bad}", clock)
+        how = [f"{PRODUCT} over Boolean coordinates" if bits else PRODUCT]
+        if dropped:
+            how.append("without the variables the property cannot see (" + ", ".join(dropped)
+                       + "; sound because typeok is proved)")
         return PropertyResult(
             p.name, p.kind, Verdict.HOLDS, method,
             detail=f"proved for every behaviour: no fair lasso violates it (Spacer's inductive "
-                   f"invariant of the product, re-checked); {ir.fairness_words(enc.spec)}" + _assumed(proved),
+                   f"invariant of {' '.join(how)}, re-checked); {ir.fairness_words(enc.spec)}"
+                   + _assumed(used),
             line=p.line, doc=p.doc, seconds=clock.elapsed())
     if r == z3.unknown:
         return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock)
@@ -132,6 +148,24 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
                         f"lasso search found no trace ({why or 'depth limit'}) up to depth {reached}",
                         clock, max(reached, 0))
     return _violated(p, found, method, clock, consts)
+
+
+def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved: bool):
+    """(product to prove on, its assumption, dropped variables, invariants
+    assumed): the product of the property's cone of influence when typeok
+    is proved and the cone drops something, else the whole product."""
+    dropped: tuple = ()
+    if typeok_proved:
+        spec, dropped = coi.reduce(enc.spec, p.decl)
+    if not dropped:
+        prod = Product(enc, p.decl)
+        return prod, (mk_and([prod.lift(a.good) for a in proved]) if proved else None), (), proved
+    small = Encoder(spec)
+    keep = {i.name: i for i in spec.invariants}
+    used = [a for a in proved if a.name in keep]
+    props = build_props(small, [(a.name, INVARIANT, keep[a.name]) for a in used])
+    prod = Product(small, p.decl)
+    return prod, (mk_and([prod.lift(a.good) for a in props]) if props else None), dropped, used
 
 
 def spacer_lasso(prod: Product, p: Prop, seed: int, clock: Clock, assume=None):

@@ -28,7 +28,8 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Verdict
 from . import decode, spacer_path
 from .bmc import BMC, search
-from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
+from .common import (prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
+                     solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
@@ -267,12 +268,33 @@ def check(spec: ir.Spec, options: Options):
     from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
 
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
+    typeok = _typeok_proved(enc, props, out, proved, options)
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
-            out[i] = pdr_temporal(enc, p, options, proved, consts, progress)
+            out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "pdr", out, stats, consts)
+
+
+def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: Options) -> bool:
+    """Is typeok proved?  Temporal proofs may then drop the variables a
+    property cannot see (coi.py).  When typeok was not asked for, it is
+    proved here (unreported; a quarter of the time budget), assuming the
+    invariants already proved."""
+    if not any(p.kind == PROPERTY for p in props):
+        return False
+    for p, r in zip(props, out):
+        if p.kind == TYPEOK:
+            return r.verdict is Verdict.HOLDS
+    tp = build_props(enc, [("typeok", TYPEOK, None)])[0]
+    assume = mk_and([a.good for a in proved]) if proved else None
+    try:
+        clock = Clock(options.timeout / 4 if options.timeout else None, options.solver_rlimit)
+        what, _, _ = prove(enc, tp, options, clock, None, assume)
+    except Unsupported:
+        return False
+    return what == "holds"
 
 
 def _trace_method(found) -> str:

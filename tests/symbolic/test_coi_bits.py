@@ -1,0 +1,140 @@
+"""The cone of influence (checker/symbolic/coi.py) and Spacer over Boolean
+coordinates (checker/symbolic/bitblast.py), which PDR's temporal proofs use.
+
+The cone must drop exactly the variables a property cannot see, keep every
+verdict (the explicit engine on the reduced spec agrees with it on the
+whole spec), and never be used when a dropped variable's update can err
+(typeok not proved).  The Boolean coordinates must stand for exactly the
+values of each leaf's type.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+import z3
+
+import checker
+from checker.explicit.engine import check as explicit_check
+from checker.lang import load_text
+from checker.options import Options
+from checker.results import Verdict
+from checker.symbolic import bitblast, coi
+from checker.symbolic.encode import Encoder
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _load(name: str):
+    path = os.path.join(ROOT, "spec", name)
+    with open(path) as f:
+        return load_text(f.read(), path)
+
+
+def _prop(spec, name):
+    return next(t for t in spec.properties if t.name == name)
+
+
+# dropped variables, and the explicit state counts of the spec and of the
+# property's cone (the property's verdict must not change)
+CONES = [
+    ("breaker_fixed.spec", "recovers",
+     ("consecutive", "trials", "trial", "open_justified", "half_open_justified",
+      "close_justified", "trial_failure_ignored"), 106, 46),
+    ("tracing.spec", "requests_finish",
+     ("pos", "depth", "tid", "hdr", "misnested", "wrong_tid", "remote_ok", "error_recorded"), 209, 77),
+    ("tracing_fixed.spec", "requests_finish",
+     ("pos", "depth", "tid", "hdr", "misnested", "wrong_tid", "remote_ok", "error_recorded"), 117, 77),
+    ("orders_breaker.spec", "order_requests_answered", ("order.answer",), 3823, 2766),
+]
+
+
+@pytest.mark.parametrize("spec_name,prop,dropped,states,cone_states", CONES)
+def test_the_cone_drops_the_ghosts_and_keeps_the_verdict(spec_name, prop, dropped, states, cone_states):
+    spec = _load(spec_name)
+    small, got = coi.reduce(spec, _prop(spec, prop))
+    assert got == dropped
+    assert [t.name for t in small.properties] == [prop]
+    full, part = explicit_check(spec, Options()), explicit_check(small, Options())
+    assert (full.stats.states, part.stats.states) == (states, cone_states)
+    verdict = {r.name: r.verdict for r in full.properties}[prop]
+    assert verdict is Verdict.HOLDS
+    assert {r.name: r.verdict for r in part.properties}[prop] is verdict
+
+
+# `ghost` is never read by the property or a guard, but its update overflows
+# on the second flip: that step errs, so the state x == 1 has no successor
+# and stutters forever.  In the cone (ghost dropped) x flips forever.
+OVERFLOW = """spec overflow
+var x: 0..1 = 0
+var ghost: 0..1 = 0
+fair action flip { x = 1 - x; ghost = ghost + 1 }
+property flips: always eventually x == 0
+"""
+
+
+def test_the_cone_is_not_used_when_a_dropped_update_can_err():
+    spec = load_text(OVERFLOW)
+    small, dropped = coi.reduce(spec, _prop(spec, "flips"))
+    assert dropped == ("ghost",)
+    # in the cone the property holds, in the spec it does not
+    assert {r.name: r.verdict for r in explicit_check(small, Options()).properties}["flips"] is Verdict.HOLDS
+    for engine in ("explicit", "pdr"):
+        got = {r.name: r.verdict for r in checker.check(OVERFLOW, engine=engine).properties}
+        assert got["flips"] is Verdict.VIOLATED, engine
+        assert got["typeok"] is Verdict.VIOLATED, engine
+    # asked alone, pdr proves typeok on the side first (it fails): no cone
+    alone = checker.check(OVERFLOW, engine="pdr", properties=["flips"]).properties
+    assert [(r.name, r.verdict) for r in alone] == [("flips", Verdict.VIOLATED)]
+
+
+def test_a_proof_in_the_cone_says_what_it_dropped():
+    path = os.path.join(ROOT, "spec", "breaker_fixed.spec")
+    with open(path) as f:
+        r = checker.check(f.read(), {"CALLERS": 1}, engine="pdr", properties=["recovers"],
+                          solver_rlimit=20_000_000)
+    (res,) = r.properties
+    assert res.verdict is Verdict.HOLDS
+    assert ("over Boolean coordinates without the variables the property cannot see "
+            "(consecutive, trials, trial, open_justified, half_open_justified, close_justified, "
+            "trial_failure_ignored; sound because typeok is proved)") in res.detail
+    assert "sound because typeok is proved" in res.detail
+
+
+RANGES = """spec ranges
+enum Color { Red, Green, Blue }
+var a: -3..4 = 0
+var b: 5..5 = 5
+var c: Color = Red
+var d: bool = false
+var s: seq<0..2, 3> = []
+action step { a = a }
+"""
+
+
+def test_boolean_coordinates_stand_for_exactly_the_typed_values():
+    enc = Encoder(load_text(RANGES))
+    bits = bitblast.Bits(enc)
+    ints = [lf for lf in enc.cur.leaves if lf.term.sort() != z3.BoolSort()]
+    assert ints, "the spec has integer leaves"
+    sub = dict((str(x), v) for x, v in bits.sub_c)
+    for lf in ints:
+        lo, hi = bitblast._bounds(lf)
+        val = sub[str(lf.term)]
+        back = z3.substitute(val, *bits.back)
+        s = z3.Solver()
+        # every typed value round-trips through its bits ...
+        s.add(lo <= lf.term, lf.term <= hi, back != lf.term)
+        assert s.check() == z3.unsat, lf.var
+        # ... and the range constraint leaves no value outside the type
+        s = z3.Solver()
+        s.add(*bits.range_c)
+        s.add(z3.Or(val < lo, val > hi))
+        assert s.check() == z3.unsat, lf.var
+
+
+def test_a_leaf_bounded_by_a_symbolic_constant_is_refused():
+    text = "spec u\nconst N: int where N >= 1 = 2\nvar n: 0..N = 0\naction inc { require n < N; n = n + 1 }\n"
+    enc = Encoder(load_text(text, generalize=True))
+    with pytest.raises(bitblast.Unbounded):
+        bitblast.Bits(enc)
