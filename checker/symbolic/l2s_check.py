@@ -99,7 +99,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
                  progress=None, typeok_proved: bool = False) -> PropertyResult:
     """Spacer on the product: an inductive invariant of the product that
     excludes every bad state proves the property."""
-    from .pdr import TRACE_DEPTH_LIMIT, _horn, _validate
+    from .pdr import TRACE_DEPTH_LIMIT, _validate
 
     clock = Clock.of(options)
     method = f"PDR (Spacer) on {PRODUCT}"
@@ -111,14 +111,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         # (bitblast.py); a violation is always traced in the whole spec
         small, small_assume, dropped, used = _cone(enc, p, proved, typeok_proved)
         spp = product_prop(small, p)
-        try:
-            s, r, I = bitblast.solve(small, spp.bad, spacer_path.spacer_params(options.seed), clock,
-                                     small_assume)
-            bits = True
-        except bitblast.Unbounded:
-            s, r, inv, cs, cur = _horn(small, spp, options.seed, clock, small_assume)
-            I = s.model().eval(inv(*cs, *cur)) if r == z3.sat else None
-            bits = False
+        s, r, I, bits = _spacer(small, spp, options.seed, clock, small_assume)
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)", detail=str(e),
                               line=p.line, doc=p.doc)
@@ -148,6 +141,26 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
                         f"lasso search found no trace ({why or 'depth limit'}) up to depth {reached}",
                         clock, max(reached, 0))
     return _violated(p, found, method, clock, consts)
+
+
+def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
+    """Spacer on the product: first over Boolean coordinates (bitblast.py;
+    proofs over enums and flags converge sooner), then, if that is unknown,
+    over the integer leaves (it found some violations the bit-level run did
+    not within the same resource limit).  Under a time budget the first try
+    gets two thirds of it.  -> (solver, result, invariant over ``prod.cur``
+    or None, whether the answer came from the bit-level run)."""
+    from .pdr import _horn
+
+    try:
+        first = clock if clock.timeout is None else Clock(clock.remaining_ms() / 1500, clock.rlimit)
+        s, r, I = bitblast.solve(prod, pp.bad, spacer_path.spacer_params(seed), first, assume)
+        if r != z3.unknown:
+            return s, r, I, True
+    except bitblast.Unbounded:
+        pass
+    s, r, inv, cs, cur = _horn(prod, pp, seed, clock, assume)
+    return s, r, (s.model().eval(inv(*cs, *cur)) if r == z3.sat else None), False
 
 
 def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved: bool):
