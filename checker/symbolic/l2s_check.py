@@ -18,7 +18,7 @@ from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Verdict
 from . import bitblast, coi, decode, spacer_path, temporal
-from .common import Clock, Prop, build_props, with_consts
+from .common import Clock, Prop, build_props, new_solver, with_consts
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import StepCase
 from .l2s import Product
@@ -96,7 +96,7 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
 
 
 def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
-                 progress=None, typeok_proved: bool = False) -> PropertyResult:
+                 progress=None, typeok_proved=lambda: False) -> PropertyResult:
     """Spacer on the product: an inductive invariant of the product that
     excludes every bad state proves the property."""
     from .pdr import TRACE_DEPTH_LIMIT, _validate
@@ -109,7 +109,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         # the proof runs on the product of the property's cone of influence
         # (coi.py: sound once typeok is proved) over Boolean coordinates
         # (bitblast.py); a violation is always traced in the whole spec
-        small, small_assume, dropped, used = _cone(enc, p, proved, typeok_proved)
+        small, small_assume, dropped, why, used = _cone(enc, p, proved, typeok_proved, options.seed, clock)
         spp = product_prop(small, p)
         s, r, I, bits = _spacer(small, spp, options.seed, clock, small_assume)
     except Unsupported as e:
@@ -122,7 +122,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         how = [f"{PRODUCT} over Boolean coordinates" if bits else PRODUCT]
         if dropped:
             how.append("without the variables the property cannot see (" + ", ".join(dropped)
-                       + "; sound because typeok is proved)")
+                       + f"; sound because {why})")
         return PropertyResult(
             p.name, p.kind, Verdict.HOLDS, method,
             detail=f"proved for every behaviour: no fair lasso violates it (Spacer's inductive "
@@ -163,22 +163,43 @@ def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
     return s, r, (s.model().eval(inv(*cs, *cur)) if r == z3.sat else None), False
 
 
-def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved: bool):
-    """(product to prove on, its assumption, dropped variables, invariants
-    assumed): the product of the property's cone of influence when typeok
-    is proved and the cone drops something, else the whole product."""
-    dropped: tuple = ()
-    if typeok_proved:
-        spec, dropped = coi.reduce(enc.spec, p.decl)
-    if not dropped:
+def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: Clock):
+    """(product to prove on, its assumption, dropped variables, why dropping
+    them is sound, invariants assumed): the product of the property's cone
+    of influence (coi.py) when it drops something and either every step of
+    the cone is a step of the spec (``_cone_is_exact``) or typeok is
+    proved (``typeok_proved()``, asked only then); else the whole product."""
+    spec, dropped = coi.reduce(enc.spec, p.decl)
+    why = ""
+    if dropped:
+        small = Encoder(spec)
+        if _cone_is_exact(enc, small, seed, clock):
+            why = "no update of them can err"
+        elif typeok_proved():
+            why = "typeok is proved"
+    if not why:
         prod = Product(enc, p.decl)
-        return prod, (mk_and([prod.lift(a.good) for a in proved]) if proved else None), (), proved
-    small = Encoder(spec)
+        return prod, (mk_and([prod.lift(a.good) for a in proved]) if proved else None), (), "", proved
     keep = {i.name: i for i in spec.invariants}
     used = [a for a in proved if a.name in keep]
     props = build_props(small, [(a.name, INVARIANT, keep[a.name]) for a in used])
     prod = Product(small, p.decl)
-    return prod, (mk_and([prod.lift(a.good) for a in props]) if props else None), dropped, used
+    return prod, (mk_and([prod.lift(a.good) for a in props]) if props else None), dropped, why, used
+
+
+def _cone_is_exact(enc: Encoder, small: Encoder, seed: int, clock: Clock) -> bool:
+    """Does every action take a step in the cone exactly when it takes one in
+    the spec, from every typed state?  The cone's steps drop the updates of
+    the dropped variables; if none of those can err, the two agree (the
+    step's guard and the kept updates are the same formulas over the same
+    Z3 constants: the encoders name leaves and step variables alike)."""
+    for full, part in zip(enc.actions, small.actions):
+        s = new_solver(seed)
+        s.add(enc.const_axiom, enc.state_inv(enc.cur), part.dom, part.ok, mk_not(full.ok))
+        clock.arm(s)
+        if s.check() != z3.unsat:
+            return False
+    return True
 
 
 def spacer_lasso(prod: Product, p: Prop, seed: int, clock: Clock, assume=None):

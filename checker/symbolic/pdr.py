@@ -268,7 +268,13 @@ def check(spec: ir.Spec, options: Options):
     from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
 
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
-    typeok = _typeok_proved(enc, props, out, proved, options)
+    memo: dict = {}
+
+    def typeok() -> bool:   # asked only when a cone of influence needs it
+        if not memo:
+            memo["proved"] = _typeok_proved(enc, props, out, proved, options)
+        return memo["proved"]
+
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
             out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)

@@ -20,7 +20,9 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import Verdict
 from checker.symbolic import bitblast, coi
+from checker.symbolic.common import Clock
 from checker.symbolic.encode import Encoder
+from checker.symbolic.l2s_check import _cone_is_exact
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -73,7 +75,7 @@ property flips: always eventually x == 0
 """
 
 
-def test_the_cone_is_not_used_when_a_dropped_update_can_err():
+def test_the_cone_is_not_used_when_a_dropped_update_errs_and_typeok_fails():
     spec = load_text(OVERFLOW)
     small, dropped = coi.reduce(spec, _prop(spec, "flips"))
     assert dropped == ("ghost",)
@@ -97,8 +99,24 @@ def test_a_proof_in_the_cone_says_what_it_dropped():
     assert res.verdict is Verdict.HOLDS
     assert ("over Boolean coordinates without the variables the property cannot see "
             "(consecutive, trials, trial, open_justified, half_open_justified, close_justified, "
-            "trial_failure_ignored; sound because typeok is proved)") in res.detail
-    assert "sound because typeok is proved" in res.detail
+            "trial_failure_ignored; sound because no update of them can err)") in res.detail
+
+
+@pytest.mark.parametrize("spec_name,prop,exact", [
+    ("breaker_fixed.spec", "recovers", True),      # ghost flags and saturating counters
+    ("orders_breaker.spec", "order_requests_answered", True),
+    ("tracing.spec", "requests_finish", False),    # a push onto a bounded stack can err
+])
+def test_the_cone_is_exact_when_no_dropped_update_can_err(spec_name, prop, exact):
+    spec = _load(spec_name)
+    small, _ = coi.reduce(spec, _prop(spec, prop))
+    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
+
+
+def test_an_overflowing_ghost_makes_the_cone_inexact():
+    spec = load_text(OVERFLOW)
+    small, _ = coi.reduce(spec, _prop(spec, "flips"))
+    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is False
 
 
 RANGES = """spec ranges
