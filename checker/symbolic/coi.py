@@ -61,9 +61,10 @@ def expr_names(e: ir.Expr) -> tuple[set, set]:
     return vs, ls
 
 
-def relevant_vars(spec: ir.Spec, t: ir.Temporal) -> set[str]:
-    """The variables ``t`` can see through the spec's steps (a fixpoint)."""
-    keep: set[str] = set()
+def relevant_vars(spec: ir.Spec, t: ir.Temporal, also=()) -> set[str]:
+    """The variables ``t`` (and the variables ``also``) can see through the
+    spec's steps (a fixpoint)."""
+    keep: set[str] = set(also)
     for e in (t.p, t.q, spec.terminal):
         if e is not None:
             keep |= expr_names(e)[0]
@@ -112,11 +113,12 @@ def _matters(body, keep: set) -> bool:
                or (isinstance(s, ir.Assign) and s.var in keep) for s in ir.walk_stmts(body))
 
 
-def reduce(spec: ir.Spec, t: ir.Temporal) -> tuple[ir.Spec, tuple[str, ...]]:
-    """(the spec restricted to ``t``'s cone of influence, the dropped
-    variables).  The reduced spec keeps only ``t`` among the properties and
-    the invariants that read kept variables only; no reachables."""
-    keep = relevant_vars(spec, t)
+def reduce(spec: ir.Spec, t: ir.Temporal, also=()) -> tuple[ir.Spec, tuple[str, ...]]:
+    """(the spec restricted to the cone of influence of ``t`` and of the
+    variables ``also``, the dropped variables).  The reduced spec keeps only
+    ``t`` among the properties and the invariants that read kept variables
+    only; no reachables."""
+    keep = relevant_vars(spec, t, also)
     dropped = tuple(v.name for v in spec.vars if v.name not in keep)
     if not dropped:
         return spec, ()

@@ -22,7 +22,7 @@ from checker.results import Verdict
 from checker.symbolic import bitblast, coi
 from checker.symbolic.common import Clock
 from checker.symbolic.encode import Encoder
-from checker.symbolic.l2s_check import _cone_is_exact
+from checker.symbolic.l2s_check import _cone_is_exact, _exact_cone_keeping_one
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -111,6 +111,34 @@ def test_the_cone_is_exact_when_no_dropped_update_can_err(spec_name, prop, exact
     spec = _load(spec_name)
     small, _ = coi.reduce(spec, _prop(spec, prop))
     assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
+
+
+# `n` overflows on the third flip; `seen` never errs.  The whole cone (x)
+# drops both and is inexact; keeping n drops seen and is exact.
+GHOSTS = """spec ghosts
+var x: 0..1 = 0
+var n: 0..2 = 0
+var seen: bool = false
+fair action flip { x = 1 - x; n = n + 1; seen = true }
+property back: always eventually x == 1
+"""
+
+
+def test_an_inexact_cone_keeps_one_variable_more():
+    spec = load_text(GHOSTS)
+    t = _prop(spec, "back")
+    whole, dropped = coi.reduce(spec, t)
+    assert dropped == ("n", "seen")
+    enc = Encoder(spec)
+    assert not _cone_is_exact(enc, Encoder(whole), 0, Clock(None, None))
+    small, small_enc, got = _exact_cone_keeping_one(enc, t, dropped, 0, Clock(None, None))
+    assert got == ("seen",)
+    assert [v.name for v in small.vars] == ["x", "n"]
+    # the verdict is kept: the third flip errs, so x == 0 stutters forever
+    for s in (spec, small):
+        assert {r.name: r.verdict for r in explicit_check(s, Options()).properties}["back"] is Verdict.VIOLATED
+    got = {r.name: r.verdict for r in checker.check(GHOSTS, engine="pdr").properties}
+    assert got["back"] is Verdict.VIOLATED
 
 
 def test_an_overflowing_ghost_makes_the_cone_inexact():
