@@ -193,3 +193,27 @@ def test_corrected_breaker_open_only_after_consecutive_failures_is_proved_for_ev
     # without the lemmas it is not inductive: a counterexample to induction
     alone = induct.check(spec, names[:1], Options(timeout=60))
     assert alone.properties[0].verdict is Verdict.UNKNOWN and alone.properties[0].trace.kind == "cti"
+
+
+BREAKER_CONCURRENT_LEMMAS = ("lemma_state_lock_holder", "lemma_count_lock_holder", "lemma_one_guard_per_call",
+                             "lemma_open_stops_trials", "lemma_below_threshold_when_admitting",
+                             "lemma_pending_failures", "lemma_failures_bounded")
+
+
+@pytest.mark.parametrize("consts", [{}, {"THRESHOLD": 2, "TIMEOUT": 1}, {"CALLERS": 1}, {"CALLERS": 3},
+                                    {"THRESHOLD": 1, "TIMEOUT": 1}, {"THRESHOLD": 5, "TIMEOUT": 3}])
+def test_concurrent_breaker_lock_lemmas_are_inductive(consts):
+    """The lock-protocol lemmas of breaker_concurrent are inductive together
+    (one step, plain induction), at every constant setting of the spec's
+    results table; they hold in the explicit search too (catalog entry).
+    Without the counting lemma the failure bound is not inductive: a
+    counterexample to induction (a state the lemmas allow but that cannot be
+    reached, with a caller about to count one failure too many)."""
+    from checker.lang import load_file
+    from checker.symbolic import induct
+    spec = load_file(os.path.join(ROOT, "spec", "breaker_concurrent.spec"), consts=consts)
+    r = induct.check(spec, BREAKER_CONCURRENT_LEMMAS, Options(timeout=60))
+    assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
+    names = tuple(n for n in BREAKER_CONCURRENT_LEMMAS if n != "lemma_pending_failures")
+    weaker = induct.check(spec, names, Options(timeout=60))
+    assert weaker.properties[0].verdict is Verdict.UNKNOWN and weaker.properties[0].trace.kind == "cti"
