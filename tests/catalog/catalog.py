@@ -295,7 +295,7 @@ CATALOG += [
     Entry("spec/cap_available.spec", states=808, **SERVICE, props={
         "consistent": P(V, V, U, V, length=5, last='reader.rop'),
         "available": P(H, U, H, H, k=1),
-        "requests_answered": P(H, U, U, U),
+        "requests_answered": P(H, U, U, H),  # pdr: cone of influence over Boolean coordinates
         "partition_with_pending_replication": P(H, H, H, H, length=3, last='writer.wop'),
         "typeok": P(H, U, U, H),
         "deadlock": P(H, U, H, H, k=1),
@@ -348,7 +348,7 @@ CATALOG += [
         "watchers_see_store_order": P(H, U, U, H),
         "quiescent_watchers_current": P(H, U, H, H, k=1),
         "watchers_get_latest": P(H, U, U, U),
-        "writers_finish": P(H, U, U, U),
+        "writers_finish": P(H, U, U, H),  # pdr: cone of influence over Boolean coordinates
         "change_delivered": P(H, H, H, H, length=3, last='watcher(1).register'),
         "all_watchers_current": P(H, H, U, H, length=4, last='watcher(2).register'),
         "typeok": P(H, U, U, H),
