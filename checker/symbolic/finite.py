@@ -17,7 +17,8 @@ unconstrained, may take any value, in particular one inside its range.
 
 When some integer has no known range (a constant left symbolic, a type bounded
 by one) or the SAT solver gives up on a term it cannot bit-blast (a quantifier
-from a parameter domain too large to expand), ``FiniteSolver`` asks Z3's
+from a parameter domain too large to expand: ``has_quantifier``; QF_FD
+raises an error or answers unknown on it), ``FiniteSolver`` asks Z3's
 general solver instead, with the same assertions: never a different answer,
 only a slower one.
 """
@@ -85,6 +86,27 @@ def const_ranges(enc: Encoder) -> list | None:
     return out
 
 
+def has_quantifier(formulas) -> bool:
+    """Does any formula contain a quantifier (the encoder writes one for an
+    action with too many bindings to expand)?  QF_FD may accept one and then
+    grind (a lasso search on such a spec ran 180 s into unknown), so the
+    general solver is asked from the start.  Iterative walk, shared terms
+    visited once."""
+    seen: set[int] = set()
+    work = list(formulas)
+    while work:
+        x = work.pop()
+        if z3.is_quantifier(x):
+            return True
+        i = x.get_id()
+        if i in seen:
+            continue
+        seen.add(i)
+        if z3.is_app(x):
+            work.extend(x.children())
+    return False
+
+
 def _gave_up(solver) -> bool:
     try:
         why = solver.reason_unknown()
@@ -100,12 +122,14 @@ class FiniteSolver:
     assertion so far is replayed into a general solver and the check asked
     again.  ``finite`` says which one answers."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, finite: bool = True):
+        """``finite=False``: Z3's general solver from the start (what the
+        lasso search used before; bench/bench_lasso.py compares the two)."""
         self.seed = seed
-        self.finite = True
+        self.finite = finite
         self._base: list = []       # assertions outside every push
         self._scopes: list = []     # assertions per open push
-        self.solver = self._fd()
+        self.solver = self._fd() if finite else new_solver(seed)
 
     def _fd(self):
         s = z3.SolverFor("QF_FD")
@@ -123,7 +147,12 @@ class FiniteSolver:
 
     def add(self, *fs) -> None:
         (self._scopes[-1] if self._scopes else self._base).extend(fs)
-        self.solver.add(*fs)
+        try:
+            self.solver.add(*fs)
+        except z3.Z3Exception:
+            if not self.finite:
+                raise
+            self._fall_back()  # it replays fs too
 
     def add_ranges(self, rs: list | None) -> None:
         """Ranges of new integers, asserted outside every push (QF_FD reads
@@ -154,8 +183,14 @@ class FiniteSolver:
         """The answer; ``arm(solver)`` sets the limits on whichever solver asks."""
         if arm:
             arm(self.solver)
-        r = self.solver.check()
-        if r == z3.unknown and self.finite and _gave_up(self.solver):
+        try:
+            r = self.solver.check()
+        except z3.Z3Exception:
+            # QF_FD's translator rejects some terms outright (a quantifier)
+            if not self.finite:
+                raise
+            r = None
+        if r is None or (r == z3.unknown and self.finite and _gave_up(self.solver)):
             self._fall_back()
             if arm:
                 arm(self.solver)

@@ -46,13 +46,14 @@ class Lasso:
     lasso of exactly n states (depths asked in increasing order).  The path
     is asserted once and extended; each depth's loop, fairness and property
     constraints live in a push/pop scope.  The solver is Z3's finite-domain
-    SAT solver when every integer has a known range (finite.py)."""
+    SAT solver when every integer has a known range (finite.py);
+    ``finite_domain=False`` asks Z3's general solver throughout (for comparison)."""
 
-    def __init__(self, enc: Encoder, prop: Prop, seed: int):
+    def __init__(self, enc: Encoder, prop: Prop, seed: int, finite_domain: bool = True):
         self.enc, self.prop = enc, prop
         self.t: ir.Temporal = prop.decl
         self.u = Unroller(enc, prefix="L")
-        self.solver = finite.FiniteSolver(seed)
+        self.solver = finite.FiniteSolver(seed, finite_domain)
         self._step_bounds = finite.step_var_bounds(enc)
         self._ranged = {0}
         self.solver.add_ranges(finite.const_ranges(enc))
@@ -66,6 +67,12 @@ class Lasso:
             for key, en, tk in enc.fair_groups(f):
                 self.groups.append((f, key, en, tk))
         self.stats: dict = {}
+        templates = [enc.const_axiom, self.u.init(), enc.trans, enc.enabled_ok, self.p]
+        templates += [x for _f, _k, en, tk in self.groups for x in (en, tk)]
+        if self.q is not None:
+            templates.append(self.q)
+        if finite.has_quantifier(templates):
+            self.solver.add_ranges(None)
 
     def _extend(self, k: int) -> None:
         """Assert the real steps 0..k-1 (path of k+1 states)."""
@@ -137,6 +144,7 @@ class Lasso:
         s.add(*c)
         r = s.check(clock.arm)
         self.stats = solver_stats(s)
+        self.stats["finite_domain"] = s.finite  # which solver answered (finite.py)
         if r == z3.unknown:
             s.pop()
             return "unknown"
@@ -179,10 +187,12 @@ def describe(enc: Encoder, t: ir.Temporal, trace: Trace, loop: int, stutter: boo
     return f"{what}: {how}{fair}"
 
 
-def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None):
+def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None,
+           finite_domain: bool = True):
     """Lassos of 1 .. max_depth + 1 states.  -> (found | None, depth reached, why, stats)
-    where found = (trace, detail, consts) and depth = steps shown in the trace."""
-    b = Lasso(enc, prop, seed)
+    where found = (trace, detail, consts) and depth = steps shown in the trace.
+    ``finite_domain=False``: Z3's general solver (see Lasso)."""
+    b = Lasso(enc, prop, seed, finite_domain)
     reached = -1
     for n in range(1, max_depth + 2):
         if clock.expired():
