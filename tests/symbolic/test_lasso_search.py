@@ -48,16 +48,18 @@ def _search(spec, name: str, depth: int, finite_domain: bool = True, rlimit: int
 @pytest.mark.parametrize("name, steps", [("watchers_get_latest", 14), ("writers_finish", 13)])
 def test_config_liveness_violations_have_their_shortest_lasso(name, steps):
     """bmc finds the lasso of the catalog's length (shortest: every smaller
-    depth refuted under the limit), ending in the stuttering loop the
-    explicit engine shows, and it is a real fair violating behaviour."""
+    depth refuted under the limit), and it is a real fair violating
+    behaviour."""
     spec = checker.load(os.path.join(ROOT, "spec", "config.spec"))
     r = checker.check(os.path.join(ROOT, "spec", "config.spec"), engine="bmc", depth=steps,
                       solver_rlimit=20_000_000, properties=(name,))
     p = r.get(name)
     assert p.verdict is Verdict.VIOLATED, (p.method, p.detail)
     assert "shortest fair lasso" in p.method
-    assert len(p.trace) == steps and p.trace.loop_start == steps
-    assert p.trace.steps[-1].label() == "stop_reading(1)"
+    # which shortest lasso Z3 picks depends on the process's term history
+    # (a run inside the whole suite ended differently): only its length,
+    # and that it is real, are pinned
+    assert len(p.trace) == steps and p.trace.loop_start is not None
     decl = next(t for t in spec.properties if t.name == name)
     assert lasso_problems(spec, decl, p.trace) == []
     ex = checker.check(os.path.join(ROOT, "spec", "config.spec"), properties=(name,)).get(name)
