@@ -117,7 +117,8 @@ class Clock:
             why = solver.reason_unknown()
         except z3.Z3Exception:
             why = "unknown"
-        if self.rlimit and why in ("canceled", "max. resource limit exceeded", "resource limits reached"):
+        if self.rlimit and why in ("canceled", "sat.canceled", "max. resource limit exceeded",
+                                   "resource limits reached"):
             return f"resource limit reached (rlimit {self.rlimit:,} per solver call)"
         return why
 
@@ -136,7 +137,8 @@ def solver_stats(solver) -> dict:
             if k in ("conflicts", "decisions", "propagations", "max memory", "memory",
                      "rlimit count", "num allocs", "time", "restarts", "mk clause",
                      "arith conflicts", "final checks", "SPACER num queries",
-                     "SPACER num lemmas", "SPACER max depth", "SPACER num invariants"):
+                     "SPACER num lemmas", "SPACER max depth", "SPACER num invariants",
+                     "sat conflicts", "sat decisions"):
                 out[k] = st.get_key_value(k)
     except z3.Z3Exception:
         pass

@@ -1020,7 +1020,7 @@ class Encoder:
         for d in doms:
             total *= len(d)
         if total > limit:
-            vs = [t for t, _ in a.params] + [c for c, _ in a.choices]
+            vs = [t for _, t in a.params] + [c for c, _ in a.choices]
             return z3.Exists(vs, mk_and([a.dom, f]))
         out = []
         for combo in product(*doms):

@@ -33,7 +33,8 @@ import z3
 from .. import ir
 from ..results import Trace
 from . import decode
-from .common import Clock, Prop, new_solver, solver_stats
+from . import finite
+from .common import Clock, Prop, solver_stats
 from .encode import Encoder, mk_and, mk_implies, mk_not, mk_or
 from .unroll import Unroller
 
@@ -41,11 +42,22 @@ STUTTER_NOTE = "a state with no successor stutters forever"
 
 
 class Lasso:
-    def __init__(self, enc: Encoder, prop: Prop, seed: int):
+    """One incremental unrolling for one property; ``check(n)`` asks for a
+    lasso of exactly n states (depths asked in increasing order).  The path
+    is asserted once and extended; each depth's loop, fairness and property
+    constraints live in a push/pop scope.  The solver is Z3's finite-domain
+    SAT solver when every integer has a known range (finite.py);
+    ``finite_domain=False`` asks Z3's general solver throughout (for comparison)."""
+
+    def __init__(self, enc: Encoder, prop: Prop, seed: int, finite_domain: bool = True):
         self.enc, self.prop = enc, prop
         self.t: ir.Temporal = prop.decl
         self.u = Unroller(enc, prefix="L")
-        self.solver = new_solver(seed)
+        self.solver = finite.FiniteSolver(seed, finite_domain)
+        self._step_bounds = finite.step_var_bounds(enc)
+        self._ranged = {0}
+        self.solver.add_ranges(finite.const_ranges(enc))
+        self.solver.add_ranges(finite.state_ranges(enc, self.u.state(0)))
         self.solver.add(enc.const_axiom, self.u.init(), self.u.inv(0))
         self.steps = 0
         self.p = enc.holds_in(self.t.p, enc.cur)
@@ -55,12 +67,28 @@ class Lasso:
             for key, en, tk in enc.fair_groups(f):
                 self.groups.append((f, key, en, tk))
         self.stats: dict = {}
+        templates = [enc.const_axiom, self.u.init(), enc.trans, enc.enabled_ok, self.p]
+        templates += [x for _f, _k, en, tk in self.groups for x in (en, tk)]
+        if self.q is not None:
+            templates.append(self.q)
+        if finite.has_quantifier(templates):
+            self.solver.add_ranges(None)
 
     def _extend(self, k: int) -> None:
         """Assert the real steps 0..k-1 (path of k+1 states)."""
         while self.steps < k:
+            self._ranges(self.steps + 1)
             self.solver.add(self.u.trans(self.steps), self.u.inv(self.steps + 1))
             self.steps += 1
+
+    def _ranges(self, t: int) -> None:
+        """Ranges of state t and of the step leading to it (finite.py), once."""
+        if t in self._ranged:
+            return
+        self._ranged.add(t)
+        enc, s = self.enc, self.solver
+        s.add_ranges(finite.state_ranges(enc, self.u.state(t)))
+        s.add_ranges(finite.step_ranges(enc, enc.step_vars, self.u.step_vars(str(t - 1)), self._step_bounds))
 
     def check(self, n: int, clock: Clock):
         """A violating fair lasso of exactly n states: (model, L var, i var,
@@ -71,6 +99,11 @@ class Lasso:
         L = z3.Int(f"loop@{n}")
         stut = z3.Bool(f"stutter@{n}")
         i_var = z3.Int(f"from@{n}")
+        # the back edge's target state n and its step; L and i_var are new
+        # at every depth, so their ranges may stay after the pop (they are
+        # also asserted in the scope: the general solver needs them)
+        self._ranges(n)
+        self.solver.add_ranges([L >= 0, L <= last, i_var >= 0, i_var <= last])
         c = [L >= 0, L <= last]
         c.append(mk_implies(stut, mk_and([L == last, mk_not(u.sub_state(enc.enabled_ok, last))])))
         back = [u.trans(last)]
@@ -109,9 +142,9 @@ class Lasso:
         s = self.solver
         s.push()
         s.add(*c)
-        clock.arm(s)
-        r = s.check()
+        r = s.check(clock.arm)
         self.stats = solver_stats(s)
+        self.stats["finite_domain"] = s.finite  # which solver answered (finite.py)
         if r == z3.unknown:
             s.pop()
             return "unknown"
@@ -154,10 +187,12 @@ def describe(enc: Encoder, t: ir.Temporal, trace: Trace, loop: int, stutter: boo
     return f"{what}: {how}{fair}"
 
 
-def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None):
+def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None,
+           finite_domain: bool = True):
     """Lassos of 1 .. max_depth + 1 states.  -> (found | None, depth reached, why, stats)
-    where found = (trace, detail, consts) and depth = steps shown in the trace."""
-    b = Lasso(enc, prop, seed)
+    where found = (trace, detail, consts) and depth = steps shown in the trace.
+    ``finite_domain=False``: Z3's general solver (see Lasso)."""
+    b = Lasso(enc, prop, seed, finite_domain)
     reached = -1
     for n in range(1, max_depth + 2):
         if clock.expired():
