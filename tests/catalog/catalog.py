@@ -303,7 +303,7 @@ CATALOG += [
     Entry("spec/cap_consistent.spec", states=728, **SERVICE, props={
         "consistent": P(H, U, U, H),
         "available": P(V, V, U, V, length=5, last='tick'),
-        "requests_answered": P(V, V, V, U, length=3),
+        "requests_answered": P(V, V, V, V, length=3),
         "partition_with_pending_replication": P(H, H, H, H, length=3, last='partition'),
         "typeok": P(H, U, U, H),
         "deadlock": P(H, U, H, H, k=1),
