@@ -92,9 +92,10 @@ def main() -> None:
         enc = Encoder(spec)
         t = next(p for p in spec.properties if p.name == prop)
         # the cone pdr itself would use (l2s_check._cone): exact, or after typeok
-        cone, _assume, dropped, why, _used = _cone(
-            enc, _Prop(prop, t), [], lambda: typeok_proved(enc, args.rlimit), 0, Clock(None, args.rlimit))
         whole = Product(enc, t)
+        cone, _assume, dropped, why, _used = _cone(
+            enc, _Prop(prop, t), [], lambda: typeok_proved(enc, args.rlimit), 0,
+            Clock(None, args.rlimit)) or (whole, None, (), "", [])
         cells = {}
         for v in VARIANTS:
             prod = cone if v.startswith("cone") else whole

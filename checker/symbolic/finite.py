@@ -62,7 +62,7 @@ def state_ranges(enc: Encoder, st: State) -> list | None:
     return out
 
 
-def step_ranges(enc: Encoder, template_vars, copies, bounds: dict) -> list | None:
+def step_ranges(template_vars, copies, bounds: dict) -> list | None:
     """Range assertions for one step's copies of the step variables."""
     out: list = []
     for v, x in zip(template_vars, copies):

@@ -107,9 +107,10 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         prod = Product(enc, p.decl)
         assume = mk_and([prod.lift(a.good) for a in proved]) if proved else None
         # the proof runs on the product of the property's cone of influence
-        # (coi.py: sound once typeok is proved) over Boolean coordinates
-        # (bitblast.py); a violation is always traced in the whole spec
-        small, small_assume, dropped, why, used = _cone(enc, p, proved, typeok_proved, options.seed, clock)
+        # when that is sound (_cone), over Boolean coordinates (bitblast.py);
+        # a violation is always traced in the whole product
+        cone = _cone(enc, p, proved, typeok_proved, options.seed, clock)
+        small, small_assume, dropped, why, used = cone or (prod, assume, (), "", proved)
         spp = product_prop(small, p)
         s, r, I, bits = _spacer(small, spp, options.seed, clock, small_assume)
     except Unsupported as e:
@@ -168,7 +169,8 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     them is sound, invariants assumed): the product of the property's cone
     of influence (coi.py) when it drops something and either every step of
     the cone is a step of the spec (``_cone_is_exact``) or typeok is
-    proved (``typeok_proved()``, asked only then); else the whole product."""
+    proved (``typeok_proved()``, asked only then); else None (the caller
+    proves on the whole product)."""
     spec, dropped = coi.reduce(enc.spec, p.decl)
     why = ""
     if dropped:
@@ -185,8 +187,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
             elif typeok_proved():
                 why = "typeok is proved"
     if not why:
-        prod = Product(enc, p.decl)
-        return prod, (mk_and([prod.lift(a.good) for a in proved]) if proved else None), (), "", proved
+        return None
     keep = {i.name: i for i in spec.invariants}
     used = [a for a in proved if a.name in keep]
     props = build_props(small, [(a.name, INVARIANT, keep[a.name]) for a in used])

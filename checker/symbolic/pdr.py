@@ -288,8 +288,6 @@ def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: 
     property cannot see (coi.py).  When typeok was not asked for, it is
     proved here (unreported; a quarter of the time budget), assuming the
     invariants already proved."""
-    if not any(p.kind == PROPERTY for p in props):
-        return False
     for p, r in zip(props, out):
         if p.kind == TYPEOK:
             return r.verdict is Verdict.HOLDS

@@ -88,7 +88,7 @@ class Lasso:
         self._ranged.add(t)
         enc, s = self.enc, self.solver
         s.add_ranges(finite.state_ranges(enc, self.u.state(t)))
-        s.add_ranges(finite.step_ranges(enc, enc.step_vars, self.u.step_vars(str(t - 1)), self._step_bounds))
+        s.add_ranges(finite.step_ranges(enc.step_vars, self.u.step_vars(str(t - 1)), self._step_bounds))
 
     def check(self, n: int, clock: Clock):
         """A violating fair lasso of exactly n states: (model, L var, i var,
