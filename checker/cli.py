@@ -37,7 +37,7 @@ examples:
   verify docs spec/ -o docs/proofs                       generate the proof documentation
 """
 
-ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "all")
+ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INT = re.compile(r"[+-]?[0-9]+\Z")
@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=ENGINE_CHOICES, default="explicit",
                    help="explicit (default): every reachable state; bmc: bounded search to --depth; "
                         "kind: k-induction; pdr: PDR/Spacer; induct: plain induction on --invariants; "
-                        "all: explicit+bmc+kind+pdr, cross-checked")
+                        "enum: every reachable state, its successors found by Z3 from the symbolic "
+                        "encoding (a second semantics; small specs); all: explicit+bmc+kind+pdr, cross-checked")
     p.add_argument("--depth", type=_int_at_least(0, "--depth"), metavar="K",
                    help="bmc: unroll K steps (default 20); --simulate: steps per walk at most (default 100)")
     p.add_argument("--max-k", type=_int_at_least(1, "--max-k"), metavar="K",
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-depth", type=_int_at_least(0, "--max-depth"), metavar="D",
                    help="explicit: stop after D steps from the initial states (bounded result)")
     p.add_argument("--max-states", type=_int_at_least(1, "--max-states"), metavar="S",
-                   help="explicit: stop after S distinct states (bounded result)")
+                   help="explicit, enum: stop after S distinct states (bounded result; enum: unknown)")
     p.add_argument("--max-memory", type=_megabytes, metavar="MB",
                    help="explicit: stop when the process's resident memory exceeds MB megabytes "
                         "(bounded result)")
@@ -282,6 +283,9 @@ def parse(argv: Sequence[str]):
         raise UsageError(f"argument --resume: {args.resume}: no such directory")
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
+    if args.all_values and args.engine == "enum":
+        raise UsageError("argument --all-values: --engine enum enumerates states, so every constant "
+                         "needs a value")
     if (args.store != "dict" or args.workers != 1) and args.engine != "explicit":
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store

@@ -23,6 +23,9 @@ ENGINES: dict[str, tuple[str, str, str]] = {
              "k-induction with Z3, k = 1..--max-k (proves invariants for every depth)"),
     "pdr": ("checker.symbolic.pdr", "check",
             "PDR / IC3 with Z3's Spacer (proves invariants, prints the inductive invariant)"),
+    "enum": ("checker.symbolic.z3enum_check", "check",
+             "every reachable state, each one's successors enumerated by Z3 from the symbolic "
+             "encoding (cross-checks the explicit engine; small specs)"),
     "induct": ("checker.symbolic.induct", "check",
                "plain induction on the conjunction of --invariants (a counterexample is a CTI)"),
 }
@@ -30,7 +33,7 @@ ENGINES: dict[str, tuple[str, str, str]] = {
 # the engines that `--engine all` runs and cross-checks, in this order
 ALL = ("explicit", "bmc", "kind", "pdr")
 
-SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct"})
+SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct", "enum"})
 
 
 class EngineUnavailable(Exception):
