@@ -31,6 +31,7 @@ from .bmc import BMC, search
 from .common import (prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
                      solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
+from .kind import implied
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
 # reports that the property is violated and its own path is unusable
@@ -270,7 +271,7 @@ def check(spec: ir.Spec, options: Options):
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
     memo: dict = {}
 
-    def typeok() -> bool:   # asked only when a cone of influence needs it
+    def typeok() -> str:   # asked only when a cone of influence needs it
         if not memo:
             memo["proved"] = _typeok_proved(enc, props, out, proved, options)
         return memo["proved"]
@@ -283,22 +284,50 @@ def check(spec: ir.Spec, options: Options):
     return result(spec, "pdr", out, stats, consts)
 
 
-def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: Options) -> bool:
-    """Is typeok proved?  Temporal proofs may then drop the variables a
-    property cannot see (coi.py).  When typeok was not asked for, it is
-    proved here (unreported; a quarter of the time budget), assuming the
-    invariants already proved."""
-    for p, r in zip(props, out):
-        if p.kind == TYPEOK:
-            return r.verdict is Verdict.HOLDS
+def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: Options) -> str:
+    """How typeok is proved ("" when it is not).  Temporal proofs may then
+    drop the variables a property cannot see (coi.py).  Tried in turn:
+
+    1. PDR's own verdict on typeok, when it was asked for and holds;
+    2. (unreported side proofs, a quarter of the time budget each) induction
+       with k = 0 from the invariants PDR proved, then PDR assuming them,
+       when typeok was not asked for;
+    3. k-induction: the invariants PDR did not decide, proved jointly
+       (kind.prove_jointly: Houdini, base cases checked), then k = 0.
+
+    Every step is a Z3 proof, so the cone is as sound as the whole product;
+    the temporal verdict names the one used.  typeok's own line in the
+    report stays PDR's verdict."""
+    from .kind import prove_jointly
+
+    asked = next((r for p, r in zip(props, out) if p.kind == TYPEOK), None)
+    if asked is not None and asked.verdict is Verdict.HOLDS:
+        return "by PDR"
+    if asked is not None and asked.verdict is Verdict.VIOLATED:
+        return ""
     tp = build_props(enc, [("typeok", TYPEOK, None)])[0]
-    assume = mk_and([a.good for a in proved]) if proved else None
+    side = replace(options, timeout=options.timeout / 4 if options.timeout else None)
     try:
-        clock = Clock(options.timeout / 4 if options.timeout else None, options.solver_rlimit)
-        what, _, _ = prove(enc, tp, options, clock, None, assume)
+        if asked is None:
+            if proved and implied(enc, tp, tuple(proved), Clock.of(side), options.seed):
+                return "by induction with k = 0 from the invariants PDR proved"
+            assume = mk_and([a.good for a in proved]) if proved else None
+            if prove(enc, tp, side, Clock.of(side), None, assume)[0] == "holds":
+                return "by PDR"
+        # every invariant of the spec, also those not asked for (--property):
+        # the ones this run did not decide are the candidates
+        verdicts = {r.name: r for p, r in zip(props, out) if p.kind == INVARIANT}
+        invs = build_props(enc, [(i.name, INVARIANT, i) for i in enc.spec.invariants])
+        results = [verdicts.get(p.name) or PropertyResult(p.name, INVARIANT, Verdict.UNKNOWN, "")
+                   for p in invs]
+        joint = prove_jointly(enc, invs, results, side)
+        both = list(proved) + [p for p in invs if p.name in joint]
+        if joint and implied(enc, tp, tuple(both), Clock.of(side), options.seed):
+            return ("by k-induction: implied (k = 0) by the invariants " + ", ".join(p.name for p in both)
+                    + ", of which " + ", ".join(sorted(joint)) + " proved jointly by k-induction")
     except Unsupported:
-        return False
-    return what == "holds"
+        return ""
+    return ""
 
 
 def _trace_method(found) -> str:
@@ -318,7 +347,9 @@ def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Option
     is reachable.  Then typeok and deadlock, if still unknown, get the same
     try assuming every invariant proved so far (first pass or second: each
     of those holds in every reachable state, and typeok and deadlock are
-    never assumed themselves)."""
+    never assumed themselves).  Before Spacer is asked, the cheaper check
+    of kind.implied: induction with k = 0 from those invariants (one state
+    and one step, no invariant to find)."""
     by_name = {r.name: i for i, r in enumerate(out) if r is not None}
 
     def proved_invariants() -> list:
@@ -335,6 +366,13 @@ def _retry_assuming_proved(enc: Encoder, props: list, out: list, options: Option
             if p.kind not in kinds or i is None or out[i].verdict is not Verdict.UNKNOWN:
                 continue
             clock = Clock.of(options)
+            if p.kind != INVARIANT and implied(enc, p, tuple(proved), clock, options.seed):
+                out[i] = replace(out[i], verdict=Verdict.HOLDS,
+                                 method="PDR (Spacer) for the invariants, then induction with k = 0",
+                                 detail=f"every state satisfying the invariants {names} (proved by PDR above) "
+                                        "satisfies it, so every reachable state does",
+                                 seconds=out[i].seconds + clock.elapsed())
+                continue
             what, info, st = prove(enc, p, options, clock, None, assume)
             if what == "holds":
                 method = ("PDR (Spacer), assuming the invariants proved alone" if p.kind == INVARIANT

@@ -316,7 +316,7 @@ CATALOG += [
         "call_sent_correctly": P(H, H, H, U, length=3, last='call(Orders)'),
         # pdr proves it with 10M units per query (verify docs), not with 5M
         "typeok": P(H, U, U, U),
-        "deadlock": P(H, U, H, U, k=1),
+        "deadlock": P(H, U, H, H, k=1),
     }),
     Entry("spec/client_fixed.spec", states=496, **SERVICE, props={
         "call_reaches_requested_service": P(H, U, H, H, k=1),
@@ -380,7 +380,7 @@ CATALOG += [
         "down_instance_eventually_hidden": P(V, V, U, V, length=5),
         "unhealthy_detected": P(H, H, H, H, length=3, last='monitor(1).probe'),
         "typeok": P(H, U, H, H, k=1),
-        "deadlock": P(H, U, H, U, k=1),
+        "deadlock": P(H, U, H, H, k=1),
     }),
     Entry("spec/registry_fixed.spec", states=1764, **SERVICE, props={
         "discover_returns_exactly_registered": P(H, U, H, H, k=1),
@@ -391,7 +391,7 @@ CATALOG += [
         "down_instance_eventually_hidden": P(H, U, U, H),
         "unhealthy_detected": P(H, H, H, H, length=3, last='monitor(1).probe'),
         "typeok": P(H, U, H, H, k=1),
-        "deadlock": P(H, U, H, U, k=1),
+        "deadlock": P(H, U, H, H, k=1),
     }),
     Entry("spec/system.spec", states=420, **SERVICE, props={
         "hyp1_independence": P(V, V, U, V, length=5, last='call(Payments)'),
@@ -416,7 +416,7 @@ CATALOG += [
         "failed_trial_reopens": P(H, H, U, U, length=5),
         "recovered_but_hidden": P(H, H, U, H, length=4),
         "typeok": P(H, U, U, H),
-        "deadlock": P(H, U, H, U, k=1),
+        "deadlock": P(H, U, H, H, k=1),
     }),
     # helper lemmas for induction (lemma_*) make every invariant, typeok and
     # deadlock provable by kind (jointly, k = 1; typeok and deadlock with
@@ -432,7 +432,7 @@ CATALOG += [
         "lemma_root_span_trace_id": P(H, U, H, U, k=1),
         "lemma_payment_call_in_step": P(H, U, H, U, k=1),
         "lemma_failed_request_finished": P(H, U, H, U, k=1),
-        "requests_finish": P(H, U, U, U),
+        "requests_finish": P(H, U, U, H),
         "both_in_flight": P(H, H, U, U, length=6, last='request(2).pay_call'),
         "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=0),
@@ -461,7 +461,7 @@ CATALOG += [
         "lemma_request_spans_paired": P(H, U, H, U, k=1),
         "lemma_request_pairs_apart": P(H, U, H, U, k=1),
         "lemma_payment_call_in_step": P(H, U, H, U, k=1),
-        "requests_finish": P(H, U, U, U),
+        "requests_finish": P(H, U, U, H),
         "both_in_flight": P(H, U, U, U),
         "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=0),
