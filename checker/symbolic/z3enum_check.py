@@ -57,7 +57,7 @@ def check(spec: ir.Spec, options: Options):
         ev = Evaluator(enc, options.seed, clock)
         out = [_decide(enc, g, ev, p, options, clock) for p in props]
     except (Stopped, Unsupported) as e:
-        out = [PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{METHOD}: stopped",
+        out = [PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{METHOD}, stopped (bounded, not exhaustive)",
                               detail=str(e), line=p.line, doc=p.doc) for p in props]
         return result(spec, "enum", out, Stats(seconds=time.monotonic() - start))
     depth = max(g.depth, default=0)
@@ -65,7 +65,9 @@ def check(spec: ir.Spec, options: Options):
     stats = Stats(states=len(g.states), transitions=edges, depth=depth,
                   seconds=time.monotonic() - start,
                   extra={"solver_queries": g.queries + ev.queries})
-    return result(spec, "enum", out, stats)
+    res = result(spec, "enum", out, stats)
+    res.exhaustive = True
+    return res
 
 
 def _decide(enc: Encoder, g: Graph, ev: Evaluator, p, options: Options, clock: Clock) -> PropertyResult:
