@@ -367,6 +367,38 @@ class Call:
 Expr = Union[Lit, Var, Local, Const, Unary, Binary, Ite, Quant, SetLit, SeqLit, MapBuild, Index, Call]
 
 
+def children(x: Expr) -> tuple:
+    """The direct subexpressions of an expression node (a quantifier's and
+    a map builder's domain is a type, not an expression)."""
+    if isinstance(x, (Lit, Var, Local, Const)):
+        return ()
+    if isinstance(x, Unary):
+        return (x.arg,)
+    if isinstance(x, Binary):
+        return (x.left, x.right)
+    if isinstance(x, Ite):
+        return (x.cond, x.then, x.else_)
+    if isinstance(x, (Quant, MapBuild)):
+        return (x.body,)
+    if isinstance(x, (SetLit, SeqLit)):
+        return tuple(x.elems)
+    if isinstance(x, Index):
+        return (x.base, x.key)
+    if isinstance(x, Call):
+        return tuple(x.args)
+    raise TypeError(f"not an IR expression: {type(x).__name__}")
+
+
+def walk_expr(e: Expr):
+    """Every node of an expression (iterative: no recursion limit; parents
+    before their children)."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        yield x
+        stack.extend(children(x))
+
+
 # ---------------------------------------------------------------- statements
 
 

@@ -44,12 +44,8 @@ def _const_names_in(t: ir.Type) -> list[str]:
             work += [x.key, x.value]
         elif isinstance(x, ir.Const):
             names.append(x.name)
-        elif isinstance(x, ir.Unary):
-            work.append(x.arg)
-        elif isinstance(x, ir.Binary):
-            work += [x.left, x.right]
-        elif isinstance(x, ir.Call):
-            work += list(x.args)
+        elif not isinstance(x, (ir.BoolT, ir.EnumT)):
+            work += ir.children(x)   # a bound's expression
     return names
 
 

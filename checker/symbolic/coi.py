@@ -35,29 +35,12 @@ from .. import ir
 
 def expr_names(e: ir.Expr) -> tuple[set, set]:
     """(state variables, locals) read by an expression (iterative walk)."""
-    vs, ls, stack = set(), set(), [e]
-    while stack:
-        x = stack.pop()
+    vs, ls = set(), set()
+    for x in ir.walk_expr(e):
         if isinstance(x, ir.Var):
             vs.add(x.name)
         elif isinstance(x, ir.Local):
             ls.add(x.name)
-        elif isinstance(x, ir.Unary):
-            stack.append(x.arg)
-        elif isinstance(x, ir.Binary):
-            stack += [x.left, x.right]
-        elif isinstance(x, ir.Ite):
-            stack += [x.cond, x.then, x.else_]
-        elif isinstance(x, (ir.Quant, ir.MapBuild)):
-            stack.append(x.body)
-        elif isinstance(x, (ir.SetLit, ir.SeqLit)):
-            stack += list(x.elems)
-        elif isinstance(x, ir.Index):
-            stack += [x.base, x.key]
-        elif isinstance(x, ir.Call):
-            stack += list(x.args)
-        elif not isinstance(x, (ir.Lit, ir.Const)):
-            raise TypeError(f"unknown expression node {type(x).__name__}")
     return vs, ls
 
 

@@ -638,24 +638,10 @@ class Encoder:
         return [en.bind(x.var, k, lit(k, dom)) for k in keys], keys
 
     def _children(self, x, en):
-        if isinstance(x, (ir.Lit, ir.Var, ir.Local, ir.Const)):
-            return []
-        if isinstance(x, ir.Unary):
-            return [(x.arg, en)]
-        if isinstance(x, ir.Binary):
-            return [(x.left, en), (x.right, en)]
-        if isinstance(x, ir.Ite):
-            return [(x.cond, en), (x.then, en), (x.else_, en)]
         if isinstance(x, (ir.Quant, ir.MapBuild)):
             envs, _ = self._qenvs(x, en, count=True)
             return [(x.body, e) for e in envs]
-        if isinstance(x, (ir.SetLit, ir.SeqLit)):
-            return [(e, en) for e in x.elems]
-        if isinstance(x, ir.Index):
-            return [(x.base, en), (x.key, en)]
-        if isinstance(x, ir.Call):
-            return [(a, en) for a in x.args]
-        raise TypeError(f"not an IR expression: {type(x).__name__}")
+        return [(c, en) for c in ir.children(x)]
 
     def _combine(self, x, en):
         c = en.cache
