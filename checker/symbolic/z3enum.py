@@ -63,6 +63,7 @@ class Graph:
     init: list[int] = field(default_factory=list)
     depth: list[int] = field(default_factory=list)
     queries: int = 0
+    edge_count: int = 0
 
     def add(self, t: tuple, parent: int, edge: Edge | None) -> tuple[int, bool]:
         i = self.index.get(t)
@@ -98,6 +99,7 @@ class Enumerator:
                               f"({', '.join(c.name for c, _ in enc.sym_consts)} has none); "
                               "give one with --const")
         self.enc, self.seed, self.clock = enc, seed, clock
+        # progress(states, transitions, depth), after every state expanded
         self.max_states, self.progress = max_states, progress
         self.cur, self.nxt = enc.cur.terms(), enc.nxt.terms()
         self.graph = Graph()
@@ -132,7 +134,7 @@ class Enumerator:
             if self.max_states is not None and len(g.states) > self.max_states:
                 raise Stopped(f"more than {self.max_states:,} states (--max-states)")
             if self.progress:
-                self.progress(g.depth[done - 1], f"{len(g.states)} states")
+                self.progress(len(g.states), g.edge_count, g.depth[done - 1])
         return g
 
     def _successors(self, s, v: int) -> None:
@@ -151,6 +153,7 @@ class Enumerator:
             if new:
                 g.parent[u] = (v, e)
             g.edges[v].append(e)
+            g.edge_count += 1
             # block this (successor, action, arguments); the choices of the
             # action (either/or branches) that give the same successor are
             # one edge, as in the explicit engine's graph

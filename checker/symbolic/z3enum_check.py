@@ -31,12 +31,12 @@ import networkx as nx
 import z3
 
 from .. import ir
-from ..options import Options
+from ..options import Options, Progress
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Step,
                        Trace, Verdict)
 from . import decode, temporal
 from .bmc import BMC
-from .common import Clock, Progressor, prepare, result
+from .common import Clock, prepare, result
 from .encode import Encoder, Unsupported, canon_of
 from .unroll import Unroller
 from .z3enum import Edge, Enumerator, Evaluator, Graph, Stopped, _val
@@ -53,7 +53,7 @@ def check(spec: ir.Spec, options: Options):
         return failed
     clock = Clock(options.timeout, options.solver_rlimit)
     try:
-        g = Enumerator(enc, options.seed, clock, options.max_states, Progressor(options, start)).run()
+        g = Enumerator(enc, options.seed, clock, options.max_states, _progress(options, start)).run()
         ev = Evaluator(enc, options.seed, clock)
         out = [_decide(enc, g, ev, p, options, clock) for p in props]
     except (Stopped, Unsupported) as e:
@@ -68,6 +68,20 @@ def check(spec: ir.Spec, options: Options):
     res = result(spec, "enum", out, stats)
     res.exhaustive = True
     return res
+
+
+def _progress(options: Options, start: float):
+    """The search's progress, for the terminal line: about once a second."""
+    if options.progress is None:
+        return None
+    last = [0.0]
+
+    def report(states: int, transitions: int, depth: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 1.0:
+            last[0] = now
+            options.progress(Progress(states, transitions, depth, now - start, "Z3 successors"))
+    return report
 
 
 def _decide(enc: Encoder, g: Graph, ev: Evaluator, p, options: Options, clock: Clock) -> PropertyResult:
