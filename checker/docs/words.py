@@ -104,6 +104,8 @@ def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
         if engine == "kind":
             return f"proved, k = {q.depth}" + (" (jointly)" if "jointly" in q.method else "")
         if engine == "pdr":
+            if "k = 0" in q.method:
+                return "proved (k = 0 from others)"
             return "proved" + (" (assuming others)" if "assuming" in q.method else "")
         return "holds"
     # unknown
@@ -130,7 +132,7 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
         how = "k-induction with k = {}".format(q.depth) if engine == "kind" else "PDR"
         return (f"proved by {how} on the liveness-to-safety product (the spec with a saved copy of "
                 f"the state where a loop would start, and what the loop has seen): no fair lasso "
-                f"violates it{_assumed(q)}.")
+                f"violates it{_assumed(q)}.{_cone_words(q)}")
     if v is Verdict.HOLDS and q.kind != REACHABLE:
         if engine == "kind":
             how = f"proved by k-induction with k = {q.depth}"
@@ -138,6 +140,8 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
                 how += ", jointly with other invariants (" + q.detail.split("assumes the invariants ", 1)[-1] + ")"
             return how + "."
         if engine == "pdr":
+            if "k = 0" in q.method:
+                return f"proved: {q.detail} (induction with k = 0, no invariant to find)."
             if q.found_invariant == "true":
                 return "proved by PDR: the declared types of the variables alone are an inductive invariant."
             extra = " (stepping only from states that satisfy the invariants proved alone)" \
@@ -155,6 +159,21 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
                    f"counterexample to induction (its first state may be unreachable)")
         return f"unknown — {why}."
     return f"{_word(q)} — {_found(engine, q)}."
+
+
+def _cone_words(q: PropertyResult) -> str:
+    """PDR's temporal proofs may run on the property's cone of influence."""
+    d = q.detail or ""
+    if "cannot see (" not in d:
+        return ""
+    dropped = d.split("cannot see (", 1)[1].split(";", 1)[0]
+    if "typeok is proved (by k-induction" in d:
+        why = "typeok holds, proved by k-induction (PDR could not prove it)"
+    elif "typeok is proved" in d:
+        why = "typeok holds"
+    else:
+        why = "no update of them can err"
+    return f" The proof ran on the property's cone of influence, without {dropped} (sound because {why})."
 
 
 def _assumed(q: PropertyResult) -> str:
