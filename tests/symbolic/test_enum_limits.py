@@ -2,7 +2,9 @@
 are checked against the catalog in tests/catalog/test_enum.py."""
 from __future__ import annotations
 
+import json
 import os
+import sys
 
 from checker import engines
 from checker.cli import main
@@ -49,3 +51,15 @@ def test_all_values_with_enum_is_a_usage_error(capsys):
     err = capsys.readouterr().err
     assert "--all-values" in err and "every constant needs a value" in err
     assert "Traceback" not in err
+
+
+def test_enum_json_validates_against_the_schema(capsys):
+    sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
+    from schema_check import validate
+
+    assert main([BREAKER, "--engine", "enum", "--json", "--no-timing"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert validate(doc) == []
+    (res,) = doc["results"]
+    assert res["engine"] == "enum" and res["exhaustive"] is True
+    assert res["stats"]["states"] == 38
