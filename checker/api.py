@@ -41,7 +41,7 @@ def load(source: Source, consts: Optional[dict[str, int]] = None, filename: Opti
 
 def check(source: Source, consts: Optional[dict[str, int]] = None, engine: str = "explicit",
           filename: Optional[str] = None, **options) -> CheckResult:
-    """Check a spec with one engine (explicit, bmc, kind, pdr) or "all".
+    """Check a spec with one engine (explicit, bmc, kind, pdr, enum) or "all".
 
     Keyword options are those of ``checker.options.Options``: max_depth,
     max_states, check_deadlock, symmetry, depth, max_k, seed, timeout,
