@@ -33,7 +33,7 @@ ENGINES: dict[str, tuple[str, str, str]] = {
 # the engines that `--engine all` runs and cross-checks, in this order
 ALL = ("explicit", "bmc", "kind", "pdr")
 
-SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct", "enum"})
+SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct"})
 
 
 class EngineUnavailable(Exception):

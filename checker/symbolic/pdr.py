@@ -18,6 +18,7 @@ the path is unusable, bmc finds the shortest trace instead.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import replace
 
@@ -31,7 +32,7 @@ from .bmc import BMC, search
 from .common import (prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
                      solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
-from .kind import implied
+from .kind import implied, prove_jointly
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
 # reports that the property is violated and its own path is unusable
@@ -269,12 +270,10 @@ def check(spec: ir.Spec, options: Options):
     from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
 
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
-    memo: dict = {}
 
+    @functools.cache
     def typeok() -> str:   # asked only when a cone of influence needs it
-        if not memo:
-            memo["proved"] = _typeok_proved(enc, props, out, proved, options)
-        return memo["proved"]
+        return _typeok_proved(enc, props, out, proved, options)
 
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
@@ -298,8 +297,6 @@ def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: 
     Every step is a Z3 proof, so the cone is as sound as the whole product;
     the temporal verdict names the one used.  typeok's own line in the
     report stays PDR's verdict."""
-    from .kind import prove_jointly
-
     asked = next((r for p, r in zip(props, out) if p.kind == TYPEOK), None)
     if asked is not None and asked.verdict is Verdict.HOLDS:
         return "by PDR"

@@ -65,14 +65,16 @@ class Graph:
     queries: int = 0
     edge_count: int = 0
 
-    def add(self, t: tuple, parent: int, edge: Edge | None) -> tuple[int, bool]:
+    def add(self, t: tuple, parent: int) -> tuple[int, bool]:
+        """(state number, new?); a new state's entering edge is set by the
+        caller (``parent[i] = (parent, edge)``) once the edge exists."""
         i = self.index.get(t)
         if i is not None:
             return i, False
         i = len(self.states)
         self.index[t] = i
         self.states.append(t)
-        self.parent.append((parent, edge))
+        self.parent.append((parent, None))
         self.edges.append([])
         self.depth.append(0 if parent < 0 else self.depth[parent] + 1)
         return i, True
@@ -105,14 +107,8 @@ class Enumerator:
         self.graph = Graph()
 
     def _check(self, s) -> z3.CheckSatResult:
-        if self.clock.expired():
-            raise Stopped("timeout")
-        self.clock.arm(s)
         self.graph.queries += 1
-        r = s.check()
-        if r == z3.unknown:
-            raise Stopped(f"Z3 returned unknown ({self.clock.why_unknown(s)})")
-        return r
+        return ask(s, self.clock)
 
     def run(self) -> Graph:
         enc, g = self.enc, self.graph
@@ -122,9 +118,9 @@ class Enumerator:
         while self._check(s) == z3.sat:
             m = s.model()
             t = tuple(_py(m.eval(x, model_completion=True)) for x in self.cur)
-            i, _ = g.add(t, -1, None)
+            i, _ = g.add(t, -1)
             g.init.append(i)
-            s.add(mk_not(mk_and([x == _val(v) for x, v in zip(self.cur, t)])))
+            s.add(mk_not(mk_and([x == z3_value(v) for x, v in zip(self.cur, t)])))
         step = new_solver(self.seed)
         step.add(enc.const_axiom, enc.trans, enc.state_inv(enc.nxt))
         done = 0
@@ -140,7 +136,7 @@ class Enumerator:
     def _successors(self, s, v: int) -> None:
         enc, g = self.enc, self.graph
         s.push()
-        s.add(*[x == _val(a) for x, a in zip(self.cur, g.states[v])])
+        s.add(*[x == z3_value(a) for x, a in zip(self.cur, g.states[v])])
         while self._check(s) == z3.sat:
             m = s.model()
             t = tuple(_py(m.eval(x, model_completion=True)) for x in self.nxt)
@@ -148,7 +144,7 @@ class Enumerator:
             act = enc.actions[a]
             params = [p for _, p in act.params]
             args = tuple(_py(m.eval(p, model_completion=True)) for p in params)
-            u, new = g.add(t, v, None)
+            u, new = g.add(t, v)
             e = Edge(u, a, args)
             if new:
                 g.parent[u] = (v, e)
@@ -157,14 +153,26 @@ class Enumerator:
             # block this (successor, action, arguments); the choices of the
             # action (either/or branches) that give the same successor are
             # one edge, as in the explicit engine's graph
-            same = [x == _val(b) for x, b in zip(self.nxt, t)] + [enc.sel == a] + \
-                   [p == _val(b) for p, b in zip(params, args)]
+            same = [x == z3_value(b) for x, b in zip(self.nxt, t)] + [enc.sel == a] + \
+                   [p == z3_value(b) for p, b in zip(params, args)]
             s.add(mk_not(mk_and(same)))
         s.pop()
 
 
-def _val(v):
+def z3_value(v):
+    """A leaf value (Python bool or int) as a Z3 value."""
     return z3.BoolVal(v) if isinstance(v, bool) else z3.IntVal(v)
+
+
+def ask(s, clock: Clock) -> z3.CheckSatResult:
+    """s.check() under the clock; time out or unknown: Stopped (no verdict)."""
+    if clock.expired():
+        raise Stopped("timeout")
+    clock.arm(s)
+    r = s.check()
+    if r == z3.unknown:
+        raise Stopped(f"Z3 returned unknown ({clock.why_unknown(s)})")
+    return r
 
 
 class Evaluator:
@@ -182,26 +190,24 @@ class Evaluator:
     def holds(self, f, state: tuple) -> bool:
         """Is f (over the current state, maybe step variables) satisfiable
         at ``state``?  For a formula over the state alone: is it true."""
-        g = z3.simplify(z3.substitute(f, *zip(self.cur, map(_val, state))))
+        g = z3.simplify(z3.substitute(f, *zip(self.cur, map(z3_value, state))))
         if z3.is_true(g):
             return True
         if z3.is_false(g):
             return False
         self.solver.push()
         self.solver.add(g)
-        self.clock.arm(self.solver)
         self.queries += 1
-        r = self.solver.check()
-        self.solver.pop()
-        if r == z3.unknown:
-            raise Stopped(f"Z3 returned unknown ({self.clock.why_unknown(self.solver)})")
-        return r == z3.sat
+        try:
+            return ask(self.solver, self.clock) == z3.sat
+        finally:
+            self.solver.pop()
 
     def step_holds(self, f, action: int, args: tuple) -> bool:
         """A formula over the step variables (a fairness group's ``taken``)
         for the step (action, args)."""
         act = self.enc.actions[action]
-        pairs = [(self.enc.sel, z3.IntVal(action))] + [(p, _val(a)) for (_, p), a in zip(act.params, args)]
+        pairs = [(self.enc.sel, z3.IntVal(action))] + [(p, z3_value(a)) for (_, p), a in zip(act.params, args)]
         g = z3.simplify(z3.substitute(f, *pairs))
         if z3.is_true(g):
             return True

@@ -36,10 +36,10 @@ from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, Propert
                        Trace, Verdict)
 from . import decode, temporal
 from .bmc import BMC
-from .common import Clock, prepare, result
+from .common import Clock, new_solver, prepare, result
 from .encode import Encoder, Unsupported, canon_of
 from .unroll import Unroller
-from .z3enum import Edge, Enumerator, Evaluator, Graph, Stopped, _val
+from .z3enum import Edge, Enumerator, Evaluator, Graph, Stopped, ask, z3_value
 
 METHOD = "enumeration by Z3 of every reachable state of the symbolic encoding"
 
@@ -111,7 +111,7 @@ def _decide(enc: Encoder, g: Graph, ev: Evaluator, p, options: Options, clock: C
     trace = _trace(enc, g, g.path_to(first))
     detail = ""
     if p.kind == TYPEOK:
-        step, detail = _error_step(enc, g.states[first], options.seed)
+        step, detail = _error_step(enc, g.states[first], options.seed, clock)
         trace.steps.append(step)
     elif p.kind == DEADLOCK:
         detail = "no action can take a step here, and not every process has finished"
@@ -121,13 +121,13 @@ def _decide(enc: Encoder, g: Graph, ev: Evaluator, p, options: Options, clock: C
                           trace=trace, detail=detail, depth=len(trace), **common)
 
 
-def _error_step(enc: Encoder, state: tuple, seed: int):
+def _error_step(enc: Encoder, state: tuple, seed: int, clock: Clock):
+    """(the erroneous step leaving ``state``, its error message)."""
     u = Unroller(enc, prefix="x")
-    s = z3.Solver()
-    s.set("random_seed", seed)
+    s = new_solver(seed)
     s.add(enc.const_axiom, u.errstep(0))
-    s.add(*[x == _val(v) for x, v in zip(u.state(0).terms(), state)])
-    if s.check() != z3.sat:
+    s.add(*[x == z3_value(v) for x, v in zip(u.state(0).terms(), state)])
+    if ask(s, clock) != z3.sat:
         raise Stopped("the erroneous step found before cannot be shown")
     return decode.error_step(s.model(), u, 0)
 
@@ -138,7 +138,7 @@ class _Values:
     """A stand-in for a Z3 model that knows one state's leaf values."""
 
     def __init__(self, terms, values):
-        self.sub = list(zip(terms, map(_val, values)))
+        self.sub = list(zip(terms, map(z3_value, values)))
 
     def eval(self, t, model_completion=True):
         return z3.simplify(z3.substitute(t, *self.sub))
@@ -170,22 +170,18 @@ class _Fairness:
                 gi = len(taken)
                 (self.weak if f.kind == "weak" else self.strong).add(gi)
                 taken.append(tk)
-        cache: dict = {}
-        self.of_edge: dict = {}
-        self.enabled: list[frozenset] = []
-        for v, es in enumerate(g.edges):
-            en: set = set()
+        self.of_step: dict = {}   # (action, args) -> the groups that step is in
+        for es in g.edges:
             for e in es:
                 key = (e.action, e.args)
-                if key not in cache:
-                    cache[key] = frozenset(i for i, tk in enumerate(taken)
-                                           if ev.step_holds(tk, e.action, e.args))
-                self.of_edge[(v, id(e))] = cache[key]
-                en |= cache[key]
-            self.enabled.append(frozenset(en))
+                if key not in self.of_step:
+                    self.of_step[key] = frozenset(i for i, tk in enumerate(taken)
+                                                  if ev.step_holds(tk, e.action, e.args))
+        # a group is enabled where one of its steps leaves the state
+        self.enabled = [frozenset().union(*(self.groups(e) for e in es)) for es in g.edges]
 
-    def groups(self, v: int, e: Edge) -> frozenset:
-        return self.of_edge[(v, id(e))]
+    def groups(self, e: Edge) -> frozenset:
+        return self.of_step[(e.action, e.args)]
 
 
 def fair_components(g: Graph, fair: _Fairness, nodes: set) -> list[set]:
@@ -201,7 +197,7 @@ def fair_components(g: Graph, fair: _Fairness, nodes: set) -> list[set]:
             inner = [(v, e) for v in comp for e in g.edges[v] if e.target in comp]
             if not inner:
                 continue
-            taken = frozenset().union(*(fair.groups(v, e) for v, e in inner))
+            taken = frozenset().union(*(fair.groups(e) for _v, e in inner))
             ens = [fair.enabled[v] for v in comp]
             if (frozenset.intersection(*ens) & fair.weak) - taken:
                 continue                       # a weak group starves in every state
@@ -310,7 +306,7 @@ def _cycle(g: Graph, fair: _Fairness, comp: set, start: int, must: set | None) -
     inner = {(v, id(e)): e for v in comp for e in g.edges[v] if e.target in comp}
     by_group: dict = {}
     for (v, _), e in inner.items():
-        for gi in fair.groups(v, e):
+        for gi in fair.groups(e):
             by_group.setdefault(gi, (v, e))
     visits = []
     for gi in sorted(fair.weak - set(by_group)):
