@@ -30,6 +30,11 @@ step variable ``save`` chooses the loop start (once).  Bad states:
   forever; no group is enabled) and the condition holds for that one-state
   loop.
 
+With ``frozen`` (leaf indices from frozen.py), every loop step also keeps
+those leaves of the state unchanged and starts in the property's region: no
+fair violating lasso is lost (frozen.py proves its loop keeps them), and
+Spacer need not find that fact itself across the copy.
+
 Before the loop is chosen the copy follows the current state and the loop
 bits are false; :meth:`Product.state_inv` states that (it is inductive, see
 ``tests/symbolic/test_l2s.py``), which spares k-induction spurious
@@ -45,6 +50,7 @@ import z3
 
 from .. import ir
 from .encode import Encoder, Leaf, State, mk_and, mk_implies, mk_not, mk_or
+from .frozen import region
 
 KINDS = ("eventually", "always_eventually", "eventually_always", "leads_to", "always")
 
@@ -64,10 +70,10 @@ class Product:
     one temporal property.  It has the attributes of an Encoder that
     Unroller, k-induction and PDR use, so those run on it unchanged."""
 
-    def __init__(self, enc: Encoder, t: ir.Temporal):
+    def __init__(self, enc: Encoder, t: ir.Temporal, frozen: tuple = ()):
         if t.kind not in KINDS:
             raise ValueError(f"unknown temporal kind {t.kind!r}")
-        self.base, self.t = enc, t
+        self.base, self.t, self.frozen = enc, t, tuple(frozen)
         self.spec, self.actions, self.known_bounds = enc.spec, enc.actions, enc.known_bounds
         self.sym_consts, self.const_axiom = enc.sym_consts, enc.const_axiom
         self.groups = []   # (kind, enabled, taken) over the base state and step
@@ -159,6 +165,11 @@ class Product:
             q = self._pred(t.q)
             parts.append(b2["pend"] == mk_and([mk_or([b["pend"], p]), mk_not(q)]))
             parts.append(b2["inloop"] == mk_or([b["inloop"], mk_and([loop, q])]))
+        if self.frozen:
+            # frozen.py: on the loop of a violating lasso these leaves keep
+            # their value, and every loop state is in the property's region
+            keep = [nxt.base.leaves[i].term == cur.base.leaves[i].term for i in self.frozen]
+            parts.append(mk_implies(loop, mk_and([region(enc, t)] + keep)))
         for g, (kind, en, tk) in enumerate(self.groups):
             parts.append(b2[f"taken{g}"] == mk_or([b[f"taken{g}"], mk_and([loop, tk])]))
             if kind == "weak":

@@ -20,6 +20,7 @@ from ..results import INVARIANT, PropertyResult, Verdict
 from . import bitblast, coi, decode, spacer_path, temporal
 from .common import Clock, Prop, build_props, new_solver, with_consts
 from .encode import Encoder, Unsupported, mk_and, mk_not
+from .frozen import frozen_leaves
 from .kind import StepCase
 from .l2s import Product
 
@@ -58,7 +59,8 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
     product states, pairwise distinct, are followed by a good one."""
     clock = Clock.of(options)
     try:
-        prod = Product(enc, p.decl)
+        fixed = frozen_leaves(enc, p.decl, [a.good for a in proved], options.seed, _share(clock, 10))
+        prod = Product(enc, p.decl, fixed)
         pp = product_prop(prod, p)
         assume = tuple(Prop(a.name, INVARIANT, None, prod.lift(a.good)) for a in proved)
         lasso = temporal.Lasso(enc, p, options.seed)
@@ -81,8 +83,9 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
         if res == z3.unsat:
             return PropertyResult(
                 p.name, p.kind, Verdict.HOLDS, f"k-induction on {PRODUCT}, k = {k}",
-                detail=f"proved for every behaviour: no fair lasso violates it; {ir.fairness_words(enc.spec)}"
-                       + _assumed(proved),
+                detail=f"proved for every behaviour: no fair lasso violates it"
+                       + (f" ({_fixed_words(prod)})" if fixed else "")
+                       + f"; {ir.fairness_words(enc.spec)}" + _assumed(proved),
                 depth=k, line=p.line, doc=p.doc, seconds=clock.elapsed())
         if res == z3.unknown:
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
@@ -107,10 +110,14 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         prod = Product(enc, p.decl)
         assume = mk_and([prod.lift(a.good) for a in proved]) if proved else None
         # the proof runs on the product of the property's cone of influence
-        # when that is sound (_cone), over Boolean coordinates (bitblast.py);
-        # a violation is always traced in the whole product
+        # when that is sound (_cone), over Boolean coordinates (bitblast.py),
+        # with the leaves no violating loop can change held fixed on the loop
+        # (frozen.py); a violation is always traced in the whole product
         cone = _cone(enc, p, proved, typeok_proved, options.seed, clock)
-        small, small_assume, dropped, why, used = cone or (prod, assume, (), "", proved)
+        penc, goods, dropped, why, used = cone or (enc, [a.good for a in proved], (), "", proved)
+        fixed = frozen_leaves(penc, p.decl, goods, options.seed, _share(clock, 10))
+        small = Product(penc, p.decl, fixed)
+        small_assume = mk_and([small.lift(g) for g in goods]) if goods else None
         spp = product_prop(small, p)
         s, r, I, bits = _spacer(small, spp, options.seed, clock, small_assume)
     except Unsupported as e:
@@ -124,6 +131,8 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         if dropped:
             how.append("without the variables the property cannot see (" + ", ".join(dropped)
                        + f"; sound because {why})")
+        if fixed:
+            how.append(_fixed_words(small))
         return PropertyResult(
             p.name, p.kind, Verdict.HOLDS, method,
             detail=f"proved for every behaviour: no fair lasso violates it (Spacer's inductive "
@@ -164,9 +173,20 @@ def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
     return s, r, (s.model().eval(inv(*cs, *cur)) if r == z3.sat else None), False
 
 
+def _share(clock: Clock, n: int) -> Clock:
+    """A clock for a preliminary step: 1/n of what is left of a time budget,
+    the same resource limit per query."""
+    return clock if clock.timeout is None else Clock(clock.remaining_ms() / (1000 * n), clock.rlimit)
+
+
+def _fixed_words(prod: Product) -> str:
+    names = ", ".join(str(prod.base.cur.leaves[i].term) for i in prod.frozen)
+    return f"with {names} held fixed on the loop (no violating loop can change them)"
+
+
 def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: Clock):
-    """(product to prove on, its assumption, dropped variables, why dropping
-    them is sound, invariants assumed): the product of the property's cone
+    """(encoder to prove on, its assumptions over its state, dropped
+    variables, why dropping them is sound, invariants assumed): the cone
     of influence (coi.py) when it drops something and either every step of
     the cone is a step of the spec (``_cone_is_exact``), or typeok is
     proved (``typeok_proved()``: how, or "" when it is not; asked only
@@ -195,8 +215,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     keep = {i.name: i for i in spec.invariants}
     used = [a for a in proved if a.name in keep]
     props = build_props(small, [(a.name, INVARIANT, keep[a.name]) for a in used])
-    prod = Product(small, p.decl)
-    return prod, (mk_and([prod.lift(a.good) for a in props]) if props else None), dropped, why, used
+    return small, [a.good for a in props], dropped, why, used
 
 
 def _exact_cone_keeping_one(enc: Encoder, t: ir.Temporal, dropped: tuple, seed: int, clock: Clock):
