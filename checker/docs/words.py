@@ -132,7 +132,7 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
         how = "k-induction with k = {}".format(q.depth) if engine == "kind" else "PDR"
         return (f"proved by {how} on the liveness-to-safety product (the spec with a saved copy of "
                 f"the state where a loop would start, and what the loop has seen): no fair lasso "
-                f"violates it{_assumed(q)}.{_cone_words(q)}")
+                f"violates it{_assumed(q)}.{_cone_words(q)}{_frozen_words(q)}")
     if v is Verdict.HOLDS and q.kind != REACHABLE:
         if engine == "kind":
             how = f"proved by k-induction with k = {q.depth}"
@@ -174,6 +174,16 @@ def _cone_words(q: PropertyResult) -> str:
     else:
         why = "no update of them can err"
     return f" The proof ran on the property's cone of influence, without {dropped} (sound because {why})."
+
+
+def _frozen_words(q: PropertyResult) -> str:
+    """Temporal proofs hold fixed on the loop what no violating loop can change."""
+    d = q.detail or ""
+    if " held fixed on the loop" not in d:
+        return ""
+    names = d.split(" held fixed on the loop", 1)[0].rsplit("with ", 1)[1]
+    return (f" On the loop, {names} were held fixed: Z3 showed first that no loop in which the "
+            f"property stays unmet can change them (each one's changes form an acyclic graph).")
 
 
 def _assumed(q: PropertyResult) -> str:
