@@ -8,9 +8,8 @@ step of the spec between two region states that changes it from ``v`` to
 ``w``.  Around a loop the variable's changes form a closed walk in that
 graph; if the graph is acyclic there is no such walk with an edge, so the
 variable is constant on every loop.  A leaf found constant restricts the
-steps considered for the next ones (a step that would change it is not a
-loop step), so the analysis goes over the leaves again until a pass finds
-nothing new.
+steps considered for the next one (a step that would change it is not a loop
+step), so the analysis repeats until nothing new is found.
 
 Every edge comes from Z3 (all models of one step, blocked one by one), so
 the result is a proof, not a guess: the liveness-to-safety product may add
@@ -45,37 +44,29 @@ def region(enc: Encoder, t: ir.Temporal):
     return z3.BoolVal(True)
 
 
-def frozen_leaves(enc: Encoder, t: ir.Temporal, assume: list, seed: int, clock: Clock) -> list[int]:
+def frozen_leaves(enc: Encoder, t: ir.Temporal, assume: list, seed: int, clock: Clock,
+                  extra=None) -> list[int]:
     """Indices (into ``enc.cur.leaves``) of the leaves that are constant on
-    every loop of a lasso violating ``t``, in leaf order.  ``assume``:
-    invariants proved of every reachable state (formulas over ``enc.cur``)."""
+    every loop of a lasso violating ``t``.  ``assume``: invariants proved of
+    every reachable state (formulas over ``enc.cur``); ``extra``: a further
+    condition every loop step satisfies (over cur, next and step)."""
     cur, nxt = enc.cur, enc.nxt
     sub = list(zip(cur.terms(), nxt.terms()))
     reg = region(enc, t)
     base = [enc.const_axiom, enc.state_inv(cur), enc.state_inv(nxt), enc.trans,
             reg, z3.substitute(reg, *sub)]
     base += assume + [z3.substitute(a, *sub) for a in assume]
-    # one solver for the whole analysis: the transition relation is
-    # internalized once (tracing's steps are big: 92 s with a solver per leaf)
-    solver = new_solver(seed)
-    solver.add(*base)
+    if extra is not None:
+        base.append(extra)
     frozen: list[int] = []
-    # small domains first (flags, program counters): once a process's pc is
-    # frozen, most of its data cannot change at all, a single unsat query
-    # (tracing: 13 s instead of 46 s).  A frozen leaf only ever helps the
-    # others, so the set found is the same in any order (the edge cap aside).
-    leaves = sorted(((i, lf) for i, lf in enumerate(cur.leaves) if _domain(lf) is not None),
-                    key=lambda il: _domain(il[1]))
-    changed = True
-    while changed:
-        changed = False
-        for i, lf in leaves:
-            if i not in frozen and _acyclic(solver, lf.term, nxt.leaves[i].term, clock):
-                # from now on a step that changes it is not a loop step
-                solver.add(lf.term == nxt.leaves[i].term)
-                frozen.append(i)
-                changed = True
-    return sorted(frozen)
+    leaves = [(i, lf) for i, lf in enumerate(cur.leaves) if _domain(lf) is not None]
+    while True:
+        same = [cur.leaves[i].term == nxt.leaves[i].term for i in frozen]
+        new = [i for i, lf in leaves if i not in frozen
+               and _acyclic(base + same, lf.term, nxt.leaves[i].term, seed, clock)]
+        if not new:
+            return frozen
+        frozen += new
 
 
 def _domain(lf):
@@ -90,26 +81,23 @@ def _domain(lf):
     return None
 
 
-def _acyclic(s, x, x2, clock: Clock) -> bool:
-    """Is the change graph of leaf ``x`` (``x2`` its next value) acyclic,
-    over the steps ``s`` allows?"""
-    s.push()
-    try:
-        s.add(x != x2)
-        g = nx.DiGraph()
-        for _ in range(MAX_EDGES):
-            clock.arm(s)
-            r = s.check()
-            if r == z3.unsat:
-                return nx.is_directed_acyclic_graph(g)
-            if r != z3.sat:
-                return False
-            m = s.model()
-            v, w = m.eval(x, model_completion=True), m.eval(x2, model_completion=True)
-            g.add_edge(str(v), str(w))
-            if not nx.is_directed_acyclic_graph(g):
-                return False
-            s.add(mk_not(mk_and([x == v, x2 == w])))
-        return False
-    finally:
-        s.pop()
+def _acyclic(facts: list, x, x2, seed: int, clock: Clock) -> bool:
+    """Is the change graph of leaf ``x`` (``x2`` its next value) acyclic?"""
+    s = new_solver(seed)
+    s.add(*facts)
+    s.add(x != x2)
+    g = nx.DiGraph()
+    for _ in range(MAX_EDGES):
+        clock.arm(s)
+        r = s.check()
+        if r == z3.unsat:
+            return nx.is_directed_acyclic_graph(g)
+        if r != z3.sat:
+            return False
+        m = s.model()
+        v, w = m.eval(x, model_completion=True), m.eval(x2, model_completion=True)
+        g.add_edge(str(v), str(w))
+        if not nx.is_directed_acyclic_graph(g):
+            return False
+        s.add(mk_not(mk_and([x == v, x2 == w])))
+    return False
