@@ -210,10 +210,10 @@ CATALOG: list[Entry] = [
         "mutex": P(H, U, U, H),
         # weakly fair processes: no fair lasso violates these
         # pdr: the frozen leaves (frozen.py) let Spacer prove these under the
-        # 5M limit; progress1 sits near it (proved or not depending on the
-        # order terms are built in: unknown since frozen.py sorts its leaves)
+        # 5M limit (near it: a faster variant of frozen.py, which built its
+        # terms in another order, left progress1 unknown)
         "progress": P(H, U, U, H),
-        "progress1": P(H, U, U, U),
+        "progress1": P(H, U, U, H),
         "live": P(H, U, U, H),
         # max_k = 3: kind's base case reaches depth 2 only
         "both_waiting": P(H, H, U, H, length=4, last="proc(1).yield_"),
@@ -225,7 +225,7 @@ CATALOG: list[Entry] = [
         "mutex": P(H, U, U, H),
         # holds even without fairness: while proc 0 waits, proc 1 blocks at its
         # own wait after handing over the turn, so proc 0 must move
-        "progress": P(H, U, U, H),
+        "progress": P(H, U, U, U),
         # proc 0 runs its loop forever while proc 1 never leaves `raise`
         "progress1": P(V, V, U, V, length=6),
         "live": P(V, V, U, V, length=6),
@@ -439,7 +439,7 @@ CATALOG += [
         "lemma_root_span_trace_id": P(H, U, H, U, k=1),
         "lemma_payment_call_in_step": P(H, U, H, U, k=1),
         "lemma_failed_request_finished": P(H, U, H, U, k=1),
-        "requests_finish": P(H, U, H, H, k=1),  # kind: every leaf is frozen (frozen.py), so k = 1
+        "requests_finish": P(H, U, U, H),
         "both_in_flight": P(H, H, U, U, length=6, last='request(2).pay_call'),
         "typeok": P(H, U, H, U, k=0),
         "deadlock": P(H, U, H, U, k=0),
