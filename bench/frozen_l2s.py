@@ -25,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from checker import check  # noqa: E402
+from checker.docs.words import frozen_names  # noqa: E402
 from checker.symbolic import l2s_check  # noqa: E402
 
 CASES = [
@@ -55,9 +56,7 @@ def run_case(spec_name: str, prop: str, consts: dict, with_frozen: bool, rlimit:
     start = time.monotonic()
     r = check(text, consts, engine="pdr", properties=[prop], solver_rlimit=rlimit, timeout=timeout)
     (p,) = r.properties
-    d = p.detail or ""
-    names = d.split(" held fixed on the loop", 1)[0].rsplit("with ", 1)[1] if " held fixed" in d else ""
-    return p.verdict.value, time.monotonic() - start, names
+    return p.verdict.value, time.monotonic() - start, frozen_names(p.detail)
 
 
 def main() -> None:

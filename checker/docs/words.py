@@ -176,12 +176,20 @@ def _cone_words(q: PropertyResult) -> str:
     return f" The proof ran on the property's cone of influence, without {dropped} (sound because {why})."
 
 
-def _frozen_words(q: PropertyResult) -> str:
-    """Temporal proofs hold fixed on the loop what no violating loop can change."""
-    d = q.detail or ""
+def frozen_names(detail: str | None) -> str:
+    """The variables a temporal proof held fixed on the loop, as its verdict
+    names them (l2s_check._fixed_words), or ""."""
+    d = detail or ""
     if " held fixed on the loop" not in d:
         return ""
-    names = d.split(" held fixed on the loop", 1)[0].rsplit("with ", 1)[1]
+    return d.split(" held fixed on the loop", 1)[0].rsplit("with ", 1)[1]
+
+
+def _frozen_words(q: PropertyResult) -> str:
+    """Temporal proofs hold fixed on the loop what no violating loop can change."""
+    names = frozen_names(q.detail)
+    if not names:
+        return ""
     return (f" On the loop, {names} were held fixed: Z3 showed first that no loop in which the "
             f"property stays unmet can change them (each one's changes form an acyclic graph).")
 

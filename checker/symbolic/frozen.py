@@ -44,20 +44,16 @@ def region(enc: Encoder, t: ir.Temporal):
     return z3.BoolVal(True)
 
 
-def frozen_leaves(enc: Encoder, t: ir.Temporal, assume: list, seed: int, clock: Clock,
-                  extra=None) -> list[int]:
+def frozen_leaves(enc: Encoder, t: ir.Temporal, assume: list, seed: int, clock: Clock) -> list[int]:
     """Indices (into ``enc.cur.leaves``) of the leaves that are constant on
     every loop of a lasso violating ``t``.  ``assume``: invariants proved of
-    every reachable state (formulas over ``enc.cur``); ``extra``: a further
-    condition every loop step satisfies (over cur, next and step)."""
+    every reachable state (formulas over ``enc.cur``)."""
     cur, nxt = enc.cur, enc.nxt
     sub = list(zip(cur.terms(), nxt.terms()))
     reg = region(enc, t)
     base = [enc.const_axiom, enc.state_inv(cur), enc.state_inv(nxt), enc.trans,
             reg, z3.substitute(reg, *sub)]
     base += assume + [z3.substitute(a, *sub) for a in assume]
-    if extra is not None:
-        base.append(extra)
     frozen: list[int] = []
     leaves = [(i, lf) for i, lf in enumerate(cur.leaves) if _domain(lf) is not None]
     while True:

@@ -197,7 +197,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     if dropped:
         small = Encoder(spec)
         # the exactness checks may take a third of a time budget in all
-        clock = clock if clock.timeout is None else Clock(clock.remaining_ms() / 3000, clock.rlimit)
+        clock = _share(clock, 3)
         if _cone_is_exact(enc, small, seed, clock):
             why = "no update of them can err"
         elif how := typeok_proved():
