@@ -213,3 +213,37 @@ def _apply(text: str, edits) -> str:
         line = lines[r.start.line]
         lines[r.start.line] = line[:r.start.character] + e.new_text + line[r.end.character:]
     return "\n".join(lines)
+
+
+ENDLESS = """\
+spec endless
+var a: 0..100000 = 0
+var b: 0..100000 = 0
+action up_a { require a < 100000; a = a + 1 }
+action up_b { require b < 100000; b = b + 1 }
+invariant bounded: a + b <= 200000
+"""
+
+
+async def test_a_long_check_reports_progress_and_is_cancelled_from_the_progress_bar(client: LanguageClient):
+    import asyncio
+
+    uri = "file:///tmp/lsp-test/endless.spec"
+    await open_text(client, uri, ENDLESS)
+    known = set(client.progress_reports)
+    task = asyncio.ensure_future(client.workspace_execute_command_async(T.ExecuteCommandParams(
+        command="spec.check", arguments=[uri, "bounded", "explicit"])))
+    # wait for the engine's first progress report: the worker process is running then
+    while True:
+        await client.wait_for_notification("$/progress")
+        mine = {t: r for t, r in client.progress_reports.items() if t not in known}
+        reports = [(t, x) for t, rs in mine.items() for x in rs if isinstance(x, T.WorkDoneProgressReport)]
+        if reports:
+            break
+    token, report = reports[0]
+    assert "states" in report.message
+    begin = mine[token][0]
+    assert isinstance(begin, T.WorkDoneProgressBegin) and begin.cancellable
+    client.window_work_done_progress_cancel(T.WorkDoneProgressCancelParams(token=token))
+    assert await task == {"cancelled": True}
+    assert isinstance(client.progress_reports[token][-1], T.WorkDoneProgressEnd)
