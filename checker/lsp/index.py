@@ -73,6 +73,19 @@ class SpecIndex:
         spans = {(o.span.line, o.span.col): o.span for o in self.occurrences if o.symbol is symbol}
         return [spans[k] for k in sorted(spans)]
 
+    def rename_edits(self, symbol: Symbol, new: str) -> list[tuple[Span, str]]:
+        """Every span to replace, and its new text, to rename ``symbol`` to ``new``.
+
+        Renaming a process renames the label of its finished instances too
+        (``writer_done`` -> ``author_done``)."""
+        edits = [(s, new) for s in self.references(symbol)]
+        if symbol.kind == "process":
+            done = {id(o.symbol): o.symbol for o in self.occurrences
+                    if o.symbol.kind == "implicit" and o.symbol.container == symbol.name}
+            for sym in done.values():
+                edits += [(s, f"{new}_done") for s in self.references(sym)]
+        return edits
+
     def all_symbols(self) -> Iterable[Symbol]:
         for s in self.symbols:
             yield s

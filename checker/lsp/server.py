@@ -208,13 +208,13 @@ def build_server() -> SpecLanguageServer:
         if new in vocabulary().keywords:
             raise ValueError(f"`{new}` is a keyword and cannot be used as a name")
         if occ.symbol.kind == "implicit":
-            raise ValueError(f"`{occ.symbol.name}` is named after its process: rename the process instead")
+            raise ValueError(f"`{occ.symbol.name}` is named after its process: rename the process, and it follows")
         if a.stale:
             raise ValueError("the file does not parse now: fix the syntax errors before renaming")
         taken = {s.name for s in a.index.all_symbols()}
         if new in taken and new != occ.symbol.name:
             raise ValueError(f"`{new}` is already declared in this file")
-        edits = [T.TextEdit(range=to_range(s), new_text=new) for s in a.index.references(occ.symbol)]
+        edits = [T.TextEdit(range=to_range(s), new_text=text) for s, text in a.index.rename_edits(occ.symbol, new)]
         return T.WorkspaceEdit(changes={params.text_document.uri: edits})
 
     @server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

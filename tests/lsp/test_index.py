@@ -94,6 +94,19 @@ def test_scopes_shadowing_and_kinds():
     assert {"k", "x2", "x", "N", "Red", "up", "worker"} <= names
 
 
+def test_renaming_a_process_renames_its_done_label():
+    index = build_index(SCOPES)
+    worker = _at(index, SCOPES, "process worker", offset=8)
+    edits = index.rename_edits(worker, "helper")
+    lines = SCOPES.split("\n")
+    for span, text in sorted(edits, key=lambda e: (e[0].line, e[0].col), reverse=True):
+        line = lines[span.line - 1]
+        lines[span.line - 1] = line[:span.col - 1] + text + line[span.end_col - 1:]
+    renamed = "\n".join(lines)
+    assert "worker" not in renamed and "helper[1].pc == helper_done" in renamed
+    assert analyze(renamed, "renamed.spec").diagnostics == []
+
+
 def test_a_file_that_does_not_parse_has_no_index():
     assert build_index("spec x\nvar n: = 0\n") is None
 
