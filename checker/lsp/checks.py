@@ -53,9 +53,12 @@ class CheckRunner:
         outcome = CheckOutcome(cancelled=True)
         try:
             assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-            proc.stdin.write(text.encode("utf-8"))
-            await proc.stdin.drain()
-            proc.stdin.close()
+            try:
+                proc.stdin.write(text.encode("utf-8"))
+                await proc.stdin.drain()
+                proc.stdin.close()
+            except (BrokenPipeError, ConnectionResetError):  # the worker died at once: its stderr says why
+                pass
             while True:
                 line = await proc.stdout.readline()
                 if not line:

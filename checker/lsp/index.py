@@ -424,8 +424,7 @@ class _Builder:
         if local is None or e.span is None:
             return
         # the field name is the last word of the expression's text
-        end = Span(self.file, e.span.end_line, 1)
         line = self.lines[e.span.end_line - 1][:e.span.end_col - 1]
         col = line.rfind(e.name) + 1
         if col > 0:
-            self.occurrences.append(Occurrence(self.name_span(e.name, end.line, col), local))
+            self.occurrences.append(Occurrence(self.name_span(e.name, e.span.end_line, col), local))
