@@ -314,14 +314,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .lsp.command import main as lsp_main
 
         return lsp_main(argv[1:])
-    if argv and "--watch" in argv:  # re-check on every save (checker/watch.py)
-        from .watch import main as watch_main
-
-        return watch_main(argv)
     if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
         from .subcommands import main as sub_main
 
         return sub_main(argv)
+    if argv and "--watch" in argv:  # re-check on every save (checker/watch.py)
+        from .watch import main as watch_main
+
+        return watch_main(argv)
     try:
         try:
             req = parse(argv)

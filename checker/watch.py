@@ -139,9 +139,10 @@ def _wait_for_change(files, seen: tuple, sleep) -> tuple:
 
 def main(argv: list[str]) -> int:
     """``verify ... --watch`` (called by checker.cli.main)."""
-    from .cli import UsageError, build_parser, parse
+    from .cli import UsageError, _induct_subcommand, build_parser, parse
 
     try:
+        argv = _induct_subcommand(list(argv))
         args = build_parser().parse_args(argv)
         if args.json or args.itf or args.dot or args.checkpoint or args.resume:
             raise UsageError("argument --watch: not with --json, --itf, --dot, --checkpoint or --resume")

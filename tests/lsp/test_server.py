@@ -24,7 +24,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(
     server_command=[sys.executable, "-m", "checker.cli", "lsp", "--stdio"]))
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(T.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    result = await lsp_client.initialize_session(
+        T.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    lsp_client.initialize_result = result  # for test_capabilities
     yield
     await lsp_client.shutdown_session()
 
@@ -62,6 +64,15 @@ def pos_of(text: str, needle: str, nth: int = 0, offset: int = 0) -> T.Position:
 
 def doc(uri: str) -> T.TextDocumentIdentifier:
     return T.TextDocumentIdentifier(uri=uri)
+
+
+async def test_capabilities_advertise_every_feature_and_the_commands(client: LanguageClient):
+    caps = client.initialize_result.capabilities
+    assert caps.hover_provider and caps.definition_provider and caps.references_provider
+    assert caps.rename_provider and caps.document_symbol_provider and caps.completion_provider
+    assert caps.code_lens_provider is not None
+    # VS Code's client registers these, so the lenses' commands reach the server
+    assert {"spec.check", "spec.cancelChecks"} <= set(caps.execute_command_provider.commands)
 
 
 @pytest.mark.parametrize("path", SPECS, ids=[p.name for p in SPECS])
