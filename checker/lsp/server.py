@@ -340,7 +340,27 @@ def _verdict_diagnostic(ls: SpecLanguageServer, uri: str, prop: str, engine: str
         lines.append(f"{r.get('trace_kind') or 'trace'}:")
         lines += r["trace"]
     return T.Diagnostic(range=rng, message="\n".join(lines), severity=_SEVERITY.get(verdict, T.DiagnosticSeverity.Error),
-                        source=f"{SOURCE} {engine}", code=verdict)
+                        source=f"{SOURCE} {engine}", code=verdict,
+                        related_information=_trace_locations(a, uri, r.get("steps") or []) or None)
+
+
+def _trace_locations(a: Optional[Analysis], uri: str, steps: list[dict]) -> list[T.DiagnosticRelatedInformation]:
+    """Each step of a trace, linked to the action (or process step) that took it."""
+    if a is None or a.index is None:
+        return []
+    places = {}
+    for s in a.index.symbols:
+        if s.kind == "action":
+            places[s.name] = s.span
+        elif s.kind == "process":  # process steps are named process.label in traces
+            places.update({f"{s.name}.{c.name}": c.span for c in s.children if c.kind == "step"})
+    out = []
+    for i, step in enumerate(steps):
+        span = places.get(step.get("action") or "")
+        if span is not None:
+            out.append(T.DiagnosticRelatedInformation(T.Location(uri, to_range(span)),
+                                                      f"step {i}: {step.get('label', '')}"))
+    return out
 
 
 def serve() -> int:

@@ -45,6 +45,7 @@ def check(text: str, filename: str, engine: str, prop: str) -> dict:
     return {"result": {
         "property": p.name, "verdict": p.verdict.value, "method": p.method, "detail": p.detail,
         "line": p.line, "trace": trace, "trace_kind": p.trace.kind if p.trace else None,
+        "steps": [{"label": step.label(), "action": step.action} for step in (p.trace.steps if p.trace else [])],
         "report": render(result, spec, timing=False),
     }}
 

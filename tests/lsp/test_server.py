@@ -201,6 +201,11 @@ async def test_check_command_reports_the_counterexample(client: LanguageClient):
     assert verdicts[0].range.start == pos_of(text, "invariant open_only_after_consecutive_failures",
                                              offset=len("invariant "))
     assert "call_succeeds" in verdicts[0].message
+    # each step of the counterexample links to the action that took it
+    related = verdicts[0].related_information
+    assert [r.message for r in related] == [f"step {i}: {a}" for i, a in
+                                            enumerate(["call_fails", "call_succeeds", "call_fails", "call_fails"], 1)]
+    assert related[0].location.range.start == pos_of(text, "action call_fails", offset=len("action "))
     # progress was reported and ended
     reports = [r for rs in client.progress_reports.values() for r in rs]
     assert any(isinstance(r, T.WorkDoneProgressEnd) for r in reports)
