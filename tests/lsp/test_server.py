@@ -121,6 +121,15 @@ async def test_diagnostics_positions_and_hints(client: LanguageClient):
     assert (unknown.range.start.character, unknown.range.end.character) == (10, 15)   # `cuont`
     assert "cuont" in unknown.message and "did you mean `count`" in unknown.message
     assert unknown.severity == T.DiagnosticSeverity.Error
+    # an incremental edit, as VS Code sends them: `cuont` -> `count` leaves the type error only
+    _versions[uri] += 1
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_change(T.DidChangeTextDocumentParams(
+        text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=_versions[uri]),
+        content_changes=[T.TextDocumentContentChangePartial(
+            range=T.Range(T.Position(4, 10), T.Position(4, 15)), text="count")]))
+    await client.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc(uri)))
+    assert [d.range.start.line for d in client.diagnostics[uri]] == [5]
     # a syntax error: the position of the unexpected token
     broken = MISTAKES.replace("count <= N", "count <= ")
     diags = await open_text(client, uri, broken)
