@@ -35,6 +35,8 @@ examples:
   verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
   verify docs spec/ -o docs/proofs                       generate the proof documentation
+  verify spec/breaker.spec --watch                       check again on every save
+  verify lsp                                             the language server (docs/editor.md)
 """
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
@@ -193,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-values", action="store_true",
                    help="kind/pdr/bmc: leave every constant declared with a `where` clause symbolic, "
                         "so a proof holds for every value the clause allows")
+    p.add_argument("--watch", action="store_true",
+                   help="check again each time a FILE is saved; show only the verdicts that changed")
+    p.add_argument("--watch-runs", type=_int_at_least(1, "--watch-runs"), help=argparse.SUPPRESS)  # tests: stop after N runs
     p.add_argument("--version", action="version", version=_version())
     return p
 
@@ -305,10 +310,18 @@ def parse(argv: Sequence[str]):
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``verify`` console script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "lsp" and not os.path.isfile(argv[0]):  # the language server (checker/lsp/)
+        from .lsp.command import main as lsp_main
+
+        return lsp_main(argv[1:])
     if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
         from .subcommands import main as sub_main
 
         return sub_main(argv)
+    if argv and "--watch" in argv:  # re-check on every save (checker/watch.py)
+        from .watch import main as watch_main
+
+        return watch_main(argv)
     try:
         try:
             req = parse(argv)

@@ -1,0 +1,430 @@
+"""Where each name of a spec is declared and where it is used.
+
+    index = build_index(text)          # None when the text does not parse
+    sym = index.symbol_at(line, col)   # 1-based, as the front end's spans
+    index.references(sym)              # every use, the declaration included
+
+The language server answers hover, definition, references, rename, document
+symbols and completion from this; it has no LSP in it, so it is tested on its
+own (tests/lsp/test_index.py).
+
+Scopes follow the resolver (checker/lang/resolve.py): globals (constants,
+enums and their members, types, variables, actions, processes, named
+properties), an action's or process's parameters, a process's local
+variables and step labels, and names bound by ``let``, ``for``, ``forall``,
+``exists`` and ``[x in K -> ...]``, visible in what follows them.
+
+Limits: the syntax tree keeps no position for a name bound by ``let``,
+``for``, a quantifier or a map, so that name is found in the source text
+just after its keyword; columns are counted in characters (code points), as
+lark counts them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from ..ir import Span
+from ..lang import ast as A
+from ..lang.calls import SIGNATURES
+
+GLOBAL_KINDS = ("const", "enum", "member", "type", "var", "action", "process", "invariant", "property",
+                "reachable")
+
+
+@dataclass(eq=False)
+class Symbol:
+    name: str
+    kind: str         # one of GLOBAL_KINDS, or param, local, proc_var, step, spec
+    span: Span        # the name where it is declared
+    detail: str       # a one-line signature: `var failures: 0..4294967295`
+    doc: str = ""
+    container: str = ""   # the action/process/enum it belongs to, if any
+    extent: tuple[int, int] = (0, 0)   # first and last line of the whole declaration
+    children: list["Symbol"] = field(default_factory=list)
+
+
+@dataclass
+class Occurrence:
+    span: Span
+    symbol: Symbol
+
+
+@dataclass
+class SpecIndex:
+    text: str
+    symbols: list[Symbol]              # top-level declarations, in source order
+    occurrences: list[Occurrence]      # declarations and uses, in no particular order
+    unresolved: list[Span] = field(default_factory=list)
+
+    def occurrence_at(self, line: int, col: int) -> Optional[Occurrence]:
+        for o in self.occurrences:
+            s = o.span
+            if s.line == line and s.col <= col <= _end_col(s):
+                return o
+        return None
+
+    def symbol_at(self, line: int, col: int) -> Optional[Symbol]:
+        o = self.occurrence_at(line, col)
+        return o.symbol if o else None
+
+    def references(self, symbol: Symbol) -> list[Span]:
+        spans = {(o.span.line, o.span.col): o.span for o in self.occurrences if o.symbol is symbol}
+        return [spans[k] for k in sorted(spans)]
+
+    def rename_edits(self, symbol: Symbol, new: str) -> list[tuple[Span, str]]:
+        """Every span to replace, and its new text, to rename ``symbol`` to ``new``.
+
+        Renaming a process renames the label of its finished instances too
+        (``writer_done`` -> ``author_done``)."""
+        edits = [(s, new) for s in self.references(symbol)]
+        if symbol.kind == "process":
+            done = {id(o.symbol): o.symbol for o in self.occurrences
+                    if o.symbol.kind == "implicit" and o.symbol.container == symbol.name}
+            for sym in done.values():
+                edits += [(s, f"{new}_done") for s in self.references(sym)]
+        return edits
+
+    def all_symbols(self) -> Iterable[Symbol]:
+        for s in self.symbols:
+            yield s
+            yield from s.children
+
+    def in_scope_at(self, line: int) -> list[Symbol]:
+        """Globals, and the parameters and locals of the declaration around ``line``."""
+        out = [s for s in self.symbols if s.kind in GLOBAL_KINDS]
+        out += [m for s in self.symbols if s.kind == "enum" for m in s.children]
+        for s in self.symbols:
+            if s.extent[0] <= line <= s.extent[1]:
+                out += s.children
+                out += [o.symbol for o in self.occurrences
+                        if o.symbol.kind == "local" and o.symbol.container == s.name
+                        and o.symbol.span.line <= line]
+        seen, unique = set(), []
+        for s in out:
+            if id(s) not in seen:
+                seen.add(id(s))
+                unique.append(s)
+        return unique
+
+
+def _end_col(s: Span) -> int:
+    """The last column still on the name (inclusive: a cursor just after a name is on it)."""
+    return s.end_col if s.end_line == s.line and s.end_col > s.col else s.col
+
+
+def build_index(text: str, filename: str = "<spec>") -> Optional[SpecIndex]:
+    """The index of ``text``, or None if it does not parse."""
+    from ..lang import parse_text
+    from ..lang.diagnostics import SpecError
+
+    try:
+        tree = parse_text(text, filename)
+    except (SpecError, RecursionError):
+        return None
+    builder = _Builder(text, filename)
+    try:
+        builder.build(tree)
+    except RecursionError:  # absurd nesting: keep what was indexed so far
+        pass
+    return SpecIndex(text, builder.symbols, builder.occurrences, builder.unresolved)
+
+
+# ---------------------------------------------------------------- building
+
+class _Builder:
+    def __init__(self, text: str, filename: str):
+        self.text = text
+        self.lines = text.split("\n")
+        self.file = filename
+        self.symbols: list[Symbol] = []
+        self.occurrences: list[Occurrence] = []
+        self.unresolved: list[Span] = []
+        self.globals: dict[str, Symbol] = {}
+        self.processes: dict[str, dict[str, Symbol]] = {}   # process -> its local variables
+        self.labels: dict[str, Symbol] = {}   # step labels, also values: `proc[0].pc == crit`
+        self.container = ""
+
+    # -- helpers
+    def source(self, span: Optional[Span]) -> str:
+        """The text under a span (one or more lines)."""
+        if span is None or not span.end_line:
+            return "?"
+        if span.line == span.end_line:
+            return self.lines[span.line - 1][span.col - 1:span.end_col - 1]
+        parts = [self.lines[span.line - 1][span.col - 1:]]
+        parts += self.lines[span.line:span.end_line - 1]
+        parts.append(self.lines[span.end_line - 1][:span.end_col - 1])
+        return " ".join(p.strip() for p in parts)
+
+    def type_text(self, t: A.TypeExpr) -> str:
+        return self.source(getattr(t, "span", None))
+
+    def name_span(self, name: str, line: int, col: int) -> Span:
+        return Span(self.file, line, col, line, col + len(name))
+
+    def find_name(self, name: str, after: Span) -> Span:
+        """The first whole-word ``name`` at or after ``after`` (for binders without a span)."""
+        pattern = re.compile(r"\b%s\b" % re.escape(name))
+        for n in range(after.line, min(after.line + 20, len(self.lines) + 1)):
+            start = after.col if n == after.line else 1
+            m = pattern.search(self.lines[n - 1], start - 1)
+            if m:
+                return self.name_span(name, n, m.start() + 1)
+        return after
+
+    def declare(self, sym: Symbol) -> Symbol:
+        self.occurrences.append(Occurrence(sym.span, sym))
+        return sym
+
+    def use(self, name: str, span: Optional[Span], scope: dict[str, Symbol]) -> None:
+        if span is None:
+            return
+        sym = scope.get(name) or self.globals.get(name) or self.labels.get(name) or self.implicit_label(name)
+        if sym is None:
+            if name not in SIGNATURES and name != "bool":
+                self.unresolved.append(span)
+            return
+        self.occurrences.append(Occurrence(self.name_span(name, span.line, span.col), sym))
+
+    def implicit_label(self, name: str) -> Optional[Symbol]:
+        """``writer_done``: the label of a finished instance of process ``writer``."""
+        if not name.endswith("_done") or name[:-5] not in self.processes:
+            return None
+        if name not in self.labels:
+            proc = self.globals[name[:-5]]
+            # declared by the process itself: not an occurrence, so it cannot be renamed alone
+            self.labels[name] = Symbol(name, "implicit", proc.span, f"{name}: every step of process "
+                                       f"{proc.name} is done", container=proc.name)
+        return self.labels[name]
+
+    # -- declarations
+    def build(self, tree: A.SpecFile) -> None:
+        decls = list(tree.decls)
+        starts = [d.span.line for d in decls] + [len(self.lines) + 1]
+        for d, nxt in zip(decls, starts[1:]):
+            sym = self.declare_global(d)
+            if sym is not None:
+                sym.extent = (d.span.line, max(d.span.line, nxt - 1))
+        for d in decls:
+            self.container = d.name
+            self.uses_in_decl(d)
+
+    def declare_global(self, d) -> Optional[Symbol]:
+        doc = getattr(d, "doc", "")
+        if isinstance(d, A.ConstDecl):
+            detail = f"const {d.name}: {self.type_text(d.type)}"
+            if d.where is not None:
+                detail += f" where {self.source(getattr(d.where, 'span', None))}"
+            sym = Symbol(d.name, "const", d.span, detail, doc)
+        elif isinstance(d, A.EnumDecl):
+            sym = Symbol(d.name, "enum", d.span, f"enum {d.name} {{ {', '.join(d.members)} }}", doc)
+            for m, ms in zip(d.members, d.member_spans):
+                member = Symbol(m, "member", ms, f"{m}: {d.name}", "", container=d.name,
+                                extent=(ms.line, ms.line))
+                sym.children.append(member)
+                self.globals.setdefault(m, member)
+                self.declare(member)
+        elif isinstance(d, A.TypeDecl):
+            prefix = "symmetric type" if d.symmetric else "type"
+            sym = Symbol(d.name, "type", d.span, f"{prefix} {d.name} = {self.type_text(d.type)}", doc)
+        elif isinstance(d, A.VarDecl):
+            sym = Symbol(d.name, "var", d.span, f"var {d.name}: {self.type_text(d.type)}", doc)
+        elif isinstance(d, (A.ActionDecl, A.ProcessDecl)):
+            word = "action" if isinstance(d, A.ActionDecl) else "process"
+            fair = {"weak": "fair ", "strong": "strong fair "}.get(d.fairness or "", "")
+            params = ", ".join(f"{p.name}: {self.type_text(p.type)}" for p in d.params)
+            sym = Symbol(d.name, word, d.span, f"{fair}{word} {d.name}({params})", doc)
+            for p in d.params:
+                sym.children.append(self.declare(Symbol(
+                    p.name, "param", p.span, f"{p.name}: {self.type_text(p.type)} (parameter of {d.name})",
+                    container=d.name)))
+            if isinstance(d, A.ProcessDecl):
+                self.processes[d.name] = {}
+                self.declare_process_items(d, d.items, sym)
+        elif isinstance(d, (A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)):
+            word = {A.InvariantDecl: "invariant", A.PropertyDecl: "property", A.ReachableDecl: "reachable"}[type(d)]
+            sym = Symbol(d.name, word, d.span, f"{word} {d.name}", doc)
+        else:  # a declaration this index does not know yet: no symbol, no crash
+            return None
+        self.symbols.append(sym)
+        self.globals.setdefault(d.name, sym)
+        self.declare(sym)
+        return sym
+
+    def declare_process_items(self, d: A.ProcessDecl, items, sym: Symbol) -> None:
+        for item in items:
+            if isinstance(item, A.ProcVar):
+                local = Symbol(item.name, "proc_var", item.span,
+                               f"var {item.name}: {self.type_text(item.type)} (local variable of process {d.name})",
+                               container=d.name)
+                self.processes[d.name].setdefault(item.name, local)
+                sym.children.append(self.declare(local))
+            elif isinstance(item, A.ProcStep):
+                step = Symbol(item.label, "step", item.span, f"step {item.label} of process {d.name}",
+                              container=d.name)
+                self.labels.setdefault(item.label, step)
+                sym.children.append(self.declare(step))
+            elif isinstance(item, A.ProcLoop):
+                self.declare_process_items(d, item.items, sym)
+
+    def uses_in_decl(self, d) -> None:
+        scope: dict[str, Symbol] = {}
+        if isinstance(d, A.ConstDecl):
+            self.uses_in_type(d.type, scope)
+            for e in (d.where, d.default):
+                if e is not None:
+                    self.expr(e, scope)
+        elif isinstance(d, A.TypeDecl):
+            self.uses_in_type(d.type, scope)
+        elif isinstance(d, A.VarDecl):
+            self.uses_in_type(d.type, scope)
+            self.expr(d.init, scope)
+        elif isinstance(d, A.ActionDecl):
+            scope = self.param_scope(d, scope)
+            self.block(d.body, scope)
+        elif isinstance(d, A.ProcessDecl):
+            scope = self.param_scope(d, scope)
+            scope.update(self.processes.get(d.name, {}))
+            sym = self.globals.get(d.name)
+            steps = {c.name: c for c in (sym.children if sym else []) if c.kind == "step"}
+            self.process_items(d.items, scope, steps)
+        elif isinstance(d, (A.InvariantDecl, A.ReachableDecl)):
+            self.expr(d.expr, scope)
+        elif isinstance(d, A.PropertyDecl):
+            self.expr(d.p, scope)
+            if d.q is not None:
+                self.expr(d.q, scope)
+
+    def param_scope(self, d, scope: dict[str, Symbol]) -> dict[str, Symbol]:
+        scope = dict(scope)
+        sym = self.globals.get(d.name)
+        for p in d.params:
+            self.uses_in_type(p.type, scope)
+            for c in (sym.children if sym else []):
+                if c.kind == "param" and c.name == p.name:
+                    scope[p.name] = c
+        return scope
+
+    def process_items(self, items, scope, steps: dict[str, Symbol]) -> None:
+        for item in items:
+            if isinstance(item, A.ProcVar):
+                self.uses_in_type(item.type, scope)
+                self.expr(item.init, scope)
+            elif isinstance(item, A.ProcStep):
+                self.block(item.body, scope, steps)
+            elif isinstance(item, A.ProcLoop):
+                self.process_items(item.items, scope, steps)
+
+    def uses_in_type(self, t, scope) -> None:
+        if isinstance(t, A.NamedType):
+            self.use(t.name, t.span, scope)
+        elif isinstance(t, A.RangeType):
+            self.expr(t.lo, scope)
+            self.expr(t.hi, scope)
+        elif isinstance(t, A.SetType):
+            self.uses_in_type(t.elem, scope)
+        elif isinstance(t, A.MapType):
+            self.uses_in_type(t.key, scope)
+            self.uses_in_type(t.value, scope)
+        elif isinstance(t, A.SeqType):
+            self.uses_in_type(t.elem, scope)
+            self.expr(t.cap, scope)
+
+    def bind(self, name: str, after: Span, detail: str, scope: dict[str, Symbol]) -> dict[str, Symbol]:
+        sym = Symbol(name, "local", self.find_name(name, after), detail, container=self.container)
+        self.declare(sym)
+        inner = dict(scope)
+        inner[name] = sym
+        return inner
+
+    # -- statements
+    def block(self, stmts, scope, steps: Optional[dict[str, Symbol]] = None) -> None:
+        scope = dict(scope)
+        for s in stmts:
+            if isinstance(s, A.Let):
+                self.expr(s.value, scope)
+                scope = self.bind(s.name, s.span, f"let {s.name} = {self.source(getattr(s.value, 'span', None))}",
+                                  scope)
+            elif isinstance(s, (A.Require, A.Await)):
+                self.expr(s.cond, scope)
+            elif isinstance(s, A.Assign):
+                self.lvalue(s.target, scope)
+                self.expr(s.value, scope)
+            elif isinstance(s, A.Method):
+                self.lvalue(s.target, scope)
+                for a in s.args:
+                    self.expr(a, scope)
+            elif isinstance(s, A.If):
+                self.expr(s.cond, scope)
+                self.block(s.then, scope, steps)
+                self.block(s.else_, scope, steps)
+            elif isinstance(s, A.Either):
+                for b in s.branches:
+                    self.block(b, scope, steps)
+            elif isinstance(s, A.For):
+                self.expr(s.domain, scope)
+                inner = self.bind(s.var, s.span, f"for {s.var} in {self.source(getattr(s.domain, 'span', None))}",
+                                  scope)
+                self.block(s.body, inner, steps)
+            elif isinstance(s, A.Goto):
+                target = (steps or {}).get(s.label)
+                if target is not None and s.span is not None:
+                    self.occurrences.append(Occurrence(s.span, target))
+
+    def lvalue(self, lv: A.LValue, scope) -> None:
+        self.use(lv.name, lv.span, scope)
+        for i in lv.indices:
+            self.expr(i, scope)
+
+    # -- expressions
+    def expr(self, e, scope) -> None:
+        if isinstance(e, A.Name):
+            self.use(e.id, e.span, scope)
+        elif isinstance(e, A.Call):
+            self.use(e.fn, e.span, scope)
+            for a in e.args:
+                self.expr(a, scope)
+        elif isinstance(e, (A.SetLit, A.SeqLit)):
+            for x in e.elems:
+                self.expr(x, scope)
+        elif isinstance(e, A.MapBuild):
+            self.expr(e.domain, scope)
+            self.expr(e.body, self.bind(e.var, e.span, f"{e.var} in {self.source(getattr(e.domain, 'span', None))}",
+                                        scope))
+        elif isinstance(e, A.Quant):
+            self.expr(e.domain, scope)
+            self.expr(e.body, self.bind(e.var, e.span, f"{e.kind} {e.var} in "
+                                                       f"{self.source(getattr(e.domain, 'span', None))}", scope))
+        elif isinstance(e, A.Index):
+            self.expr(e.base, scope)
+            self.expr(e.key, scope)
+        elif isinstance(e, A.Unary):
+            self.expr(e.arg, scope)
+        elif isinstance(e, A.Binary):
+            self.expr(e.left, scope)
+            self.expr(e.right, scope)
+        elif isinstance(e, A.Ite):
+            for x in (e.cond, e.then, e.else_):
+                self.expr(x, scope)
+        elif isinstance(e, A.RangeSet):
+            self.expr(e.lo, scope)
+            self.expr(e.hi, scope)
+        elif isinstance(e, A.Field):
+            self.expr(e.base, scope)
+            self.field(e)
+
+    def field(self, e: A.Field) -> None:
+        """``proc[i].x`` / ``proc.x``: ``x`` is a local variable of process ``proc``."""
+        base = e.base.base if isinstance(e.base, A.Index) else e.base
+        if not isinstance(base, A.Name) or base.id not in self.processes:
+            return
+        local = self.processes[base.id].get(e.name)
+        if local is None or e.span is None:
+            return
+        # the field name is the last word of the expression's text
+        line = self.lines[e.span.end_line - 1][:e.span.end_col - 1]
+        col = line.rfind(e.name) + 1
+        if col > 0:
+            self.occurrences.append(Occurrence(self.name_span(e.name, e.span.end_line, col), local))
