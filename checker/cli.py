@@ -35,6 +35,7 @@ examples:
   verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
   verify docs spec/ -o docs/proofs                       generate the proof documentation
+  verify explore spec/breaker.spec                       step through it in the browser (127.0.0.1)
 """
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
@@ -305,7 +306,7 @@ def parse(argv: Sequence[str]):
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``verify`` console script; returns the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
+    if argv and argv[0] in ("docs", "replay", "explore") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
         from .subcommands import main as sub_main
 
         return sub_main(argv)
