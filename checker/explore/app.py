@@ -191,4 +191,11 @@ def make_app(explorer: Explorer, options: Options = Options(), graph_limit: int 
         Mount("/static", StaticFiles(directory=os.path.join(HERE, "static")), name="static"),
     ])
     app.state.explorer = ea
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # a bug in the explorer or the engine: a page that says so, never a traceback
+        return ea.page("error.html", 500, title="Internal error",
+                       message=f"internal error ({type(exc).__name__}): {exc}; please report it", back="/path/")
+
+    app.add_exception_handler(Exception, internal_error)
     return app

@@ -26,7 +26,7 @@ def value_view(v: Any, t: ir.Type, old: Any = _MISSING) -> dict:
         items = [{"text": ir.show_value(x),
                   "status": "added" if x not in before else "removed" if x not in v else ""}
                  for x in members]
-        return {"kind": "set", "items": items, "changed": compare and v != old}
+        return {"kind": "set", "members": items, "changed": compare and v != old}
     if isinstance(t, ir.MapT) and isinstance(v, tuple):
         try:
             keys = list(ir.domain_values(t.key))

@@ -1,0 +1,191 @@
+"""verify explore, route by route (Starlette's TestClient, no browser)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("httpx2")
+from starlette.testclient import TestClient  # noqa: E402
+
+from checker import ir  # noqa: E402
+from checker.explore.app import make_app  # noqa: E402
+from checker.explore.cli import load_explorer  # noqa: E402
+from checker.explore.view import value_view  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEADLOCK = "call_fails/call_fails/call_fails/tick/tick/call_after_timeout~2"
+
+
+def _client(spec="spec/breaker.spec", consts=(), **kw):
+    ex, problem = load_explorer(os.path.join(ROOT, spec), list(consts))
+    assert problem is None, problem
+    return TestClient(make_app(ex, **kw)), ex
+
+
+@pytest.fixture(scope="module")
+def breaker():
+    return _client()[0]
+
+
+def _segments(html):
+    return re.findall(r'class="step" href="[^"]*" data-segment="([^"]+)"', html)
+
+
+def _changed(html):
+    return set(re.findall(r'class="var changed" data-var="(\w+)"', html))
+
+
+def _failing(html):
+    return set(re.findall(r'class="inv fails" data-invariant="(\w+)"', html))
+
+
+def test_initial_state_and_its_steps(breaker):
+    r = breaker.get("/", follow_redirects=True)
+    assert r.status_code == 200 and r.url.path == "/path/"
+    assert _segments(r.text) == ["call_succeeds", "call_fails"]
+    assert _changed(r.text) == set() and _failing(r.text) == set()
+    # tick is disabled in the initial state: greyed with the require that fails
+    assert re.search(r'class="step off">tick</span>\s*<small class="why">require phase == Open and waited '
+                     r'&lt; 2 \(line \d+\) — phase == Open: Closed == Open is false', r.text)
+
+
+def test_either_branches_get_numbered_segments(breaker):
+    r = breaker.get("/path/call_fails/call_fails/call_fails/tick/tick")
+    assert _segments(r.text) == ["call_after_timeout~1", "call_after_timeout~2"]
+    assert "phase = Closed" in r.text   # what each branch changes, to choose between them
+
+
+def test_deadlock_path(breaker):
+    r = breaker.get("/path/" + DEADLOCK)
+    assert r.status_code == 200
+    assert _changed(r.text) == {"failures", "hung", "trials"}
+    assert _failing(r.text) == {"failure_count_within_threshold", "calls_always_return"}
+    assert 'id="deadlock"' in r.text and _segments(r.text) == []
+    assert "<code>failures &lt;= 3</code>: false  (4 &lt;= 3)" in r.text
+    assert 'href="/path/call_fails/call_fails/call_fails/tick/tick" id="back"' in r.text
+
+
+def test_a_step_the_spec_does_not_allow_is_a_page_not_a_crash(breaker):
+    r = breaker.get("/path/call_fails/tick")
+    assert r.status_code == 404
+    assert "step 2: &#39;tick&#39; is not a step the spec allows here; enabled: call_succeeds, call_fails" in r.text
+    assert 'href="/path/call_fails"' in r.text
+    r = breaker.get("/path/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert r.status_code == 404 and "<script>alert" not in r.text and "&lt;script&gt;" in r.text
+    assert breaker.get("/path/@2").status_code == 404       # one initial state only
+
+
+def test_jump_redirects_to_the_path(breaker):
+    r = breaker.get("/jump", params={"to": "/call_fails/ call_fails/"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/path/call_fails/call_fails"
+
+
+def test_several_initial_states_are_chosen_by_at():
+    c, ex = _client("spec/balancer.spec")
+    assert len(ex.initial) == 4
+    r = c.get("/path/")
+    assert all(f'href="/path/@{k}"' in r.text for k in range(1, 5))
+    assert c.get("/path/@4").status_code == 200 and c.get("/path/@5").status_code == 404
+
+
+def _finished(client, job_html):
+    job = re.search(r'id="job-(\d+)"', job_html).group(1)
+    for _ in range(100_000):          # until the check thread says it is done
+        r = client.get(f"/check/{job}")
+        if 'data-done="yes"' in r.text:
+            return r.text
+        time.sleep(0.01)
+    raise AssertionError("the check never finished")
+
+
+def test_check_from_the_page_links_each_counterexample(breaker):
+    r = breaker.post("/check", data={"mode": "explicit"})
+    assert r.status_code == 200 and 'hx-trigger="load delay:400ms"' in r.text
+    html = _finished(breaker, r.text)
+    rows = dict(re.findall(r'data-property="(\w+)">\s*<td>\w+</td><td>(\w+)', html))
+    assert rows["deadlock"] == "violated" and rows["closed_below_threshold"] == "holds"
+    assert rows["recovers"] == "violated"
+    assert f'href="/path/{DEADLOCK}"' in html
+    assert f'href="/path/{DEADLOCK}?loop=6"' in html        # the lasso of recovers, its loop marked
+    r = breaker.get(f"/path/{DEADLOCK}?loop=6")
+    assert 'id="lasso"' in r.text
+
+
+def test_simulation_from_the_page(breaker):
+    html = _finished(breaker, breaker.post("/check", data={"mode": "simulate"}).text)
+    assert 'data-property="deadlock"' in html and "trace-link" in html
+    assert breaker.post("/check", data={"mode": "eval"}).status_code == 400
+
+
+def test_open_itf_and_json_files(breaker, tmp_path):
+    spec = os.path.join(ROOT, "spec/breaker.spec")
+    itf = tmp_path / "itf"
+    out = subprocess.run([sys.executable, "-m", "checker.cli", spec, "--property", "deadlock", "--itf", str(itf),
+                          "--json"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1, out.stderr
+    (tmp_path / "r.json").write_text(out.stdout)
+    [itf_file] = sorted(itf.iterdir())
+    r = breaker.post("/open", data={"path": str(itf_file)})
+    assert r.status_code == 200 and f'href="/path/{DEADLOCK}"' in r.text
+    r = breaker.post("/open", files={"file": ("r.json", out.stdout.encode(), "application/json")})
+    assert r.status_code == 200 and f'href="/path/{DEADLOCK}"' in r.text
+    r = breaker.post("/open", files={"file": ("x.json", b'{"states": [{"phase": "Open"}]}', "application/json")})
+    assert r.status_code == 400 and "no value for variable" in r.text
+    r = breaker.post("/open", data={"path": str(tmp_path / "missing.json")})
+    assert r.status_code == 400 and "cannot read" in r.text
+
+
+def test_state_graph_whole_and_neighbourhood():
+    c, _ = _client()
+    r = c.get("/graph", params={"at": "call_fails"})
+    data = json.loads(re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', r.text, re.S)
+                      .group(1))
+    assert data["states"] == 38 and "The whole reachable graph: 38 states" in r.text
+    assert sum(n["data"]["current"] for n in data["nodes"]) == 1
+    assert {n["data"]["href"] for n in data["nodes"]} >= {"/path/", "/path/" + DEADLOCK}
+    small, _ = _client(graph_limit=10)
+    r = small.get("/graph", params={"at": "call_fails/call_fails"})
+    assert "More than 10 reachable states: too many to draw" in r.text
+    data = json.loads(re.search(r'type="application/json">(.*?)</script>', r.text, re.S).group(1))
+    # the path's 3 states and what lies up to two steps after its last
+    assert 3 < data["states"] <= 10
+
+
+def test_process_spec_has_swimlanes():
+    c, _ = _client("spec/tracing.spec")
+    r = c.get("/path/request(2).start/request(2).validate~2/request(2).finished/request(1).start")
+    assert r.status_code == 200
+    lanes = re.search(r'<table class="swimlanes">(.*?)</table>', r.text, re.S).group(1)
+    assert "<th>request(1)</th><th>request(2)</th>" in lanes
+    assert '<td class="act">request(2).start</td>' in lanes
+
+
+def test_nested_changes_are_marked_down_to_the_entry():
+    t = ir.MapT(ir.IntT(1, 3), ir.SetT(ir.IntT(0, 2)))
+    old = (frozenset(), frozenset({1}), frozenset())
+    new = (frozenset(), frozenset({1, 2}), frozenset())
+    v = value_view(new, t, old)
+    assert v["changed"] and [r["changed"] for r in v["rows"]] == [False, True, False]
+    assert [(m["text"], m["status"]) for m in v["rows"][1]["value"]["members"]] == [("1", ""), ("2", "added")]
+    seq = value_view((1,), ir.SeqT(ir.IntT(0, 3), 2), (1, 2))
+    assert seq["removed"] == 1 and not seq["rows"][0]["changed"]
+
+
+def test_bad_spec_exits_2_before_serving(tmp_path):
+    bad = tmp_path / "bad.spec"
+    bad.write_text("spec bad\nvar x: 0..3 = 0\naction a { x = y }\n")
+    out = subprocess.run([sys.executable, "-m", "checker.cli", "explore", str(bad), "--port", "0"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    assert f"{bad}:3:" in out.stderr and "^" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "checker.cli", "explore", "spec/breaker.spec", "--const", "NOPE=1"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 2 and "NOPE" in out.stderr
+    out = subprocess.run([sys.executable, "-m", "checker.cli", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert "verify explore spec/breaker.spec" in out.stdout
