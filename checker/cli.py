@@ -191,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coverage", action="store_true",
                    help="print the transitions of each action over all reachable states, and warn about "
                         "actions that are never enabled")
+    p.add_argument("--profile-space", action="store_true",
+                   help="after the check, explore every reachable state again and report per action the "
+                        "new states it reached first and per variable its distinct values and share of "
+                        "the packed state (text, or `space_profile` in --json)")
     p.add_argument("--all-values", action="store_true",
                    help="kind/pdr/bmc: leave every constant declared with a `where` clause symbolic, "
                         "so a proof holds for every value the clause allows")
@@ -300,7 +304,7 @@ def parse(argv: Sequence[str]):
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,
                    color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values,
-                   dot_file=args.dot, coverage=args.coverage)
+                   dot_file=args.dot, coverage=args.coverage, profile_space=args.profile_space)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

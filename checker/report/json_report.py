@@ -126,6 +126,8 @@ def result_to_json(r: CheckResult, spec: Optional[ir.Spec] = None, timing: bool 
         },
         "properties": [property_to_json(p, spec, timing) for p in r.properties],
     }
+    if getattr(r, "space_profile", None) is not None:   # verify --profile-space
+        out["space_profile"] = r.space_profile
     runs = getattr(r, "runs", None)
     if runs:
         out["engines"] = {e: result_to_json(sub, spec, timing) for e, sub in runs.items()}
