@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coverage", action="store_true",
                    help="print the transitions of each action over all reachable states, and warn about "
                         "actions that are never enabled")
+    p.add_argument("--traces", type=_int_at_least(1, "--traces"), metavar="K",
+                   help="explicit (dict store): up to K counterexamples per property, shortest first, "
+                        "distinct by their final state (temporal properties: one lasso)")
     p.add_argument("--profile-space", action="store_true",
                    help="after the check, explore every reachable state again and report per action the "
                         "new states it reached first and per variable its distinct values and share of "
@@ -295,6 +298,14 @@ def parse(argv: Sequence[str]):
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
     kw["workers"] = args.workers
+    if args.traces is not None:
+        if args.engine != "explicit" or args.simulate:
+            raise UsageError(f"argument --traces: only for the explicit engine's exhaustive search, not "
+                             f"{'--simulate' if args.simulate else '--engine ' + args.engine}")
+        if args.store != "dict":
+            raise UsageError("argument --traces: needs the default --store dict (the further traces are "
+                             "read from every stored state's parent)")
+        kw["traces"] = args.traces
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
                       timeout=args.timeout,

@@ -101,6 +101,8 @@ def property_to_json(p: PropertyResult, spec: Optional[ir.Spec], timing: bool = 
         "line": p.line,
         "seconds": round(p.seconds, 6) if timing else None,
         "trace": trace_to_json(p.trace, spec) if p.trace is not None else None,
+        **({"more_traces": [trace_to_json(t, spec) for t in p.more_traces]}     # --traces K
+           if getattr(p, "more_traces", None) else {}),
     }
 
 
