@@ -112,7 +112,11 @@ class ExplorerApp:
         if mode not in ("explicit", "simulate"):
             return self.page("error.html", 400, title="Bad request", message=f"unknown check mode {mode!r}",
                              back="/path/")
-        job = self.jobs.start(mode)
+        traces = _int(form.get("traces", "1"))
+        if traces is None or not 1 <= traces <= 100:
+            return self.page("error.html", 400, title="Bad request", message="traces: a number from 1 to 100",
+                             back="/path/")
+        job = self.jobs.start(mode, traces)
         return self.page("check.html", job=job, elapsed=0.0)
 
     async def check_status(self, request: Request) -> Response:

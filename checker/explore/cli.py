@@ -43,8 +43,10 @@ def load_explorer(path: str, const_args: list[str]):
         spec = load(path, consts)
         _require_constants(spec)
         return Explorer(spec), None
-    except (SpecError, InputError, NeedsConstants) as e:
+    except SpecError as e:
         return None, str(e)
+    except (InputError, NeedsConstants) as e:
+        return None, f"verify explore: error: {e}"
 
 
 def main(argv: list[str]) -> int:

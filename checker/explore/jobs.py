@@ -23,6 +23,7 @@ from .traces import OpenedTrace, TraceInputError, trace_to_path
 class Job:
     id: int
     mode: str                              # "explicit" | "simulate"
+    traces: int = 1                        # explicit: up to this many counterexamples per property
     started: float = field(default_factory=time.monotonic)
     progress: Optional[Progress] = None
     done: bool = False
@@ -40,8 +41,8 @@ class Jobs:
         self._lock = threading.Lock()
         self.jobs: dict[int, Job] = {}
 
-    def start(self, mode: str) -> Job:
-        job = Job(next(self._ids), mode)
+    def start(self, mode: str, traces: int = 1) -> Job:
+        job = Job(next(self._ids), mode, traces if mode == "explicit" else 1)
         with self._lock:
             self.jobs[job.id] = job
         threading.Thread(target=self._run, args=(job,), daemon=True, name=f"explore-check-{job.id}").start()
@@ -58,7 +59,7 @@ class Jobs:
             job.progress = p
 
         opts = replace(self.options, progress=progress, should_stop=job.stop.is_set,
-                       simulate=job.mode == "simulate")
+                       simulate=job.mode == "simulate", traces=job.traces)
         try:
             result = run_spec(self.explorer.spec, "explicit", opts)
             job.verdicts = [self._verdict(p) for p in result.properties]
@@ -72,13 +73,18 @@ class Jobs:
 
     def _verdict(self, p) -> dict:
         out = {"name": p.name, "kind": p.kind, "verdict": p.verdict.value, "detail": p.detail,
-               "method": p.method, "trace": None, "length": None, "lasso": False, "problem": ""}
+               "method": p.method, "trace": None, "length": None, "lasso": False, "problem": "", "more": []}
         if p.trace is not None:
             try:
                 opened: OpenedTrace = trace_to_path(self.explorer, p.trace, p.name)
                 out["trace"] = opened
                 out["length"] = len(p.trace)
                 out["lasso"] = p.trace.loop_start is not None
+            except TraceInputError as e:
+                out["problem"] = str(e)
+        for t in p.more_traces:
+            try:
+                out["more"].append((trace_to_path(self.explorer, t, p.name), len(t)))
             except TraceInputError as e:
                 out["problem"] = str(e)
         return out

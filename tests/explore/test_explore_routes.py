@@ -117,6 +117,14 @@ def test_check_from_the_page_links_each_counterexample(breaker):
     assert 'id="lasso"' in r.text
 
 
+def test_several_traces_from_the_page(breaker):
+    html = _finished(breaker, breaker.post("/check", data={"mode": "explicit", "traces": "3"}).text)
+    row = re.search(r'data-property="deadlock">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r'class="more-trace" href="([^"]+)">trace 2 \((\d+) steps\)', row) == [
+        ("/path/call_fails/call_fails/call_succeeds/call_fails/tick/tick/call_after_timeout~2", "7")]
+    assert breaker.post("/check", data={"mode": "explicit", "traces": "0"}).status_code == 400
+
+
 def test_simulation_from_the_page(breaker):
     html = _finished(breaker, breaker.post("/check", data={"mode": "simulate"}).text)
     assert 'data-property="deadlock"' in html and "trace-link" in html
