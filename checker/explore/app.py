@@ -7,6 +7,7 @@ page, both held by the app object.
 from __future__ import annotations
 
 import os
+import time
 from typing import Optional
 from urllib.parse import unquote
 
@@ -17,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .. import ir
 from ..options import Options
 from . import graph as graphs
 from . import view
@@ -81,7 +83,6 @@ class ExplorerApp:
             changes = []
             if t.target is not None:
                 after = ex.state(t.target)
-                from .. import ir
                 changes = [f"{n} = {ir.show_value(after[n])}" for n in state if after[n] != state[n]]
             moves.append({"segment": t.segment, "label": t.label, "error": t.error,
                           "href": path_url(pos.segments + [t.segment]) if t.target is not None else None,
@@ -123,7 +124,6 @@ class ExplorerApp:
         job = self.jobs.get(_int(request.path_params["job"]) or 0)
         if job is None:
             return self.page("error.html", 404, title="No such check", message="no such check", back="/path/")
-        import time
         return self.page("check.html", job=job, elapsed=time.monotonic() - job.started)
 
     async def stop_check(self, request: Request) -> Response:

@@ -197,3 +197,31 @@ def test_bad_spec_exits_2_before_serving(tmp_path):
     assert out.returncode == 2 and "NOPE" in out.stderr
     out = subprocess.run([sys.executable, "-m", "checker.cli", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert "verify explore spec/breaker.spec" in out.stdout
+
+
+def test_progress_and_stop_of_a_check():
+    from checker.explore.jobs import Job, Jobs
+    from checker.options import Options, Progress
+
+    c, ex = _client("spec/config.spec")
+    app = c.app.state.explorer
+    job = Job(99, "explicit", progress=Progress(states=12345, transitions=40000, depth=7, seconds=2.0))
+    html = app.env.get_template("check.html").render(job=job, elapsed=2.0)
+    assert "12,345 states, depth 7" in html and "6,172 states/s" in html and 'hx-get="/check/99"' in html
+    # a stopped check: the engine polls should_stop between chunks, so it ends early, not exhaustive
+    jobs = Jobs(ex, Options())
+    job = Job(1, "explicit")
+    job.stop.set()
+    jobs._run(job)
+    assert job.done and not job.error and job.summary.endswith("(not exhaustive)")
+
+
+def test_constants_without_values_are_refused_before_serving(tmp_path):
+    spec = tmp_path / "n.spec"
+    spec.write_text("spec n\nconst N: int where N >= 1\nvar x: 0..N = 0\naction a { require x < N\n x = x + 1 }\n")
+    out = subprocess.run([sys.executable, "-m", "checker.cli", "explore", str(spec)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 2 and "--const N=VALUE" in out.stderr
+    c, ex = _client(str(spec), ["N=2"])
+    assert _segments(c.get("/path/a").text) == ["a"]
+    assert 'id="deadlock"' in c.get("/path/a/a").text
