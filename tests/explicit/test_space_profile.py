@@ -58,6 +58,13 @@ def test_every_spec_profiles_consistently(path):
     assert all(1 <= v["distinct_values"] <= p.states and v["bits_needed"] <= v["bits"] for v in p.variables)
 
 
+def test_symbolic_constants_get_a_message_not_a_crash():
+    out = subprocess.run([sys.executable, "-m", "checker.cli", "spec/breaker_fixed.spec", "--engine", "induct",
+                          "--all-values", "--profile-space"], capture_output=True, text=True, cwd=ROOT)
+    assert "verify: no state-space profile: the explicit-state engine needs a value for every constant" \
+        in out.stderr and "internal error" not in out.stderr
+
+
 def test_cli_text_and_json():
     cmd = [sys.executable, "-m", "checker.cli", "spec/breaker.spec", "--profile-space", "--no-timing"]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
