@@ -225,3 +225,16 @@ def test_constants_without_values_are_refused_before_serving(tmp_path):
     c, ex = _client(str(spec), ["N=2"])
     assert _segments(c.get("/path/a").text) == ["a"]
     assert 'id="deadlock"' in c.get("/path/a/a").text
+
+
+def test_erroneous_steps_are_shown_and_a_typeok_trace_opens_before_them(tmp_path):
+    spec = tmp_path / "t.spec"
+    spec.write_text("spec t\nvar x: 0..2 = 0\naction inc { x = x + 1 }\n")
+    c, _ = _client(str(spec))
+    r = c.get("/path/inc/inc")
+    assert re.search(r'class="step erroneous" data-segment="inc">inc</span> <small class="error">runtime error: '
+                     r'x = 3 is outside', r.text)
+    assert c.get("/path/inc/inc/inc").status_code == 404
+    html = _finished(c, c.post("/check", data={"mode": "explicit"}).text)
+    row = re.search(r'data-property="typeok">(.*?)</tr>', html, re.S).group(1)
+    assert 'href="/path/inc/inc"' in row and "the last step, inc, is erroneous: x = 3 is outside" in row
