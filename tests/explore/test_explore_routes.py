@@ -262,3 +262,13 @@ def test_every_counterexample_of_spec_opens_in_the_stepper(name):
         else:
             assert len(pos.taken) == len(p.trace) and ex.state(pos.states[-1]) == p.trace.steps[-1].state
         assert opened.loop_start == p.trace.loop_start
+
+
+def test_pages_load_nothing_from_elsewhere(breaker):
+    """Works offline: every script, style sheet and link is served by the app."""
+    for url in ("/path/", "/graph", "/open"):
+        html = breaker.get(url).text
+        refs = re.findall(r'(?:src|href)="([^"]*)"', html)
+        assert refs and all(r.startswith("/") for r in refs), (url, refs)
+    for asset in ("/static/htmx.min.js", "/static/cytoscape.min.js", "/static/graph.js", "/static/explore.css"):
+        assert breaker.get(asset).status_code == 200, asset
