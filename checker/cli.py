@@ -37,6 +37,7 @@ examples:
   verify docs spec/ -o docs/proofs                       generate the proof documentation
   verify spec/breaker.spec --watch                       check again on every save
   verify lsp                                             the language server (docs/editor.md)
+  verify explore spec/breaker.spec                       step through it in the browser (127.0.0.1)
 """
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
@@ -192,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coverage", action="store_true",
                    help="print the transitions of each action over all reachable states, and warn about "
                         "actions that are never enabled")
+    p.add_argument("--traces", type=_int_at_least(1, "--traces"), metavar="K",
+                   help="explicit (dict store): up to K counterexamples per property, shortest first, "
+                        "distinct by their final state (temporal properties: one lasso)")
+    p.add_argument("--profile-space", action="store_true",
+                   help="after the check, explore every reachable state again and report per action the "
+                        "new states it reached first and per variable its distinct values and share of "
+                        "the packed state (text, or `space_profile` in --json)")
     p.add_argument("--all-values", action="store_true",
                    help="kind/pdr/bmc: leave every constant declared with a `where` clause symbolic, "
                         "so a proof holds for every value the clause allows")
@@ -295,6 +303,14 @@ def parse(argv: Sequence[str]):
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
     kw["workers"] = args.workers
+    if args.traces is not None:
+        if args.engine != "explicit" or args.simulate:
+            raise UsageError(f"argument --traces: only for the explicit engine's exhaustive search, not "
+                             f"{'--simulate' if args.simulate else '--engine ' + args.engine}")
+        if args.store != "dict":
+            raise UsageError("argument --traces: needs the default --store dict (the further traces are "
+                             "read from every stored state's parent)")
+        kw["traces"] = args.traces
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
                       timeout=args.timeout,
@@ -304,7 +320,7 @@ def parse(argv: Sequence[str]):
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,
                    color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values,
-                   dot_file=args.dot, coverage=args.coverage)
+                   dot_file=args.dot, coverage=args.coverage, profile_space=args.profile_space)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -314,7 +330,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from .lsp.command import main as lsp_main
 
         return lsp_main(argv[1:])
-    if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
+    if argv and argv[0] in ("docs", "replay", "explore") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
         from .subcommands import main as sub_main
 
         return sub_main(argv)

@@ -31,6 +31,9 @@ class Options:
     simulate: bool = False
     walks: int = 100                     # number of random walks
     walk_depth: int = 100                # steps per walk at most
+    shrink: bool = True                  # shrink the walks' counterexamples (checker/explicit/shrink.py)
+    traces: int = 1                      # explicit, dict store: up to this many counterexamples per
+    #                                      property, shortest first (checker/explicit/many.py)
     # z3 resource units per solver query (z3's `rlimit`; exhausted: unknown): unlike
     # `timeout`, the same spec, seed and z3 version give the same verdicts on any
     # machine and load, which is what the committed proof pages need.  None: no limit.

@@ -92,6 +92,9 @@ class PropertyResult:
     doc: str = ""
     line: int | None = None   # where the property is declared
     seconds: float = 0.0
+    # --traces K: further counterexamples after ``trace``, shortest first,
+    # distinct final states (checker/explicit/many.py)
+    more_traces: list = field(default_factory=list)
 
 
 @dataclass

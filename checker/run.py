@@ -449,6 +449,7 @@ class Request:
     itf_dir: Optional[str] = None      # write every trace there as ITF
     dot_file: Optional[str] = None     # write the reachable state graph there (DOT)
     coverage: bool = False             # report transitions per action, warn on actions never enabled
+    profile_space: bool = False        # per action the new states, per variable the distinct values
     all_values: bool = False           # prove for every value of constants with a `where` clause
 
 
@@ -667,6 +668,8 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
         for r in file_runs:
             if r.spec is not None and (req.coverage or req.dot_file):
                 _graph_outputs(req, r, stdout, stderr)
+            if r.spec is not None and req.profile_space:
+                _space_profile(req, r, stdout, stderr)
         runs.extend(file_runs)
     code = worst_exit(codes)
     if flag.signum is not None:
@@ -706,6 +709,23 @@ def _graph_outputs(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -
             stderr.write(f"verify: wrote {req.dot_file}\n")
         except GraphTooLarge as e:
             stderr.write(f"verify: no state graph written: {e}\n")
+
+
+def _space_profile(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -> None:
+    """--profile-space: a fresh exhaustive search of the spec (explicit engine,
+    no symmetry reduction); the profile goes after the text report, or into
+    the result's JSON (``space_profile``)."""
+    from .explicit.profile import SpaceTooLarge, profile_space
+
+    try:
+        prof = profile_space(run.spec, req.options.max_states)
+    except SpaceTooLarge as e:
+        stderr.write(f"verify: no state-space profile: {e}\n")
+        return
+    run.result.space_profile = prof.to_json()
+    if not req.json:
+        for line in prof.table():
+            stdout.write(line + "\n")
 
 
 def write_itf(run: Run, out_dir: str) -> list[str]:

@@ -60,6 +60,9 @@ def main(argv: list[str]) -> int:
     cmd, rest = argv[0], argv[1:]
     try:
         try:
+            if cmd == "explore":
+                from .explore.cli import main as explore_main
+                return explore_main(rest)
             return _docs(rest) if cmd == "docs" else _replay(rest)
         except UsageError as e:
             sys.stderr.write(f"usage: verify {cmd} ... (verify {cmd} --help)\nverify {cmd}: error: {e}\n")

@@ -129,11 +129,16 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     want_reach = [k for k, g in enumerate(goals) if want(g.name)]
     need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
     store, store_note = _store_for(options, need_graph)
+    if options.traces > 1 and store != "dict":
+        raise StoreOptionError(f"--traces {options.traces}: needs the default --store dict (the further "
+                               "traces are read from every stored state's parent)")
     if store == "compact":
         from .compact import bfs_compact
         out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
     else:
-        out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
+        # --traces: no early stop once every property is violated (the further traces are in the rest)
+        out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
+                  need_graph or options.traces > 1)
     found = out.found
     seconds = time.perf_counter() - t0
 
@@ -232,6 +237,11 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         else:
             props.append(unviolated("deadlock", DEADLOCK))
 
+    traces_notes = []
+    if options.traces > 1:
+        from .many import add_more_traces
+        traces_notes = add_more_traces(prog, out, props, options.traces)
+
     if store == "compact":
         per = "8 bytes (uint64)" if prog.layout.total_bits <= 64 else \
             f"{(prog.layout.total_bits + 7) // 8} bytes"
@@ -245,6 +255,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
              f"compiled in {compile_seconds:.3f}s"]
     if sym_note:
         notes.append(sym_note)
+    notes += traces_notes
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",

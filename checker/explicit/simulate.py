@@ -152,11 +152,71 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                 break
         longest = max(longest, len(path) - 1)
         walks_done += 1
+    shrunk = _shrink_found(prog, found, terminal) if options.shrink else {}
     seconds = time.perf_counter() - t0
-    return _result(spec, prog, options, found, want_invs, want_reach, want_typeok, want_deadlock, want,
-                   dict(walks=walks_done, asked=walks, depth=depth, steps=steps, transitions=transitions,
-                        touched=len(touched), longest=longest, seconds=seconds, stopped=stopped),
-                   _peak_memory())
+    result = _result(spec, prog, options, found, want_invs, want_reach, want_typeok, want_deadlock, want,
+                     dict(walks=walks_done, asked=walks, depth=depth, steps=steps, transitions=transitions,
+                          touched=len(touched), longest=longest, seconds=seconds, stopped=stopped),
+                     _peak_memory())
+    if shrunk:
+        names = {**{f"inv{k}": spec.invariants[k].name for k in found.inv},
+                 **{f"reach{k}": goals[k].name for k in found.reach}, "typeok": "typeok", "deadlock": "deadlock"}
+        result.notes.append("traces shrunk (steps removed and replayed, the violation kept): " + ", ".join(
+            f"{names[key]} {a} -> {b} steps" for key, (a, b) in shrunk.items()))
+        result.stats.extra["simulation"]["shrunk"] = {names[key]: [a, b] for key, (a, b) in shrunk.items()}
+    return result
+
+
+def _shrink_found(prog: Program, found: _Found, terminal) -> dict:
+    """Shrink every path in ``found`` in place; {key: (steps before, after)}."""
+    from .shrink import shrink
+
+    sizes = {}
+
+    def hits(fn, k):
+        def goal(s):
+            got = []
+            fn([s], lambda kk, ss, e: got.append((kk, e)))
+            return any(kk == k for kk, _ in got)
+        return goal
+
+    for k, (path, e) in list(found.inv.items()):
+        fn = prog.check_function([k], [])
+        new = shrink(prog, path, hits(fn, k))
+        got: list = []
+        fn([new[-1][2]], lambda kk, ss, err: got.append(err))
+        found.inv[k] = (new, got[0] if got else e)
+        sizes[f"inv{k}"] = (len(path) - 1, len(new) - 1)
+    for k, path in list(found.reach.items()):
+        new = shrink(prog, path, hits(prog.check_function([], [k]), -1 - k))
+        found.reach[k] = new
+        sizes[f"reach{k}"] = (len(path) - 1, len(new) - 1)
+    if found.typeok is not None and found.typeok[0] not in ("init", "initerr"):
+        path, ai, b, _e = found.typeok
+
+        def errs_here(s):
+            errs: list = []
+            prog.trace_fns[ai](s, [], errs, b)
+            return errs
+
+        new = shrink(prog, path, lambda s: bool(errs_here(s)))
+        found.typeok = (new, ai, b, errs_here(new[-1][2])[0])
+        sizes["typeok"] = (len(path), len(new))          # the erroneous step counts
+    if found.deadlock is not None:
+        def dead(s):
+            for ai, binds in enumerate(prog.bindings):
+                for b in binds:
+                    out: list = []
+                    errs: list = []
+                    prog.trace_fns[ai](s, out, errs, b)
+                    if out or errs:
+                        return False
+            return not (terminal is not None and terminal(s))
+
+        path = found.deadlock
+        found.deadlock = shrink(prog, path, dead)
+        sizes["deadlock"] = (len(path) - 1, len(found.deadlock) - 1)
+    return sizes
 
 
 def _trace(prog: Program, path: list) -> Trace:

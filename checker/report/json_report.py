@@ -101,6 +101,8 @@ def property_to_json(p: PropertyResult, spec: Optional[ir.Spec], timing: bool = 
         "line": p.line,
         "seconds": round(p.seconds, 6) if timing else None,
         "trace": trace_to_json(p.trace, spec) if p.trace is not None else None,
+        **({"more_traces": [trace_to_json(t, spec) for t in p.more_traces]}     # --traces K
+           if getattr(p, "more_traces", None) else {}),
     }
 
 
@@ -126,6 +128,8 @@ def result_to_json(r: CheckResult, spec: Optional[ir.Spec] = None, timing: bool 
         },
         "properties": [property_to_json(p, spec, timing) for p in r.properties],
     }
+    if getattr(r, "space_profile", None) is not None:   # verify --profile-space
+        out["space_profile"] = r.space_profile
     runs = getattr(r, "runs", None)
     if runs:
         out["engines"] = {e: result_to_json(sub, spec, timing) for e, sub in runs.items()}

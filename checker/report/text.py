@@ -361,6 +361,12 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
             continue
         out.append("")
         out.extend(_explain(result, spec, p, st))
+        for i, extra in enumerate(getattr(p, "more_traces", ()) or (), start=2):  # --traces K
+            n = len(extra)
+            total = 1 + len(p.more_traces)
+            out.append("")
+            out.append(st.bold(f"{p.name}: trace {i} of {total}, {n} step{'s' if n != 1 else ''}"))
+            out.extend(render_trace(extra, spec, st))
 
     out.append("")
     out.append(_summary(result, st))
