@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_int_at_least(1, "--workers"), default=1, metavar="N",
                    help="explicit, --store compact: expand each breadth-first level in N "
                         "forked worker processes (default 1)")
+    p.add_argument("--distributed", action="store_true",
+                   help="explicit: spread the search over the MPI ranks this verify was started on "
+                        "(mpiexec -n K verify --distributed FILE; docs/distributed.md); with "
+                        "--simulate --swarm: the walkers over the ranks")
+    p.add_argument("--swarm", type=_int_at_least(1, "--swarm"), metavar="K",
+                   help="--simulate: K diversified walkers (seeds, biases, depths) in parallel "
+                        "processes, stopped at the first violation, which is shrunk")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -213,7 +220,8 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
+                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
+                   "--swarm"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -258,6 +266,15 @@ def parse(argv: Sequence[str]):
                      ("seed", "seed"), ("walks", "walks"), ("solver_rlimit", "solver_rlimit")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
+    if args.swarm is not None and not args.simulate:
+        raise UsageError("argument --swarm: only with --simulate")
+    if args.distributed and args.engine != "explicit":
+        raise UsageError(f"argument --distributed: spreads the explicit engine's search over MPI "
+                         f"ranks, not --engine {args.engine}")
+    if args.distributed:
+        kw["distributed"] = True
+    if args.swarm is not None:
+        kw["swarm"] = args.swarm
     if args.walks is not None and not args.simulate:
         raise UsageError("argument --walks: only with --simulate")
     if args.simulate:

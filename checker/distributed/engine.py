@@ -1,0 +1,83 @@
+"""``verify --distributed`` (and ``--simulate --swarm``): what is refused, and
+the report.
+
+The distributed search is the explicit engine's (``explicit.engine.check``,
+which runs ``search.bfs_distributed`` instead of a single-process store when
+``Options.distributed`` is set), so the report -- verdicts, traces, notes,
+JSON -- is built by the same code on every rank; only rank 0 prints it
+(``mpi.rank_streams``)."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+from .. import ir
+from ..options import Options
+from .mpi import DistributedError, world
+
+ALTERNATIVE = ("check them single-process (verify FILE --property NAME), or look for their "
+               "violations with --simulate --swarm K (which never proves them)")
+
+
+def refusal(spec: ir.Spec, options: Options) -> str | None:
+    """why this distributed run cannot go ahead, or None"""
+    wanted = set(options.properties) if options.properties is not None else None
+    temporal = [p.name for p in getattr(spec, "properties", ()) if wanted is None or p.name in wanted]
+    if temporal and not options.simulate:
+        others = [n for n in _safety_names(spec, options) if wanted is None or n in wanted]
+        rest = (f"; to check the other properties distributed, add --property {','.join(others)}"
+                if others else "")
+        return (f"--distributed checks invariants, reachability goals, typeok and deadlock, not "
+                f"temporal properties ({', '.join(temporal)}: they need the whole state graph on one "
+                f"machine): {ALTERNATIVE}{rest}")
+    if options.max_states is not None:
+        return ("--max-states: not with --distributed (the ranks cannot stop at a global count "
+                "mid-level alike); bound the run with --max-depth or --timeout")
+    if options.workers > 1:
+        return "--workers: not with --distributed (start more MPI ranks instead: mpiexec -n K)"
+    if options.checkpoint_dir is not None or options.resume_dir is not None:
+        return "--checkpoint/--resume: not supported with --distributed yet"
+    return None
+
+
+def _safety_names(spec: ir.Spec, options: Options) -> list[str]:
+    names = [i.name for i in spec.invariants] + [g.name for g in getattr(spec, "reachables", ())]
+    names.append("typeok")
+    if options.check_deadlock:
+        names.append("deadlock")
+    return names
+
+
+def check(spec: ir.Spec, options: Options):
+    if options.simulate:
+        from .swarm import check as swarm_check
+        return swarm_check(spec, options)
+    why = refusal(spec, options)
+    if why is not None:
+        raise DistributedError(why)
+    comm = world()
+    from ..explicit import engine
+
+    try:
+        result = engine.check(spec, replace(options, store="compact"))
+    except DistributedError:
+        raise
+    except BaseException as e:
+        if comm.Get_size() > 1 and not isinstance(e, (KeyboardInterrupt, SystemExit)) \
+                and type(e).__name__ != "NeedsConstants":
+            # the other ranks wait in a collective call: end the whole job
+            sys.__stderr__.write(f"verify: rank {comm.Get_rank()}: internal error: "
+                                 f"{type(e).__name__}: {e}\n")
+            sys.__stderr__.flush()
+            comm.Abort(4)
+        raise
+    facts = result.stats.extra.get("distributed")
+    if facts is not None:
+        per = "8 bytes (uint64)" if facts["bits"] <= 64 else f"{facts['state_bytes']} bytes"
+        note = (f"exact, full states stored: distributed over {facts['ranks']} MPI rank"
+                f"{'s' if facts['ranks'] != 1 else ''}, each a compact store ({per} + 1 depth byte "
+                f"per state) of the states whose hash it owns; {facts['sent_states']:,} states "
+                f"({facts['sent_bytes']:,} bytes) sent between ranks")
+        result.notes[0] = note
+    return result
+

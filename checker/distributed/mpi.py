@@ -1,0 +1,66 @@
+"""MPI through mpi4py: the world communicator, and the all-to-all of packed
+states.  mpi4py is imported only here and only when asked for, so ``verify``
+without ``--distributed`` never needs it."""
+from __future__ import annotations
+
+import numpy as np
+
+INT_MAX = (1 << 31) - 1       # MPI counts are C ints (Open MPI 4 has no large-count calls)
+
+
+class DistributedError(Exception):
+    """A distributed run that cannot go ahead (the message is for the user; exit code 2)."""
+
+
+def world():
+    """MPI.COMM_WORLD; a process not started by mpiexec is a world of one rank."""
+    try:
+        from mpi4py import MPI
+    except ImportError as e:
+        raise DistributedError(
+            "--distributed needs mpi4py and an MPI library (Debian/Ubuntu: apt-get install "
+            "openmpi-bin libopenmpi-dev; then pip install mpi4py, or pip install "
+            f"'svc-modelcheck[mpi]'); importing it failed: {e}") from None
+    return MPI.COMM_WORLD
+
+
+def rank_of_world() -> int:
+    return world().Get_rank()
+
+
+def alltoallv_states(comm, send: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """One ``Alltoallv``: ``send`` holds the states for rank 0, then rank 1, ...
+    (``counts[r]`` of them for rank r); returns the states every rank sent to
+    this one, in rank order.  The buffers go as raw bytes (no pickling), so
+    ``uint64`` states and wide ``V<n>`` byte-string states travel alike."""
+    from mpi4py import MPI
+
+    size = comm.Get_size()
+    item = send.dtype.itemsize
+    sc = np.ascontiguousarray(counts, dtype=np.int64) * item
+    rc = np.empty(size, dtype=np.int64)
+    comm.Alltoall(sc, rc)
+    if max(int(sc.max(initial=0)), int(rc.max(initial=0)), int(sc.sum()), int(rc.sum())) > INT_MAX:
+        raise DistributedError(
+            "a level's exchange between two ranks exceeds 2 GiB, the largest MPI message "
+            "Open MPI 4 can send: run on more ranks")
+    sd = np.concatenate([[0], np.cumsum(sc)[:-1]]).astype(np.int64)
+    rd = np.concatenate([[0], np.cumsum(rc)[:-1]]).astype(np.int64)
+    sendb = np.ascontiguousarray(send).view(np.uint8) if len(send) else np.empty(0, np.uint8)
+    recv = np.empty(int(rc.sum()), dtype=np.uint8)
+    comm.Alltoallv([sendb, (sc.astype(np.int32), sd.astype(np.int32)), MPI.BYTE],
+                   [recv, (rc.astype(np.int32), rd.astype(np.int32)), MPI.BYTE])
+    return recv.view(send.dtype) if len(recv) else np.empty(0, dtype=send.dtype)
+
+
+def rank_streams(stdout, stderr):
+    """(stdout, stderr) for this rank: the given streams on rank 0 (or when MPI
+    is missing: the run will say so), discarding buffers on the others, which
+    compute the same report"""
+    import io
+
+    try:
+        rank = rank_of_world()
+    except DistributedError:
+        return stdout, stderr
+    return (stdout, stderr) if rank == 0 else (io.StringIO(), io.StringIO())
