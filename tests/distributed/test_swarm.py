@@ -1,0 +1,56 @@
+"""Swarm simulation finds the document's breaker deadlock, locally (processes)
+and under mpiexec (ranks), with the same shrunk trace; a clean run is unknown."""
+from __future__ import annotations
+
+from checker import load
+from checker.interp import successors
+
+from .mpi_run import local_verify, mpi_verify, require_mpi
+
+DEADLOCK = ["spec/breaker.spec", "--simulate", "--swarm", "4", "--property", "deadlock"]
+
+
+def _trace(doc):
+    (p,) = doc["results"][0]["properties"]
+    assert p["name"] == "deadlock" and p["verdict"] == "violated"
+    return [(s["action"], s["args"], s["state"]) for s in p["trace"]["steps"]]
+
+
+def assert_real_deadlock(steps) -> None:
+    """every step is a step of the spec (reference interpreter), the last state has none"""
+    spec = load("spec/breaker.spec")
+    for (_a, _x, before), (action, args, after) in zip(steps, steps[1:]):
+        assert any(a == action and tuple(x) == tuple(args) and nxt == after
+                   for a, x, nxt in successors(spec, before)), (action, args)
+    assert list(successors(spec, steps[-1][2])) == []
+
+
+def test_swarm_finds_the_breaker_deadlock_locally():
+    code, doc = local_verify(DEADLOCK)
+    assert code == 1
+    steps = _trace(doc)
+    assert_real_deadlock(steps)
+    # shrunk from the walk's 7 steps to 6, the shortest (the exhaustive search's length)
+    assert len(steps) - 1 == 6
+    assert [a for a, _x, _s in steps[1:]] == ["call_fails"] * 3 + ["tick"] * 2 + ["call_after_timeout"]
+    swarm = doc["results"][0]["notes"][0]
+    assert swarm.startswith("swarm simulation: 4 walkers")
+
+
+def test_swarm_under_mpiexec_gives_the_same_trace():
+    require_mpi()
+    code, doc, err = mpi_verify(2, DEADLOCK + ["--distributed"])
+    assert code == 1, err
+    _c, local = local_verify(DEADLOCK)
+    assert _trace(doc) == _trace(local)
+    facts = doc["results"][0]["stats"]["extra"]["swarm"]
+    assert facts["where"] == "2 MPI ranks" and facts["walkers"] == 4
+    assert facts["steps"] > 0 and facts["distinct_states"] > 0
+
+
+def test_clean_swarm_stays_unknown():
+    code, doc = local_verify(["spec/breaker_fixed.spec", "--simulate", "--swarm", "3",
+                              "--walks", "4", "--depth", "15"])
+    assert code == 3
+    verdicts = {p["verdict"] for p in doc["results"][0]["properties"]}
+    assert verdicts == {"unknown"}
