@@ -35,8 +35,6 @@ def refusal(spec: ir.Spec, options: Options) -> str | None:
                 "mid-level alike); bound the run with --max-depth or --timeout")
     if options.workers > 1:
         return "--workers: not with --distributed (start more MPI ranks instead: mpiexec -n K)"
-    if options.checkpoint_dir is not None or options.resume_dir is not None:
-        return "--checkpoint/--resume: not supported with --distributed yet"
     return None
 
 
@@ -59,17 +57,15 @@ def check(spec: ir.Spec, options: Options):
     from ..explicit import engine
 
     try:
-        result = engine.check(spec, replace(options, store="compact"))
+        # (the dict store's option checks: checkpoints are allowed there; the
+        # store used is the distributed one either way)
+        result = engine.check(spec, replace(options, store="dict", workers=1))
     except DistributedError:
         raise
-    except BaseException as e:
-        if comm.Get_size() > 1 and not isinstance(e, (KeyboardInterrupt, SystemExit)) \
-                and type(e).__name__ != "NeedsConstants":
-            # the other ranks wait in a collective call: end the whole job
-            sys.__stderr__.write(f"verify: rank {comm.Get_rank()}: internal error: "
-                                 f"{type(e).__name__}: {e}\n")
-            sys.__stderr__.flush()
-            comm.Abort(4)
+    except Exception as e:
+        if type(e).__name__ == "CheckpointError":    # the same on every rank: exit 2 everywhere
+            raise DistributedError(str(e)) from None
+        _abort_others(comm, e)
         raise
     facts = result.stats.extra.get("distributed")
     if facts is not None:
@@ -81,3 +77,12 @@ def check(spec: ir.Spec, options: Options):
         result.notes[0] = note
     return result
 
+
+
+def _abort_others(comm, e: BaseException) -> None:
+    """An internal error on one rank: the others wait in a collective call
+    that will never complete, so end the whole job (exit code 4)."""
+    if comm.Get_size() > 1 and type(e).__name__ != "NeedsConstants":
+        sys.__stderr__.write(f"verify: rank {comm.Get_rank()}: internal error: {type(e).__name__}: {e}\n")
+        sys.__stderr__.flush()
+        comm.Abort(4)

@@ -38,8 +38,8 @@ import numpy as np
 
 from ..options import Options, Progress
 from ..explicit.levels import Codec, Levels, sorted_unique
-from ..explicit.search import Found, Outcome, packed_initial_states, rss_mb
-from .mpi import alltoallv_states, world
+from ..explicit.search import Found, Outcome, _found_state, _restore_found, packed_initial_states, rss_mb
+from .mpi import DistributedError, alltoallv_states, world
 from .parents import RankParents
 from .partition import by_owner, owners
 
@@ -90,6 +90,16 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
     levels.add(level)
     total = len(init)
     stored = total
+    depth = 0
+    transitions = 0
+    ckpt = _Checkpoints(prog, options, comm) if options.checkpoint_dir or options.resume_dir else None
+    if options.resume_dir is not None:
+        st = ckpt.resume(levels)
+        _restore_found(found, st["found"])
+        depth, transitions, stored, traffic = st["depth"], st["transitions"], st["stored"], st["traffic"]
+        level = levels.level(depth)
+        total = sum(comm.allgather(len(level)))
+        out.resumed = {"states": stored, "depth": depth, "done": False}
 
     def all_violated():
         return (all(k in found.inv for k in want_invs)
@@ -103,8 +113,7 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         return invs, reach, want_deadlock and found.deadlock is None and local.deadlock is None
 
     deadline = t0 + options.timeout if options.timeout is not None else None
-    depth = 0
-    transitions = 0
+    save_now = False
     unexpanded: list[np.ndarray] = []
     last_report = t0
     while total:
@@ -115,6 +124,11 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
             out.stopped_by = "max_depth"
             unexpanded = [level]
             break
+        snap = None
+        if ckpt is not None:   # the search as it stands at this level's start
+            snap = ckpt.snapshot(levels, found, depth, transitions, stored, traffic)
+            if save_now:
+                ckpt.save(depth, snap)
         local = Found(len(prog.spec.invariants))
         fn = prog.collect_level_function(*active(local))
         parts: list[np.ndarray] = []
@@ -142,11 +156,14 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         send, counts = by_owner(cand, size)
         received = alltoallv_states(comm, send, counts)
         new = levels.new_states(sorted_unique(received))
-        levels.insert(new, depth + 1)
         off_rank = int(counts.sum() - counts[rank])
         shared = comm.allgather({"new": len(new), "tr": tr, "stop": stop, "cand": len(cand),
-                                 "sent": off_rank,
+                                 "sent": off_rank, "save": ckpt is not None and ckpt.due(),
                                  "left": sum(len(a) for a in unexpanded), **_first_records(local)})
+        save_now = shared[0]["save"]
+        if ckpt is not None and any(r["stop"] for r in shared) and options.checkpoint_dir:
+            ckpt.save(depth, snap)     # a resumed run redoes this level
+        levels.insert(new, depth + 1)
         _agree(found, shared)
         sent = sum(r["sent"] for r in shared)
         traffic["levels"].append({"depth": depth, "candidates": sum(r["cand"] for r in shared),
@@ -249,3 +266,51 @@ def _unreduced(prog, levels: Levels, comm):
             break
     parts = comm.allgather(n)
     return None if any(p is None for p in parts) else sum(parts)
+
+
+class _Checkpoints:
+    """--checkpoint / --resume for one rank (``checkpoint.py``)"""
+
+    def __init__(self, prog, options: Options, comm):
+        from . import checkpoint
+        self.mod = checkpoint
+        self.prog = prog
+        self.options = options
+        self.comm = comm
+        self.rank, self.ranks = comm.Get_rank(), comm.Get_size()
+        self.key = checkpoint.key_for(prog.spec, options, prog.layout, self.ranks)
+        self.last = time.perf_counter()
+
+    def due(self) -> bool:
+        """(rank 0's clock decides for all)"""
+        return (self.options.checkpoint_dir is not None
+                and time.perf_counter() - self.last >= self.options.checkpoint_every)
+
+    def snapshot(self, levels: Levels, found: Found, depth, transitions, stored, traffic) -> dict:
+        # shallow copies: the store replaces its arrays, it never writes into them
+        return {"keys": list(levels.keys), "deps": list(levels.deps), "count": levels.count,
+                "levels": levels.levels, "dep_type": np.dtype(levels.dep_type).str,
+                "found": _found_state(found), "depth": depth, "transitions": transitions,
+                "stored": stored, "traffic": {**traffic, "levels": list(traffic["levels"])}}
+
+    def save(self, depth: int, snap: dict) -> None:
+        self.mod.save(self.options.checkpoint_dir, self.prog.spec, self.rank, self.ranks, depth,
+                      self.key, snap)
+        self.last = time.perf_counter()
+
+    def resume(self, levels: Levels) -> dict:
+        d = self.options.resume_dir
+        mine = set(self.mod.saved_levels(d, self.prog.spec, self.rank, self.ranks))
+        common = set.intersection(*map(set, self.comm.allgather(sorted(mine))))
+        if not common:
+            raise DistributedError(f"--resume {d}: no checkpoint of this search saved by all "
+                                   f"{self.ranks} ranks" + self.mod.others_hint(d, self.prog.spec))
+        st = self.mod.load(d, self.prog.spec, self.rank, self.ranks, max(common), self.key)
+        levels.keys, levels.deps = list(st["keys"]), list(st["deps"])
+        levels.count, levels.levels = st["count"], st["levels"]
+        levels.dep_type = np.dtype(st["dep_type"]).type
+        if levels.keys:
+            levels._split()
+        else:
+            levels.firsts = levels.codec.empty()
+        return st
