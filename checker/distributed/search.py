@@ -112,6 +112,16 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         reach = [k for k in want_reach if k not in found.reach and k not in local.reach]
         return invs, reach, want_deadlock and found.deadlock is None and local.deadlock is None
 
+    fns: dict = {}
+
+    def level_fn(local: Found):
+        """the collect-mode level function for what is still unviolated (generated once per set)"""
+        invs, reach, dl = active(local)
+        key = (tuple(invs), tuple(reach), dl)
+        if key not in fns:
+            fns[key] = prog.collect_level_function(invs, reach, dl)
+        return fns[key]
+
     deadline = t0 + options.timeout if options.timeout is not None else None
     save_now = False
     unexpanded: list[np.ndarray] = []
@@ -130,7 +140,7 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
             if save_now:
                 ckpt.save(depth, snap)
         local = Found(len(prog.spec.invariants))
-        fn = prog.collect_level_function(*active(local))
+        fn = level_fn(local)
         parts: list[np.ndarray] = []
         tr = 0
         stop = None
@@ -141,7 +151,7 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
             parts.append(sorted_unique(codec.encode(succ)))
             if local.changed:
                 local.changed = False
-                fn = prog.collect_level_function(*active(local))
+                fn = level_fn(local)
             stop = _stop_request(options, deadline, out)
             if stop is not None:
                 unexpanded = [level[i + CHUNK:]]
