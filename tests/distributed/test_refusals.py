@@ -23,7 +23,6 @@ def _run(args, capsys, monkeypatch):
     (["spec/breaker.spec", "--distributed", "--engine", "kind"], ["--engine kind"]),
     (["bench/breaker_n.spec", "--distributed", "--max-states", "10"], ["--max-states"]),
     (["bench/breaker_n.spec", "--distributed", "--store", "compact", "--workers", "2"], ["mpiexec -n K"]),
-    (["bench/breaker_n.spec", "--distributed", "--checkpoint", "ck"], ["--checkpoint"]),
     (["bench/breaker_n.spec", "--swarm", "2"], ["--swarm: only with --simulate"]),
     (["bench/breaker_n.spec", "--simulate", "--swarm", "0"], ["--swarm"]),
 ])
@@ -33,6 +32,13 @@ def test_refused_with_exit_2(args, words, capsys, monkeypatch):
     assert "Traceback" not in err
     for w in words:
         assert w in err
+
+
+def test_resume_without_a_checkpoint_is_refused(capsys, monkeypatch):
+    require_mpi()
+    code, err = _run(["bench/breaker_n.spec", "--const", "N=3", "--distributed", "--resume", "bench"],
+                     capsys, monkeypatch)
+    assert code == 2 and "no checkpoint of this search" in err and "Traceback" not in err
 
 
 def test_one_rank_without_mpiexec_is_the_single_process_search():
