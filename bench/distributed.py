@@ -59,19 +59,22 @@ def main() -> None:
            "the cores, so their rate measures the exchange's cost, not a speedup.", "",
            f"`python bench/distributed.py {' '.join('--const ' + c for c in consts)}`", "",
            "| run | states | transitions | search s | states/s | vs 1 process | job s (with start) "
-           "| bytes sent / state | largest level exchange | per-rank states (max/mean) |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "| CPU µs / state (all ranks) | bytes sent / state | largest level exchange "
+           "| per-rank states (max/mean) | peak RSS / rank (MB) | store bytes / state |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, r, f, wall in rows:
         st = r["stats"]
         secs = st["extra"]["search_seconds"]
         rate = st["states"] / secs
         if f is None:
-            extra = "— | — | —"
+            extra = "— | — | — | — | — | —"
         else:
             per = f["states_per_rank"]
             skew = max(per) / (sum(per) / len(per))
-            extra = (f"{f['sent_bytes'] / st['states']:.2f} | {f['largest_level_bytes']:,} B | "
-                     f"{skew:.3f}")
+            extra = (f"{sum(f['cpu_seconds']) / st['states'] * 1e6:.1f} | "
+                     f"{f['sent_bytes'] / st['states']:.2f} | {f['largest_level_bytes']:,} B | "
+                     f"{skew:.3f} | {max(f['peak_rss_mb']):.0f} | "
+                     f"{sum(f['store_bytes']) / st['states']:.2f}")
         out.append(f"| {name} | {st['states']:,} | {st['transitions']:,} | {secs:.2f} | {rate:,.0f} | "
                    f"{base / secs:.2f}x | {wall:.1f} | {extra} |")
     last = rows[-1][2]

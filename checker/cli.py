@@ -31,6 +31,8 @@ examples:
   verify spec/breaker_fixed.spec --engine pdr --all-values   prove for every THRESHOLD >= 1
   verify spec/breaker.spec --itf traces/                 every trace as ITF JSON
   verify big.spec --simulate --seed 7 --walks 1000 --depth 200   random walks (never a proof)
+  mpiexec -n 4 verify big.spec --distributed             the search over 4 MPI ranks (docs/distributed.md)
+  verify big.spec --simulate --swarm 8                   8 diversified walkers; the first violation, shrunk
   verify big.spec --checkpoint ck/                       save the search every 30 s
   verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec

@@ -40,10 +40,12 @@ def alltoallv_states(comm, send: np.ndarray, counts: np.ndarray) -> np.ndarray:
     sc = np.ascontiguousarray(counts, dtype=np.int64) * item
     rc = np.empty(size, dtype=np.int64)
     comm.Alltoall(sc, rc)
-    if max(int(sc.max(initial=0)), int(rc.max(initial=0)), int(sc.sum()), int(rc.sum())) > INT_MAX:
+    # byte counts and displacements are C ints: every rank must learn that one
+    # is too big (a rank refusing alone would leave the others waiting)
+    if comm.allreduce(max(int(sc.sum()), int(rc.sum())), op=MPI.MAX) > INT_MAX:
         raise DistributedError(
-            "a level's exchange between two ranks exceeds 2 GiB, the largest MPI message "
-            "Open MPI 4 can send: run on more ranks")
+            "a rank's share of a level's exchange exceeds 2 GiB, the most one MPI call "
+            "can move with Open MPI 4's int counts: run on more ranks")
     sd = np.concatenate([[0], np.cumsum(sc)[:-1]]).astype(np.int64)
     rd = np.concatenate([[0], np.cumsum(rc)[:-1]]).astype(np.int64)
     sendb = np.ascontiguousarray(send).view(np.uint8) if len(send) else np.empty(0, np.uint8)

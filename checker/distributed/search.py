@@ -76,6 +76,7 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
     comm = world()
     rank, size = comm.Get_rank(), comm.Get_size()
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     out = Outcome()
     found = Found(len(prog.spec.invariants))     # the agreed violations (the same on every rank)
     out.found = found
@@ -215,6 +216,11 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
     traffic["ranks"] = size
     traffic["state_bytes"] = codec.itemsize
     traffic["bits"] = prog.layout.total_bits
+    # per rank: CPU seconds of the search (load-independent, unlike the wall
+    # clock) and the peak resident set, for the projections of docs/distributed.md
+    traffic["cpu_seconds"] = comm.allgather(time.process_time() - cpu0)
+    traffic["peak_rss_mb"] = comm.allgather(_peak_rss_mb())
+    traffic["store_bytes"] = comm.allgather(levels.nbytes())
     traffic["largest_level_bytes"] = max((lv["sent_bytes"] for lv in traffic["levels"]), default=0)
     out.seen = RankParents(levels, prog, comm, sum(per_rank))
     out.states = sum(per_rank)
@@ -228,6 +234,13 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         out.unreduced = _unreduced(prog, levels, comm)
     out.extra = {"distributed": traffic}
     return out
+
+
+def _peak_rss_mb() -> float:
+    import resource
+    import sys
+    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return (ru if sys.platform == "darwin" else ru * 1024) / 1e6
 
 
 def _counts(comm, levels: Levels) -> list[int]:
