@@ -21,11 +21,26 @@ def world():
             "--distributed needs mpi4py and an MPI library (Debian/Ubuntu: apt-get install "
             "openmpi-bin libopenmpi-dev; then pip install mpi4py, or pip install "
             f"'svc-modelcheck[mpi]'); importing it failed: {e}") from None
+    if not MPI.Is_initialized():     # (mpi4py.rc.initialize was turned off by the embedding program)
+        MPI.Init()
     return MPI.COMM_WORLD
 
 
-def rank_of_world() -> int:
-    return world().Get_rank()
+# the launchers' rank variables: Open MPI's mpiexec, MPICH/Hydra, PMIx, Slurm's srun
+RANK_VARIABLES = ("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID")
+
+
+def launcher_rank() -> int:
+    """this process's rank as the launcher set it (0 outside mpiexec/srun),
+    read without initialising MPI: deciding who prints must not start MPI
+    in a run that is then refused"""
+    import os
+
+    for v in RANK_VARIABLES:
+        x = os.environ.get(v, "")
+        if x.isdigit():
+            return int(x)
+    return 0
 
 
 def alltoallv_states(comm, send: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -56,13 +71,8 @@ def alltoallv_states(comm, send: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def rank_streams(stdout, stderr):
-    """(stdout, stderr) for this rank: the given streams on rank 0 (or when MPI
-    is missing: the run will say so), discarding buffers on the others, which
-    compute the same report"""
+    """(stdout, stderr) for this rank: the given streams on rank 0, discarding
+    buffers on the others, which compute the same report"""
     import io
 
-    try:
-        rank = rank_of_world()
-    except DistributedError:
-        return stdout, stderr
-    return (stdout, stderr) if rank == 0 else (io.StringIO(), io.StringIO())
+    return (stdout, stderr) if launcher_rank() == 0 else (io.StringIO(), io.StringIO())

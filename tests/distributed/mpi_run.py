@@ -8,6 +8,7 @@ on a machine with fewer cores."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -21,10 +22,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 HANG_GUARD = 600      # seconds: only so that a deadlocked job cannot hang CI; never a pass condition
 
 
+@functools.lru_cache(maxsize=None)
 def missing() -> str | None:
     if shutil.which("mpiexec") is None:
         return "mpiexec not found (apt-get install openmpi-bin libopenmpi-dev)"
     try:
+        # load the library without MPI_Init: this pytest process must not become an
+        # MPI process (other tests fork, which Open MPI does not support after init)
+        import mpi4py
+        mpi4py.rc.initialize = False
+        mpi4py.rc.finalize = False
         from mpi4py import MPI  # noqa: F401
     except Exception as e:  # ImportError, or the MPI library failing to load
         return f"mpi4py unusable: {e}"
@@ -66,6 +73,14 @@ def mpi_verify(n: int, args: list[str]) -> tuple[int, dict | None, str]:
     if p.stdout.strip():
         doc = json.loads(p.stdout)
     return p.returncode, doc, p.stderr
+
+
+def subprocess_verify(args: list[str]) -> tuple[int, dict | None, str]:
+    """``verify ARGS --json`` in a fresh process, not under mpiexec (for
+    --distributed as a world of one rank: never MPI_Init in this process)"""
+    p = subprocess.run([sys.executable, "-m", "checker.cli", *args, "--json"], cwd=ROOT, env=_env(),
+                       capture_output=True, text=True, timeout=HANG_GUARD)
+    return p.returncode, json.loads(p.stdout) if p.stdout.strip() else None, p.stderr
 
 
 def local_verify(args: list[str]) -> tuple[int, dict]:

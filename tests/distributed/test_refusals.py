@@ -8,7 +8,7 @@ import pytest
 from checker.cli import main
 from checker.distributed.partition import owners
 
-from .mpi_run import ROOT, local_verify, require_mpi
+from .mpi_run import ROOT, require_mpi, subprocess_verify
 
 
 def _run(args, capsys, monkeypatch):
@@ -34,16 +34,17 @@ def test_refused_with_exit_2(args, words, capsys, monkeypatch):
         assert w in err
 
 
-def test_resume_without_a_checkpoint_is_refused(capsys, monkeypatch):
+def test_resume_without_a_checkpoint_is_refused():
     require_mpi()
-    code, err = _run(["bench/breaker_n.spec", "--const", "N=3", "--distributed", "--resume", "bench"],
-                     capsys, monkeypatch)
+    code, _doc, err = subprocess_verify(["bench/breaker_n.spec", "--const", "N=3", "--distributed",
+                                         "--resume", "bench"])
     assert code == 2 and "no checkpoint of this search" in err and "Traceback" not in err
 
 
 def test_one_rank_without_mpiexec_is_the_single_process_search():
     require_mpi()
-    code, doc = local_verify(["bench/breaker_n.spec", "--const", "N=4", "--distributed"])
+    code, doc, err = subprocess_verify(["bench/breaker_n.spec", "--const", "N=4", "--distributed"])
+    assert doc is not None, err
     assert code == 0
     stats = doc["results"][0]["stats"]
     assert (stats["states"], stats["transitions"], stats["depth"]) == (519, 2379, 13)
