@@ -20,14 +20,14 @@ The agreed violation of a property is the smallest violating state of the
 level over all ranks: each rank's first is its smallest (it expands in sorted
 order), so this is exactly the state the single-process compact store
 reports (the first in the whole level's sorted order), and the trace rebuilt
-from it (``parents.RankParents``) is the same trace.  On an exhaustive run
-the states, transitions and depth are exactly the single-process counts.
+from it (``parents.RankParents``) is the same trace.  The states,
+transitions and depth are exactly the single-process compact store's, also
+when every property is decided mid-level (``_single_process_cut``).
 
 Limits of the design, said honestly: a stop request (timeout, signal,
---max-memory) is seen by the other ranks at the end of the level; a run
-that stops because every property is decided stops after the whole level
-(the single-process store stops mid-level), so its state count -- bounded in
-both -- can differ; ``--max-states`` is refused (a global count cannot stop
+--max-memory) is seen by the other ranks at the end of the level (a
+bounded run then stops elsewhere than a single-process one would);
+``--max-states`` is refused (a global count cannot stop
 the ranks mid-level consistently).  Temporal properties are refused by the
 engine (``distributed.engine``)."""
 from __future__ import annotations
@@ -174,15 +174,30 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         save_now = shared[0]["save"]
         if ckpt is not None and any(r["stop"] for r in shared) and options.checkpoint_dir:
             ckpt.save(depth, snap)     # a resumed run redoes this level
-        levels.insert(new, depth + 1)
+        open_before = _open(found, want_invs, want_reach, want_typeok, want_deadlock)
         _agree(found, shared)
+        tr_level = sum(r["tr"] for r in shared)
+        cut = None
+        if not any(r["stop"] for r in shared) and all_violated():
+            cut = _single_process_cut(prog, comm, levels, level, found, open_before)
+        if cut is not None:     # as the single-process store: the level's first chunks only
+            new, tr_level, resent = cut
+            new_total = sum(comm.allgather(len(new)))
+            levels.insert(new, depth + 1)
+            transitions += tr_level
+            stored += new_total
+            traffic["sent_states"] += sum(r["sent"] for r in shared) + resent
+            traffic["sent_bytes"] += (sum(r["sent"] for r in shared) + resent) * codec.itemsize
+            out.stopped_by = "all decided"
+            break
+        levels.insert(new, depth + 1)
         sent = sum(r["sent"] for r in shared)
         traffic["levels"].append({"depth": depth, "candidates": sum(r["cand"] for r in shared),
                                   "new": sum(r["new"] for r in shared), "sent_states": sent,
                                   "sent_bytes": sent * codec.itemsize})
         traffic["sent_states"] += sent
         traffic["sent_bytes"] += sent * codec.itemsize
-        transitions += sum(r["tr"] for r in shared)
+        transitions += tr_level
         new_total = sum(r["new"] for r in shared)
         stored += new_total
         stops = [r["stop"] for r in shared if r["stop"] is not None]
@@ -241,6 +256,66 @@ def _peak_rss_mb() -> float:
     import sys
     ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return (ru if sys.platform == "darwin" else ru * 1024) / 1e6
+
+
+def _open(found: Found, want_invs, want_reach, want_typeok: bool, want_deadlock: bool) -> list:
+    """the wanted properties not decided yet, as keys of ``_decided_states``"""
+    return ([("inv", k) for k in want_invs if k not in found.inv]
+            + [("reach", k) for k in want_reach if k not in found.reach]
+            + ([("typeok",)] if want_typeok and found.typeok is None else [])
+            + ([("deadlock",)] if want_deadlock and found.deadlock is None else []))
+
+
+def _decided_state(found: Found, key: tuple):
+    """the expanded state at which a property was found violated (or its goal reached)"""
+    if key[0] == "inv":
+        return found.inv[key[1]][0]
+    if key[0] == "reach":
+        return found.reach[key[1]]
+    if key[0] == "typeok":
+        return found.typeok[0]
+    return found.deadlock
+
+
+def _single_process_cut(prog, comm, levels: Levels, level: np.ndarray, found: Found, open_before: list):
+    """Every wanted property is now decided, at this level.  The single-process
+    compact store expands a level in chunks of CHUNK states in sorted order and
+    stops after the chunk where the last property was decided, storing the
+    successors of those chunks only.  To report exactly its counts: find that
+    chunk's end in the whole level's sorted order, re-expand each rank's states
+    before it, and exchange their successors again.  Returns None when that
+    chunk is the level's last (the whole level counts, as here), else
+    (this rank's new states, the level's transitions so counted, states re-sent)."""
+    from ..explicit.compact import CHUNK as SINGLE_CHUNK
+
+    codec = levels.codec
+    states = [_decided_state(found, key) for key in open_before]
+    keys = codec.encode(states)
+    ranks = np.sum(comm.allgather(np.searchsorted(level, keys, side="left")), axis=0)
+    end = (int(ranks.max()) // SINGLE_CHUNK + 1) * SINGLE_CHUNK   # states expanded: [0, end)
+    if end >= sum(comm.allgather(len(level))):
+        return None
+    # the state of global rank `end` (the first one not expanded), by bisection on values
+    lo, hi = 0, (1 << codec.bits) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        at_most = int(np.searchsorted(level, codec.encode([mid]), side="right")[0])
+        if sum(comm.allgather(at_most)) >= end + 1:
+            hi = mid
+        else:
+            lo = mid + 1
+    prefix = level[:int(np.searchsorted(level, codec.encode([lo]), side="left")[0])]
+    fn = prog.collect_level_function([], [], False)
+    succ: list = []
+    tr = fn(codec.decode(prefix), succ, succ.append, _ignore, _ignore, _ignore) if len(prefix) else 0
+    send, counts = by_owner(sorted_unique(codec.encode(succ)), comm.Get_size())
+    received = alltoallv_states(comm, send, counts)
+    resent = sum(comm.allgather(int(counts.sum() - counts[comm.Get_rank()])))
+    return levels.new_states(sorted_unique(received)), sum(comm.allgather(tr)), resent
+
+
+def _ignore(*_args) -> None:
+    pass
 
 
 def _counts(comm, levels: Levels) -> list[int]:
