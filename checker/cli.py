@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "--simulate --swarm: the walkers over the ranks")
     p.add_argument("--swarm", type=_int_at_least(1, "--swarm"), metavar="K",
                    help="--simulate: K diversified walkers (seeds, biases, depths) in parallel "
-                        "processes, stopped at the first violation, which is shrunk")
+                        "processes, each of --walks walks, stopped at the first violation, which is "
+                        "shrunk")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -273,6 +274,12 @@ def parse(argv: Sequence[str]):
     if args.distributed and args.engine != "explicit":
         raise UsageError(f"argument --distributed: spreads the explicit engine's search over MPI "
                          f"ranks, not --engine {args.engine}")
+    if args.distributed and args.simulate and args.swarm is None:
+        raise UsageError("argument --distributed: with --simulate, spreads a swarm's walkers over the "
+                         "MPI ranks: add --swarm K")
+    if args.distributed and (args.coverage or args.dot):
+        raise UsageError("arguments --coverage/--dot: they build the whole state graph in one "
+                         "process; not with --distributed")
     if args.distributed:
         kw["distributed"] = True
     if args.swarm is not None:

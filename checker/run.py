@@ -610,9 +610,11 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
              stderr: IO[str] | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    if req.options.distributed:              # under mpiexec, only rank 0 reports
-        from .distributed.mpi import rank_streams
+    other_rank = False
+    if req.options.distributed:              # under mpiexec, only rank 0 reports (and writes files)
+        from .distributed.mpi import launcher_rank, rank_streams
         stdout, stderr = rank_streams(stdout, stderr)
+        other_rank = launcher_rank() != 0
     color = req.color if req.color is not None else _isatty(stdout) and not os.environ.get("NO_COLOR")
     show_progress = req.progress if req.progress is not None else (_isatty(stderr) and not req.json)
     codes: list[int] = []
@@ -673,7 +675,7 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
             codes.append(EXIT_INTERNAL)
             continue
         _close(progress)
-        if req.itf_dir:
+        if req.itf_dir and not other_rank:
             for r in file_runs:
                 for written in write_itf(r, req.itf_dir):
                     stderr.write(f"verify: wrote {written}\n")

@@ -24,6 +24,8 @@ def _run(args, capsys, monkeypatch):
     (["bench/breaker_n.spec", "--distributed", "--max-states", "10"], ["--max-states"]),
     (["bench/breaker_n.spec", "--distributed", "--store", "compact", "--workers", "2"], ["mpiexec -n K"]),
     (["bench/breaker_n.spec", "--swarm", "2"], ["--swarm: only with --simulate"]),
+    (["bench/breaker_n.spec", "--simulate", "--distributed"], ["add --swarm K"]),
+    (["bench/breaker_n.spec", "--distributed", "--coverage"], ["--coverage/--dot"]),
     (["bench/breaker_n.spec", "--simulate", "--swarm", "0"], ["--swarm"]),
 ])
 def test_refused_with_exit_2(args, words, capsys, monkeypatch):
