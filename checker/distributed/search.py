@@ -180,26 +180,23 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         cut = None
         if not any(r["stop"] for r in shared) and all_violated():
             cut = _single_process_cut(prog, comm, levels, level, found, open_before)
+        sent = sum(r["sent"] for r in shared)
+        new_total = sum(r["new"] for r in shared)
         if cut is not None:     # as the single-process store: the level's first chunks only
             new, tr_level, resent = cut
             new_total = sum(comm.allgather(len(new)))
-            levels.insert(new, depth + 1)
-            transitions += tr_level
-            stored += new_total
-            traffic["sent_states"] += sum(r["sent"] for r in shared) + resent
-            traffic["sent_bytes"] += (sum(r["sent"] for r in shared) + resent) * codec.itemsize
-            out.stopped_by = "all decided"
-            break
+            sent += resent      # (the second exchange counts too)
         levels.insert(new, depth + 1)
-        sent = sum(r["sent"] for r in shared)
         traffic["levels"].append({"depth": depth, "candidates": sum(r["cand"] for r in shared),
-                                  "new": sum(r["new"] for r in shared), "sent_states": sent,
+                                  "new": new_total, "sent_states": sent,
                                   "sent_bytes": sent * codec.itemsize})
         traffic["sent_states"] += sent
         traffic["sent_bytes"] += sent * codec.itemsize
         transitions += tr_level
-        new_total = sum(r["new"] for r in shared)
         stored += new_total
+        if cut is not None:
+            out.stopped_by = "all decided"
+            break
         stops = [r["stop"] for r in shared if r["stop"] is not None]
         left = sum(r["left"] for r in shared)
         level = new
