@@ -109,3 +109,18 @@ def document_findings(props: dict) -> None:
     assert props["failure_count_within_threshold"]["trace"]["length"] == 6
     assert props["deadlock"]["trace"]["length"] == 6
     assert props["calls_always_return"]["verdict"] == "violated"
+
+
+@pytest.mark.parametrize("ranks", [2, 4])
+def test_breaker_n_10(ranks):
+    """the issue's acceptance run: the single-process counts (pinned: both
+    single-process stores give them) and verdicts"""
+    require_mpi()
+    code, doc, err = mpi_verify(ranks, ["bench/breaker_n.spec", "--const", "N=10", "--distributed"])
+    assert code == 0, err
+    r = doc["results"][0]
+    assert r["exhaustive"]
+    assert (r["stats"]["states"], r["stats"]["transitions"], r["stats"]["depth"]) == (410_271, 4_473_615, 19)
+    assert {p["name"]: p["verdict"] for p in r["properties"]} == {
+        "open_means_tripped": "holds", "timer_only_when_open": "holds", "outcome_matches_pc": "holds",
+        "typeok": "holds", "deadlock": "holds"}
