@@ -56,6 +56,12 @@ def check(spec: ir.Spec, options: Options):
     comm = world()
     from ..explicit import engine
 
+    if options.progress is None and comm.Get_rank() == 0 and comm.Get_size() > 1:
+        # under mpiexec rank 0's stderr is a pipe, never a terminal, so the
+        # progress line stays off: log a line per level instead (a cluster
+        # job's log shows how far the search got)
+        options = replace(options, progress=LevelLog(sys.stderr))
+
     try:
         # (the dict store's option checks: checkpoints are allowed there; the
         # store used is the distributed one either way)
@@ -86,3 +92,24 @@ def _abort_others(comm, e: BaseException) -> None:
         sys.__stderr__.write(f"verify: rank {comm.Get_rank()}: internal error: {type(e).__name__}: {e}\n")
         sys.__stderr__.flush()
         comm.Abort(4)
+
+
+class LevelLog:
+    """Progress as plain lines: the first after 2 s, then at most one every 5 s."""
+
+    def __init__(self, stream, first: float = 2.0, every: float = 5.0):
+        self.stream = stream
+        self.first = first
+        self.every = every
+        self.last = None
+
+    def __call__(self, p) -> None:
+        if p.seconds < self.first or (self.last is not None and p.seconds - self.last < self.every):
+            return
+        self.last = p.seconds
+        try:
+            self.stream.write(f"verify: {p.note}: {p.states:,} states, {p.transitions:,} transitions, "
+                              f"depth {p.depth}, {p.seconds:.0f} s\n")
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
