@@ -4,7 +4,9 @@ MPI ranks (``verify --distributed``, under ``mpiexec``), and swarm simulation
 
 Modules: ``mpi`` (finding mpi4py and the world communicator, the one
 all-to-all of packed states), ``partition`` (which rank owns a state),
-``search`` (the level-synchronous search), ``parents`` (counterexamples
-rebuilt across ranks), ``engine`` (option checks and the report), ``swarm``
-(diversified walkers, shrinking).  See docs/distributed.md.
+``search`` (the level-synchronous search), ``cut`` (stopping mid-level where
+the single-process store stops), ``parents`` (counterexamples rebuilt across
+ranks), ``checkpoint`` (one file per rank per level), ``engine`` (option
+checks and the report), ``swarm``, ``walker`` and ``shrink`` (swarm
+simulation).  See docs/distributed.md.
 """

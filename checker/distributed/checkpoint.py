@@ -19,8 +19,15 @@ from __future__ import annotations
 
 import os
 import re
+import time
+
+import numpy as np
 
 from ..explicit import checkpoint as single
+from ..options import Options
+from ..explicit.levels import Levels
+from ..explicit.search import Found, _found_state
+from .mpi import DistributedError
 
 FORMAT = 1
 
@@ -74,3 +81,48 @@ def others_hint(directory: str, spec) -> str:
     if ranks:
         return f" (it has checkpoints of {', '.join(ranks)} ranks: resume with as many)"
     return " (it has none for this spec and constants)"
+
+
+class RankCheckpoints:
+    """--checkpoint / --resume for one rank of the search"""
+
+    def __init__(self, prog, options: Options, comm):
+        self.prog = prog
+        self.options = options
+        self.comm = comm
+        self.rank, self.ranks = comm.Get_rank(), comm.Get_size()
+        self.key = key_for(prog.spec, options, prog.layout, self.ranks)
+        self.last = time.perf_counter()
+
+    def due(self) -> bool:
+        """(rank 0's clock decides for all)"""
+        return (self.options.checkpoint_dir is not None
+                and time.perf_counter() - self.last >= self.options.checkpoint_every)
+
+    def snapshot(self, levels: Levels, found: Found, depth, transitions, stored, traffic) -> dict:
+        # shallow copies: the store replaces its arrays, it never writes into them
+        return {"keys": list(levels.keys), "deps": list(levels.deps), "count": levels.count,
+                "levels": levels.levels, "dep_type": np.dtype(levels.dep_type).str,
+                "found": _found_state(found), "depth": depth, "transitions": transitions,
+                "stored": stored, "traffic": {**traffic, "levels": list(traffic["levels"])}}
+
+    def save(self, depth: int, snap: dict) -> None:
+        save(self.options.checkpoint_dir, self.prog.spec, self.rank, self.ranks, depth, self.key, snap)
+        self.last = time.perf_counter()
+
+    def resume(self, levels: Levels) -> dict:
+        d = self.options.resume_dir
+        mine = set(saved_levels(d, self.prog.spec, self.rank, self.ranks))
+        common = set.intersection(*map(set, self.comm.allgather(sorted(mine))))
+        if not common:
+            raise DistributedError(f"--resume {d}: no checkpoint of this search saved by all "
+                                   f"{self.ranks} ranks" + others_hint(d, self.prog.spec))
+        st = load(d, self.prog.spec, self.rank, self.ranks, max(common), self.key)
+        levels.keys, levels.deps = list(st["keys"]), list(st["deps"])
+        levels.count, levels.levels = st["count"], st["levels"]
+        levels.dep_type = np.dtype(st["dep_type"]).type
+        if levels.keys:
+            levels._split()
+        else:
+            levels.firsts = levels.codec.empty()
+        return st

@@ -22,7 +22,7 @@ order), so this is exactly the state the single-process compact store
 reports (the first in the whole level's sorted order), and the trace rebuilt
 from it (``parents.RankParents``) is the same trace.  The states,
 transitions and depth are exactly the single-process compact store's, also
-when every property is decided mid-level (``_single_process_cut``).
+when every property is decided mid-level (``cut.single_process_cut``).
 
 Limits of the design, said honestly: a stop request (timeout, signal,
 --max-memory) is seen by the other ranks at the end of the level (a
@@ -38,8 +38,10 @@ import numpy as np
 
 from ..options import Options, Progress
 from ..explicit.levels import Codec, Levels, sorted_unique
-from ..explicit.search import Found, Outcome, _found_state, _restore_found, packed_initial_states, rss_mb
-from .mpi import DistributedError, alltoallv_states, world
+from ..explicit.search import Found, Outcome, _restore_found, packed_initial_states, rss_mb
+from .checkpoint import RankCheckpoints
+from .cut import open_properties, single_process_cut
+from .mpi import alltoallv_states, world
 from .parents import RankParents
 from .partition import by_owner, owners
 
@@ -93,7 +95,7 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
     stored = total
     depth = 0
     transitions = 0
-    ckpt = _Checkpoints(prog, options, comm) if options.checkpoint_dir or options.resume_dir else None
+    ckpt = RankCheckpoints(prog, options, comm) if options.checkpoint_dir or options.resume_dir else None
     if options.resume_dir is not None:
         st = ckpt.resume(levels)
         _restore_found(found, st["found"])
@@ -174,12 +176,12 @@ def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: b
         save_now = shared[0]["save"]
         if ckpt is not None and any(r["stop"] for r in shared) and options.checkpoint_dir:
             ckpt.save(depth, snap)     # a resumed run redoes this level
-        open_before = _open(found, want_invs, want_reach, want_typeok, want_deadlock)
+        open_before = open_properties(found, want_invs, want_reach, want_typeok, want_deadlock)
         _agree(found, shared)
         tr_level = sum(r["tr"] for r in shared)
         cut = None
         if not any(r["stop"] for r in shared) and all_violated():
-            cut = _single_process_cut(prog, comm, levels, level, found, open_before)
+            cut = single_process_cut(prog, comm, levels, level, found, open_before)
         sent = sum(r["sent"] for r in shared)
         new_total = sum(r["new"] for r in shared)
         if cut is not None:     # as the single-process store: the level's first chunks only
@@ -255,66 +257,6 @@ def _peak_rss_mb() -> float:
     return (ru if sys.platform == "darwin" else ru * 1024) / 1e6
 
 
-def _open(found: Found, want_invs, want_reach, want_typeok: bool, want_deadlock: bool) -> list:
-    """the wanted properties not decided yet, as keys of ``_decided_states``"""
-    return ([("inv", k) for k in want_invs if k not in found.inv]
-            + [("reach", k) for k in want_reach if k not in found.reach]
-            + ([("typeok",)] if want_typeok and found.typeok is None else [])
-            + ([("deadlock",)] if want_deadlock and found.deadlock is None else []))
-
-
-def _decided_state(found: Found, key: tuple):
-    """the expanded state at which a property was found violated (or its goal reached)"""
-    if key[0] == "inv":
-        return found.inv[key[1]][0]
-    if key[0] == "reach":
-        return found.reach[key[1]]
-    if key[0] == "typeok":
-        return found.typeok[0]
-    return found.deadlock
-
-
-def _single_process_cut(prog, comm, levels: Levels, level: np.ndarray, found: Found, open_before: list):
-    """Every wanted property is now decided, at this level.  The single-process
-    compact store expands a level in chunks of CHUNK states in sorted order and
-    stops after the chunk where the last property was decided, storing the
-    successors of those chunks only.  To report exactly its counts: find that
-    chunk's end in the whole level's sorted order, re-expand each rank's states
-    before it, and exchange their successors again.  Returns None when that
-    chunk is the level's last (the whole level counts, as here), else
-    (this rank's new states, the level's transitions so counted, states re-sent)."""
-    from ..explicit.compact import CHUNK as SINGLE_CHUNK
-
-    codec = levels.codec
-    states = [_decided_state(found, key) for key in open_before]
-    keys = codec.encode(states)
-    ranks = np.sum(comm.allgather(np.searchsorted(level, keys, side="left")), axis=0)
-    end = (int(ranks.max()) // SINGLE_CHUNK + 1) * SINGLE_CHUNK   # states expanded: [0, end)
-    if end >= sum(comm.allgather(len(level))):
-        return None
-    # the state of global rank `end` (the first one not expanded), by bisection on values
-    lo, hi = 0, (1 << codec.bits) - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        at_most = int(np.searchsorted(level, codec.encode([mid]), side="right")[0])
-        if sum(comm.allgather(at_most)) >= end + 1:
-            hi = mid
-        else:
-            lo = mid + 1
-    prefix = level[:int(np.searchsorted(level, codec.encode([lo]), side="left")[0])]
-    fn = prog.collect_level_function([], [], False)
-    succ: list = []
-    tr = fn(codec.decode(prefix), succ, succ.append, _ignore, _ignore, _ignore) if len(prefix) else 0
-    send, counts = by_owner(sorted_unique(codec.encode(succ)), comm.Get_size())
-    received = alltoallv_states(comm, send, counts)
-    resent = sum(comm.allgather(int(counts.sum() - counts[comm.Get_rank()])))
-    return levels.new_states(sorted_unique(received)), sum(comm.allgather(tr)), resent
-
-
-def _ignore(*_args) -> None:
-    pass
-
-
 def _counts(comm, levels: Levels) -> list[int]:
     return comm.allgather(len(levels))
 
@@ -362,50 +304,3 @@ def _unreduced(prog, levels: Levels, comm):
     parts = comm.allgather(n)
     return None if any(p is None for p in parts) else sum(parts)
 
-
-class _Checkpoints:
-    """--checkpoint / --resume for one rank (``checkpoint.py``)"""
-
-    def __init__(self, prog, options: Options, comm):
-        from . import checkpoint
-        self.mod = checkpoint
-        self.prog = prog
-        self.options = options
-        self.comm = comm
-        self.rank, self.ranks = comm.Get_rank(), comm.Get_size()
-        self.key = checkpoint.key_for(prog.spec, options, prog.layout, self.ranks)
-        self.last = time.perf_counter()
-
-    def due(self) -> bool:
-        """(rank 0's clock decides for all)"""
-        return (self.options.checkpoint_dir is not None
-                and time.perf_counter() - self.last >= self.options.checkpoint_every)
-
-    def snapshot(self, levels: Levels, found: Found, depth, transitions, stored, traffic) -> dict:
-        # shallow copies: the store replaces its arrays, it never writes into them
-        return {"keys": list(levels.keys), "deps": list(levels.deps), "count": levels.count,
-                "levels": levels.levels, "dep_type": np.dtype(levels.dep_type).str,
-                "found": _found_state(found), "depth": depth, "transitions": transitions,
-                "stored": stored, "traffic": {**traffic, "levels": list(traffic["levels"])}}
-
-    def save(self, depth: int, snap: dict) -> None:
-        self.mod.save(self.options.checkpoint_dir, self.prog.spec, self.rank, self.ranks, depth,
-                      self.key, snap)
-        self.last = time.perf_counter()
-
-    def resume(self, levels: Levels) -> dict:
-        d = self.options.resume_dir
-        mine = set(self.mod.saved_levels(d, self.prog.spec, self.rank, self.ranks))
-        common = set.intersection(*map(set, self.comm.allgather(sorted(mine))))
-        if not common:
-            raise DistributedError(f"--resume {d}: no checkpoint of this search saved by all "
-                                   f"{self.ranks} ranks" + self.mod.others_hint(d, self.prog.spec))
-        st = self.mod.load(d, self.prog.spec, self.rank, self.ranks, max(common), self.key)
-        levels.keys, levels.deps = list(st["keys"]), list(st["deps"])
-        levels.count, levels.levels = st["count"], st["levels"]
-        levels.dep_type = np.dtype(st["dep_type"]).type
-        if levels.keys:
-            levels._split()
-        else:
-            levels.firsts = levels.codec.empty()
-        return st

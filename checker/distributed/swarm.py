@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import signal
 import time
-from dataclasses import replace
 
 import numpy as np
 

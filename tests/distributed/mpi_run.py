@@ -32,7 +32,7 @@ def missing() -> str | None:
         import mpi4py
         mpi4py.rc.initialize = False
         mpi4py.rc.finalize = False
-        from mpi4py import MPI  # noqa: F401
+        from mpi4py import MPI  # noqa: F401  (loads the library)
     except Exception as e:  # ImportError, or the MPI library failing to load
         return f"mpi4py unusable: {e}"
     return None
