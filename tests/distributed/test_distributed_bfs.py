@@ -38,6 +38,11 @@ CASES = {
     # a catalog subset: violations (traces of 2 to 14 steps), deadlocks, symmetry (orders)
     "catalog": SAFETY_SPECS,
     "breaker": ["spec/breaker.spec", "--property", BREAKER_SAFETY],
+    # states of 125 bits: wide byte-string states in the store, the hash and the exchange;
+    # violations and a reachability witness
+    "wide": ["spec/tracing.spec", "--property",
+             "spans_properly_nested,spans_keep_request_trace_id,trace_id_crosses_service_boundary,"
+             "errors_recorded_in_trace,spans_closed_when_done,both_in_flight,typeok,deadlock"],
     "orders": ["spec/orders.spec", "--property",
                "order_service_available,payment_failure_contained,order_created,typeok,deadlock"],
 }
@@ -81,7 +86,7 @@ def singles():
 
 
 # 4 ranks (oversubscribed on 2 cores) on a subset: each job start costs seconds here
-RUNS = [(case, 2) for case in CASES] + [(case, 4) for case in ("breaker_n", "trip", "catalog", "breaker", "orders")]
+RUNS = [(case, 2) for case in CASES] + [(case, 4) for case in ("breaker_n", "trip", "catalog", "breaker", "wide", "orders")]
 
 
 @pytest.mark.parametrize("case,ranks", RUNS)
