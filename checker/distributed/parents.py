@@ -29,6 +29,7 @@ class RankParents:
         self.comm = comm
         self.total = total
         self.lookups = 0               # parents looked up (each re-expands a level on every rank)
+        self.depths: dict = {}         # depths learnt from lookups: a parent is one level up
 
     def __len__(self) -> int:
         return self.total
@@ -37,6 +38,8 @@ class RankParents:
         return iter(self.local)
 
     def _depth(self, s) -> int | None:
+        if s in self.depths:           # (the same on every rank: no collective needed)
+            return self.depths[s]
         d = self.levels.depth_of(s)
         ds = [x for x in self.comm.allgather(d) if x is not None]
         return ds[0] if ds else None
@@ -55,7 +58,9 @@ class RankParents:
         offers = [p for p in self.comm.allgather(mine) if p is not None]
         if not offers:
             raise AssertionError("internal error: a stored state has no parent on any rank")
-        return min(offers)
+        parent = min(offers)
+        self.depths[parent] = d - 1
+        return parent
 
     def _first_parent(self, s, d: int):
         """the first state of this rank's part of level d with successor s"""

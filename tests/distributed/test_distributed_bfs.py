@@ -86,7 +86,7 @@ def singles():
 
 
 # 4 ranks (oversubscribed on 2 cores) on a subset: each job start costs seconds here
-RUNS = [(case, 2) for case in CASES] + [(case, 4) for case in ("breaker_n", "trip", "catalog", "breaker", "wide", "orders")]
+RUNS = [(case, 2) for case in CASES] + [(case, 4) for case in ("breaker_n", "trip", "catalog", "breaker")]
 
 
 @pytest.mark.parametrize("case,ranks", RUNS)
