@@ -4,8 +4,9 @@
 
 The walkers advance in rounds of ``ROUND`` steps each; after every round the
 processes (ranks) exchange one small summary per walker.  The swarm stops
-after the first round in which any walker found a violation (or every walker
-finished its ``--walks`` walks, or the timeout passed): each property's
+after the first round in which any walker found a violation (a reachability
+witness is none: it stops the swarm only once every wanted property is
+decided), or every walker finished its ``--walks`` walks, or the timeout passed: each property's
 finding is taken from the lowest-numbered walker that found it, then shrunk
 (``shrink.py``).  Since rounds are counted in steps, the outcome depends on
 the seed, K and the options only, not on timing or on how many processes
@@ -64,18 +65,20 @@ def check(spec: ir.Spec, options: Options):
         return [Walker(prog, i, options.seed, options.walks, options.walk_depth, initial, todo)
                 for i in indices]
 
+    to_decide = ({("inv", k) for k in todo["invs"]} | {("reach", k) for k in todo["reach"]}
+              | ({("typeok",)} if todo["typeok"] else set()) | ({("deadlock",)} if todo["deadlock"] else set()))
     deadline = t0 + options.timeout if options.timeout is not None else None
     if options.distributed:
         from .mpi import world
         comm = world()
         where = f"{comm.Get_size()} MPI rank{'s' if comm.Get_size() != 1 else ''}"
-        final, touched, stopped = _mpi_swarm(comm, team, k_walkers, deadline, options)
+        final, touched, stopped = _mpi_swarm(comm, team, k_walkers, deadline, options, to_decide)
     else:
         procs = min(k_walkers, os.cpu_count() or 1)
         if procs > 1 and "fork" not in multiprocessing.get_all_start_methods():
             procs = 1
         where = f"{procs} process{'es' if procs != 1 else ''}"
-        final, touched, stopped = _local_swarm(team, k_walkers, procs, deadline, options)
+        final, touched, stopped = _local_swarm(team, k_walkers, procs, deadline, options, to_decide)
 
     from .shrink import shrink
     shrunk = []
@@ -125,9 +128,12 @@ def _first_findings(final: list[dict]) -> dict:
     return out
 
 
-def _decide(summaries: list[dict], deadline, stop_requested: bool):
-    """(go on?, why it stopped) -- the same on every process that sees the summaries"""
-    if any(w["found"] for w in summaries):
+def _decide(summaries: list[dict], deadline, stop_requested: bool, wanted: set):
+    """(go on?, why it stopped) -- the same on every process that sees the summaries.
+    A violation stops the swarm; a reachability witness does not (it is no
+    violation), unless every wanted property is then decided."""
+    found = {key for w in summaries for key in w["found"]}
+    if any(key[0] != "reach" for key in found) or (wanted and wanted <= found):
         return False, None
     if all(w["done"] for w in summaries):
         return False, None
@@ -149,7 +155,7 @@ def _touched(walkers: list[Walker]) -> np.ndarray:
     return np.array(sorted(s), dtype=object)
 
 
-def _mpi_swarm(comm, team, k: int, deadline, options: Options):
+def _mpi_swarm(comm, team, k: int, deadline, options: Options, wanted: set):
     rank, size = comm.Get_rank(), comm.Get_size()
     mine = team(range(rank, k, size))
     while True:
@@ -158,7 +164,7 @@ def _mpi_swarm(comm, team, k: int, deadline, options: Options):
         timed_out = deadline is not None and time.perf_counter() >= deadline
         shared = comm.allgather((summaries, stop_here, timed_out))
         every = [w for part, _s, _t in shared for w in part]
-        go, why = _decide(every, None, any(s for _p, s, _t in shared))
+        go, why = _decide(every, None, any(s for _p, s, _t in shared), wanted)
         if go and any(t for _p, _s, t in shared):
             go, why = False, "timeout"
         if not go:
@@ -169,12 +175,12 @@ def _mpi_swarm(comm, team, k: int, deadline, options: Options):
     return every, len(states), why
 
 
-def _local_swarm(team, k: int, procs: int, deadline, options: Options):
+def _local_swarm(team, k: int, procs: int, deadline, options: Options, wanted: set):
     if procs <= 1:
         walkers = team(range(k))
         while True:
             every = _round(walkers)
-            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()))
+            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()), wanted)
             if not go:
                 return every, len(set().union(*(w.touched for w in walkers))), why
     ctx = multiprocessing.get_context("fork")
@@ -189,7 +195,7 @@ def _local_swarm(team, k: int, procs: int, deadline, options: Options):
     try:
         while True:
             every = [w for c in pipes for w in _receive(c)]
-            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()))
+            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()), wanted)
             for c in pipes:
                 c.send(go)
             if not go:

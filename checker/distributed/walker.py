@@ -68,9 +68,11 @@ class Walker:
             return False
         hits: dict = {}
         self._check([s], lambda k, _s, e: hits.setdefault(k, e))
-        for k, e in hits.items():
-            key = ("reach", -1 - k) if k < 0 else ("inv", k)
-            self.found.setdefault(key, (list(self.path), e))
+        for k, e in hits.items():       # (records shaped as explicit.simulate's)
+            if k < 0:
+                self.found.setdefault(("reach", -1 - k), list(self.path))
+            else:
+                self.found.setdefault(("inv", k), (list(self.path), e))
         if hits:
             self._refresh()
         return bool(hits)

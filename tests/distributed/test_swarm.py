@@ -2,7 +2,9 @@
 and under mpiexec (ranks), with the same shrunk trace; a clean run is unknown."""
 from __future__ import annotations
 
+import checker
 from checker import load
+from checker.results import Verdict
 from checker.interp import successors
 
 from .mpi_run import local_verify, mpi_verify, require_mpi
@@ -46,6 +48,27 @@ def test_swarm_under_mpiexec_gives_the_same_trace():
     facts = doc["results"][0]["stats"]["extra"]["swarm"]
     assert facts["where"] == "2 MPI ranks" and facts["walkers"] == 4
     assert facts["steps"] > 0 and facts["distinct_states"] > 0
+
+
+def test_swarm_on_config_goes_past_witnesses_to_a_violation():
+    """A reachability witness does not stop the swarm (it is no violation);
+    the first invariant violation does.  Every property of the spec is
+    reported, temporal ones as not checked (unknown), as with --simulate."""
+    r = checker.check("spec/config.spec", simulate=True, swarm=4, seed=3)
+    plain = checker.check("spec/config.spec", simulate=True, walks=1, walk_depth=1)
+    assert [p.name for p in r.properties] == [p.name for p in plain.properties]
+    props = {p.name: p for p in r.properties}
+    blocked = props["no_writer_blocked_forever"]
+    assert blocked.verdict == Verdict.VIOLATED
+    assert len(blocked.trace) == 9          # shrunk to the shortest (README: 9)
+    spec = load("spec/config.spec")
+    steps = blocked.trace.steps
+    for before, step in zip(steps, steps[1:]):
+        assert any(a == step.action and tuple(x) == tuple(step.args) and nxt == step.state
+                   for a, x, nxt in successors(spec, before.state)), step.action
+    assert props["change_delivered"].verdict == Verdict.HOLDS       # a witness on the way
+    for name in ("watchers_get_latest", "writers_finish"):
+        assert props[name].verdict == Verdict.UNKNOWN and "not checked" in props[name].method
 
 
 def test_clean_swarm_stays_unknown():
