@@ -47,6 +47,9 @@ def _safety_names(spec: ir.Spec, options: Options) -> list[str]:
 
 
 def check(spec: ir.Spec, options: Options):
+    if options.swarm and not options.simulate:
+        raise DistributedError("swarm: a swarm is a random simulation: set simulate too "
+                               "(verify --simulate --swarm K)")
     if options.simulate:
         from .swarm import check as swarm_check
         return swarm_check(spec, options)

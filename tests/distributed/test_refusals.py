@@ -64,3 +64,11 @@ def test_owners_spread_evenly_and_deterministically(dtype):
     assert counts.min() > 0.9 * counts.mean()
     assert (owners(states, 4) == own).all()
     assert (owners(states, 1) == 0).all()
+
+
+def test_api_swarm_without_simulate_is_refused():
+    import checker
+    from checker.run import InputError
+
+    with pytest.raises(InputError, match="simulate"):
+        checker.check("spec/breaker.spec", swarm=2)
