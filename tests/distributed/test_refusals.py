@@ -71,4 +71,4 @@ def test_api_swarm_without_simulate_is_refused():
     from checker.run import InputError
 
     with pytest.raises(InputError, match="simulate"):
-        checker.check("spec/breaker.spec", swarm=2)
+        checker.check(f"{ROOT}/spec/breaker.spec", swarm=2)

@@ -2,12 +2,14 @@
 and under mpiexec (ranks), with the same shrunk trace; a clean run is unknown."""
 from __future__ import annotations
 
+import os
+
 import checker
 from checker import load
 from checker.results import Verdict
 from checker.interp import successors
 
-from .mpi_run import local_verify, mpi_verify, require_mpi
+from .mpi_run import ROOT, local_verify, mpi_verify, require_mpi
 
 DEADLOCK = ["spec/breaker.spec", "--simulate", "--swarm", "4", "--property", "deadlock"]
 
@@ -20,7 +22,7 @@ def _trace(doc):
 
 def assert_real_deadlock(steps) -> None:
     """every step is a step of the spec (reference interpreter), the last state has none"""
-    spec = load("spec/breaker.spec")
+    spec = load(os.path.join(ROOT, "spec/breaker.spec"))
     for (_a, _x, before), (action, args, after) in zip(steps, steps[1:]):
         assert any(a == action and tuple(x) == tuple(args) and nxt == after
                    for a, x, nxt in successors(spec, before)), (action, args)
@@ -54,14 +56,14 @@ def test_swarm_on_config_goes_past_witnesses_to_a_violation():
     """A reachability witness does not stop the swarm (it is no violation);
     the first invariant violation does.  Every property of the spec is
     reported, temporal ones as not checked (unknown), as with --simulate."""
-    r = checker.check("spec/config.spec", simulate=True, swarm=4, seed=3)
-    plain = checker.check("spec/config.spec", simulate=True, walks=1, walk_depth=1)
+    r = checker.check(os.path.join(ROOT, "spec/config.spec"), simulate=True, swarm=4, seed=3)
+    plain = checker.check(os.path.join(ROOT, "spec/config.spec"), simulate=True, walks=1, walk_depth=1)
     assert [p.name for p in r.properties] == [p.name for p in plain.properties]
     props = {p.name: p for p in r.properties}
     blocked = props["no_writer_blocked_forever"]
     assert blocked.verdict == Verdict.VIOLATED
     assert len(blocked.trace) == 9          # shrunk to the shortest (README: 9)
-    spec = load("spec/config.spec")
+    spec = load(os.path.join(ROOT, "spec/config.spec"))
     steps = blocked.trace.steps
     for before, step in zip(steps, steps[1:]):
         assert any(a == step.action and tuple(x) == tuple(step.args) and nxt == step.state
