@@ -31,6 +31,8 @@ examples:
   verify spec/breaker_fixed.spec --engine pdr --all-values   prove for every THRESHOLD >= 1
   verify spec/breaker.spec --itf traces/                 every trace as ITF JSON
   verify big.spec --simulate --seed 7 --walks 1000 --depth 200   random walks (never a proof)
+  mpiexec -n 4 verify big.spec --distributed             the search over 4 MPI ranks (docs/distributed.md)
+  verify big.spec --simulate --swarm 8                   8 diversified walkers; the first violation, shrunk
   verify big.spec --checkpoint ck/                       save the search every 30 s
   verify big.spec --resume ck/                           continue it after a crash or kill
   verify replay spec/breaker.spec log.jsonl              check a recorded trace against the spec
@@ -166,6 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_int_at_least(1, "--workers"), default=1, metavar="N",
                    help="explicit, --store compact: expand each breadth-first level in N "
                         "forked worker processes (default 1)")
+    p.add_argument("--distributed", action="store_true",
+                   help="explicit: spread the search over the MPI ranks this verify was started on "
+                        "(mpiexec -n K verify --distributed FILE; docs/distributed.md); with "
+                        "--simulate --swarm: the walkers over the ranks")
+    p.add_argument("--swarm", type=_int_at_least(1, "--swarm"), metavar="K",
+                   help="--simulate: K diversified walkers (seeds, biases, depths) in parallel "
+                        "processes, each of --walks walks, stopped at the first violation, which is "
+                        "shrunk")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -226,7 +236,8 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
+                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
+                   "--swarm"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -271,6 +282,21 @@ def parse(argv: Sequence[str]):
                      ("seed", "seed"), ("walks", "walks"), ("solver_rlimit", "solver_rlimit")):
         if getattr(args, opt) is not None:
             kw[key] = getattr(args, opt)
+    if args.swarm is not None and not args.simulate:
+        raise UsageError("argument --swarm: only with --simulate")
+    if args.distributed and args.engine != "explicit":
+        raise UsageError(f"argument --distributed: spreads the explicit engine's search over MPI "
+                         f"ranks, not --engine {args.engine}")
+    if args.distributed and args.simulate and args.swarm is None:
+        raise UsageError("argument --distributed: with --simulate, spreads a swarm's walkers over the "
+                         "MPI ranks: add --swarm K")
+    if args.distributed and (args.coverage or args.dot):
+        raise UsageError("arguments --coverage/--dot: they build the whole state graph in one "
+                         "process; not with --distributed")
+    if args.distributed:
+        kw["distributed"] = True
+    if args.swarm is not None:
+        kw["swarm"] = args.swarm
     if args.walks is not None and not args.simulate:
         raise UsageError("argument --walks: only with --simulate")
     if args.simulate:

@@ -54,3 +54,7 @@ class Options:
     #                                      (numpy arrays, one sorted array per BFS level)
     workers: int = 1                     # > 1: expand each level in this many forked processes
     #                                      (compact store only)
+    # past one machine (checker/distributed/): the search spread over MPI ranks (run under
+    # mpiexec), and swarm simulation (--simulate with this many diversified walkers; 0: off)
+    distributed: bool = False
+    swarm: int = 0

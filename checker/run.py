@@ -221,6 +221,8 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         return cross_check(spec, options)
     if engine == "explicit" and spec.symbolic_consts:
         raise _needs_constants_error(spec, engine)
+    if options.distributed or options.swarm:       # MPI ranks / swarm walkers: checker/distributed/
+        return _run_distributed(spec, engine, options)
     if options.simulate:
         if engine != "explicit":
             raise InputError(f"--simulate walks the explicit engine's state space; it does not combine "
@@ -251,6 +253,21 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         idle = getattr(options.should_stop, "idle", None)
         if idle is not None:
             idle()
+
+
+def _run_distributed(spec: ir.Spec, engine: str, options: Options) -> CheckResult:
+    if engine != "explicit":
+        raise InputError(f"--distributed/--swarm run the explicit engine's search or walks; they do "
+                         f"not combine with --engine {engine}")
+    from .distributed import engine as distributed
+    try:
+        return distributed.check(spec, options)
+    except distributed.DistributedError as e:
+        raise InputError(str(e)) from None
+    except Exception as e:
+        if type(e).__name__ == "NeedsConstants":
+            raise _needs_constants_error(spec, engine, str(e)) from None
+        raise
 
 
 def run(path: str, consts: Optional[dict[str, int]] = None, engine: str = "explicit",
@@ -594,6 +611,11 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
              stderr: IO[str] | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    other_rank = False
+    if req.options.distributed:              # under mpiexec, only rank 0 reports (and writes files)
+        from .distributed.mpi import launcher_rank, rank_streams
+        stdout, stderr = rank_streams(stdout, stderr)
+        other_rank = launcher_rank() != 0
     color = req.color if req.color is not None else _isatty(stdout) and not os.environ.get("NO_COLOR")
     show_progress = req.progress if req.progress is not None else (_isatty(stderr) and not req.json)
     codes: list[int] = []
@@ -654,7 +676,7 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
             codes.append(EXIT_INTERNAL)
             continue
         _close(progress)
-        if req.itf_dir:
+        if req.itf_dir and not other_rank:
             for r in file_runs:
                 for written in write_itf(r, req.itf_dir):
                     stderr.write(f"verify: wrote {written}\n")

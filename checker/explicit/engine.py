@@ -132,7 +132,10 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if options.traces > 1 and store != "dict":
         raise StoreOptionError(f"--traces {options.traces}: needs the default --store dict (the further "
                                "traces are read from every stored state's parent)")
-    if store == "compact":
+    if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
+        from ..distributed.search import bfs_distributed
+        out = bfs_distributed(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
+    elif store == "compact":
         from .compact import bfs_compact
         out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
     else:
@@ -273,7 +276,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if out.checkpoint_path is not None and out.checkpoints:
         notes.append(f"checkpoint: {out.checkpoint_path}"
                      + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
-    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds}
+    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds,
+             **getattr(out, "extra", {})}
     if store == "compact":
         extra["store"] = store
         extra["store_bytes"] = out.store_bytes
@@ -284,7 +288,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if out.exhaustive and spec.actions:
         from .edges import never_enabled
         t_scan = time.perf_counter()
-        stats.extra["never_enabled"] = [spec.actions[ai].name for ai in never_enabled(prog, out.seen)]
+        dead = getattr(out, "never_enabled", None)      # (combined over the ranks when distributed)
+        dead = never_enabled(prog, out.seen) if dead is None else dead
+        stats.extra["never_enabled"] = [spec.actions[ai].name for ai in dead]
         stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        out.exhaustive, notes)
@@ -347,7 +353,9 @@ def _symmetry_report(spec: ir.Spec, prog: Program, out, options: Options, tempor
     sym = prog.symmetry
     exact = sym.exact
     represented = None
-    if exact and out.exhaustive:
+    if exact and out.exhaustive and hasattr(out, "unreduced"):    # summed over the ranks
+        represented = out.unreduced
+    elif exact and out.exhaustive:
         represented = 0
         for s in out.seen:
             size = sym.orbit_size(s)
