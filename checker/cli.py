@@ -238,6 +238,23 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     return out
 
 
+def _check_output_paths(args) -> None:
+    """Every file or folder the run will write, checked before any work starts
+    (exit 2, not an internal error after the run): see checker.outpaths."""
+    from .outpaths import OutputPathError, check_output_dir, check_output_file
+
+    try:
+        if args.itf is not None:
+            check_output_dir(args.itf, "--itf")
+        if args.dot is not None:
+            check_output_file(args.dot, "--dot")
+        if args.checkpoint is not None or args.resume is not None:
+            option = "--checkpoint" if args.checkpoint is not None else "--resume"
+            check_output_dir(args.checkpoint or args.resume, option)
+    except OutputPathError as e:
+        raise UsageError(str(e)) from None
+
+
 def parse(argv: Sequence[str]):
     """argv -> run.Request (raises UsageError)."""
     from .options import Options
@@ -281,6 +298,7 @@ def parse(argv: Sequence[str]):
             raise UsageError(f"argument {name}: {d} is not a directory")
     if args.resume is not None and not os.path.isdir(args.resume):
         raise UsageError(f"argument --resume: {args.resume}: no such directory")
+    _check_output_paths(args)
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
     if args.all_values and args.engine == "enum":

@@ -90,6 +90,13 @@ def _docs(argv: list[str]) -> int:
     for p in args.paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
+    from .outpaths import OutputPathError, check_output_dir, check_output_file
+    try:  # before any spec is checked: a bad -o is a usage error, not a crash at the end
+        check_output_dir(args.out, "-o")
+        if args.timings:
+            check_output_file(args.timings, "--timings")
+    except OutputPathError as e:
+        raise UsageError(str(e)) from None
     settings = DocsSettings(engines=chosen, seed=args.seed, rlimit=args.rlimit, max_k=args.max_k,
                             graph_states=args.graph_states, jobs=args.jobs)
     def progress(msg: str) -> None:  # on stderr: times never go into the pages
