@@ -105,6 +105,7 @@ def _positive_number(unit: str, rule: str):
 
 _seconds = _positive_number("seconds", "the timeout must be a positive number of seconds")
 _megabytes = _positive_number("megabytes", "the memory limit must be a positive number of MB")
+_interval = _positive_number("seconds", "the time between checkpoints must be a positive number of seconds")
 
 
 def _names(text: str) -> list[str]:
@@ -145,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", metavar="DIR",
                    help="explicit: save the search in DIR every --checkpoint-every seconds, when "
                         "stopped by a signal or a limit, and at the end (DIR/SPEC.ckpt)")
-    p.add_argument("--checkpoint-every", type=_seconds, metavar="SEC",
+    p.add_argument("--checkpoint-every", type=_interval, metavar="SEC",
                    help="seconds between checkpoints (default 30)")
     p.add_argument("--resume", metavar="DIR",
                    help="explicit: continue the search saved in DIR by --checkpoint (same spec and "
@@ -184,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "a query that exhausts it is reported as unknown")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
-                                               "(SPEC.PROPERTY.itf.json)")
+                                               "(SPEC[-CONSTVALUES].PROPERTY.itf.json, e.g. "
+                                               "breaker-THRESHOLD3-TIMEOUT2.deadlock.itf.json; "
+                                               "read back by verify replay)")
     p.add_argument("--dot", metavar="FILE", help="write the reachable state graph to FILE in Graphviz DOT "
                                                 "(specs of at most 2,000 states)")
     p.add_argument("--coverage", action="store_true",

@@ -51,7 +51,9 @@ def _replay_parser() -> argparse.ArgumentParser:
                                                   "actions, as a service logs them) against a spec.",
                 allow_abbrev=False)
     p.add_argument("spec", metavar="FILE.spec")
-    p.add_argument("trace", metavar="TRACE")
+    p.add_argument("trace", metavar="TRACE",
+                   help="an ITF file (SPEC[-CONSTVALUES].PROPERTY.itf.json, as `verify --itf DIR` writes) "
+                        "or JSON lines of states and actions; the formats: docs/replay.md")
     p.add_argument("--const", action="append", default=[], metavar="N=V", help="set a constant")
     return p
 

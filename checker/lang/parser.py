@@ -136,6 +136,11 @@ def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark, text: st
     if isinstance(e, UnexpectedCharacters):
         ch = e.char
         shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
+        if not ch.isascii() and (ch.isalnum() or ch == "_" or ch.isidentifier()):
+            # a letter such as `ö` or `名`: the grammar's names are ASCII only, say so
+            return Diagnostic(Span(filename, line, col, line, col + 1),
+                              f"unexpected character {shown}: names are ASCII letters, digits and `_` "
+                              "(a non-ASCII letter may appear only in comments, `///` docs and strings)")
         return Diagnostic(Span(filename, line, col, line, col + 1), f"unexpected character {shown}")
     if isinstance(e, UnexpectedEOF):
         return Diagnostic(Span(filename, line, col), "unexpected end of file: expected "
