@@ -14,7 +14,7 @@ from .. import ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 from .diagrams import cell as md_cell
 from .diagrams import mermaid, trace_table
-from .words import BUILTIN_DOC, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
+from .words import BUILTIN_DOC, terminal_sentence, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
 
 SYMBOLIC = ("kind", "pdr", "bmc")
 
@@ -54,6 +54,8 @@ class Runs:
         for x in (*self.spec.invariants, *self.spec.properties, *self.spec.reachables):
             if x.name == name:
                 return doc_text(x.doc)
+        if name == "deadlock" and self.spec.terminals:
+            return BUILTIN_DOC[name] + " " + terminal_sentence(self.spec)
         return BUILTIN_DOC.get(name, "")
 
 

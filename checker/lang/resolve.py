@@ -84,7 +84,7 @@ class _Resolver:
                     if self.env.types[x.name] is not None:
                         symmetric.append(self.env.types[x.name])
         self.env.other.update(x.name for x in decls if isinstance(
-            x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)))
+            x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl, A.TerminalDecl)))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
@@ -110,7 +110,7 @@ class _Resolver:
                     fairness.append(ir.Fairness(x.fairness, tuple(a.name for a in steps), 1 if info.param else 0,
                                                 f"process {x.name}", span=x.span))
         invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
-        properties, reachables = [], []
+        properties, reachables, terminals = [], [], []
         for x in decls:
             if isinstance(x, A.PropertyDecl):
                 r = self._property(x)
@@ -122,17 +122,22 @@ class _Resolver:
                 e = self.t.expect(x.expr, Scope(), ir.BoolT, "a reachability target")
                 if e is not None:
                     reachables.append(ir.Reachable(x.name, e, doc=x.doc, span=x.span))
+            elif isinstance(x, A.TerminalDecl):
+                e = self.t.expect(x.expr, Scope(), ir.BoolT, "a terminal-state condition")
+                if e is not None:
+                    terminals.append(ir.Terminal(x.name, e, doc=x.doc, span=x.span))
         if not var_decls and not procs:
             self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
         if symmetric:
             from .symmetry import check_symmetric_use
             check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
         self.d.raise_if_any()
-        from .processes import all_done
+        from .processes import all_done, any_of
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=all_done(list(self.env.processes.values())), symmetric=tuple(symmetric))
+                       terminal=any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)]),
+                       symmetric=tuple(symmetric), terminals=tuple(terminals))
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""

@@ -175,6 +175,26 @@ CATALOG: list[Entry] = [
         "typeok": P(H, U, H, H, k=2),
         "deadlock": P(H, U, H, H, k=1),   # the final state is terminal, not a deadlock
     }),
+    # `terminal NAME: expr` (docs/language.md): the intended stop is no
+    # deadlock; without the declaration it is; a real deadlock stays one
+    Entry(_own("terminal_job.spec"), states=4, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),   # step == 3 is declared terminal
+    }),
+    Entry(_own("terminal_job_none.spec"), states=4, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, V, V, V, length=3, last="work"),
+    }),
+    Entry(_own("terminal_job_stuck.spec"), states=7, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, V, V, V, length=1, last="fail"),   # stuck after fail: not terminal
+    }),
     Entry(_own("weak_strong.spec"), states=4, props={
         # toggle forever: grab is enabled every other state, never continuously
         "gets": P(V, V, V, V, length=1),
