@@ -2,7 +2,7 @@
 
 Each (spec, engine) pair runs once (cached); the test items then compare
 verdicts, counterexample lengths, k, final steps and state counts.  Runs of
-engines listed in an entry's ``slow_engines`` need CATALOG_SLOW=1.
+engines listed in an entry's ``slow_engines`` are in the slow tier (``pytest -m slow``).
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import PROPERTY, REACHABLE, Verdict
 
-SLOW = os.environ.get("CATALOG_SLOW") == "1"
 BOUNDED_KINDS_NEVER_HOLD = ("invariant", "typeok", "deadlock", PROPERTY)
 
 
@@ -64,11 +63,6 @@ def _run(path: str, engine: str):
     return engines.get(engine)(spec, opts)
 
 
-def _skip_slow(e: Entry, engine: str):
-    if engine in e.slow_engines and not SLOW:
-        pytest.skip(f"{engine} on {e.name} is slow: set CATALOG_SLOW=1")
-
-
 def _items():
     for e in CATALOG:
         for engine in ENGINES:
@@ -78,7 +72,6 @@ def _items():
 
 @pytest.mark.parametrize("entry, engine", list(_items()))
 def test_engine_matches_catalog(entry: Entry, engine: str):
-    _skip_slow(entry, engine)
     r = run(entry.path, engine)
     got = {p.name: p for p in r.properties}
     problems, unreported = [], []
@@ -132,8 +125,6 @@ def test_engines_agree(entry: Entry):
     bmc's depth reaches d); a kind/pdr proof means explicit finds nothing;
     bounded results never HOLD; kind/pdr violations come with bmc's length
     (pdr's from Spacer's own path: at least that length)."""
-    if entry.slow_engines and not SLOW:
-        pytest.skip("slow engines: set CATALOG_SLOW=1")
     res = {eng: run(entry.path, eng) for eng in ENGINES}
     problems = []
     same_consts = not entry.generalize
