@@ -1,7 +1,9 @@
 """Every engine against the catalog, and the engines against each other.
 
 Each (spec, engine) pair runs once (cached); the test items then compare
-verdicts, counterexample lengths, k, final steps and state counts.  Runs of
+verdicts, counterexample lengths, k, final steps and state counts.  The Z3
+engines' runs (each in a fresh process) are the slow tier (``pytest -m
+slow``); the explicit engine's are in the default tier.  Runs of
 engines listed in an entry's ``slow_engines`` are in the slow tier (``pytest -m slow``).
 """
 from __future__ import annotations
@@ -66,7 +68,8 @@ def _run(path: str, engine: str):
 def _items():
     for e in CATALOG:
         for engine in ENGINES:
-            marks = [pytest.mark.slow] if engine in e.slow_engines else []
+            # the Z3 engines run in fresh processes (see run): pins of the slow tier
+            marks = [pytest.mark.slow] if engine in e.slow_engines or engine != "explicit" else []
             yield pytest.param(e, engine, id=f"{e.name}-{engine}", marks=marks)
 
 
@@ -116,9 +119,8 @@ def test_engine_matches_catalog(entry: Entry, engine: str):
         assert r.exhaustive
 
 
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name,
-                                                marks=[pytest.mark.slow] if e.slow_engines else [])
-                                   for e in CATALOG])
+@pytest.mark.slow  # every engine, the Z3 ones in fresh processes
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in CATALOG])
 def test_engines_agree(entry: Entry):
     """Rules that hold whatever the catalog says: a violation at depth d by
     explicit is found by bmc at depth d with the same final action (when
