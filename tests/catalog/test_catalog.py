@@ -23,6 +23,9 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import PROPERTY, REACHABLE, Verdict
 
+# a Z3 resource limit per query, not a clock: the verdicts must not depend on the machine's load
+RLIMIT = 50_000_000
+
 BOUNDED_KINDS_NEVER_HOLD = ("invariant", "typeok", "deadlock", PROPERTY)
 
 
@@ -181,10 +184,10 @@ def test_corrected_breaker_open_only_after_consecutive_failures_is_proved_for_ev
     assert {c.name for c in spec.symbolic_consts} == {"THRESHOLD", "TIMEOUT"}
     names = ("open_only_after_consecutive_failures", "closed_failures_are_consecutive", "trial_permit_is_trial",
              "trial_permit_held_while_running", "one_trial_permit")
-    r = induct.check(spec, names, Options(timeout=60))
+    r = induct.check(spec, names, Options(solver_rlimit=RLIMIT))
     assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
     # without the lemmas it is not inductive: a counterexample to induction
-    alone = induct.check(spec, names[:1], Options(timeout=60))
+    alone = induct.check(spec, names[:1], Options(solver_rlimit=RLIMIT))
     assert alone.properties[0].verdict is Verdict.UNKNOWN and alone.properties[0].trace.kind == "cti"
 
 
@@ -205,8 +208,8 @@ def test_concurrent_breaker_lock_lemmas_are_inductive(consts):
     from checker.lang import load_file
     from checker.symbolic import induct
     spec = load_file(os.path.join(ROOT, "spec", "breaker_concurrent.spec"), consts=consts)
-    r = induct.check(spec, BREAKER_CONCURRENT_LEMMAS, Options(timeout=60))
+    r = induct.check(spec, BREAKER_CONCURRENT_LEMMAS, Options(solver_rlimit=RLIMIT))
     assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
     names = tuple(n for n in BREAKER_CONCURRENT_LEMMAS if n != "lemma_pending_failures")
-    weaker = induct.check(spec, names, Options(timeout=60))
+    weaker = induct.check(spec, names, Options(solver_rlimit=RLIMIT))
     assert weaker.properties[0].verdict is Verdict.UNKNOWN and weaker.properties[0].trace.kind == "cti"

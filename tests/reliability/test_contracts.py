@@ -25,7 +25,7 @@ import pytest
 from checker.cli import main
 from checker.subcommands import main as sub_main
 
-from .conftest import verify, wait_for_file
+from .conftest import BACKSTOP, verify, wait_for_file
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "result.schema.json").read_text())
 
@@ -240,9 +240,9 @@ def test_schema_accepts_signal_exits(tmp_path, sig, code):
     spec.write_text(ENDLESS)
     ck = tmp_path / "ck"
     p = verify(str(spec), "--json", "--checkpoint", str(ck), "--checkpoint-every", "0.05")
-    wait_for_file(ck, ".ckpt", p, limit=120)   # the search runs: now signal it
+    wait_for_file(ck, ".ckpt", p)   # the search runs: now signal it
     p.send_signal(sig)
-    out, err = p.communicate(timeout=120)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == code, err
     doc = _document(out)
     assert doc["exit_code"] == code
