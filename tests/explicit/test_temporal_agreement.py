@@ -19,7 +19,6 @@ Per property, with bmc searching lassos of up to ``depth`` steps:
 """
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 import pytest
