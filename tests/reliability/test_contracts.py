@@ -189,6 +189,22 @@ def test_json_coverage_puts_the_table_into_the_document(workdir, capsys):
                                              "distinct_states": 3}], "never_enabled": []}
 
 
+@pytest.mark.parametrize("args", [
+    ["--coverage", "--dot", "g.dot", "--itf", "traces"],
+    ["--engine", "all", "--coverage"],
+    ["--const", "MAX=2..4", "--coverage"],
+    ["--simulate", "--walks", "5", "--coverage"],
+    ["--checkpoint", "ck", "--max-states", "2"],
+    ["--engine", "enum"],
+])
+def test_json_stdout_is_one_document_whatever_else_is_asked(workdir, capsys, args):
+    code = main(["counter.spec", "--json", "--no-timing", *args])
+    out = capsys.readouterr().out
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["exit_code"] == code
+
+
 def test_coverage_without_json_still_prints_the_table(workdir, capsys):
     assert main(["counter.spec", "--coverage", "--no-timing"]) == 1
     out = capsys.readouterr().out
