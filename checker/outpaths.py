@@ -1,7 +1,7 @@
 """Output files and folders the user names: checked before any work starts,
 written with the user's umask, never anywhere else.
 
-The contract (docs/json-schema.md, "Output files"):
+The contract (docs/robustness.md, "Output files and stdout"):
 
 * a folder the user names (``--itf DIR``, ``--checkpoint DIR``, ``verify docs
   -o DIR``) may exist (it must then be a writable folder) or not (its parent
