@@ -140,7 +140,7 @@ def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark, text: st
             # a letter such as `ö` or `名`: the grammar's names are ASCII only, say so
             return Diagnostic(Span(filename, line, col, line, col + 1),
                               f"unexpected character {shown}: names are ASCII letters, digits and `_` "
-                              "(a non-ASCII letter may appear only in comments, `///` docs and strings)")
+                              "(other characters may appear only in comments and `///` docs)")
         return Diagnostic(Span(filename, line, col, line, col + 1), f"unexpected character {shown}")
     if isinstance(e, UnexpectedEOF):
         return Diagnostic(Span(filename, line, col), "unexpected end of file: expected "

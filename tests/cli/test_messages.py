@@ -46,7 +46,7 @@ def test_non_ascii_identifier_says_names_are_ascii(tmp_path, capsys):
     assert code == 2
     first = text.splitlines()[0]
     assert first.endswith(":2:7: error: unexpected character `ö`: names are ASCII letters, digits and `_` "
-                          "(a non-ASCII letter may appear only in comments, `///` docs and strings)")
+                          "(other characters may appear only in comments and `///` docs)")
     assert text.splitlines()[2] == "        ^"
 
 
