@@ -110,6 +110,7 @@ def _positive_number(unit: str, rule: str):
 
 _seconds = _positive_number("seconds", "the timeout must be a positive number of seconds")
 _megabytes = _positive_number("megabytes", "the memory limit must be a positive number of MB")
+_interval = _positive_number("seconds", "the time between checkpoints must be a positive number of seconds")
 
 
 def _names(text: str) -> list[str]:
@@ -150,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", metavar="DIR",
                    help="explicit: save the search in DIR every --checkpoint-every seconds, when "
                         "stopped by a signal or a limit, and at the end (DIR/SPEC.ckpt)")
-    p.add_argument("--checkpoint-every", type=_seconds, metavar="SEC",
+    p.add_argument("--checkpoint-every", type=_interval, metavar="SEC",
                    help="seconds between checkpoints (default 30)")
     p.add_argument("--resume", metavar="DIR",
                    help="explicit: continue the search saved in DIR by --checkpoint (same spec and "
@@ -197,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "a query that exhausts it is reported as unknown")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
-                                               "(SPEC.PROPERTY.itf.json)")
+                                               "(SPEC[-CONSTVALUES].PROPERTY.itf.json, e.g. "
+                                               "breaker-THRESHOLD3-TIMEOUT2.deadlock.itf.json; "
+                                               "read back by verify replay)")
     p.add_argument("--dot", metavar="FILE", help="write the reachable state graph to FILE in Graphviz DOT "
                                                 "(specs of at most 2,000 states)")
     p.add_argument("--coverage", action="store_true",
@@ -262,6 +265,23 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     return out
 
 
+def _check_output_paths(args) -> None:
+    """Every file or folder the run will write, checked before any work starts
+    (exit 2, not an internal error after the run): see checker.outpaths."""
+    from .outpaths import OutputPathError, check_output_dir, check_output_file
+
+    try:
+        if args.itf is not None:
+            check_output_dir(args.itf, "--itf")
+        if args.dot is not None:
+            check_output_file(args.dot, "--dot")
+        if args.checkpoint is not None or args.resume is not None:
+            option = "--checkpoint" if args.checkpoint is not None else "--resume"
+            check_output_dir(args.checkpoint or args.resume, option)
+    except OutputPathError as e:
+        raise UsageError(str(e)) from None
+
+
 def parse(argv: Sequence[str]):
     """argv -> run.Request (raises UsageError)."""
     from .options import Options
@@ -320,6 +340,7 @@ def parse(argv: Sequence[str]):
             raise UsageError(f"argument {name}: {d} is not a directory")
     if args.resume is not None and not os.path.isdir(args.resume):
         raise UsageError(f"argument --resume: {args.resume}: no such directory")
+    _check_output_paths(args)
     if args.checkpoint_every is not None:
         kw["checkpoint_every"] = args.checkpoint_every
     if args.all_values and args.engine == "enum":

@@ -37,9 +37,11 @@ the object needs to be told which of the spec's nondeterministic outcomes to
 take (each variant is its own rule, ``call_after_timeout__ok``; all variants
 of one binding are checked against the same successor set).  An action not in
 ``actions`` is never chosen (it is "not implemented by this object");
-``skip`` names those deliberately left out, everything else missing is an
-error.  Exceptions from ``fn`` propagate (= a failure) unless listed in
-``expected_exceptions``.
+``skip`` names those deliberately left out (and wins over a mapping),
+everything else missing is an error.  Exceptions from ``fn`` propagate (= a
+failure) unless listed in ``expected_exceptions``, in which case the state
+after the exception is checked like any other.  ``teardown(obj)`` runs after
+each example (docs/conformance.md).
 """
 from __future__ import annotations
 
@@ -77,8 +79,11 @@ def rule_name(action: str, args: tuple, variant: str = "") -> str:
     return name + (f"__{variant}" if variant else "")
 
 
-def _expect_violated(doc: str) -> bool:
-    return bool(re.search(r"^\s*expect:\s*violated\b", doc or "", re.M))
+def _expect_violated(spec: ir.Spec, inv: ir.Invariant) -> bool:
+    """``expect: violated`` (possibly ``when N=V`` at the spec's constants): checker.expectations."""
+    from .expectations import expected_verdict
+
+    return expected_verdict(spec, inv.name) == "violated"
 
 
 def _project(state: Mapping[str, Any], keys: Iterable[str]) -> dict:
@@ -90,13 +95,26 @@ def conformance_machine(spec: Union[str, ir.Spec], factory: Callable[[], Any],
                         actions: Mapping[str, Union[ActionFn, Mapping[str, ActionFn]]], *,
                         consts: Optional[dict] = None, invariants: Optional[Iterable[str]] = None,
                         skip: Iterable[str] = (), expected_exceptions: tuple = (),
-                        name: Optional[str] = None):
+                        name: Optional[str] = None, teardown: Optional[Callable[[Any], None]] = None):
     """Build a ``hypothesis.stateful.RuleBasedStateMachine`` subclass.
 
     ``invariants``: names to check after every step (default: every
-    invariant of the spec not documented ``expect: violated``).  Returns the
-    class; its ``.TestCase`` is a unittest/pytest test.
+    invariant of the spec not documented ``expect: violated``, with its
+    ``when N=V`` condition read at the spec's constants).
+    ``skip``: spec actions deliberately not driven; an action listed here is
+    never chosen even if ``actions`` maps it.
+    ``expected_exceptions``: a tuple of exception classes an action may raise
+    as part of its normal behaviour (a breaker rejecting a call, a timeout):
+    such an exception is swallowed and the object's state after it is still
+    checked against the spec's successors; any other exception fails the test.
+    ``teardown``: called with the object after each Hypothesis example (its
+    last step or its failure), to release what ``factory`` acquired (threads,
+    sockets, temporary files); exceptions from it fail the test.  Subclassing
+    the returned class and overriding ``teardown(self)`` (``self.obj`` is the
+    object; call ``super().teardown()``) does the same.
+    Returns the class; its ``.TestCase`` is a unittest/pytest test.
     """
+    teardown_fn = teardown
     from hypothesis import strategies as st  # noqa: F401  (hypothesis must be importable)
     from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -106,12 +124,20 @@ def conformance_machine(spec: Union[str, ir.Spec], factory: Callable[[], Any],
     if bad:
         raise ValueError(f"actions not in the spec: {', '.join(sorted(bad))}; spec actions: "
                          f"{', '.join(sorted(known))}")
-    missing = known - set(actions) - set(skip)
+    skip = set(skip)
+    bad = skip - known
+    if bad:
+        raise ValueError(f"skip= names actions not in the spec: {', '.join(sorted(bad))}; spec actions: "
+                         f"{', '.join(sorted(known))}")
+    # skip wins over a mapping: an action listed in skip= is never chosen, even
+    # when `actions` maps it (a shared mapping, with some actions left out per test)
+    actions = {k: v for k, v in actions.items() if k not in skip}
+    missing = known - set(actions) - skip
     if missing:
         raise ValueError(f"spec actions with no mapping (map them or list them in skip=): "
                          f"{', '.join(sorted(missing))}")
     if invariants is None:
-        checked = [inv for inv in spec.invariants if not _expect_violated(inv.doc)]
+        checked = [inv for inv in spec.invariants if not _expect_violated(spec, inv)]
     else:
         names = set(invariants)
         checked = [inv for inv in spec.invariants if inv.name in names]
@@ -137,6 +163,10 @@ def conformance_machine(spec: Union[str, ir.Spec], factory: Callable[[], Any],
             if not self.candidates:
                 fail(f"the object's initial state {obs} is not an initial state of spec "
                      f"{spec.name} (initial states: {[_project(s, self.keys) for s in inits]})")
+
+        def teardown(self):
+            if teardown_fn is not None:
+                teardown_fn(self.obj)
 
         def enabled(self, action: str, args: tuple) -> bool:
             return any(run_action(spec, action, args, thaw(spec, c)) for c in self.candidates)

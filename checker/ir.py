@@ -539,6 +539,18 @@ class Temporal:
 
 
 @dataclass(frozen=True)
+class Terminal:
+    """``terminal NAME: expr``: states where ``expr`` holds are intended ends.
+    Engines read only ``Spec.terminal`` (this ``expr`` or'ed in); the
+    declaration is kept for reports."""
+
+    name: str
+    expr: Expr
+    doc: str = ""
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class Reachable:
     """Some reachable state satisfies ``expr``; the witness trace is shown.
     Catches specs that pass vacuously because nothing interesting happens."""
@@ -588,6 +600,7 @@ class Spec:
     # ignore this, or explore one state per orbit under their permutations.
     symmetric: tuple[IntT, ...] = ()
     source: str = field(default="", compare=False, repr=False)
+    terminals: tuple[Terminal, ...] = ()  # the `terminal` declarations (already part of ``terminal``)
 
     @property
     def symbolic_consts(self) -> tuple[ConstDecl, ...]:

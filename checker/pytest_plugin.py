@@ -9,7 +9,9 @@ A property is expected to hold unless the spec says otherwise, next to it:
     invariant open_only_after_consecutive_failures: ...
 
 or, for any property including the built-in ones, in a line comment anywhere:
-``// expect typeok: violated``.  A test passes when the verdict is the one
+``// expect typeok: violated``.  Either may depend on constants:
+``/// expect: violated when BUGGY=1`` then ``/// expect: holds when BUGGY=0``
+(the first that applies counts; see checker.expectations).  A test passes when the verdict is the one
 expected, so a spec that documents a known flaw stays green until the flaw
 is fixed (and then fails, asking for the expectation to be updated).
 
@@ -18,7 +20,8 @@ on the command line, so ``.spec`` fixtures inside a test suite are not.
 
 File-level comments: ``// pytest: slow`` marks every item ``slow``
 (deselect with ``-m "not slow"``).  Options: ``--spec-engine``,
-``--spec-const N=V``, ``--spec-max-states S``.
+``--spec-const N=V`` (a name no collected file declares is a usage error),
+``--spec-max-states S``.
 
 The check runs once per file; items share its result.  Registered through
 the ``pytest11`` entry point, so it loads in every pytest session: keep
@@ -31,8 +34,6 @@ from typing import Optional
 
 import pytest
 
-_EXPECT_DOC = re.compile(r"^\s*expect:\s*(holds|violated|unknown)\b", re.M)
-_EXPECT_LINE = re.compile(r"^\s*//\s*expect\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(holds|violated|unknown)\b", re.M)
 _SLOW = re.compile(r"^\s*//\s*pytest:\s*slow\b", re.M)
 
 
@@ -46,8 +47,41 @@ def pytest_addoption(parser):
                     help="explicit engine: stop after S states (properties not yet violated are unknown)")
 
 
+_USED_CONSTS = pytest.StashKey[set]()
+_SPEC_FILES = pytest.StashKey[list]()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a .spec file marked `// pytest: slow`")
+    config.stash[_USED_CONSTS] = set()
+    config.stash[_SPEC_FILES] = []
+    _spec_consts(config)  # a malformed --spec-const is a usage error at once
+
+
+def _spec_consts(config) -> dict[str, int]:
+    out = {}
+    for item in config.getoption("spec_const"):
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise pytest.UsageError(f"--spec-const {item}: expected NAME=INTEGER, e.g. --spec-const N=3")
+        try:
+            out[name] = int(value)
+        except ValueError:
+            raise pytest.UsageError(f"--spec-const {item}: expected NAME=INTEGER") from None
+    return out
+
+
+def pytest_collection_finish(session):
+    """--spec-const naming a constant no collected .spec file declares is a
+    mistake (a typo, or the wrong file): say so instead of ignoring it."""
+    config = session.config
+    unused = sorted(set(_spec_consts(config)) - config.stash[_USED_CONSTS])
+    if unused:
+        files = config.stash[_SPEC_FILES]
+        where = (f"none of the collected .spec files ({', '.join(files)}) declares"
+                 if files else "no .spec file was collected to declare")
+        raise pytest.UsageError(f"--spec-const {unused[0]}: {where} a constant {unused[0]}")
 
 
 def pytest_collect_file(file_path, parent):
@@ -93,13 +127,18 @@ class SpecFile(pytest.File):
         except SpecError as e:
             yield SpecLoadItem.from_parent(self, name="load", message=str(e))
             return
-        expected = {name: verdict for name, verdict in _EXPECT_LINE.findall(text)}
+        from .expectations import ExpectationError, check_all, expected_verdict
+
+        try:
+            check_all(self.spec)
+        except ExpectationError as e:
+            yield SpecLoadItem.from_parent(self, name="load", message=str(e))
+            return
         docs = {x.name: (x.doc, x.span) for x in (*self.spec.invariants, *self.spec.properties,
                                                    *self.spec.reachables)}
         for name in property_names(self.spec):
             doc, span = docs.get(name, ("", None))
-            m = _EXPECT_DOC.search(doc)
-            want = expected.get(name) or (m.group(1) if m else "holds")
+            want = expected_verdict(self.spec, name) or "holds"
             item = SpecItem.from_parent(self, name=name, expected=want, line=span.line if span else 1)
             if _SLOW.search(text):
                 item.add_marker(pytest.mark.slow)
@@ -108,13 +147,11 @@ class SpecFile(pytest.File):
     def _consts(self, text: str) -> dict[str, int]:
         """--spec-const values for the constants this file declares."""
         out = {}
-        for item in self.config.getoption("spec_const"):
-            name, _, value = item.partition("=")
-            if re.search(rf"\bconst\s+{re.escape(name.strip())}\b", text):
-                try:
-                    out[name.strip()] = int(value)
-                except ValueError:
-                    raise pytest.UsageError(f"--spec-const {item}: expected N=INTEGER") from None
+        for name, value in _spec_consts(self.config).items():
+            if re.search(rf"\bconst\s+{re.escape(name)}\b", text):
+                out[name] = value
+                self.config.stash[_USED_CONSTS].add(name)
+        self.config.stash[_SPEC_FILES].append(str(self.path))
         return out
 
     def result(self):

@@ -1,7 +1,8 @@
 """Replay a recorded trace against a spec: is every step one the spec allows?
 
 This is how a running system's logs are checked against its design.  A trace
-is either an ITF document (``.itf.json``) or JSON lines, one record a line:
+is either an ITF document (``.itf.json``) or JSON lines, one record a line
+(both documented for users in docs/replay.md):
 
 * a state record: ``{"phase": "Open", "failures": 3, ...}`` (every variable;
   plain JSON numbers, lists for sets and sequences, objects or ``#map`` for maps);
@@ -32,10 +33,15 @@ class ReplayInputError(ValueError):
 
 @dataclass
 class Record:
-    line: int                      # 1-based line (JSON lines) or state index (ITF)
+    line: int                      # 1-based line (JSON lines) or 0-based state index (ITF, see ``unit``)
     state: Optional[dict] = None   # canonical state, when recorded
     action: Optional[str] = None
     args: Optional[tuple] = None
+    unit: str = "line"             # "line" (JSON lines) or "state" (ITF: ``line`` is the index in "states")
+
+    def where(self, trace_name: str) -> str:
+        """``log.jsonl:7`` for a line, ``run.itf.json: state 7`` for an ITF state (not a line)."""
+        return f"{trace_name}:{self.line}" if self.unit == "line" else f"{trace_name}: state {self.line}"
 
 
 @dataclass
@@ -47,6 +53,7 @@ class ReplayResult:
     at: Optional[Record] = None
     before: list[dict] = field(default_factory=list)  # the possible states before the bad record
     allowed: list[str] = field(default_factory=list)  # the steps allowed there
+    violated: str = ""             # a legal trace that breaks this invariant (``before``: the state reached)
 
 
 def read_trace(text: str, spec: ir.Spec, name: str = "trace") -> list[Record]:
@@ -79,7 +86,7 @@ def _records_from_itf(doc: dict, spec: ir.Spec, name: str) -> list[Record]:
         if not isinstance(st, dict):
             raise ReplayInputError(f"{name}: state {i}: expected an object")
         values = {k: v for k, v in st.items() if k != "#meta"}
-        out.append(Record(i, state=_state(values, spec, f"{name}: state {i}")))
+        out.append(Record(i, state=_state(values, spec, f"{name}: state {i}"), unit="state"))
     return out
 
 
@@ -162,7 +169,7 @@ def replay(spec: ir.Spec, records: list[Record], check_invariants: bool = True) 
                 return ReplayResult(False, len(records), n + 1,
                                     f"the state reached violates invariant {name}"
                                     + (f" ({detail})" if detail != "false" else ""),
-                                    rec, [s], [])
+                                    rec, [s], [], violated=name)
         current = nxt
     return ReplayResult(True, len(records), len(records))
 
@@ -181,9 +188,11 @@ def render(result: ReplayResult, spec: ir.Spec, trace_name: str) -> str:
     if result.ok:
         return f"{trace_name}: all {result.records} records are steps the spec {spec.name} allows\n"
     rec = result.at
-    where = f"{trace_name}:{rec.line}" if rec is not None else trace_name
+    where = rec.where(trace_name) if rec is not None else trace_name
+    if result.violated:
+        return _render_violation(result, spec, where)
     out = [f"{where}: not allowed by spec {spec.name}: {result.problem}",
-           f"  {result.checked} of {result.records} records were accepted before it"]
+           f"  {result.checked} of {result.records} records were allowed steps before it"]
     types = {v.name: v.type for v in spec.vars}
     for i, s in enumerate(result.before[:3]):
         title = "state before" if len(result.before) == 1 else f"possible state before ({i + 1} of {len(result.before)})"
@@ -196,4 +205,19 @@ def render(result: ReplayResult, spec: ir.Spec, trace_name: str) -> str:
         out.append("  the spec allows here: " + ", ".join(result.allowed))
     elif result.before and not result.problem.startswith("the state reached"):
         out.append("  the spec allows no step here")
+    return "\n".join(out) + "\n"
+
+
+def _render_violation(result: ReplayResult, spec: ir.Spec, where: str) -> str:
+    """A legal trace that breaks an invariant: every step is allowed, so it is
+    not "not allowed"; it is a behaviour of the spec that the invariant rejects."""
+    from .report.text import show_typed
+    types = {v.name: v.type for v in spec.vars}
+    detail = result.problem.partition(f"violates invariant {result.violated}")[2]  # " (why)" or ""
+    out = [f"{where}: a legal trace of spec {spec.name} that violates invariant {result.violated}{detail}",
+           f"  the first {result.checked} of {result.records} records are all steps the spec allows; "
+           "the state the last of them reaches breaks the invariant"]
+    if result.before:
+        out.append("  state reached: " + ", ".join(f"{n} = {show_typed(v, types.get(n))}"
+                                                   for n, v in result.before[0].items()))
     return "\n".join(out) + "\n"

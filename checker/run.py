@@ -44,6 +44,7 @@ class Run:
 
     spec: Optional[ir.Spec]
     result: CheckResult
+    coverage: Optional[dict] = None  # --coverage --json: the table as data (report/json_report.coverage_to_json)
 
 
 @dataclass
@@ -717,11 +718,7 @@ def _graph_outputs(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -
         except GraphTooLarge as e:
             stderr.write(f"verify: no coverage: {e}\n")
         else:
-            stdout.write(f"coverage over all {cov.states:,} reachable states (per action or process step):\n")
-            for line in cov.table():
-                stdout.write(line + "\n")
-            for w in cov.warnings():
-                stdout.write(f"warning: {w}\n")
+            _write_coverage(req, run, cov, stdout)
     if req.dot_file:
         from pathlib import Path
 
@@ -748,6 +745,17 @@ def _space_profile(req: "Request", run: Run, stdout: IO[str], stderr: IO[str]) -
     if not req.json:
         for line in prof.table():
             stdout.write(line + "\n")
+def _write_coverage(req: "Request", run: Run, cov, stdout: IO[str]) -> None:
+    if req.json:  # stdout holds the JSON document only: the coverage goes into it
+        from .report.json_report import coverage_to_json
+
+        run.coverage = coverage_to_json(cov)
+        return
+    stdout.write(f"coverage over all {cov.states:,} reachable states (per action or process step):\n")
+    for line in cov.table():
+        stdout.write(line + "\n")
+    for w in cov.warnings():
+        stdout.write(f"warning: {w}\n")
 
 
 def write_itf(run: Run, out_dir: str) -> list[str]:
@@ -757,9 +765,12 @@ def write_itf(run: Run, out_dir: str) -> list[str]:
     from .docs import write_atomic
     from .report.itf import trace_to_itf
 
+    from .outpaths import ensure_dir
+
     written = []
     if run.spec is None:
         return written
+    ensure_dir(out_dir)  # the folder the user named, never its parents (checked by the CLI)
     tag = "".join(f"-{k}{v}" for k, v in sorted(run.result.consts.items())) if len(run.result.consts) else ""
     for p in run.result.properties:
         if p.trace is None:

@@ -51,7 +51,9 @@ def _replay_parser() -> argparse.ArgumentParser:
                                                   "actions, as a service logs them) against a spec.",
                 allow_abbrev=False)
     p.add_argument("spec", metavar="FILE.spec")
-    p.add_argument("trace", metavar="TRACE")
+    p.add_argument("trace", metavar="TRACE",
+                   help="an ITF file (SPEC[-CONSTVALUES].PROPERTY.itf.json, as `verify --itf DIR` writes) "
+                        "or JSON lines of states and actions; the formats: docs/replay.md")
     p.add_argument("--const", action="append", default=[], metavar="N=V", help="set a constant")
     return p
 
@@ -93,6 +95,13 @@ def _docs(argv: list[str]) -> int:
     for p in args.paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or directory")
+    from .outpaths import OutputPathError, check_output_dir, check_output_file
+    try:  # before any spec is checked: a bad -o is a usage error, not a crash at the end
+        check_output_dir(args.out, "-o")
+        if args.timings:
+            check_output_file(args.timings, "--timings")
+    except OutputPathError as e:
+        raise UsageError(str(e)) from None
     settings = DocsSettings(engines=chosen, seed=args.seed, rlimit=args.rlimit, max_k=args.max_k,
                             graph_states=args.graph_states, jobs=args.jobs)
     def progress(msg: str) -> None:  # on stderr: times never go into the pages

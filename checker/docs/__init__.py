@@ -23,7 +23,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,16 +58,10 @@ def spec_files(paths: Iterable[str]) -> list[Path]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Atomically, with the user's umask, in an existing folder (see :mod:`checker.outpaths`)."""
+    from ..outpaths import write_atomic as write
+
+    write(path, text)
 
 
 def document_in_subprocess(path: Path, out_dir: str, settings: DocsSettings) -> dict:
@@ -159,8 +152,11 @@ def generate(paths: Iterable[str], out_dir: str, settings: DocsSettings = DocsSe
     """Check, render and write every page; -> the files written."""
     from .index import index_page
 
+    from ..outpaths import ensure_dir
+
     outs = check_all(paths, out_dir, settings, progress)
     pages = pages_of(outs, out_dir, settings, index_page)
+    ensure_dir(out_dir)
     for path, text in pages.items():
         write_atomic(path, text)
     if timings:

@@ -14,7 +14,7 @@ from .. import ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 from .diagrams import cell as md_cell
 from .diagrams import mermaid, trace_table
-from .words import BUILTIN_DOC, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
+from .words import BUILTIN_DOC, terminal_sentence, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
 
 SYMBOLIC = ("kind", "pdr", "bmc")
 
@@ -54,6 +54,8 @@ class Runs:
         for x in (*self.spec.invariants, *self.spec.properties, *self.spec.reachables):
             if x.name == name:
                 return doc_text(x.doc)
+        if name == "deadlock" and self.spec.terminals:
+            return BUILTIN_DOC[name] + " " + terminal_sentence(self.spec)
         return BUILTIN_DOC.get(name, "")
 
 
@@ -165,18 +167,12 @@ def _details(runs: Runs, name: str) -> list[str]:
 
 
 def expected_verdict(spec: ir.Spec, name: str) -> Optional[str]:
-    """The verdict the spec's author expects (``expect: violated`` in the doc
-    comment, or ``// expect NAME: violated``), as the pytest plugin reads it."""
-    from ..pytest_plugin import _EXPECT_DOC, _EXPECT_LINE
+    """The verdict the spec's author expects (``expect: violated [when N=V]``
+    in the doc comment, or ``// expect NAME: violated``), as the pytest plugin
+    reads it (checker.expectations)."""
+    from ..expectations import expected_verdict as expected
 
-    for n, verdict in _EXPECT_LINE.findall(spec.source):
-        if n == name:
-            return verdict
-    for x in (*spec.invariants, *spec.properties, *spec.reachables):
-        if x.name == name:
-            m = _EXPECT_DOC.search(x.doc)
-            return m.group(1) if m else None
-    return None
+    return expected(spec, name)
 
 
 def _invariants(runs: Runs, name: str) -> list[tuple[str, str]]:

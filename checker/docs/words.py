@@ -17,6 +17,13 @@ BUILTIN_DOC = {"typeok": "Every variable stays within its declared type (built-i
                            "(built-in check)."}
 
 
+def terminal_sentence(spec: ir.Spec) -> str:
+    """The spec's ``terminal`` declarations, for the deadlock row: states
+    where one holds are intended ends, not deadlocks."""
+    parts = [f"`{t.name}` ({ir.show_expr(t.expr)})" for t in spec.terminals]
+    return "Intended ends, not deadlocks: the states of " + ", ".join(parts) + "."
+
+
 def doc_text(text: str) -> str:
     """A doc comment without the test-expectation lines (``expect: violated``)."""
     return "\n".join(l for l in text.splitlines() if not l.strip().startswith("expect:")).strip()

@@ -91,10 +91,13 @@ def path_for(directory: str, spec) -> str:
 def save(path: str, key: dict, state: dict) -> None:
     """Write atomically: temporary file in the same directory, fsync, rename."""
     directory = os.path.dirname(path) or "."
-    os.makedirs(directory, exist_ok=True)
+    from ..outpaths import ensure_dir, file_mode
+
+    ensure_dir(directory)  # the folder the user named, never its parents (checked by the CLI)
     _remove_stale(directory, os.path.basename(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
+        os.fchmod(fd, file_mode())  # the user's umask, not mkstemp's 0600
         with os.fdopen(fd, "wb") as f:
             pickle.dump({"key": key, "state": state}, f, protocol=pickle.HIGHEST_PROTOCOL)
             f.flush()

@@ -370,8 +370,19 @@ class InvariantDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class TerminalDecl:
+    """``terminal NAME: expr``: a state where ``expr`` holds and no action can
+    take a step is an intended end (termination), not a deadlock."""
+
+    name: str
+    expr: Expr
+    doc: str = ""
+    span: Span = _span()
+
+
 Decl = Union[ConstDecl, EnumDecl, TypeDecl, VarDecl, ActionDecl, InvariantDecl, ProcessDecl, PropertyDecl,
-             ReachableDecl]
+             ReachableDecl, TerminalDecl]
 
 
 @dataclass(frozen=True)

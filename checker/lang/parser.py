@@ -22,10 +22,10 @@ from .diagnostics import Diagnostic, SpecError
 KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually symmetric".split()
+    "process property reachable fair weak strong loop await goto always eventually symmetric terminal".split()
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
-                 "fair", "weak", "strong", "symmetric")
+                 "fair", "weak", "strong", "symmetric", "terminal")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
@@ -136,6 +136,11 @@ def _syntax_diagnostic(e: UnexpectedInput, filename: str, parser: Lark, text: st
     if isinstance(e, UnexpectedCharacters):
         ch = e.char
         shown = repr(ch) if not ch.isprintable() or ch.isspace() else f"`{ch}`"
+        if not ch.isascii() and (ch.isalnum() or ch == "_" or ch.isidentifier()):
+            # a letter such as `ö` or `名`: the grammar's names are ASCII only, say so
+            return Diagnostic(Span(filename, line, col, line, col + 1),
+                              f"unexpected character {shown}: names are ASCII letters, digits and `_` "
+                              "(other characters may appear only in comments and `///` docs)")
         return Diagnostic(Span(filename, line, col, line, col + 1), f"unexpected character {shown}")
     if isinstance(e, UnexpectedEOF):
         return Diagnostic(Span(filename, line, col), "unexpected end of file: expected "
@@ -313,6 +318,9 @@ class _Builder(Transformer_NonRecursive):
 
     def param(self, meta, c):
         return A.Param(self._name(c[0]), c[1], span=self._tok(c[0]))
+
+    def terminal_decl(self, meta, c):
+        return A.TerminalDecl(self._name(c[0]), c[1], doc=self._doc(meta), span=self._tok(c[0]))
 
     def invariant_decl(self, meta, c):
         return A.InvariantDecl(self._name(c[0]), c[1], doc=self._doc(meta), span=self._tok(c[0]))

@@ -131,3 +131,16 @@ def all_done(infos: list[ProcessInfo]) -> ir.Expr | None:
     for p in parts[1:]:
         out = ir.Binary("and", out, p, ir.BOOL)
     return out
+
+
+def any_of(parts: list) -> ir.Expr | None:
+    """The disjunction of the expressions that are not None (None if none is):
+    the terminal states are those where every process has finished, or a
+    ``terminal`` declaration holds."""
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    out = present[0]
+    for p in present[1:]:
+        out = ir.Binary("or", out, p, ir.BOOL)
+    return out

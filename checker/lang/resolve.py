@@ -20,13 +20,18 @@ RESERVED_PROPERTIES = ("typeok", "deadlock")
 class ConstantOptionError(SpecError):
     """A ``--const`` value that names no constant or does not fit it."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, span: ir.Span | None = None, source: str = ""):
         self.message = message
         Exception.__init__(self, message)
         self.diagnostics = []
-        self.source = ""
+        self.source = source
+        self.span = span  # the clause the value breaks (file:line:col and a caret), when there is one
 
     def render(self) -> str:
+        if self.span is not None:
+            from .diagnostics import Diagnostic
+
+            return Diagnostic(self.span, self.message).render(self.source)
         return f"error: {self.message}"
 
     def __str__(self) -> str:
@@ -50,6 +55,8 @@ class _Resolver:
         self.d = Diagnostics(file, source)
         self.env = Env()
         self.t = Typer(self.env, self.d)
+        self._defining: str | None = None     # the type alias being resolved (to name recursion)
+        self._later_types: set[str] = set()   # type aliases declared below the one being resolved
 
     # ------------------------------------------------------------ top level
     def spec(self, tree: A.SpecFile) -> ir.Spec:
@@ -65,15 +72,19 @@ class _Resolver:
                 else:
                     consts.append(c)
         symmetric: list[ir.IntT] = []
+        self._later_types = {x.name for x in decls if isinstance(x, A.TypeDecl)}
         for x in decls:
             if isinstance(x, A.TypeDecl):
+                self._defining = x.name
                 self.env.types[x.name] = self.type(x.type)
+                self._defining = None
+                self._later_types.discard(x.name)
                 if x.symmetric:
                     self.env.types[x.name] = self._symmetric(x, self.env.types[x.name])
                     if self.env.types[x.name] is not None:
                         symmetric.append(self.env.types[x.name])
         self.env.other.update(x.name for x in decls if isinstance(
-            x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)))
+            x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl, A.TerminalDecl)))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
@@ -99,7 +110,7 @@ class _Resolver:
                     fairness.append(ir.Fairness(x.fairness, tuple(a.name for a in steps), 1 if info.param else 0,
                                                 f"process {x.name}", span=x.span))
         invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
-        properties, reachables = [], []
+        properties, reachables, terminals = [], [], []
         for x in decls:
             if isinstance(x, A.PropertyDecl):
                 r = self._property(x)
@@ -111,17 +122,22 @@ class _Resolver:
                 e = self.t.expect(x.expr, Scope(), ir.BoolT, "a reachability target")
                 if e is not None:
                     reachables.append(ir.Reachable(x.name, e, doc=x.doc, span=x.span))
+            elif isinstance(x, A.TerminalDecl):
+                e = self.t.expect(x.expr, Scope(), ir.BoolT, "a terminal-state condition")
+                if e is not None:
+                    terminals.append(ir.Terminal(x.name, e, doc=x.doc, span=x.span))
         if not var_decls and not procs:
             self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
         if symmetric:
             from .symmetry import check_symmetric_use
             check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
         self.d.raise_if_any()
-        from .processes import all_done
+        from .processes import all_done, any_of
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=all_done(list(self.env.processes.values())), symmetric=tuple(symmetric))
+                       terminal=any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)]),
+                       symmetric=tuple(symmetric), terminals=tuple(terminals))
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""
@@ -309,7 +325,7 @@ class _Resolver:
                 where = "--const" if x.name in self.overrides else "its default"
                 msg = f"constant `{x.name}` = {value} ({where}) is outside its range {lo}..{hi}"
                 if x.name in self.overrides:
-                    raise ConstantOptionError(msg)
+                    raise ConstantOptionError(msg, x.span, self.source)
                 self.d.error(x.default.span if x.default else x.span, msg)
                 return None
         decl = ir.ConstDecl(x.name, t, value, None, doc=x.doc, span=x.span)
@@ -325,7 +341,8 @@ class _Resolver:
                 if ok is False:
                     msg = f"constant `{x.name}` = {value} does not satisfy `where {_source(self.source, x.where.span)}`"
                     if x.name in self.overrides:
-                        raise ConstantOptionError(msg)
+                        raise ConstantOptionError(msg.replace(f"= {value} ", f"= {value} (--const) ", 1),
+                                                  x.where.span, self.source)
                     self.d.error(x.where.span, msg)
         decl = ir.ConstDecl(x.name, t, value, where, doc=x.doc, span=x.span)
         self.env.consts[x.name] = decl
@@ -342,6 +359,14 @@ class _Resolver:
                 return self.env.enums[x.name]
             if x.name in self.env.types:
                 return self.env.types[x.name]
+            if x.name == self._defining:
+                self.d.error(x.span, f"type `{x.name}` is defined in terms of itself: recursive types are "
+                                     "not supported (a type alias names a finite type declared before it)")
+                return None
+            if x.name in self._later_types:
+                self.d.error(x.span, f"type `{x.name}` is used before its declaration: declare it above "
+                                     "(type aliases are resolved in order, so they cannot be recursive)")
+                return None
             known = list(self.env.enums) + list(self.env.types)
             self.d.error(x.span, f"unknown type `{x.name}`", did_you_mean(x.name, known))
             return None

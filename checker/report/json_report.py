@@ -16,7 +16,7 @@ from ..results import CheckResult, PropertyResult, Trace
 from .text import redact_timing
 
 FORMAT = "svc-modelcheck-result"
-VERSION = 1
+VERSION = 1  # fields added since (exit_code 143, coverage) remove or rename nothing: docs/json-schema.md
 
 
 def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
@@ -143,9 +143,28 @@ def document(runs, errors: list[dict], exit_code: int, timing: bool = True) -> d
         "format": FORMAT,
         "version": VERSION,
         "exit_code": exit_code,
-        "results": [result_to_json(r.result, r.spec, timing) for r in runs],
+        "results": [_with_coverage(result_to_json(r.result, r.spec, timing), r) for r in runs],
         "errors": [dict(e) for e in errors],
     }
+
+
+def coverage_to_json(cov) -> dict:
+    """``--coverage`` as data (``checker.explicit.graph.Coverage``): per action
+    the states where it is enabled, its transitions, the distinct states it
+    produces; and the actions that are never enabled."""
+    return {
+        "states": cov.states,
+        "actions": [{"action": a, "enabled_states": cov.enabled.get(a, 0), "transitions": n,
+                     "distinct_states": cov.distinct.get(a, 0)} for a, n in cov.transitions.items()],
+        "never_enabled": list(cov.never_enabled),
+    }
+
+
+def _with_coverage(out: dict, run) -> dict:
+    cov = getattr(run, "coverage", None)
+    if cov is not None:
+        out["coverage"] = cov
+    return out
 
 
 def render_document(runs, errors: list[dict], exit_code: int, timing: bool = True) -> str:

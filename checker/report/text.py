@@ -423,6 +423,8 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
         out.append("")
         out.append(f"  no action can take a step in the last state (step {last_i})")
         explained = True
+        for t in getattr(spec, "terminals", ()):  # the intended ends, none of which this state is
+            out.append(f"  and it is not terminal: {t.name} ({ir.show_expr(t.expr)}) is false there")
     detail = p.detail.strip()
     redundant = inline or explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
     if detail and p.verdict is not Verdict.HOLDS and not redundant:

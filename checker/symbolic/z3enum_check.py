@@ -114,7 +114,7 @@ def _decide(enc: Encoder, g: Graph, ev: Evaluator, p, options: Options, clock: C
         step, detail = _error_step(enc, g.states[first], options.seed, clock)
         trace.steps.append(step)
     elif p.kind == DEADLOCK:
-        detail = "no action can take a step here, and not every process has finished"
+        detail = "no action can take a step here, and it is not a terminal state"
     elif p.kind == INVARIANT:
         detail = f"{ir.show_expr(p.inv.expr)} is false in the last state"
     return PropertyResult(p.name, p.kind, Verdict.VIOLATED, f"{METHOD} (a shortest trace)",

@@ -37,6 +37,7 @@ def test_pages_show_each_engine_and_the_counterexample(tmp_path):
     src.parent.mkdir()
     src.write_text(SPEC)
     out = tmp_path / "docs" / "proofs"
+    out.parent.mkdir()  # the pages' folder is created, never its parents (checker.outpaths)
     timings = tmp_path / "timings.tsv"
     written = generate([str(src.parent)], str(out), timings=str(timings))
     assert sorted(p.name for p in written) == ["README.md", "counter.dot", "counter.md"]

@@ -2,15 +2,14 @@
 
 Regenerate with:  verify docs spec/ -o docs/proofs
 
-Every run of CI regenerates the pages of a few specs whose Z3 runs are quick
+The slow tier (pytest -m slow) regenerates the pages of a few specs whose Z3 runs are quick
 (FAST) and compares them, and their sections of the index, byte for byte; the
-whole directory is regenerated and compared with PROOF_DOCS_ALL=1 (19 to 68
+whole directory is regenerated and compared in the slow tier, pytest -m slow (19 to 68
 minutes of engine time on a shared two-core machine under a load of 6 to 9).
 The Z3 verdicts are deterministic for one Z3 version (resource limit and
 seed, no timeout), so the test skips, saying why, when the installed Z3 is not
 the one the index was generated with.
 """
-import os
 import re
 from pathlib import Path
 
@@ -44,6 +43,7 @@ def test_every_spec_has_its_page_and_nothing_else():
     assert dots <= pages, f"stale DOT files {sorted(dots - pages)}; {REGENERATE}"
 
 
+@pytest.mark.slow  # each page from a fresh process, byte for byte: the slow tier
 def test_pages_of_fast_specs_are_fresh():
     _same_z3_version()
     outs = check_all([str(SPECS / name) for name in FAST], str(DOCS))
@@ -55,7 +55,7 @@ def test_pages_of_fast_specs_are_fresh():
         assert o["summary"] in index and o["section"] in index, f"README.md ({o['name']}) is stale; {REGENERATE}"
 
 
-@pytest.mark.skipif(not os.environ.get("PROOF_DOCS_ALL"), reason="set PROOF_DOCS_ALL=1 to regenerate every page")
+@pytest.mark.slow  # regenerates every page: the slow tier (pytest -m slow)
 def test_every_page_is_fresh():
     _same_z3_version()
     from checker.docs import DocsSettings

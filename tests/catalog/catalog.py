@@ -121,7 +121,7 @@ CATALOG: list[Entry] = [
     }),
     # 14,902 states; the symbolic engines need 1 to 3 min each on it (bmc
     # 130 s, kind 76 s, pdr 177 s at load 6 on two cores), so they run only
-    # with CATALOG_SLOW=1 (explicit runs always).  The lemma_* invariants
+    # in the slow tier, pytest -m slow (explicit runs always).  The lemma_* invariants
     # (lock protocol, failure counter bound) are what lets kind prove typeok
     # (k = 0, implied by them) and pdr prove typeok (assuming the six it
     # proves); with them pdr also finds the deadlock.
@@ -174,6 +174,26 @@ CATALOG: list[Entry] = [
         "both_added": P(H, H, H, H, length=2, last="w(2).add"),
         "typeok": P(H, U, H, H, k=2),
         "deadlock": P(H, U, H, H, k=1),   # the final state is terminal, not a deadlock
+    }),
+    # `terminal NAME: expr` (docs/language.md): the intended stop is no
+    # deadlock; without the declaration it is; a real deadlock stays one
+    Entry(_own("terminal_job.spec"), states=4, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(H, U, H, H, k=1),   # step == 3 is declared terminal
+    }),
+    Entry(_own("terminal_job_none.spec"), states=4, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, V, V, V, length=3, last="work"),
+    }),
+    Entry(_own("terminal_job_stuck.spec"), states=7, props={
+        "bounded": P(H, U, H, H, k=1),
+        "done": P(H, H, H, H, length=3, last="work"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, V, V, V, length=1, last="fail"),   # stuck after fail: not terminal
     }),
     Entry(_own("weak_strong.spec"), states=4, props={
         # toggle forever: grab is enabled every other state, never continuously
@@ -240,7 +260,7 @@ CATALOG: list[Entry] = [
 def by_name() -> dict[str, Entry]:
     return {e.path: e for e in CATALOG}
 # spec/ files added by the service-spec authors: explicit runs in CI; the
-# symbolic engines take 5-60 s per file, so they run with CATALOG_SLOW=1.
+# symbolic engines take 5-60 s per file, so they run in the slow tier (pytest -m slow).
 # Their symbolic verdicts were recorded from the engines (depth 8, max_k 4,
 # 5,000,000 Z3 resource units per query: deterministic), checked against the
 # explicit engine's exhaustive verdicts, not by hand.  A generous budget
@@ -343,7 +363,7 @@ CATALOG += [
         "change_delivered": P(H, H, H, H, length=3, last='watcher(1).get_current'),
         "writer_waits_on_full_channel": P(H, H, U, U, length=8, last='writer(1).send'),
         # pdr: Spacer stops at the rlimit (so does main at 743cb40: the pin
-        # H was stale; CATALOG_SLOW runs only on request)
+        # H was stale; the slow tier runs only on request)
         "typeok": P(H, U, U, U),
         "deadlock": P(H, U, H, U, k=1),
     }),

@@ -1,8 +1,2 @@
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(__file__))
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a long catalog run (set CATALOG_SLOW=1 to run it)")
+# this folder is on sys.path through pyproject.toml ([tool.pytest.ini_options] pythonpath)
+# the `slow` marker (the slow tier, `pytest -m slow`) is declared in pyproject.toml

@@ -21,17 +21,20 @@ from checker.results import Verdict
 V, H = Verdict.VIOLATED, Verdict.HOLDS
 
 
-def check_text(text: str, max_k: int = 3, timeout: float = 5.0, pdr: bool = True):
-    """-> (problems: list[str], counts: dict) for one spec."""
+def check_text(text: str, max_k: int = 3, timeout: float | None = 5.0, pdr: bool = True,
+               rlimit: int | None = None):
+    """-> (problems: list[str], counts: dict) for one spec.  ``rlimit`` (Z3
+    resource units per query) instead of ``timeout``: a budget that does not
+    depend on the machine's load, for tests."""
     spec = load_text(text, "<random>", {})
     ex = engines.get("explicit")(spec, Options())
     depth = ex.stats.depth + 1
     single_init = not any(v.init_choice for v in spec.vars)
     res = {"explicit": ex,
-           "bmc": engines.get("bmc")(spec, Options(depth=depth, timeout=timeout)),
-           "kind": engines.get("kind")(spec, Options(max_k=max_k, timeout=timeout))}
+           "bmc": engines.get("bmc")(spec, Options(depth=depth, timeout=timeout, solver_rlimit=rlimit)),
+           "kind": engines.get("kind")(spec, Options(max_k=max_k, timeout=timeout, solver_rlimit=rlimit))}
     if pdr:
-        res["pdr"] = engines.get("pdr")(spec, Options(timeout=timeout))
+        res["pdr"] = engines.get("pdr")(spec, Options(timeout=timeout, solver_rlimit=rlimit))
     problems: list[str] = []
     counts = {"properties": 0, "violated": 0, "kind_proved": 0, "pdr_proved": 0, "unknown_symbolic": 0}
     # explicit may stop early once every property is violated (not exhaustive)

@@ -1,8 +1,10 @@
 """Every engine against the catalog, and the engines against each other.
 
 Each (spec, engine) pair runs once (cached); the test items then compare
-verdicts, counterexample lengths, k, final steps and state counts.  Runs of
-engines listed in an entry's ``slow_engines`` need CATALOG_SLOW=1.
+verdicts, counterexample lengths, k, final steps and state counts.  The Z3
+engines' runs (each in a fresh process) are the slow tier (``pytest -m
+slow``); the explicit engine's are in the default tier.  Runs of
+engines listed in an entry's ``slow_engines`` are in the slow tier (``pytest -m slow``).
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import PROPERTY, REACHABLE, Verdict
 
-SLOW = os.environ.get("CATALOG_SLOW") == "1"
+# a Z3 resource limit per query, not a clock: the verdicts must not depend on the machine's load
+RLIMIT = 50_000_000
+
 BOUNDED_KINDS_NEVER_HOLD = ("invariant", "typeok", "deadlock", PROPERTY)
 
 
@@ -64,21 +68,16 @@ def _run(path: str, engine: str):
     return engines.get(engine)(spec, opts)
 
 
-def _skip_slow(e: Entry, engine: str):
-    if engine in e.slow_engines and not SLOW:
-        pytest.skip(f"{engine} on {e.name} is slow: set CATALOG_SLOW=1")
-
-
 def _items():
     for e in CATALOG:
         for engine in ENGINES:
-            marks = [pytest.mark.slow] if engine in e.slow_engines else []
+            # the Z3 engines run in fresh processes (see run): pins of the slow tier
+            marks = [pytest.mark.slow] if engine in e.slow_engines or engine != "explicit" else []
             yield pytest.param(e, engine, id=f"{e.name}-{engine}", marks=marks)
 
 
 @pytest.mark.parametrize("entry, engine", list(_items()))
 def test_engine_matches_catalog(entry: Entry, engine: str):
-    _skip_slow(entry, engine)
     r = run(entry.path, engine)
     got = {p.name: p for p in r.properties}
     problems, unreported = [], []
@@ -123,17 +122,14 @@ def test_engine_matches_catalog(entry: Entry, engine: str):
         assert r.exhaustive
 
 
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name,
-                                                marks=[pytest.mark.slow] if e.slow_engines else [])
-                                   for e in CATALOG])
+@pytest.mark.slow  # every engine, the Z3 ones in fresh processes
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in CATALOG])
 def test_engines_agree(entry: Entry):
     """Rules that hold whatever the catalog says: a violation at depth d by
     explicit is found by bmc at depth d with the same final action (when
     bmc's depth reaches d); a kind/pdr proof means explicit finds nothing;
     bounded results never HOLD; kind/pdr violations come with bmc's length
     (pdr's from Spacer's own path: at least that length)."""
-    if entry.slow_engines and not SLOW:
-        pytest.skip("slow engines: set CATALOG_SLOW=1")
     res = {eng: run(entry.path, eng) for eng in ENGINES}
     problems = []
     same_consts = not entry.generalize
@@ -188,10 +184,10 @@ def test_corrected_breaker_open_only_after_consecutive_failures_is_proved_for_ev
     assert {c.name for c in spec.symbolic_consts} == {"THRESHOLD", "TIMEOUT"}
     names = ("open_only_after_consecutive_failures", "closed_failures_are_consecutive", "trial_permit_is_trial",
              "trial_permit_held_while_running", "one_trial_permit")
-    r = induct.check(spec, names, Options(timeout=60))
+    r = induct.check(spec, names, Options(solver_rlimit=RLIMIT))
     assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
     # without the lemmas it is not inductive: a counterexample to induction
-    alone = induct.check(spec, names[:1], Options(timeout=60))
+    alone = induct.check(spec, names[:1], Options(solver_rlimit=RLIMIT))
     assert alone.properties[0].verdict is Verdict.UNKNOWN and alone.properties[0].trace.kind == "cti"
 
 
@@ -212,8 +208,8 @@ def test_concurrent_breaker_lock_lemmas_are_inductive(consts):
     from checker.lang import load_file
     from checker.symbolic import induct
     spec = load_file(os.path.join(ROOT, "spec", "breaker_concurrent.spec"), consts=consts)
-    r = induct.check(spec, BREAKER_CONCURRENT_LEMMAS, Options(timeout=60))
+    r = induct.check(spec, BREAKER_CONCURRENT_LEMMAS, Options(solver_rlimit=RLIMIT))
     assert [p.verdict for p in r.properties] == [Verdict.HOLDS]
     names = tuple(n for n in BREAKER_CONCURRENT_LEMMAS if n != "lemma_pending_failures")
-    weaker = induct.check(spec, names, Options(timeout=60))
+    weaker = induct.check(spec, names, Options(solver_rlimit=RLIMIT))
     assert weaker.properties[0].verdict is Verdict.UNKNOWN and weaker.properties[0].trace.kind == "cti"

@@ -12,7 +12,7 @@ Invariant counterexamples and reachability witnesses are shortest in both
 shortest in either, so each is replayed in the reference interpreter
 instead (a real, fair lasso that violates the property).
 
-Entries above ENUM_STATES states are left to CATALOG_SLOW=1 (about a
+Entries above ENUM_STATES states are in the slow tier (``pytest -m slow``) (about a
 hundred states a second; tracing's big steps: ten), those above TOO_BIG to
 bench/enum_agreement.py."""
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 
 from catalog import CATALOG, Entry
 from crosscheck import genuine_violation, lasso_problems
-from test_catalog import SLOW, load, run
+from test_catalog import load, run
 
 from checker import engines
 from checker.options import Options
@@ -44,8 +44,6 @@ def _entries():
 
 @pytest.mark.parametrize("entry", list(_entries()))
 def test_enum_decides_every_property_as_explicit_does(entry: Entry):
-    if (entry.states > ENUM_STATES or entry.path in SLOW_TO_ENUMERATE) and not SLOW:
-        pytest.skip(f"{entry.states} states: set CATALOG_SLOW=1")
     spec = load(entry, False)
     r = engines.get("enum")(spec, Options())
     ex = run(entry.path, "explicit")

@@ -1,11 +1,6 @@
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
-
-import fakes  # noqa: E402
+import fakes  # tests/cli is on sys.path through pyproject.toml (pythonpath)
 
 
 class SpecError(Exception):

@@ -214,7 +214,10 @@ def test_progress_heartbeat_shows_elapsed_time():
     p = ProgressLine(s, delay=0.0)
     p.set_label("pdr")
     p.heartbeat(interval=0.02)
-    _time.sleep(0.2)
+    # wait for the condition (the heartbeat thread has drawn), not for a duration
+    end = _time.monotonic() + 120
+    while "verify: pdr, " not in s.getvalue() and _time.monotonic() < end:
+        _time.sleep(0.01)
     p.close()
     assert "verify: pdr, " in s.getvalue()
     assert s.getvalue().endswith("\r")

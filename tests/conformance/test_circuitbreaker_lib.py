@@ -204,7 +204,10 @@ def test_document_consecutive_failures_visible():
     open/closed compared): fail, succeed, fail, fail -- the document's breaker
     is open, the library is still closed, because it counts consecutive
     failures."""
-    e = run_failing(_document_machine(with_failures=False))
+    # call_after_timeout left out: its failing trial shows difference 2 (the
+    # document's breaker hangs), and which of the two Hypothesis meets first
+    # depended on what ran before in the same process (seen with pytest-xdist)
+    e = run_failing(_document_machine(with_failures=False, skip=("call_after_timeout",)))
     steps = replay(e)
     # three failures with one success between them (Hypothesis may place the
     # success after the first or the second failure: both are minimal)

@@ -5,7 +5,6 @@ lengths on every catalog spec and on the bench families at small sizes; the
 compact store's traces replay against the spec."""
 import json
 import os
-import sys
 
 import pytest
 
@@ -17,7 +16,6 @@ from checker.options import Options
 from checker.replay import read_trace, replay
 from checker.report.itf import trace_to_itf
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "catalog"))
 from catalog import CATALOG, ROOT  # noqa: E402
 
 BENCH = os.path.join(ROOT, "bench")

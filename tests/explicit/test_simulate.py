@@ -92,7 +92,6 @@ def test_cli_json_carries_the_simulation():
     res = doc["results"][0] if "results" in doc else doc
     assert res["engine"] == "simulate" and res["exhaustive"] is False
     assert res["stats"]["extra"]["simulation"]["walks"] == 50
-    sys.path.insert(0, str(ROOT / "tests" / "cli"))
     from schema_check import validate
     assert validate(doc) == []
     props = {p["name"]: p for p in res["properties"]}

@@ -19,8 +19,6 @@ Per property, with bmc searching lassos of up to ``depth`` steps:
 """
 from __future__ import annotations
 
-import os
-import sys
 from functools import lru_cache
 
 import pytest
@@ -30,19 +28,18 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import Verdict
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "catalog"))
 from catalog import CATALOG  # noqa: E402
 from crosscheck import lasso_problems as _lasso_problems  # noqa: E402
 
-# bmc takes over 10 s on these (two-step tracing requests): run with CATALOG_SLOW=1
+# bmc takes over 10 s on these (two-step tracing requests): the slow tier (pytest -m slow)
 SLOW = {"spec/tracing.spec", "spec/tracing_fixed.spec"}
 
 
-def _entries():
+def _entries(slow_when=lambda e: e.path in SLOW):
     for e in CATALOG:
         spec = load_text(open(e.abspath, encoding="utf-8").read(), e.path, dict(e.consts))
         if spec.properties:
-            marks = [pytest.mark.slow] if e.path in SLOW else []
+            marks = [pytest.mark.slow] if slow_when(e) else []
             yield pytest.param(e, id=e.name, marks=marks)
 
 
@@ -58,8 +55,6 @@ def _runs(path: str):
 
 @pytest.mark.parametrize("entry", list(_entries()))
 def test_explicit_and_bmc_agree_on_temporal_properties(entry):
-    if entry.path in SLOW and os.environ.get("CATALOG_SLOW") != "1":
-        pytest.skip("bmc is slow on this spec: set CATALOG_SLOW=1")
     spec, ex, bmc = _runs(entry.path)
     problems = []
     for prop in spec.properties:
@@ -79,14 +74,12 @@ def test_explicit_and_bmc_agree_on_temporal_properties(entry):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("entry", list(_entries()))
+@pytest.mark.parametrize("entry", list(_entries(lambda e: "pdr" in e.slow_engines)))
 def test_kind_and_pdr_lassos_are_real(entry):
     """The liveness-to-safety engines: a proof never meets an explicit
     lasso, and every lasso they print (kind: the lasso search's; pdr:
     Spacer's own path, not necessarily the shortest) is a real, fair,
     violating behaviour no shorter than bmc's shortest."""
-    if "pdr" in entry.slow_engines and os.environ.get("CATALOG_SLOW") != "1":
-        pytest.skip("the Z3 engines are slow on this spec: set CATALOG_SLOW=1")
     spec, ex, bmc = _runs(entry.path)
     names = tuple(p.name for p in spec.properties) + tuple(i.name for i in spec.invariants)
     problems = []

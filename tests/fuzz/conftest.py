@@ -3,9 +3,4 @@
 The .spec files under regressions/ are inputs that crashed the checker; they
 are run by test_regressions.py, not collected by the checker's pytest plugin
 (which would turn each into property test items)."""
-import os
-import sys
-
 collect_ignore_glob = ["regressions/*.spec", "regressions/**/*.spec"]
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

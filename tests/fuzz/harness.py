@@ -8,6 +8,9 @@ Outcomes:
   "timeout"    did not finish within the time limit (a hang)
   "crash"      anything else: another exception, a diagnostic without a
                position, exit code 4, a traceback on stderr
+
+load_outcome, check_outcome and cli_outcome limit CPU time by default (see
+time_limit): a test must not fail because the machine is busy.
 """
 from __future__ import annotations
 
@@ -96,7 +99,7 @@ def diagnostic_problems(err, filename: str, text: str | None = None) -> list[str
     return problems
 
 
-def load_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0, cpu: bool = False):
+def load_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0, cpu: bool = True):
     """Load only.  Returns (Outcome, spec or None).  ``cpu``: see time_limit."""
     from checker.lang import SpecError, load_text
 
@@ -120,7 +123,7 @@ def load_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0, 
 
 
 def check_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0,
-                  max_states: int = 2000, spec=None, cpu: bool = False, **options) -> Outcome:
+                  max_states: int = 2000, spec=None, cpu: bool = True, **options) -> Outcome:
     """Load and check with the explicit engine (checker.check); with ``spec``
     (the text already loaded by load_outcome) check that without parsing again."""
     import checker
@@ -157,7 +160,7 @@ def check_outcome(text: str, filename: str = "fuzz.spec", seconds: float = 10.0,
 
 
 def cli_outcome(data: bytes, args=(), seconds: float = 10.0, name: str = "fuzz.spec",
-                cpu: bool = False):
+                cpu: bool = True):
     """Write ``data`` to a file and run ``verify FILE args`` in-process.
 
     Returns (Outcome, exit code, stdout, stderr)."""

@@ -3,7 +3,6 @@ within a time limit, without a memory blow-up (the explicit engine is run
 with max_states)."""
 from __future__ import annotations
 
-import os
 
 import pytest
 
@@ -136,7 +135,7 @@ def test_100k_of_repeated_invariants():
     ok(check_outcome(_repeated_invariants(100_000), max_states=100, seconds=30), CHECKED)
 
 
-@pytest.mark.skipif(not os.environ.get("FUZZ_SLOW"), reason="about 1-2 minutes: set FUZZ_SLOW=1")
+@pytest.mark.slow  # about 1-2 minutes: the slow tier (pytest -m slow)
 def test_1mb_of_repeated_invariants():
     """About 17,000 invariants.  Measured: ~60-120 s, nearly all in the lark
     parser (docs/robustness.md) -- it finishes, slowly."""

@@ -49,7 +49,13 @@ def verify(*args: str, **kw) -> subprocess.Popen:
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
 
 
-def wait_for_file(directory: Path, suffix: str, proc: subprocess.Popen, limit: float = 20.0) -> Path:
+# Backstops only: every wait below ends as soon as its condition holds; the
+# limit is there so that a hang fails instead of blocking, and is generous
+# because a loaded machine may take many times longer than an idle one.
+BACKSTOP = 600.0
+
+
+def wait_for_file(directory: Path, suffix: str, proc: subprocess.Popen, limit: float = BACKSTOP) -> Path:
     """The first file in ``directory`` ending with ``suffix`` (fails if ``proc`` ends first)."""
     end = time.monotonic() + limit
     while time.monotonic() < end:
@@ -74,5 +80,5 @@ def summary(doc: dict) -> dict:
 
 def run_json(*args: str) -> tuple[int, dict]:
     p = verify(*args, "--json", "--no-timing")
-    out, err = p.communicate(timeout=60)
+    out, err = p.communicate(timeout=BACKSTOP)
     return p.returncode, json.loads(out)

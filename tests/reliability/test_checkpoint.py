@@ -9,7 +9,7 @@ from checker.explicit import search
 from checker.options import Options
 from checker.run import run
 
-from .conftest import BIG, SYNTH, run_json, summary, verify, wait_for_file
+from .conftest import BACKSTOP, BIG, SYNTH, run_json, summary, verify, wait_for_file
 
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
@@ -20,7 +20,7 @@ def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
                "--json", "--no-timing")
     wait_for_file(ck, ".ckpt", p)
     p.send_signal(signal.SIGKILL)
-    p.communicate(timeout=30)
+    p.communicate(timeout=BACKSTOP)
     assert p.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     code, resumed = run_json(BIG, "--const", "N=10", "--resume", str(ck))
     assert code == 0
@@ -92,25 +92,25 @@ def test_resume_refuses_a_changed_spec_or_options(tmp_path):
     spec.write_text(SYNTH)
     ck = tmp_path / "ck"
     p = verify(str(spec), "--checkpoint", str(ck), "--max-depth", "30")
-    p.communicate(timeout=30)
+    p.communicate(timeout=BACKSTOP)
     assert p.returncode == 3
     # the same spec and options: accepted
     p = verify(str(spec), "--resume", str(ck), "--max-depth", "30")
-    p.communicate(timeout=30)
+    p.communicate(timeout=BACKSTOP)
     assert p.returncode == 3
     # other options
     p = verify(str(spec), "--resume", str(ck), "--max-depth", "31")
-    out, err = p.communicate(timeout=30)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == 2
     assert "refusing" in err and "--max-depth: 30 in the checkpoint, 31 now" in err
     # another constant value: another checkpoint file, which does not exist
     p = verify(str(spec), "--resume", str(ck), "--max-depth", "30", "--const", "N=100")
-    out, err = p.communicate(timeout=30)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == 2 and "no checkpoint for spec synth with N=100" in err
     # a changed spec
     spec.write_text(SYNTH.replace("x + y < 200", "x + y < 201"))
     p = verify(str(spec), "--resume", str(ck), "--max-depth", "30")
-    out, err = p.communicate(timeout=30)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == 2
     assert "different spec" in err and "the spec (its text or constants changed)" in err
     assert "Traceback" not in err
@@ -118,8 +118,8 @@ def test_resume_refuses_a_changed_spec_or_options(tmp_path):
 
 def test_checkpoint_options_need_the_explicit_engine(tmp_path):
     p = verify(BIG, "--engine", "bmc", "--checkpoint", str(tmp_path))
-    out, err = p.communicate(timeout=30)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == 2 and "only for --engine explicit" in err
     p = verify(BIG, "--resume", str(tmp_path / "missing"))
-    out, err = p.communicate(timeout=30)
+    out, err = p.communicate(timeout=BACKSTOP)
     assert p.returncode == 2 and "no such directory" in err

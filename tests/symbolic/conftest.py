@@ -1,4 +1,1 @@
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(__file__))
+# this folder is on sys.path through pyproject.toml ([tool.pytest.ini_options] pythonpath)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 from checker import engines
 from checker.cli import main
@@ -54,7 +53,6 @@ def test_all_values_with_enum_is_a_usage_error(capsys):
 
 
 def test_enum_json_validates_against_the_schema(capsys):
-    sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
     from schema_check import validate
 
     assert main([BREAKER, "--engine", "enum", "--json", "--no-timing"]) == 1

@@ -12,7 +12,6 @@ integer has no known range or QF_FD gives up.
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import pytest
@@ -25,7 +24,6 @@ from checker.symbolic.common import Clock, prepare
 from checker.symbolic.temporal import search
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "catalog"))
 from crosscheck import lasso_problems  # noqa: E402
 
 

@@ -41,6 +41,7 @@ for p in r.properties:
 """
 
 
+@pytest.mark.slow  # fresh processes: the slow tier
 @pytest.mark.parametrize("engine", ["kind", "pdr"])
 def test_a_sufficient_limit_proves_and_fresh_processes_agree(engine):
     """Two fresh processes give the same verdicts, k and invariants.  (In one

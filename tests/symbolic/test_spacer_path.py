@@ -159,5 +159,5 @@ def test_cli_exports_the_spacer_trace_and_replay_accepts_it(tmp_path, capsys):
     text = capsys.readouterr().out
     # every step is allowed; the last state reached (ITF index 4) violates the invariant
     assert code == 1, text
-    assert text.startswith(f"{f}:4: not allowed by spec counter: the state reached violates invariant small")
-    assert "5 of 5 records were accepted" in text
+    assert text.startswith(f"{f}: state 4: a legal trace of spec counter that violates invariant small")
+    assert "the first 5 of 5 records are all steps the spec allows" in text
