@@ -108,7 +108,6 @@ def test_cli_usage_errors_and_reports():
     import json
     doc = json.loads(run("--traces", "2", "--property", "deadlock", "--json").stdout)
     p = doc["results"][0]["properties"][0]
-    sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
     from schema_check import validate
     assert validate(doc) == []
     assert p["trace"]["length"] == 6 and [t["length"] for t in p["more_traces"]] == [7]

@@ -74,7 +74,6 @@ def test_cli_text_and_json():
     out = subprocess.run(cmd + ["--json"], capture_output=True, text=True, cwd=ROOT)
     doc = json.loads(out.stdout)
     prof = doc["results"][0]["space_profile"]
-    sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
     from schema_check import validate
     assert validate(doc) == []
     assert prof["states"] == 38 and {a["name"] for a in prof["actions"]} == {
