@@ -43,10 +43,17 @@ class Step:
     action: str | None
     args: tuple = ()
     state: dict[str, Any] = field(default_factory=dict)
+    # The parameters' types, set (by checker/record_args.py) only when one is a
+    # record or tuple, so the label shows its fields rather than its number.
+    arg_types: tuple = field(default=(), compare=False, repr=False)
 
     def label(self) -> str:
-        from .ir import show_value
+        from .ir import show_typed_value, show_value
 
+        if self.arg_types:
+            types = self.arg_types
+            show_value = lambda a, _it=iter(range(len(self.args))): show_typed_value(  # noqa: E731
+                a, types[next(_it)])
         if self.action is None:
             return "init"
         args = ", ".join(show_value(a) for a in self.args)

@@ -72,7 +72,8 @@ class HypSrc(Src):
 SPEC_KEYWORDS = (
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually").split()
+    "process property reachable fair weak strong loop await goto always eventually "
+    "def with choose").split()
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 
 # Identifiers that are valid spec names but mean something to Python or to the
@@ -80,8 +81,8 @@ FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 # dead, tr, ne, b, xK, nK, yK, lK, hK, KK, pK...; its runtime helpers).
 HOSTILE_NAMES = [
     "__import__", "os", "exec", "eval", "_", "__class__", "self", "print", "v0", "p1", "state",
-    "lambda", "def", "return", "import", "None", "True", "False", "class", "yield", "pass",
-    "raise", "while", "with", "async", "is", "del", "global", "nonlocal", "try", "except",
+    "lambda", "return", "import", "None", "True", "False", "class", "yield", "pass",
+    "raise", "while", "async", "is", "del", "global", "nonlocal", "try", "except",
     "finally", "assert", "break", "continue", "from", "as", "elif", "__builtins__", "globals",
     "open", "sys", "compile", "s", "L", "seen", "app", "err", "viol", "dead", "tr", "ne", "b",
     "x1", "n1", "y1", "l1", "h1", "K0", "D0", "N0", "C0", "t1", "q1", "k1", "r1", "a0", "m0",
