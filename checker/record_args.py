@@ -12,6 +12,14 @@ import re
 from . import ir
 
 
+def label_record_args_of(spec: ir.Spec, step) -> None:
+    """Give one step its parameter types when one is a record or tuple."""
+    for a in spec.actions:
+        if a.name == step.action and len(a.params) == len(step.args) and any(
+                ir.has_record(p.type) for p in a.params):
+            step.arg_types = tuple(p.type for p in a.params)
+
+
 def label_record_args(spec: ir.Spec, result):
     typed = {a.name: tuple(p.type for p in a.params) for a in spec.actions
              if any(ir.has_record(p.type) for p in a.params)}

@@ -125,3 +125,22 @@ def _union(terms, rt: ir.SetT, span) -> ir.Expr:
     for x in terms[1:]:
         out = ir.Binary("union", out, x, rt, span=span)
     return out
+
+
+SEQ_INDEX = "$i"  # the lowered quantifier's variable: not a spec identifier, so never captures one
+
+
+def seq_contains(typer, elem: ir.Expr, seq: ir.Expr, e) -> ir.Expr | None:
+    """``x in q`` for a sequence: ``exists i in 0..cap-1: i < len(q) and q[i] == x``."""
+    from .exprs import compatible, describe
+    st = seq.type
+    if not compatible(elem.type, st.elem):
+        typer.d.error(e.span, f"{describe(elem.type)} can never be in a {st}")
+        return None
+    if st.cap == 0:
+        return ir.Lit(False, ir.BOOL, span=e.span)
+    it = ir.IntT(ir.Lit(0, ir.INT), ir.Lit(st.cap - 1, ir.INT))
+    i = ir.Local(SEQ_INDEX, it)
+    body = ir.Binary("and", ir.Binary("lt", i, ir.Call("len", (seq,), ir.INT), ir.BOOL),
+                     ir.Binary("eq", ir.Index(seq, i, st.elem), elem, ir.BOOL), ir.BOOL)
+    return ir.Quant("exists", SEQ_INDEX, it, body, span=e.span)

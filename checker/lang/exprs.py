@@ -387,7 +387,14 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
         return ir.Binary(op, left, right, t, span=e.span)
 
     def _membership(self, e: A.Binary, scope: Scope) -> Gen:
-        elem = yield (e.left, scope, None)
+        typed_right = None
+        if isinstance(e.left, (R.RecordLit, R.TupleLit)) and not isinstance(e.right, A.RangeSet):
+            # `(a, 1) in q`: the literal takes its type from the collection
+            typed_right = yield (e.right, scope, None)
+            ct = typed_right.type if typed_right is not None else None
+            elem = yield (e.left, scope, ct.elem if isinstance(ct, (ir.SetT, ir.SeqT)) else None)
+        else:
+            elem = yield (e.left, scope, None)
         if isinstance(e.right, A.RangeSet):
             rt = self.range_type(e.right.lo, e.right.hi, e.right.span)
             if elem is None or rt is None:
@@ -398,9 +405,15 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             test = ir.Binary("and", ir.Binary("le", rt.lo, elem, ir.BOOL), ir.Binary("le", elem, rt.hi, ir.BOOL),
                              ir.BOOL, span=e.span)
         else:
-            right = yield (e.right, scope, ir.SetT(elem.type) if elem is not None else None)
+            right = typed_right or (yield (e.right, scope, ir.SetT(elem.type) if elem is not None else None))
             if elem is None or right is None:
                 return None
+            if isinstance(right.type, ir.SeqT):  # `x in q` for a sequence (checker/lang/comprehensions.py)
+                from .comprehensions import seq_contains
+                test = seq_contains(self, elem, right, e)
+                if test is None:
+                    return None
+                return ir.Unary("not", test, ir.BOOL, span=e.span) if e.op == "not_in" else test
             if not isinstance(right.type, ir.SetT):
                 self.d.error(e.right.span, f"`in` needs a set on its right, but this is {describe(right.type)}")
                 return None

@@ -144,9 +144,13 @@ def trace_to_itf(trace: Trace, spec: ir.Spec, prop: Optional[PropertyResult] = N
     if engine:
         meta["engine"] = engine
     states = []
+    from ..record_args import label_record_args_of
     for i, step in enumerate(trace.steps):
+        label_record_args_of(spec, step)  # record arguments shown by field
+        ptypes = step.arg_types or (None,) * len(step.args)
         st: dict[str, Any] = {"#meta": {"index": i, "action": step.label(), "action-name": step.action,
-                                        "args": [ir.show_value(a) for a in step.args]}}
+                                        "args": [ir.show_typed_value(a, t) if t is not None else ir.show_value(a)
+                                                 for a, t in zip(step.args, ptypes)]}}
         for n in names:
             if n in step.state:
                 try:
