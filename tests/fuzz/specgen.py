@@ -143,6 +143,7 @@ class Gen:
         self.typedefs: list[tuple[str, tuple]] = []
         self.vars: list[tuple[str, tuple]] = []
         self.count = 0
+        self.records = False
 
     # ---- names
     def fresh(self, prefix: str) -> str:
@@ -494,12 +495,47 @@ class Gen:
             out += [head + " {"] + body + ["}", ""]
         for i in range(src.int(0, 3)):
             out.append(f"invariant @i{i}: {self.bool_expr(list(self.vars), 1)}")
+        if self.records:
+            out += self.record_part()
         return "\n".join(out) + "\n"
 
+    def record_part(self) -> list[str]:
+        """A record type over two scalar fields, a set of them, a tuple, a def,
+        a `with` update, a filter, `choose` and an `m in set` parameter; field
+        names are placeholders too (so they get hostile names)."""
+        src = self.src
+        f0, f1 = self.small_scalar(), self.small_scalar()
+        v0, v1 = self.const_value(f0), self.const_value(f1)
+        t0, t1 = self.type_text(f0), self.type_text(f1)
+        ok = self.src.choice(self.members(f1))
+        return [
+            f"type @R0 = {{ @F0: {t0}, @F1: {t1} }}",
+            f"type @U0 = ({t1}, bool)",
+            f"var @V8: set<@R0> = {{}}",
+            f"var @V9: @R0 = {{ @F0: {v0}, @F1: {v1} }}",
+            f"var @V7: @U0 = ({v1}, {self.src.choice(['false', 'true'])})",
+            f"def @D0(@X0: @R0): bool = @X0.@F1 == {ok}",
+            f"def @D1: set<@R0> = {{ @X1 in @V8 | @D0(@X1) }}",
+            f"action @A8(@P9 in @V8) {{",
+            f"  @V9 = @P9 with {{ @F1: {self.src.choice(self.members(f1))} }}",
+            f"  let (@L0, @L1) = @V7",
+            f"  @V7 = (@V9.@F1, not @L1)",
+            "}",
+            f"action @A9 {{",
+            f"  require size(@V8) < {src.int(1, 3)}",
+            f"  @V8 = @V8 union {{@V9}}",
+            f"  if exists @X2 in @V8: @D0(@X2) {{ @V9 = choose @X3 in @V8: @D0(@X3) }}",
+            "}",
+            f"invariant @I9: size(@D1) <= size(@V8) and @V7.0 == @V7.0",
+        ]
 
-def gen_spec(src: Src, max_depth: int = 3) -> str:
-    """A template (placeholders for names) of a valid spec."""
-    return Gen(src, max_depth).spec()
+
+def gen_spec(src: Src, max_depth: int = 3, records: bool = False) -> str:
+    """A template (placeholders for names) of a valid spec; ``records``: with
+    a record part (Gen.record_part) after the rest."""
+    g = Gen(src, max_depth)
+    g.records = records
+    return g.spec()
 
 
 # ---------------------------------------------------------------- token mutations
