@@ -580,6 +580,9 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             for a in e.args:
                 args.append((yield (a, scope, None)))
             return None if any(a is None for a in args) else self.def_use(e.fn, args, scope, e.span)
+        from .bitwise import BITWISE, type_bitwise
+        if e.fn in BITWISE:  # band/bor/bxor/shl/shr (checker/lang/bitwise.py)
+            return (yield from type_bitwise(self, e, scope))
         from .calls import type_call  # the function table lives in its own module
         return (yield from type_call(self, e, scope, expected))
 
