@@ -56,6 +56,10 @@ def type_bitwise(typer, e, scope):
         if not isinstance(a.type, ir.IntT) or isinstance(a.type, ir.RecordT):
             d.error(src.span, f"`{e.fn}` needs integers, but this is {describe(a.type)}")
             return None
+        if a.type.symmetric:
+            d.error(src.span, f"`{e.fn}` would tell apart the interchangeable values of the symmetric type "
+                              f"{a.type.symmetric}")
+            return None
     a, b = (fold(x) for x in args)
     if e.fn in ("shl", "shr"):
         if not (isinstance(b, ir.Lit) and 0 <= b.value <= MAX_WIDTH):

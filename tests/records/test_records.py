@@ -247,6 +247,10 @@ ERRORS = [
     ("symmetric type P = 1..2\ntype M = { p: P }\nvar m: M = { p: 1 }", "2:15",
      "a record or tuple cannot hold a value of the symmetric type `P`"),
     ("type M = { a: bool, a: bool }\nvar x: bool = true", "1:21", "field `a` is declared twice"),
+    ("symmetric type C = 1..3\nvar s: set<C> = {}\nvar f: C in C\naction a { f = choose c in s: true }", "4:16",
+     "`choose` picks the least value in the type's order"),
+    ("symmetric type C = 1..3\nvar f: C in C\nvar y: 0..3 = 0\naction a { y = band(f, 1) }", "4:21",
+     "`band` would tell apart the interchangeable values of the symmetric type C"),
     ("var x: 0..2 = 0\ndef f: 0..2 = x == 1\ninvariant i: f == 1", "2:15", "`f` is declared an integer (0..2)"),
 ]
 
