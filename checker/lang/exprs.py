@@ -581,6 +581,9 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
                 args.append((yield (a, scope, None)))
             return None if any(a is None for a in args) else self.def_use(e.fn, args, scope, e.span)
         from .bitwise import BITWISE, type_bitwise
+        from .seqfuns import SEQ_FUNCTIONS, type_seq_function
+        if e.fn in SEQ_FUNCTIONS:  # remove_at/slice (checker/lang/seqfuns.py)
+            return (yield from type_seq_function(self, e, scope))
         if e.fn in BITWISE:  # band/bor/bxor/shl/shr (checker/lang/bitwise.py)
             return (yield from type_bitwise(self, e, scope))
         from .calls import type_call  # the function table lives in its own module

@@ -346,3 +346,54 @@ def test_bitwise_functions_agree_with_python_and_across_engines():
         assert evaluate(bx, {"x": x, "y": y}) is True
     band = next(i for i in spec.invariants if i.name == "and_ok").expr.left.left
     assert [evaluate(band, {"x": x, "y": y}) for x, y in [(5, 3), (6, 3), (7, 7)]] == [5 & 3, 6 & 3, 7]
+
+
+# ---------------------------------------------------------------- remove_at, slice
+
+SEQS = """spec sq
+var q: seq<0..3, 4> = []
+var i: 0..4 = 0
+var j: 0..4 = 0
+invariant rm: remove_at(q, i) == q
+invariant sl: slice(q, i, j) == q
+"""
+
+
+def test_remove_at_and_slice_are_pythons():
+    from checker.report.evaluate import EvalError, evaluate
+    spec = checker.load(SEQS)
+    rm = next(x for x in spec.invariants if x.name == "rm").expr.left
+    sl = next(x for x in spec.invariants if x.name == "sl").expr.left
+    for q in [(), (3,), (1, 2), (0, 1, 2, 3)]:
+        for i in range(5):
+            st = {"q": q, "i": i, "j": 0}
+            if i < len(q):
+                assert evaluate(rm, st) == q[:i] + q[i + 1:]
+            else:
+                with pytest.raises(EvalError):
+                    evaluate(rm, st)
+            for j in range(5):
+                st = {"q": q, "i": i, "j": j}
+                if i <= j <= len(q):
+                    assert evaluate(sl, st) == q[i:j]
+                else:
+                    with pytest.raises(EvalError):
+                        evaluate(sl, st)
+
+
+def test_remove_at_and_slice_agree_across_engines():
+    text = """spec sf
+var q: seq<0..2, 3> = []
+var r: seq<0..2, 3> = []
+action put(v: 0..2) { require len(q) < 3; q = push(q, v) }
+action rm(i: 0..3) { require len(q) > 0; q = remove_at(q, i) }
+action cut(a: 0..1, b: 1..2) { r = slice(q, a, b) }
+invariant short: len(r) <= 2
+"""
+    spec = checker.load(text)
+    ex = _check(spec)
+    ref = interp.explore(spec)
+    assert len(ref.states) == ex.stats.states and ref.transitions - len(ref.errors) == ex.stats.transitions
+    assert ex.get("typeok").verdict.value == "violated"  # rm(3) on a shorter queue, cut(1, 2) on a short one
+    bmc = engines.get("bmc")(spec, Options(depth=3, solver_rlimit=5_000_000))
+    assert len(bmc.get("typeok").trace) == len(ex.get("typeok").trace)
