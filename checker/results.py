@@ -50,18 +50,16 @@ class Step:
     def label(self) -> str:
         from .ir import show_typed_value, show_value
 
-        if self.arg_types:
-            types = self.arg_types
-            show_value = lambda a, _it=iter(range(len(self.args))): show_typed_value(  # noqa: E731
-                a, types[next(_it)])
+        types = self.arg_types or (None,) * len(self.args)
+        shown = [show_typed_value(a, t) if t is not None else show_value(a) for a, t in zip(self.args, types)]
         if self.action is None:
             return "init"
-        args = ", ".join(show_value(a) for a in self.args)
+        args = ", ".join(shown)
         proc, dot, step = self.action.partition(".")
         if dot:  # a process step: the instance is the first argument -> writer(2).notify
-            first, rest = (show_value(self.args[0]), self.args[1:]) if self.args else ("", ())
+            first, rest = (shown[0], shown[1:]) if self.args else ("", [])
             label = f"{proc}({first}).{step}" if self.args else f"{proc}.{step}"
-            return label + (("(" + ", ".join(show_value(a) for a in rest) + ")") if rest else "")
+            return label + (("(" + ", ".join(rest) + ")") if rest else "")
         return f"{self.action}({args})" if self.args else self.action
 
 

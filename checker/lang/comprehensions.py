@@ -105,7 +105,7 @@ class ComprehensionTyping:
             # the least value would tell interchangeable values apart: unsound under symmetry reduction
             self.d.error(e.span, f"`choose` picks the least value in the type's order, but the values of the "
                                  f"symmetric type {t.symmetric} are interchangeable and have no order",
-                         f"use a parameter (`action a(x in S)`) or `exists x in S: ...`, or drop `symmetric`")
+                         "use a parameter (`action a(x in S)`) or `exists x in S: ...`, or drop `symmetric`")
             return None
         cond = yield (e.body, scope.with_local(e.var, t), ir.BOOL)
         if cond is None:

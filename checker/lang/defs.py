@@ -100,8 +100,7 @@ def _signature(info: DefInfo) -> str:
 def declare(resolver, decls) -> None:
     """Register every ``def`` (types of parameters and result resolved now)."""
     from . import records_ast as R
-    from .exprs import finite_scalar_problem  # noqa: F401  (parameters may be of any type)
-    for x in decls:
+    for x in decls:  # parameters may be of any type (sets, maps, sequences too)
         if not isinstance(x, R.DefDecl):
             continue
         info = DefInfo(x)

@@ -197,7 +197,6 @@ class RecordTyping:
         if rt is None:
             return None
         by_name = dict(e.fields)
-        spans = dict(zip(names, e.name_spans))
         values = []
         for n, t in rt.fields:
             v = yield (by_name[n], scope, t)
@@ -206,7 +205,6 @@ class RecordTyping:
             if not self._field_fits(v, t, by_name[n], f"field `{n}` of {rt}"):
                 return None
             values.append(v)
-        del spans
         return build(rt, values, e.span)
 
     def _record_named(self, e: R.RecordLit, names: list[str]) -> ir.RecordT | None:

@@ -228,6 +228,9 @@ def test_json_report_shows_records_as_objects_and_tuples_as_lists():
     assert last["label"] == "reply({kind: Req, src: 2, num: 1})"
     assert {"kind": "Rep", "src": 2, "num": 1} in last["state"]["net"]
     assert [2, 1] in last["state"]["served"]
+    sys.path.insert(0, os.path.join(ROOT, "tests", "cli"))
+    from schema_check import validate
+    assert validate(doc) == []
 
 
 # ---------------------------------------------------------------- errors
