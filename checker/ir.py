@@ -731,3 +731,99 @@ def fairness_words(spec: Spec) -> str:
     said = [f"{'strong' if f.kind == 'strong' else 'weak'} fairness of {f.origin or ', '.join(f.actions)}"
             for f in fair]
     return "checked under " + ", ".join(said)
+
+
+# ---------------------------------------------------------------- records and tuples
+# A record or tuple type is a finite scalar: every value is numbered by the
+# mixed-radix index of its fields (first field most significant, each
+# field's values in domain order), so a RecordT *is* the range 0..n-1 to
+# every engine (packed as one integer, a set of records is a bit set over
+# that range, a Z3 term is one bounded integer).  Only the front end
+# (checker/lang/records.py) and the reporters (which show the fields) look
+# at ``fields``.  The numbering order is also the fixed total order in which
+# ``choose`` picks and quantifiers and parameters enumerate.
+
+
+@dataclass(frozen=True)
+class RecordT(IntT):
+    fields: tuple = ()  # ((name, Type), ...); a tuple's names are "0", "1", ...
+    is_tuple: bool = False
+    name: str = field(default="", compare=False)  # the `type` it was declared as, for messages
+
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(domain_values(t)) for _, t in self.fields)
+
+    def strides(self) -> tuple[int, ...]:
+        out, acc = [], 1
+        for n in reversed(self.sizes()):
+            out.append(acc)
+            acc *= n
+        return tuple(reversed(out))
+
+    def field_type(self, name: str) -> "Type | None":
+        return next((t for n, t in self.fields if n == name), None)
+
+    def __str__(self) -> str:
+        if self.name:
+            return self.name
+        if self.is_tuple:
+            return "(" + ", ".join(str(t) for _, t in self.fields) + ")"
+        return "{" + ", ".join(f"{n}: {t}" for n, t in self.fields) + "}"
+
+
+def record_type(fields, is_tuple: bool = False, name: str = "") -> RecordT:
+    size = 1
+    for _, t in fields:
+        size *= len(domain_values(t))
+    return RecordT(Lit(0, INT), Lit(size - 1, INT), fields=tuple(fields), is_tuple=is_tuple, name=name)
+
+
+def record_fields(t: RecordT, v: int) -> tuple:
+    """The canonical values of the fields of record number ``v`` (deep: a
+    field that is itself a record stays its number)."""
+    out = []
+    for (_, ft), stride, n in zip(t.fields, t.strides(), t.sizes()):
+        out.append(domain_values(ft)[(v // stride) % n])
+    return tuple(out)
+
+
+def record_number(t: RecordT, values) -> int:
+    """The number of the record whose fields have these canonical values."""
+    total = 0
+    for (_, ft), stride, x in zip(t.fields, t.strides(), values):
+        total += domain_values(ft).index(x) * stride
+    return total
+
+
+def show_record(t: RecordT, v: object) -> str:
+    """A record/tuple value as spec text: ``{kind: Prepared, rm: 1}`` / ``(1, true)``."""
+    if isinstance(v, bool) or not isinstance(v, int) or not contains(t, v):
+        return f"<not a {t}: {show_value(v)}>"
+    parts = [show_typed_value(x, ft) for (_, ft), x in zip(t.fields, record_fields(t, v))]
+    if t.is_tuple:
+        return "(" + ", ".join(parts) + ")"
+    return "{" + ", ".join(f"{n}: {p}" for (n, _), p in zip(t.fields, parts)) + "}"
+
+
+def show_typed_value(v: object, t: "Type") -> str:
+    """show_value, with records and tuples (also inside sets and sequences) shown by field."""
+    if isinstance(t, RecordT):
+        return show_record(t, v)
+    if isinstance(t, SetT) and isinstance(t.elem, RecordT) and isinstance(v, frozenset):
+        return "{" + ", ".join(show_record(t.elem, x) for x in sorted(v, key=_sort_key)) + "}"
+    if isinstance(t, SeqT) and isinstance(v, tuple):
+        return "[" + ", ".join(show_typed_value(x, t.elem) for x in v) + "]"
+    if isinstance(t, MapT) and isinstance(v, tuple) and has_record(t):
+        return "[" + ", ".join(show_typed_value(x, t.value) for x in v) + "]"
+    return show_value(v)
+
+
+def has_record(t: "Type") -> bool:
+    """Does a record or tuple type occur anywhere inside ``t``?"""
+    if isinstance(t, RecordT):
+        return True
+    if isinstance(t, (SetT, SeqT)):
+        return has_record(t.elem)
+    if isinstance(t, MapT):
+        return has_record(t.key) or has_record(t.value)
+    return False

@@ -43,18 +43,23 @@ class Step:
     action: str | None
     args: tuple = ()
     state: dict[str, Any] = field(default_factory=dict)
+    # The parameters' types, set (by checker/record_args.py) only when one is a
+    # record or tuple, so the label shows its fields rather than its number.
+    arg_types: tuple = field(default=(), compare=False, repr=False)
 
     def label(self) -> str:
-        from .ir import show_value
+        from .ir import show_typed_value, show_value
 
+        types = self.arg_types or (None,) * len(self.args)
+        shown = [show_typed_value(a, t) if t is not None else show_value(a) for a, t in zip(self.args, types)]
         if self.action is None:
             return "init"
-        args = ", ".join(show_value(a) for a in self.args)
+        args = ", ".join(shown)
         proc, dot, step = self.action.partition(".")
         if dot:  # a process step: the instance is the first argument -> writer(2).notify
-            first, rest = (show_value(self.args[0]), self.args[1:]) if self.args else ("", ())
+            first, rest = (shown[0], shown[1:]) if self.args else ("", [])
             label = f"{proc}({first}).{step}" if self.args else f"{proc}.{step}"
-            return label + (("(" + ", ".join(show_value(a) for a in rest) + ")") if rest else "")
+            return label + (("(" + ", ".join(rest) + ")") if rest else "")
         return f"{self.action}({args})" if self.args else self.action
 
 

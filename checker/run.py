@@ -196,7 +196,8 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
             close_lassos(spec, r)
     if result.engine in ("explicit", "all") and result.exhaustive:
         note_dead_actions(spec, result)
-    return close_lassos(spec, result)
+    from .record_args import label_record_args
+    return label_record_args(spec, close_lassos(spec, result))
 
 
 def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:

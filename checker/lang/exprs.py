@@ -17,6 +17,10 @@ from typing import Generator, Iterable
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostics, did_you_mean
+from . import records_ast as R
+from .records import RecordTyping
+from .defs import DefTyping
+from .comprehensions import ComprehensionTyping
 
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 MAX_DOMAIN = 1_000_000  # a domain larger than this cannot be enumerated by any engine
@@ -47,6 +51,7 @@ class Env:
     other: set[str] = field(default_factory=set)  # actions, invariants: names that are not values
     poisoned: set[str] = field(default_factory=set)  # declared, but in error: stay silent about uses
     processes: dict[str, object] = field(default_factory=dict)  # name -> processes.ProcessInfo
+    defs: dict[str, object] = field(default_factory=dict)  # name -> defs.DefInfo
 
 
 def compatible(a: ir.Type, b: ir.Type) -> bool:
@@ -54,6 +59,8 @@ def compatible(a: ir.Type, b: ir.Type) -> bool:
 
     Integer ranges are all compatible (a value outside a range is a runtime
     error the engines report, not a type error)."""
+    if isinstance(a, ir.RecordT) or isinstance(b, ir.RecordT):
+        return a == b  # records and tuples: the same type exactly (their values are numbered by it)
     if isinstance(a, ir.IntT) and isinstance(b, ir.IntT):
         return True
     if type(a) is not type(b):
@@ -68,6 +75,8 @@ def compatible(a: ir.Type, b: ir.Type) -> bool:
 
 
 def describe(t: ir.Type) -> str:
+    if isinstance(t, ir.RecordT):
+        return f"a {'tuple' if t.is_tuple else 'record'} {t}" if not t.name else f"a {t.name}"
     if isinstance(t, ir.IntT):
         return "an integer" if not t.bounded else f"an integer ({t})"
     if isinstance(t, ir.BoolT):
@@ -109,7 +118,7 @@ def int_hull(types: Iterable[ir.Type]) -> ir.IntT | None:
 
 def lit_type(e: ir.Expr) -> ir.Type:
     """The type of an expression, narrowed to a one-value range for int literals."""
-    if isinstance(e, ir.Lit) and isinstance(e.type, ir.IntT):
+    if isinstance(e, ir.Lit) and isinstance(e.type, ir.IntT) and not isinstance(e.type, ir.RecordT):
         return ir.IntT(ir.Lit(e.value, ir.INT), ir.Lit(e.value, ir.INT))
     return e.type
 
@@ -117,7 +126,7 @@ def lit_type(e: ir.Expr) -> ir.Type:
 Gen = Generator[tuple, "ir.Expr | None", "ir.Expr | None"]
 
 
-class Typer:
+class Typer(RecordTyping, DefTyping, ComprehensionTyping):
     def __init__(self, env: Env, diags: Diagnostics):
         self.env = env
         self.d = diags
@@ -219,6 +228,8 @@ class Typer:
             return None if t is None else ir.Local(n, t, span=e.span)
         if scope.process is not None and n in scope.process.locals:
             return self.process_local(scope.process, n, e.span)
+        if n in env.defs:  # a parameterless def (checker/lang/defs.py)
+            return self.def_use(n, [], scope, e.span)
         if n in env.vars:
             if not scope.allow_vars:
                 self.d.error(e.span, f"{scope.what or 'this'} cannot read the state variable `{n}`")
@@ -263,6 +274,9 @@ class Typer:
         pname = base.id if isinstance(base, A.Name) else (
             base.base.id if isinstance(base, A.Index) and isinstance(base.base, A.Name) else None)
         info = self.env.processes.get(pname) if pname else None
+        if info is None and not (isinstance(base, A.Name) and base.id in self.env.processes):
+            rec = yield (base, scope, None)  # records: `m.kind` (checker/lang/records.py)
+            return None if rec is None else self.record_field(rec, e.name, e)
         if info is None:
             self.d.error(e.span, "`.name` reads a process's variable: write `proc[i].x`, or `proc.x` for a "
                                  "process with no parameter")
@@ -313,7 +327,7 @@ class Typer:
                 self.d.error(e.arg.span, f"`not` needs a bool, but this is {describe(arg.type)}")
                 return None
             return ir.Unary("not", arg, ir.BOOL, span=e.span)
-        if not isinstance(arg.type, ir.IntT):
+        if not isinstance(arg.type, ir.IntT) or isinstance(arg.type, ir.RecordT):
             self.d.error(e.arg.span, f"`-` needs an integer, but this is {describe(arg.type)}")
             return None
         return ir.Unary("neg", arg, ir.INT, span=e.span)
@@ -344,7 +358,7 @@ class Typer:
         sym = _SYMBOL.get(op, op)
         if op in ir.ARITH_OPS or op in ("lt", "le", "gt", "ge"):
             for x, src in ((left, e.left), (right, e.right)):
-                if not isinstance(x.type, ir.IntT):
+                if not isinstance(x.type, ir.IntT) or isinstance(x.type, ir.RecordT):
                     self.d.error(src.span, f"`{sym}` needs integers, but this is {describe(x.type)}")
                     return None
             return ir.Binary(op, left, right, ir.INT if op in ir.ARITH_OPS else ir.BOOL, span=e.span)
@@ -373,7 +387,14 @@ class Typer:
         return ir.Binary(op, left, right, t, span=e.span)
 
     def _membership(self, e: A.Binary, scope: Scope) -> Gen:
-        elem = yield (e.left, scope, None)
+        typed_right = None
+        if isinstance(e.left, (R.RecordLit, R.TupleLit)) and not isinstance(e.right, A.RangeSet):
+            # `(a, 1) in q`: the literal takes its type from the collection
+            typed_right = yield (e.right, scope, None)
+            ct = typed_right.type if typed_right is not None else None
+            elem = yield (e.left, scope, ct.elem if isinstance(ct, (ir.SetT, ir.SeqT)) else None)
+        else:
+            elem = yield (e.left, scope, None)
         if isinstance(e.right, A.RangeSet):
             rt = self.range_type(e.right.lo, e.right.hi, e.right.span)
             if elem is None or rt is None:
@@ -384,9 +405,15 @@ class Typer:
             test = ir.Binary("and", ir.Binary("le", rt.lo, elem, ir.BOOL), ir.Binary("le", elem, rt.hi, ir.BOOL),
                              ir.BOOL, span=e.span)
         else:
-            right = yield (e.right, scope, ir.SetT(elem.type) if elem is not None else None)
+            right = typed_right or (yield (e.right, scope, ir.SetT(elem.type) if elem is not None else None))
             if elem is None or right is None:
                 return None
+            if isinstance(right.type, ir.SeqT):  # `x in q` for a sequence (checker/lang/comprehensions.py)
+                from .comprehensions import seq_contains
+                test = seq_contains(self, elem, right, e)
+                if test is None:
+                    return None
+                return ir.Unary("not", test, ir.BOOL, span=e.span) if e.op == "not_in" else test
             if not isinstance(right.type, ir.SetT):
                 self.d.error(e.right.span, f"`in` needs a set on its right, but this is {describe(right.type)}")
                 return None
@@ -408,7 +435,7 @@ class Typer:
         if not compatible(then.type, else_.type):
             self.d.error(e.span, f"the branches have different types: {then.type} and {else_.type}")
             return None
-        t = ir.INT if isinstance(then.type, ir.IntT) else then.type
+        t = ir.INT if isinstance(then.type, ir.IntT) and not isinstance(then.type, ir.RecordT) else then.type
         if isinstance(then.type, ir.IntT) and then.type.symmetric \
                 and getattr(else_.type, "symmetric", "") == then.type.symmetric:
             t = then.type  # both branches are values of one symmetric type: so is the result
@@ -454,7 +481,7 @@ class Typer:
             if isinstance(want, ir.IntT) and want.symmetric and all(
                     getattr(x.type, "symmetric", "") == want.symmetric for x in elems):
                 pass  # `{c, d}` of one symmetric type: a set of that type
-            elif isinstance(want, ir.IntT):
+            elif isinstance(want, ir.IntT) and not isinstance(want, ir.RecordT):
                 want = int_hull(lit_type(x) for x in elems) or (ir.INT if what == "sequence" else None)
         return elems, want
 
@@ -548,6 +575,17 @@ class Typer:
         return None
 
     def _Call(self, e: A.Call, scope: Scope, expected) -> Gen:
+        if e.fn in self.env.defs and e.fn not in scope.locals:  # a def (checker/lang/defs.py)
+            args = []
+            for a in e.args:
+                args.append((yield (a, scope, None)))
+            return None if any(a is None for a in args) else self.def_use(e.fn, args, scope, e.span)
+        from .bitwise import BITWISE, type_bitwise
+        from .seqfuns import SEQ_FUNCTIONS, type_seq_function
+        if e.fn in SEQ_FUNCTIONS:  # remove_at/slice (checker/lang/seqfuns.py)
+            return (yield from type_seq_function(self, e, scope))
+        if e.fn in BITWISE:  # band/bor/bxor/shl/shr (checker/lang/bitwise.py)
+            return (yield from type_bitwise(self, e, scope))
         from .calls import type_call  # the function table lives in its own module
         return (yield from type_call(self, e, scope, expected))
 
@@ -558,7 +596,7 @@ _SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "eq": "==
 
 
 def _needs_context(e: A.Expr) -> bool:
-    return isinstance(e, (A.SetLit, A.SeqLit))
+    return isinstance(e, (A.SetLit, A.SeqLit, R.RecordLit, R.TupleLit))
 
 
 def _joint_literal_type(a: ir.Expr | None, b: ir.Expr | None) -> ir.Type | None:

@@ -26,6 +26,9 @@ KEYWORDS = frozenset(
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
                  "fair", "weak", "strong", "symmetric", "terminal")
+from .records_parse import RECORD_KEYWORDS, RecordsBuilder  # noqa: E402  (records, tuples, definitions)
+KEYWORDS = KEYWORDS | RECORD_KEYWORDS
+DECL_KEYWORDS = DECL_KEYWORDS + ("def",)
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
@@ -192,7 +195,7 @@ def _doc_lines(text: str) -> dict[int, str]:
 
 
 @v_args(meta=True)
-class _Builder(Transformer_NonRecursive):
+class _Builder(RecordsBuilder, Transformer_NonRecursive):
     def __init__(self, filename: str, text: str):
         super().__init__()
         self.file = filename

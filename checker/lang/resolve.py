@@ -9,6 +9,9 @@ from __future__ import annotations
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostics, SpecError, did_you_mean
+from . import records_ast as R
+from .records import named as _named_record, param_domain, record_type
+from . import defs
 from .exprs import Env, Scope, Typer, compatible, describe, division_by_zero, finite_scalar_problem, fold
 
 MAX_SEQ_CAP = 1_000  # longer queues make state spaces no engine can explore
@@ -76,7 +79,7 @@ class _Resolver:
         for x in decls:
             if isinstance(x, A.TypeDecl):
                 self._defining = x.name
-                self.env.types[x.name] = self.type(x.type)
+                self.env.types[x.name] = _named_record(self.type(x.type), x.name)
                 self._defining = None
                 self._later_types.discard(x.name)
                 if x.symmetric:
@@ -88,6 +91,8 @@ class _Resolver:
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
+        defs.declare(self, decls)  # `def`s: checked once here, expanded where used
+        defs.check_all(self.t, decls)
         procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
         infos = [i for i in (self._process_info(x) for x in procs) if i]
         enums += [i.pc_type for i in infos]
@@ -161,6 +166,9 @@ class _Resolver:
             self.d.error(x.params[1].span, "a process has at most one parameter: the instance it is")
             return None
         param = None
+        if x.params and isinstance(x.params[0], R.ParamIn):
+            self.d.error(x.params[0].span, "a process's instances range over a type: write `self: T`")
+            return None
         if x.params:
             t = self.type(x.params[0].type)
             if t is None:
@@ -378,6 +386,8 @@ class _Resolver:
             value = self.type(x.value)
             key = self._container(x.key, lambda k: k, "a map's keys")
             return None if key is None or value is None else ir.MapT(key, value)
+        if isinstance(x, (R.RecordType, R.TupleType)):
+            return record_type(self, x)
         if isinstance(x, A.SeqType):
             elem = self.type(x.elem)
             cap = self.t.typed(x.cap, Scope(allow_vars=False, what="a capacity"))
@@ -437,8 +447,15 @@ class _Resolver:
     def _action(self, x: A.ActionDecl) -> ir.Action | None:
         from .statements import StatementResolver
         params, scope, ok = [], Scope(), True
+        guards = []  # `m in msgs` parameters: their membership, required first
         for p in x.params:
-            t = self.type(p.type)
+            if isinstance(p, R.ParamIn):
+                got = param_domain(self, p, scope)
+                t = None if got is None else got[0]
+                if got is not None and got[1] is not None:
+                    guards.append(got[1])
+            else:
+                t = self.type(p.type)
             if t is None:
                 ok = False
                 continue
@@ -458,6 +475,7 @@ class _Resolver:
         body = StatementResolver(self).block(x.body, scope)
         if not ok or body is None:
             return None
+        body = tuple(guards) + tuple(body)
         combos = 1
         for p in params:
             combos *= len(ir.domain_values(p.type))

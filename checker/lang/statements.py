@@ -6,6 +6,8 @@ assignment built from `update`/`set_add`/... so engines only ever see
 """
 from __future__ import annotations
 
+from .records_ast import LetTuple
+from .records import let_tuple
 from .. import ir
 from . import ast as A
 from .exprs import Scope, compatible, describe, finite_scalar_problem
@@ -82,6 +84,8 @@ class StatementResolver:
         return tuple(out) if ok else None
 
     def stmt(self, s: A.Stmt, scope: Scope) -> list[ir.Stmt] | None:
+        if isinstance(s, LetTuple):  # let (a, b) = t: checker/lang/records.py
+            return let_tuple(self, s, scope)
         if isinstance(s, A.Require):
             c = self.t.expect(s.cond, scope, ir.BoolT, "`require`")
             return None if c is None else [ir.Require(c, span=s.span)]

@@ -211,7 +211,7 @@ COMPARE = ir.COMPARE_OPS + ("in", "subset")
 
 
 def explain(e: ir.Expr, state: Mapping[str, Any], consts: Mapping[str, int] | None = None,
-            show=None, limit: int = 16) -> list[tuple[int, str, str]]:
+            show=None, limit: int = 16, text=None) -> list[tuple[int, str, str]]:
     """The parts of a boolean expression and their values in ``state``.
 
     Walks the logical skeleton (``and``/``or``/``=>``/``not``) below ``e``
@@ -221,16 +221,17 @@ def explain(e: ir.Expr, state: Mapping[str, Any], consts: Mapping[str, int] | No
     names the value that breaks it.
     """
     show = show or ir.show_value
+    text = text or ir.show_expr  # how an expression is printed (record_args.shown_expr: as written)
     ev = _Eval(state, consts or {})
     rows: list[tuple[int, str, str]] = []
     if not ((isinstance(e, ir.Binary) and e.op in LOGIC) or (isinstance(e, ir.Unary) and e.op == "not")):
         # not a logical combination: the expression itself, with its operands' values
-        return [(0, ir.show_expr(e), _value_text(ev, e, show))]
+        return [(0, text(e), _value_text(ev, e, show))]
     stack: list[tuple[ir.Expr, int]] = [(e, 0)]
     while stack and len(rows) < limit:
         x, level = stack.pop()
         if level > 0:
-            rows.append((level - 1, ir.show_expr(x), _value_text(ev, x, show)))
+            rows.append((level - 1, text(x), _value_text(ev, x, show)))
         children: list[ir.Expr] = []
         if isinstance(x, ir.Binary) and x.op in LOGIC:
             children = [x.left, x.right]
@@ -248,12 +249,16 @@ def _value_text(ev: _Eval, x: ir.Expr, show) -> str:
         v = ev.ev(x, {}, 0)
     except EvalError as err:
         return f"error: {err}"
-    text = show(v)
+    if show is ir.show_value:  # records and tuples by field (ir.RecordT)
+        show = _TypedShow()
+    elif not isinstance(show, _TypedShow):
+        show = (lambda f: lambda v, t=None: f(v))(show)
+    text = show(v, x.type)
     try:
         if isinstance(x, ir.Binary) and x.op in COMPARE and not (
                 _is_lit(x.left) and _is_lit(x.right)):
-            a = show(ev.ev(x.left, {}, 0))
-            b = show(ev.ev(x.right, {}, 0))
+            a = show(ev.ev(x.left, {}, 0), x.left.type)
+            b = show(ev.ev(x.right, {}, 0), x.right.type)
             sym = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
                    "in": "in", "subset": "subset"}[x.op]
             text += f"  ({a} {sym} {b})"
@@ -261,11 +266,16 @@ def _value_text(ev: _Eval, x: ir.Expr, show) -> str:
             for val in _domain(x.domain):
                 b = ev.ev(x.body, {x.var: val}, 0)
                 if (x.kind == "forall" and not b) or (x.kind == "exists" and b):
-                    text += f"  ({'fails' if x.kind == 'forall' else 'holds'} for {x.var} = {show(val)})"
+                    text += f"  ({'fails' if x.kind == 'forall' else 'holds'} for {x.var} = {show(val, x.domain)})"
                     break
     except EvalError:
         pass
     return text
+
+
+class _TypedShow:
+    def __call__(self, v, t=None) -> str:
+        return ir.show_typed_value(v, t) if t is not None else ir.show_value(v)
 
 
 def _is_lit(x: ir.Expr) -> bool:

@@ -26,6 +26,9 @@ class ITFError(ValueError):
 def to_itf(v: Any, t: ir.Type) -> Any:
     if isinstance(t, ir.BoolT):
         return bool(v)
+    if isinstance(t, ir.RecordT):  # records -> ITF records, tuples -> {"#tup": [...]}
+        vals = [to_itf(x, ft) for (_, ft), x in zip(t.fields, ir.record_fields(t, v))]
+        return {"#tup": vals} if t.is_tuple else {n: x for (n, _), x in zip(t.fields, vals)}
     if isinstance(t, ir.IntT):
         return {"#bigint": str(int(v))}
     if isinstance(t, ir.EnumT):
@@ -55,6 +58,8 @@ def from_itf(j: Any, t: ir.Type, where: str) -> Any:
         if not isinstance(j, bool):
             raise bad("a boolean")
         return j
+    if isinstance(t, ir.RecordT):
+        return _record_from_itf(j, t, where, bad)
     if isinstance(t, ir.IntT):
         if isinstance(j, dict) and set(j) == {"#bigint"}:
             try:
@@ -104,6 +109,22 @@ def from_itf(j: Any, t: ir.Type, where: str) -> Any:
     raise TypeError(t)
 
 
+def _record_from_itf(j: Any, t: ir.RecordT, where: str, bad) -> int:
+    """An ITF record (an object of the fields) or tuple (``{"#tup": [...]}``)
+    -> the record's number."""
+    names = [n for n, _ in t.fields]
+    if t.is_tuple:
+        items = j["#tup"] if isinstance(j, dict) and set(j) == {"#tup"} else None
+        if not isinstance(items, list) or len(items) != len(names):
+            raise bad(f'a tuple {{"#tup": [...]}} of {len(names)} elements')
+    else:
+        if not isinstance(j, dict) or set(j) != set(names):
+            raise bad("a record with the fields " + ", ".join(names))
+        items = [j[n] for n in names]
+    vals = [from_itf(x, ft, f"{where}.{n}") for (n, ft), x in zip(t.fields, items)]
+    return ir.record_number(t, vals)
+
+
 def _short(j: Any) -> str:
     import json
     s = json.dumps(j)
@@ -123,9 +144,13 @@ def trace_to_itf(trace: Trace, spec: ir.Spec, prop: Optional[PropertyResult] = N
     if engine:
         meta["engine"] = engine
     states = []
+    from ..record_args import label_record_args_of
     for i, step in enumerate(trace.steps):
+        label_record_args_of(spec, step)  # record arguments shown by field
+        ptypes = step.arg_types or (None,) * len(step.args)
         st: dict[str, Any] = {"#meta": {"index": i, "action": step.label(), "action-name": step.action,
-                                        "args": [ir.show_value(a) for a in step.args]}}
+                                        "args": [ir.show_typed_value(a, t) if t is not None else ir.show_value(a)
+                                                 for a, t in zip(step.args, ptypes)]}}
         for n in names:
             if n in step.state:
                 try:

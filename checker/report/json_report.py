@@ -23,6 +23,10 @@ def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
     """A canonical value as JSON data (see the module doc)."""
     if isinstance(v, bool):
         return v
+    if isinstance(t, ir.RecordT) and isinstance(v, int) and ir.contains(t, v):
+        # a record as an object of its fields, a tuple as a list
+        vals = [value_to_json(x, ft) for (_, ft), x in zip(t.fields, ir.record_fields(t, v))]
+        return vals if t.is_tuple else {n: x for (n, _), x in zip(t.fields, vals)}
     if isinstance(v, (int, str)):
         return v
     if isinstance(v, frozenset):
@@ -35,7 +39,7 @@ def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
             except (ir.SymbolicBound, TypeError):
                 keys = None
             if keys is not None and len(keys) == len(v):
-                return {ir.show_value(k): value_to_json(x, t.value) for k, x in zip(keys, v)}
+                return {ir.show_typed_value(k, t.key): value_to_json(x, t.value) for k, x in zip(keys, v)}
         et = t.elem if isinstance(t, ir.SeqT) else None
         return [value_to_json(x, et) for x in v]
     if isinstance(v, float):

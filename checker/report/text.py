@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
+from ..record_args import shown_expr
 from .. import ir
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Step, Trace, Verdict)
@@ -59,11 +60,13 @@ def show_typed(v: Any, t: Optional[ir.Type]) -> str:
     """A canonical value as text; with its type, maps show their keys: ``[a -> 1, b -> 0]``."""
     if t is None:
         return ir.show_value(v)
+    if isinstance(t, ir.RecordT) or isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
+        return ir.show_typed_value(v, t)  # records and tuples by field
     try:
         if isinstance(t, ir.MapT) and isinstance(v, tuple):
             keys = ir.domain_values(t.key)
             if len(keys) == len(v):
-                return "[" + ", ".join(f"{ir.show_value(k)} -> {show_typed(x, t.value)}"
+                return "[" + ", ".join(f"{show_typed(k, t.key)} -> {show_typed(x, t.value)}"
                                        for k, x in zip(keys, v)) + "]"
         if isinstance(t, ir.SeqT) and isinstance(v, tuple):
             return "[" + ", ".join(show_typed(x, t.elem) for x in v) + "]"
@@ -401,8 +404,8 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
         inv = next((i for i in spec.invariants if i.name == p.name), None)
         if inv is not None:
             out.append("")
-            out.append(f"  invariant {inv.name}: {ir.show_expr(inv.expr)}")
-            out.extend(_parts(inv.expr, last.state, result, last_i))
+            out.append(f"  invariant {inv.name}: {shown_expr(spec, inv.expr)}")
+            out.extend(_parts(inv.expr, last.state, result, last_i, spec))
             explained = True
     elif p.kind == PROPERTY and spec is not None:
         prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
@@ -416,7 +419,7 @@ def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st
         goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
         if goal is not None:
             out.append("")
-            out.append(f"  reachable {goal.name}: {ir.show_expr(goal.expr)}")
+            out.append(f"  reachable {goal.name}: {shown_expr(spec, goal.expr)}")
             if tr.kind == "witness":
                 out.append(f"  holds in the last state (step {last_i})")
     elif p.kind == DEADLOCK:
@@ -456,7 +459,7 @@ def _paren_loose(e, text: str) -> str:
         isinstance(e, ir.Binary) and e.op == "implies") else text
 
 
-def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int) -> list[str]:
+def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int, spec=None) -> list[str]:
     from .evaluate import EvalError, evaluate, explain
 
     out = []
@@ -470,7 +473,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
     out.append(f"  is {val} in the last state (step {step}):" if not val.startswith("an error")
                else f"  evaluates to {val} in the last state (step {step})")
     try:
-        rows = explain(expr, state, consts=result.consts)
+        rows = explain(expr, state, consts=result.consts, text=lambda x: shown_expr(spec, x))
     except Exception:
         rows = []
     if not rows:

@@ -254,6 +254,19 @@ CATALOG: list[Entry] = [
         "typeok": P(H, U, H, H, k=1),
         "deadlock": P(H, U, H, H, k=1),
     }),
+    # records, tuples, def, comprehensions, choose, `m in pending` parameters
+    # (checker/lang/records.py): a record is a numbered range to the engines.
+    # A record argument is labelled by its number here (reply(3) is
+    # reply({kind: Req, src: 2, num: 1})); run.py relabels it for reports.
+    Entry(_own("records.spec"), states=121, depth=10, max_k=4, props={
+        "replies_answer_requests": P(H, U, H, H, k=1),
+        "served_were_sent": P(H, U, U, H),
+        "replies_match": P(H, U, H, U, k=1),
+        "one_outstanding": P(V, V, V, V, length=2, last="send(1)"),
+        "all_served": P(H, H, U, U, length=8, last="reply(3)"),
+        "typeok": P(H, U, H, H, k=1),
+        "deadlock": P(V, U, U, U, length=12, last="forget(2)"),
+    }),
 ]
 
 

@@ -201,18 +201,119 @@ class _Gen:
         return head + " {\n  " + "\n  ".join(body) + "\n}"
 
 
+class _RecordGen(_Gen):
+    """``records=True``: also a record type, a tuple type, a set of records,
+    defs, comprehensions, ``choose``, ``with``, field reads and a parameter
+    ranging over a state-dependent set (checker/lang/records.py)."""
+
+    HEADER = ["type Msg = { c: Color, n: 0..1 }", "type Pr = (bool, 0..2)"]
+
+    def var_decl(self, i: int) -> str:
+        c = self.c
+        kind = c.pick(("rec", "recset", "tup", "base"))
+        if kind == "base":
+            return super().var_decl(i)
+        name = {"rec": "r", "recset": "ms", "tup": "t"}[kind] + str(i)
+        self.vars.append((name, kind, 1))
+        if kind == "rec":
+            return f"var {name}: Msg = {{ c: {c.pick(MEMBERS)}, n: {c.int(0, 1)} }}"
+        if kind == "recset":
+            return f"var {name}: set<Msg> = {c.pick(('{}', '{{ c: Red, n: 1 }}'))}"
+        return f"var {name}: Pr = ({c.pick(('false', 'true'))}, {c.int(0, 2)})"
+
+    def defs(self) -> list[str]:
+        out = ["def big(x: Msg): bool = x.n == 1"]
+        if self._of("recset"):
+            out.append(f"def reds: set<Msg> = {{ x in {self._of('recset')[0][0]} | x.c == Red }}")
+        return out
+
+    def msg(self) -> str:
+        """A record-valued expression."""
+        c = self.c
+        opts = ["lit", "lit"] + (["var", "var", "with"] if self._of("rec") else []) + ["choose"]
+        k = c.pick(opts)
+        if k == "lit":
+            return f"{{ c: {c.pick(MEMBERS)}, n: {c.pick(('0', '1', 'p % 2') if self.params else ('0', '1'))} }}"
+        if k == "var":
+            return c.pick(self._of("rec"))[0]
+        if k == "with":
+            return f"({c.pick(self._of('rec'))[0]} with {{ c: {c.pick(MEMBERS)} }})"
+        return f"(choose x in Msg: x.c == {c.pick(MEMBERS)} and x.n >= {c.int(0, 1)})"
+
+    def small_int(self) -> str:
+        c = self.c
+        opts = ["base", "base"] + (["rn"] if self._of("rec") else []) + (["t1"] if self._of("tup") else []) \
+            + (["size"] if self._of("recset") else [])
+        k = c.pick(opts)
+        if k == "rn":
+            return f"{c.pick(self._of('rec'))[0]}.n"
+        if k == "t1":
+            return f"{c.pick(self._of('tup'))[0]}.1"
+        if k == "size":
+            return c.pick((f"size({c.pick(self._of('recset'))[0]})", "size(reds)"))
+        return super().small_int()
+
+    def bool_expr(self, depth: int = 2) -> str:
+        c = self.c
+        opts = ["base", "base", "big"] + (["rc"] if self._of("rec") else []) + (["t0"] if self._of("tup") else []) \
+            + (["in", "exists", "in"] if self._of("recset") else [])
+        k = c.pick(opts)
+        if k == "big":
+            return f"big({self.msg()})"
+        if k == "rc":
+            return f"{c.pick(self._of('rec'))[0]}.c {c.pick(('==', '!='))} {c.pick(MEMBERS)}"
+        if k == "t0":
+            return f"{c.pick(self._of('tup'))[0]}.0"
+        if k == "in":
+            return f"{self.msg()} {c.pick(('in', 'not in'))} {c.pick(self._of('recset'))[0]}"
+        if k == "exists":
+            return f"(exists x in {c.pick(self._of('recset'))[0]}: x.n == {c.int(0, 1)})"
+        return super().bool_expr(depth)
+
+    def assign(self) -> str:
+        c = self.c
+        name, kind, _ = c.pick(self.vars)
+        if kind == "rec":
+            return f"{name} = {self.msg()}"
+        if kind == "recset":
+            return c.pick((f"{name} = {name} union {{{self.msg()}}}", f"{name} = {name} minus {{{self.msg()}}}",
+                           f"{name} = {{ x in {name} | x.n == {c.int(0, 1)} }}", f"{name}.add({self.msg()})"))
+        if kind == "tup":
+            # the second element may leave 0..2: a typeok violation, wanted
+            second = c.pick(("min(" + self.small_int() + ", 2)", name + ".1 + 1", "0"))
+            return f"{name} = ({self.bool_expr(1)}, {second})"
+        saved = self.vars  # the base generator's assignment, to a base variable
+        self.vars = [v for v in saved if v[1] in ("bool", "int", "enum", "set", "map")]
+        try:
+            return super().assign()
+        finally:
+            self.vars = saved
+
+    def action(self, i: int) -> str:
+        c = self.c
+        if self._of("recset") and c.int(0, 2) == 0:
+            self.params = []
+            body = self.stmts(2, c.int(1, 3))
+            return f"action a{i}(m in {c.pick(self._of('recset'))[0]}) {{\n  require m.n == {c.int(0, 1)}\n  " \
+                + "\n  ".join(body) + "\n}"
+        return super().action(i)
+
+
 TEMPORAL_FORMS = ("eventually {p}", "always eventually {p}", "eventually always {p}",
                   "{p} ~> {q}", "always {p}")
 FAIRNESS = ("", "", "fair ", "strong fair ")
 
 
-def gen_spec(c, temporal: bool = False) -> str:
+def gen_spec(c, temporal: bool = False, records: bool = False) -> str:
     """``temporal``: actions may be (weakly or strongly) fair, and the spec
-    has 1-2 temporal properties of every form."""
-    g = _Gen(c)
-    lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"]
+    has 1-2 temporal properties of every form.  ``records``: records,
+    tuples, defs and comprehensions too (_RecordGen)."""
+    g = _RecordGen(c) if records else _Gen(c)
+    lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"] + (_RecordGen.HEADER if records else [])
     for i in range(c.int(2, 4)):
         lines.append(g.var_decl(i))
+    if records:
+        lines += g.defs()
     for i in range(c.int(1, 3)):
         lines.append((c.pick(FAIRNESS) if temporal else "") + g.action(i))
     for i in range(c.int(1, 3)):
@@ -225,9 +326,9 @@ def gen_spec(c, temporal: bool = False) -> str:
 
 
 @st.composite
-def specs(draw, temporal: bool = False) -> str:
-    return gen_spec(DrawChooser(draw), temporal)
+def specs(draw, temporal: bool = False, records: bool = False) -> str:
+    return gen_spec(DrawChooser(draw), temporal, records)
 
 
-def random_spec(seed: int, temporal: bool = False) -> str:
-    return gen_spec(RandomChooser(random.Random(seed)), temporal)
+def random_spec(seed: int, temporal: bool = False, records: bool = False) -> str:
+    return gen_spec(RandomChooser(random.Random(seed)), temporal, records)

@@ -49,3 +49,20 @@ def test_temporal_verdicts_agree_on_random_specs(text):
 
     problems, _ = check_temporal_text(text)
     assert not problems, "\n".join(problems) + "\n--- spec ---\n" + text
+
+
+@settings(max_examples=25, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(specs(records=True))
+def test_engines_agree_on_random_record_specs(text):
+    """The same cross-check on specs with records, tuples, defs, set
+    comprehensions, choose and `m in set` parameters (checker/lang/records.py),
+    and the compact store against the dict store on them."""
+    import checker
+
+    problems, _ = check_text(text, max_k=3, timeout=3.0)
+    assert not problems, "\n".join(problems) + "\n--- spec ---\n" + text
+    ref = checker.check(text, max_states=20_000)
+    got = checker.check(text, max_states=20_000, store="compact")
+    assert (got.stats.states, got.stats.transitions, got.stats.depth) == \
+        (ref.stats.states, ref.stats.transitions, ref.stats.depth), text

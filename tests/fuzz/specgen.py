@@ -72,7 +72,8 @@ class HypSrc(Src):
 SPEC_KEYWORDS = (
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually").split()
+    "process property reachable fair weak strong loop await goto always eventually "
+    "def with choose").split()
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 
 # Identifiers that are valid spec names but mean something to Python or to the
@@ -80,8 +81,8 @@ FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 # dead, tr, ne, b, xK, nK, yK, lK, hK, KK, pK...; its runtime helpers).
 HOSTILE_NAMES = [
     "__import__", "os", "exec", "eval", "_", "__class__", "self", "print", "v0", "p1", "state",
-    "lambda", "def", "return", "import", "None", "True", "False", "class", "yield", "pass",
-    "raise", "while", "with", "async", "is", "del", "global", "nonlocal", "try", "except",
+    "lambda", "return", "import", "None", "True", "False", "class", "yield", "pass",
+    "raise", "while", "async", "is", "del", "global", "nonlocal", "try", "except",
     "finally", "assert", "break", "continue", "from", "as", "elif", "__builtins__", "globals",
     "open", "sys", "compile", "s", "L", "seen", "app", "err", "viol", "dead", "tr", "ne", "b",
     "x1", "n1", "y1", "l1", "h1", "K0", "D0", "N0", "C0", "t1", "q1", "k1", "r1", "a0", "m0",
@@ -142,6 +143,7 @@ class Gen:
         self.typedefs: list[tuple[str, tuple]] = []
         self.vars: list[tuple[str, tuple]] = []
         self.count = 0
+        self.records = False
 
     # ---- names
     def fresh(self, prefix: str) -> str:
@@ -493,12 +495,47 @@ class Gen:
             out += [head + " {"] + body + ["}", ""]
         for i in range(src.int(0, 3)):
             out.append(f"invariant @i{i}: {self.bool_expr(list(self.vars), 1)}")
+        if self.records:
+            out += self.record_part()
         return "\n".join(out) + "\n"
 
+    def record_part(self) -> list[str]:
+        """A record type over two scalar fields, a set of them, a tuple, a def,
+        a `with` update, a filter, `choose` and an `m in set` parameter; field
+        names are placeholders too (so they get hostile names)."""
+        src = self.src
+        f0, f1 = self.small_scalar(), self.small_scalar()
+        v0, v1 = self.const_value(f0), self.const_value(f1)
+        t0, t1 = self.type_text(f0), self.type_text(f1)
+        ok = self.src.choice(self.members(f1))
+        return [
+            f"type @R0 = {{ @F0: {t0}, @F1: {t1} }}",
+            f"type @U0 = ({t1}, bool)",
+            "var @V8: set<@R0> = {}",
+            f"var @V9: @R0 = {{ @F0: {v0}, @F1: {v1} }}",
+            f"var @V7: @U0 = ({v1}, {self.src.choice(['false', 'true'])})",
+            f"def @D0(@X0: @R0): bool = @X0.@F1 == {ok}",
+            "def @D1: set<@R0> = { @X1 in @V8 | @D0(@X1) }",
+            "action @A8(@P9 in @V8) {",
+            f"  @V9 = @P9 with {{ @F1: {self.src.choice(self.members(f1))} }}",
+            "  let (@L0, @L1) = @V7",
+            "  @V7 = (@V9.@F1, not @L1)",
+            "}",
+            "action @A9 {",
+            f"  require size(@V8) < {src.int(1, 3)}",
+            "  @V8 = @V8 union {@V9}",
+            "  if exists @X2 in @V8: @D0(@X2) { @V9 = choose @X3 in @V8: @D0(@X3) }",
+            "}",
+            "invariant @I9: size(@D1) <= size(@V8) and @V7.0 == @V7.0",
+        ]
 
-def gen_spec(src: Src, max_depth: int = 3) -> str:
-    """A template (placeholders for names) of a valid spec."""
-    return Gen(src, max_depth).spec()
+
+def gen_spec(src: Src, max_depth: int = 3, records: bool = False) -> str:
+    """A template (placeholders for names) of a valid spec; ``records``: with
+    a record part (Gen.record_part) after the rest."""
+    g = Gen(src, max_depth)
+    g.records = records
+    return g.spec()
 
 
 # ---------------------------------------------------------------- token mutations
