@@ -569,6 +569,18 @@ class Fairness:
 
 
 @dataclass(frozen=True)
+class Refinement:
+    """``refines name from "file" with { v = e, ... }``: every step of this spec
+    maps to a step or a stutter of ``abstract`` under ``mapping`` (one
+    expression over this spec's variables per abstract variable)."""
+
+    name: str
+    abstract: "Spec"
+    mapping: tuple[tuple[str, Expr], ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class Spec:
     name: str
     consts: tuple[ConstDecl, ...]
@@ -588,6 +600,15 @@ class Spec:
     # ignore this, or explore one state per orbit under their permutations.
     symmetric: tuple[IntT, ...] = ()
     source: str = field(default="", compare=False, repr=False)
+    # ``constraint`` declarations (TLC's CONSTRAINT).  The front end has
+    # already applied them: every action starts with ``Require(all of them)``
+    # and ``terminal`` includes their negation, so an engine that ignores
+    # this field explores exactly TLC's states plus the states outside the
+    # constraint, which are checked but not expanded.  The explicit engine
+    # reads it only to count states as TLC does (checker/explicit/constrained.py).
+    constraints: tuple[Invariant, ...] = ()
+    # ``refines`` declarations, checked by checker/explicit/refinement.py.
+    refinements: tuple["Refinement", ...] = ()
 
     @property
     def symbolic_consts(self) -> tuple[ConstDecl, ...]:

@@ -135,6 +135,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     else:
         out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
     found = out.found
+    constraint_note = None
+    if spec.constraints and out.exhaustive:   # count as TLC does: only the states inside the constraint
+        from .constrained import inside_counts
+        out.states, out.depth, outside = inside_counts(prog, out.seen)
+        constraint_note = (f"state constraint {', '.join(c.name for c in spec.constraints)}: {outside} states "
+                           "outside it were reached and checked but not explored nor counted (TLC's CONSTRAINT)")
     seconds = time.perf_counter() - t0
 
     sym_note, sym_extra = _symmetry_report(spec, prog, out, options, temporal_wanted)
@@ -267,6 +273,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["store"] = store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
+    if constraint_note:
+        notes.append(constraint_note)
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})

@@ -18,14 +18,16 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast as A
 from ..ir import Span
 from .diagnostics import Diagnostic, SpecError
+from .modules_syntax import ModuleBuilder
 
 KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually symmetric".split()
+    "process property reachable fair weak strong loop await goto always eventually symmetric"
+    " constraint import refines".split()
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
-                 "fair", "weak", "strong", "symmetric")
+                 "fair", "weak", "strong", "symmetric", "constraint", "import", "refines")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
@@ -187,7 +189,7 @@ def _doc_lines(text: str) -> dict[int, str]:
 
 
 @v_args(meta=True)
-class _Builder(Transformer_NonRecursive):
+class _Builder(ModuleBuilder):  # a Transformer_NonRecursive
     def __init__(self, filename: str, text: str):
         super().__init__()
         self.file = filename

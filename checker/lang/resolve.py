@@ -34,11 +34,13 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False) -> ir.Spec:
+            generalize: bool = False, stack: tuple[str, ...] = ()) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
     for every value the clause allows."""
-    return _Resolver(file, source, consts or {}, generalize).spec(tree)
+    resolver = _Resolver(file, source, consts or {}, generalize)
+    resolver.stack = stack  # the files being loaded around this one (refines cycles)
+    return resolver.spec(tree)
 
 
 class _Resolver:
@@ -74,6 +76,7 @@ class _Resolver:
                         symmetric.append(self.env.types[x.name])
         self.env.other.update(x.name for x in decls if isinstance(
             x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)))
+        self.env.other.update(_module_decl_names(decls))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
@@ -116,12 +119,18 @@ class _Resolver:
         if symmetric:
             from .symmetry import check_symmetric_use
             check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
+        from .constraints import apply_constraints, resolve_constraints  # modules, constraints, refinement
+        from .modules import resolve_refinements
+        constraints = resolve_constraints(self, decls)
+        refinements = resolve_refinements(self, decls)
         self.d.raise_if_any()
         from .processes import all_done
+        actions, terminal = apply_constraints(constraints, actions, all_done(list(self.env.processes.values())))
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=all_done(list(self.env.processes.values())), symmetric=tuple(symmetric))
+                       terminal=terminal, symmetric=tuple(symmetric),
+                       constraints=tuple(constraints), refinements=tuple(refinements))
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""
@@ -462,3 +471,8 @@ def _source(text: str, span) -> str:
     if span is None or not 1 <= span.line <= len(lines) or span.end_line != span.line:
         return "..."
     return lines[span.line - 1][span.col - 1: span.end_col - 1]
+
+
+def _module_decl_names(decls) -> list[str]:
+    from .modules_syntax import ConstraintDecl, RefinesDecl
+    return [x.name for x in decls if isinstance(x, (ConstraintDecl, RefinesDecl))]
