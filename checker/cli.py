@@ -39,7 +39,7 @@ examples:
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")  # a.N: constant N of import a
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 
 
