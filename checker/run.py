@@ -129,6 +129,7 @@ def property_names(spec: ir.Spec) -> list[str]:
     names = [i.name for i in spec.invariants]
     names += [p.name for p in getattr(spec, "properties", ())]
     names += [r.name for r in getattr(spec, "reachables", ())]
+    names += [r.name for r in getattr(spec, "refinements", ())]  # "refines A": explicit engine only
     return names + list(BUILTIN_PROPERTIES)
 
 
@@ -216,6 +217,21 @@ def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
             return
 
 
+def _refinements_unchecked(spec: ir.Spec, engine: str, options: Options, result: CheckResult) -> CheckResult:
+    """Only the explicit engine checks ``refines``: the others say so in an
+    unknown verdict instead of leaving the property out."""
+    if engine == "explicit" or not getattr(spec, "refinements", ()):
+        return result
+    wanted = set(options.properties) if options.properties is not None else None
+    for r in spec.refinements:
+        if wanted is None or r.name in wanted:
+            result.properties.append(PropertyResult(
+                r.name, "refinement", Verdict.UNKNOWN,
+                f"not checked: refinement is checked by the explicit engine only (not by {engine})",
+                line=r.span.line if r.span else None))
+    return result
+
+
 def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional[tuple[str, ...]]) -> CheckResult:
     if engine == "all":
         return cross_check(spec, options)
@@ -240,7 +256,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         if engine == "induct":
             names = invariants or tuple(i.name for i in spec.invariants)
             return check(spec, names, options)
-        return check(spec, options)
+        return _refinements_unchecked(spec, engine, options, check(spec, options))
     except Exception as e:
         if type(e).__name__ == "NeedsConstants":
             raise _needs_constants_error(spec, engine, str(e)) from None
