@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit, --store compact: expand each breadth-first level in N "
                         "forked worker processes (default 1)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
+    p.add_argument("--semantics", choices=("default", "tla"), default="default",
+                   help="temporal properties: tla = TLA+'s (stuttering is always allowed; fairness "
+                        "counts only steps that change the state); explicit engine only")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
                         "(by default one state per orbit is stored)")
@@ -289,6 +292,7 @@ def parse(argv: Sequence[str]):
     if (args.store != "dict" or args.workers != 1) and args.engine != "explicit":
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
+    kw["semantics"] = args.semantics
     kw["workers"] = args.workers
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,

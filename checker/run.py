@@ -217,6 +217,20 @@ def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
             return
 
 
+def _refuse_tla_liveness(spec: ir.Spec, engine: str, options: Options) -> None:
+    """--semantics tla changes only temporal properties, and only the explicit
+    engine's liveness check implements it: refuse, naming the engine."""
+    if getattr(options, "semantics", "default") != "tla" or engine == "explicit":
+        return
+    wanted = set(options.properties) if options.properties is not None else None
+    live = [p.name for p in getattr(spec, "properties", ()) if p.kind != "always"
+            and (wanted is None or p.name in wanted)]
+    if live:
+        raise InputError(f"--semantics tla: the {engine} engine checks temporal properties "
+                         f"({', '.join(live)}) under the default semantics only; use --engine explicit, "
+                         "or check the other properties with --property")
+
+
 def _refinements_unchecked(spec: ir.Spec, engine: str, options: Options, result: CheckResult) -> CheckResult:
     """Only the explicit engine checks ``refines``: the others say so in an
     unknown verdict instead of leaving the property out."""
@@ -237,6 +251,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         return cross_check(spec, options)
     if engine == "explicit" and spec.symbolic_consts:
         raise _needs_constants_error(spec, engine)
+    _refuse_tla_liveness(spec, engine, options)
     if options.simulate:
         if engine != "explicit":
             raise InputError(f"--simulate walks the explicit engine's state space; it does not combine "

@@ -177,10 +177,14 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if temporal and out.exhaustive:
         from .liveness import Graph, find_violation, lasso_trace, predicate
         t_graph = time.perf_counter()
-        graph = Graph(prog, out.seen)
+        graph = Graph(prog, out.seen, tla=options.semantics == "tla")
         live_extra = {"graph_seconds": time.perf_counter() - t_graph, "graph_edges": graph.sg.edges,
                       "graph_bytes": graph.sg.nbytes() + graph.enabled.nbytes}
     fairness = ir.fairness_words(spec)
+    if options.semantics == "tla":
+        fairness = ("checked with no fairness" if not spec.fairness else fairness) + (
+            "; TLA+ semantics: every state may stutter forever, and a step that changes nothing "
+            "does not count as a fair action taken")
     for p in temporal:
         line = p.span.line if p.span else None
         if not out.exhaustive:
