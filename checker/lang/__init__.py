@@ -38,7 +38,8 @@ def _load_text(text, filename, consts, generalize, stack) -> Spec:
     from .parser import parse
     from .resolve import resolve
     try:
-        tree = expand_imports(parse(text, filename), filename, text, stack)
+        from .sugar import desugar_asserts
+        tree = desugar_asserts(expand_imports(parse(text, filename), filename, text, stack))
         return resolve(tree, filename, text, consts, generalize, stack=stack)
     except RecursionError:
         # Expressions are typed without recursion; only absurdly deep nesting

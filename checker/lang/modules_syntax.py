@@ -82,7 +82,8 @@ class ModuleBuilder(Transformer_NonRecursive):
         return str(tok)[1:-1]
 
     def import_decl(self, meta, c):
-        alias, kw, path, items = c
+        word, alias, kw, path, items = c
+        self._keyword_name(word, "import")
         self._keyword_name(kw, "from")
         return ImportDecl(self._name(alias), self._path(path), tuple(items or ()), doc=self._doc(meta),
                           span=self._tok(alias), path_span=self._tok(path))
@@ -100,3 +101,56 @@ class ModuleBuilder(Transformer_NonRecursive):
 
     def with_item(self, meta, c):
         return WithItem(self._name(c[0]), c[1], span=self._tok(c[0]))
+
+    def quantified_property(self, meta, c):
+        name, var, domain, (kind, p, q) = c
+        return QuantifiedProperty(self._name(name), self._name(var), domain, kind, p, q, doc=self._doc(meta),
+                                  span=self._tok(name))
+
+    def fair_group(self, meta, c):
+        kind, *names = c
+        return FairGroup(kind, tuple(str(n) for n in names), tuple(self._tok(n) for n in names),
+                         doc=self._doc(meta), span=self._span(meta))
+
+    def assert_stmt(self, meta, c):
+        word, cond = c
+        self._keyword_name(word, "assert")
+        return AssertStmt(cond, span=self._span(meta))
+
+
+@dataclass(frozen=True)
+class QuantifiedProperty:
+    """``property p: forall x in D: TEMPORAL``: one property ``p(v)`` per value."""
+
+    name: str
+    var: str
+    domain: object
+    kind: str
+    p: object
+    q: object = None
+    doc: str = ""
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FairGroup:
+    """``fair { a or b }``: one fairness constraint over the steps of several
+    actions together (``fair { all }``: every step, TLA+'s WF_vars(Next))."""
+
+    kind: str
+    actions: tuple[str, ...]
+    spans: tuple[Span, ...] = field(default=(), compare=False, repr=False)
+    doc: str = ""
+    span: Span = _span()
+
+    @property
+    def name(self) -> str:   # for the uniqueness check of declarations
+        return "fair {" + " or ".join(self.actions) + "}"
+
+
+@dataclass(frozen=True)
+class AssertStmt:
+    """``assert(e)`` inside an action: a violation, with its trace, where e is false."""
+
+    cond: object
+    span: Span = _span()

@@ -123,6 +123,10 @@ class _Resolver:
         from .modules import resolve_refinements
         constraints = resolve_constraints(self, decls)
         refinements = resolve_refinements(self, decls)
+        from .sugar import fairness_groups, quantified_properties
+        fairness += fairness_groups(self, decls, actions)
+        for r in quantified_properties(self, decls):
+            (invariants if isinstance(r, ir.Invariant) else properties).append(r)
         self.d.raise_if_any()
         from .processes import all_done
         actions, terminal = apply_constraints(constraints, actions, all_done(list(self.env.processes.values())))

@@ -1,0 +1,86 @@
+"""assert(e) in actions, quantified temporal properties and fairness over
+several actions, all desugared by the front end (so every engine has them)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from checker import cli
+from checker.lang import load_text
+
+ASSERTING = """
+spec s
+var a: 0..5 = 0
+action inc {
+  a = a + 1
+  assert(a < 3)
+}
+action reset { require a > 3; a = 0 }
+"""
+
+GROUP = """
+spec g
+var x: 0..2 = 0
+action a { require x == 0; x = 1 }
+action b { require x == 1; x = 2 }
+action spin { require x < 2; x = x }
+%s
+property done: eventually x == 2
+property each: forall v in 1..2: eventually x == v
+"""
+
+
+def _props(tmp_path, capsys, text, *args) -> dict:
+    path = tmp_path / "s.spec"
+    path.write_text(text)
+    cli.main([str(path), "--json", "--no-deadlock", *args])
+    [r] = json.loads(capsys.readouterr().out)["results"]
+    return {p["name"]: p for p in r["properties"]}
+
+
+@pytest.mark.parametrize("engine", ["explicit", "bmc", "kind", "pdr", "enum"])
+def test_a_failed_assert_is_a_violation_with_its_trace(tmp_path, capsys, engine):
+    p = _props(tmp_path, capsys, ASSERTING, "--engine", engine, "--depth", "5")["assert_6_3"]
+    assert p["verdict"] == "violated"
+    assert p["trace"]["length"] == 3
+    assert p["trace"]["steps"][-1]["state"] == {"a": 3, "assert.6.3": False}
+
+
+def test_an_assert_that_holds_changes_no_state_count(tmp_path, capsys):
+    path = tmp_path / "s.spec"
+    path.write_text(ASSERTING.replace("assert(a < 3)", "assert(a <= 5)").replace("a = a + 1", "require a < 5; a = a + 1"))
+    cli.main([str(path), "--json"])
+    [r] = json.loads(capsys.readouterr().out)["results"]
+    assert r["stats"]["states"] == 6 and r["verdict"] == "holds"
+
+
+def test_quantified_property_is_one_property_per_value():
+    spec = load_text(GROUP % "", "g.spec")
+    assert [p.name for p in spec.properties] == ["done", "each(1)", "each(2)"]
+
+
+@pytest.mark.parametrize("fairness,semantics,verdict", [
+    ("", "default", "violated"),                  # spin forever at x = 0
+    ("fair { a or b }", "default", "holds"),      # a or b is enabled until x = 2: one of them is taken
+    ("fair { a }", "default", "violated"),        # spin forever at x = 1: a is not enabled there
+    ("fair { all }", "default", "violated"),      # spin is a step of Next: fairness met by spinning
+    ("fair { all }", "tla", "holds"),             # WF_vars(Next): spinning changes nothing
+])
+def test_fairness_over_several_actions(tmp_path, capsys, fairness, semantics, verdict):
+    got = _props(tmp_path, capsys, GROUP % fairness, "--semantics", semantics)
+    assert got["done"]["verdict"] == got["each(2)"]["verdict"] == verdict
+
+
+@pytest.mark.parametrize("engine", ["kind", "pdr"])
+def test_symbolic_liveness_with_a_fairness_group(tmp_path, capsys, engine):
+    got = _props(tmp_path, capsys, GROUP % "fair { a or b }", "--engine", engine)
+    assert got["done"]["verdict"] == "holds"
+
+
+def test_unknown_action_in_a_fairness_group(tmp_path, capsys):
+    path = tmp_path / "s.spec"
+    path.write_text(GROUP % "fair { a or nope }")
+    assert cli.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "s.spec:7:13" in err and "`nope` is not an action or a process" in err
