@@ -139,8 +139,18 @@ def initial_states(spec: ir.Spec) -> list[Outcome]:
         if combo in seen:
             continue
         seen.add(combo)
+        if spec.initial is not None and not _initial_holds(spec, thaw(spec, combo), consts):
+            continue
         out.append(thaw(spec, combo))
     return out
+
+
+def _initial_holds(spec: ir.Spec, state: State, consts) -> bool:
+    """``init: e``: an error while evaluating e counts as false."""
+    try:
+        return evaluate(spec.initial, state, {}, consts) is True
+    except EvalError:
+        return False
 
 
 def _contains(t: ir.Type, v: Any) -> bool:

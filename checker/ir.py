@@ -609,6 +609,10 @@ class Spec:
     constraints: tuple[Invariant, ...] = ()
     # ``refines`` declarations, checked by checker/explicit/refinement.py.
     refinements: tuple["Refinement", ...] = ()
+    # ``init: e``: of the combinations of initial values (the product over the
+    # variables), only those where ``e`` holds (without error) are initial
+    # states.  Every engine filters by it.
+    initial: Expr | None = None
 
     @property
     def symbolic_consts(self) -> tuple[ConstDecl, ...]:

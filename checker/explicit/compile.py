@@ -283,10 +283,30 @@ class Program:
         from .layout import runtime_fits
         choices = self.initial_choices()
         fits = [runtime_fits(v.type) for v in self.spec.vars]
+        initial = self._initial_filter()
         for combo in product(*choices):
             bad = None
             for i, (f, x) in enumerate(zip(fits, combo)):
                 if f is not None and not f(x):
                     bad = (i, x)
                     break
+            if bad is None and initial is not None and not initial(list(combo)):
+                continue
             yield list(combo), bad
+
+    def _initial_filter(self):
+        """``init: e`` (ir.Spec.initial): evaluated by the reference evaluator
+        on each combination of initial values (once per combination, before
+        the search; an error counts as false)."""
+        if self.spec.initial is None:
+            return None
+        from ..report.evaluate import EvalError, evaluate
+        consts = self.spec.const_values()
+
+        def holds(values: list) -> bool:
+            try:
+                state = self.layout.canonical(self.layout.pack(values))
+                return evaluate(self.spec.initial, state, {}, consts) is True
+            except EvalError:
+                return False
+        return holds

@@ -112,6 +112,11 @@ class ModuleBuilder(Transformer_NonRecursive):
         return FairGroup(kind, tuple(str(n) for n in names), tuple(self._tok(n) for n in names),
                          doc=self._doc(meta), span=self._span(meta))
 
+    def init_decl(self, meta, c):
+        word, expr = c
+        self._keyword_name(word, "init")
+        return InitDecl(expr, doc=self._doc(meta), span=self._tok(word))
+
     def assert_stmt(self, meta, c):
         word, cond = c
         self._keyword_name(word, "assert")
@@ -154,3 +159,14 @@ class AssertStmt:
 
     cond: object
     span: Span = _span()
+
+
+@dataclass(frozen=True)
+class InitDecl:
+    """``init: e``: only the combinations of initial values where ``e`` holds
+    are initial states (``e`` may relate several variables)."""
+
+    expr: object
+    doc: str = ""
+    span: Span = _span()
+    name: str = "init"

@@ -123,7 +123,8 @@ class _Resolver:
         from .modules import resolve_refinements
         constraints = resolve_constraints(self, decls)
         refinements = resolve_refinements(self, decls)
-        from .sugar import fairness_groups, quantified_properties
+        from .sugar import fairness_groups, initial_predicate, quantified_properties
+        initial = initial_predicate(self, decls)
         fairness += fairness_groups(self, decls, actions)
         for r in quantified_properties(self, decls):
             (invariants if isinstance(r, ir.Invariant) else properties).append(r)
@@ -134,7 +135,7 @@ class _Resolver:
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
                        terminal=terminal, symmetric=tuple(symmetric),
-                       constraints=tuple(constraints), refinements=tuple(refinements))
+                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial)
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""
@@ -479,4 +480,4 @@ def _source(text: str, span) -> str:
 
 def _module_decl_names(decls) -> list[str]:
     from .modules_syntax import ConstraintDecl, RefinesDecl
-    return [x.name for x in decls if isinstance(x, (ConstraintDecl, RefinesDecl))]
+    return [x.name for x in decls if isinstance(x, (ConstraintDecl, RefinesDecl))]  # (several `init:` may be given)

@@ -120,3 +120,19 @@ def fairness_groups(resolver, decls, actions: list) -> list[ir.Fairness]:
             unique = tuple(dict.fromkeys(chosen))
             out.append(ir.Fairness(x.kind, unique, 0, "steps of " + " or ".join(x.actions), span=x.span))
     return out
+
+
+# ---------------------------------------------------------------- initial predicate
+
+
+def initial_predicate(resolver, decls):
+    """The conjunction of the ``init: e`` declarations (None when there is none)."""
+    from .exprs import Scope
+    from .modules_syntax import InitDecl
+    out = None
+    for x in decls:
+        if isinstance(x, InitDecl):
+            e = resolver.t.expect(x.expr, Scope(), ir.BoolT, "an initial-state predicate")
+            if e is not None:
+                out = e if out is None else ir.Binary("and", out, e, ir.BOOL)
+    return out

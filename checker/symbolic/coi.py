@@ -48,7 +48,7 @@ def relevant_vars(spec: ir.Spec, t: ir.Temporal, also=()) -> set[str]:
     """The variables ``t`` (and the variables ``also``) can see through the
     spec's steps (a fixpoint)."""
     keep: set[str] = set(also)
-    for e in (t.p, t.q, spec.terminal):
+    for e in (t.p, t.q, spec.terminal, spec.initial):
         if e is not None:
             keep |= expr_names(e)[0]
     changed = True

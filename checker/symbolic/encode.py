@@ -1033,6 +1033,8 @@ class Encoder:
                 inside = self.in_type(val, v.type)
                 errs = _err_join(errs, [ErrItem(mk_not(inside), f"initial value {v.name} = {{}} is outside {v.type}{_at(v)}", (val, v.type))])
                 parts.append(v_eq(x, self.coerce(val, v.type)))
+        if self.spec.initial is not None:   # `init: e`: only where e holds without error
+            parts.append(self.holds_in(self.spec.initial, st))
         parts.append(mk_not(err_any(errs)))
         return mk_and(parts), errs
 
