@@ -35,7 +35,7 @@ import os
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostic, SpecError
-from .modules_syntax import ConstraintDecl, ImportDecl, RefinesDecl
+from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, RefinesDecl
 
 _NAMED = (A.ConstDecl, A.TypeDecl, A.VarDecl, A.ActionDecl, A.InvariantDecl, A.ProcessDecl, A.PropertyDecl,
           A.ReachableDecl, ConstraintDecl)
@@ -123,6 +123,27 @@ def _labels(items) -> list[str]:
 # ---------------------------------------------------------------- imports
 
 
+def attach_blocks(tree: A.SpecFile, source: str) -> A.SpecFile:
+    """Merge each ``with { }`` / ``only { }`` block into the import or
+    refines declaration right before it."""
+    out: list = []
+    for x in tree.decls:
+        if not isinstance(x, DeclBlock):
+            out.append(x)
+            continue
+        prev = out[-1] if out else None
+        if isinstance(prev, ImportDecl) and x.word == "with" and not prev.consts:
+            out[-1] = dataclasses.replace(prev, consts=x.items)
+        elif isinstance(prev, ImportDecl) and x.word == "only" and prev.only is None:
+            out[-1] = dataclasses.replace(prev, only=x.items)
+        elif isinstance(prev, RefinesDecl) and x.word == "with" and not prev.mapping:
+            out[-1] = dataclasses.replace(prev, mapping=x.items)
+        else:
+            raise _error(x.span, f"a `{x.word} {{ }}` block belongs right after an `import`"
+                         + (" or a `refines`" if x.word == "with" else "") + ", once", source)
+    return dataclasses.replace(tree, decls=tuple(out))
+
+
 class _Part:
     """One imported module, renamed into the importer's namespace."""
 
@@ -134,33 +155,80 @@ class _Part:
 
 
 def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, ...] = ()) -> A.SpecFile:
+    tree = attach_blocks(tree, source)
     imports = [x for x in tree.decls if isinstance(x, ImportDecl)]
     if not imports:
         return tree
     stack = stack + (os.path.realpath(file),)
     parts: dict[str, _Part] = {}
-    own_enums = {x.name: x for x in tree.decls if isinstance(x, A.EnumDecl)}
+    # shared vocabulary: enums by name, and (for imports without a prefix)
+    # identical types and constants, are declared once
+    shared = {(type(x).__name__, x.name): x for x in tree.decls if isinstance(x, (A.EnumDecl, A.TypeDecl, A.ConstDecl))}
     merged: list = []
     for imp in imports:
-        if imp.alias in parts:
+        if imp.alias and imp.alias in parts:
             raise _error(imp.span, f"`{imp.alias}` is already imported", source)
         part = _load_part(imp, file, source, stack)
-        parts[imp.alias] = part
+        if imp.alias:
+            parts[imp.alias] = part
         for d in part.decls:
-            if isinstance(d, A.EnumDecl):
-                known = own_enums.get(d.name)
-                if known is None:
-                    own_enums[d.name] = d
-                    merged.append(d)
-                elif known.members != d.members:
+            key = (type(d).__name__, d.name)
+            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)) and key in shared:
+                if _same(shared[key], d):
+                    continue
+                if isinstance(d, A.EnumDecl):
                     raise _error(imp.span, f"enum `{d.name}` of module {imp.path} has members "
-                                           f"{', '.join(d.members)}, but here it has {', '.join(known.members)}; "
-                                           "an enum shared by modules must have the same members", source)
-            else:
-                merged.append(d)
+                                           f"{', '.join(d.members)}, but here it has "
+                                           f"{', '.join(shared[key].members)}; an enum shared by modules must "
+                                           "have the same members", source)
+            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)):
+                shared.setdefault(key, d)
+            merged.append(d)
     own = [x for x in tree.decls if not isinstance(x, ImportDecl)]
     own = [_qualify_uses(x, parts, source) for x in own]
     return dataclasses.replace(tree, decls=tuple(merged) + tuple(own))
+
+
+def _same(a, b) -> bool:
+    """Equal declarations up to positions and doc comments."""
+    return dataclasses.replace(a, doc="") == dataclasses.replace(b, doc="")
+
+
+def _top_names(decl) -> set[str]:
+    """Names an expression, type or statement of ``decl`` mentions."""
+    found: set[str] = set()
+
+    def fn(x):
+        if isinstance(x, A.Name):
+            found.add(x.id)
+        elif isinstance(x, (A.LValue, A.NamedType)):
+            found.add(x.name)
+        return x
+    _rewrite(decl, fn)
+    return found
+
+
+def _select(decls, only, imp: ImportDecl, source: str) -> list:
+    """The declarations named in ``only { }`` and everything they mention."""
+    by_name = {x.name: x for x in decls if isinstance(x, _NAMED) or isinstance(x, A.EnumDecl)}
+    members = {m: x for x in decls if isinstance(x, A.EnumDecl) for m in x.members}
+    keep: set[str] = set()
+    work = []
+    for item in only:
+        if item.name not in by_name:
+            raise _error(item.span, f"module {imp.path} declares no `{item.name}`", source)
+        work.append(item.name)
+    while work:
+        n = work.pop()
+        if n in keep:
+            continue
+        keep.add(n)
+        for m in _top_names(by_name[n]):
+            if m in by_name and m not in keep:
+                work.append(m)
+            elif m in members:
+                work.append(members[m].name)
+    return [x for x in decls if getattr(x, "name", None) in keep]
 
 
 def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
@@ -169,30 +237,44 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
     _cycle_check(path, imp.path_span, stack, source)
     text = read_module(path, imp.path_span, source)
     sub = expand_imports(parse(text, path), path, text, stack)
-    consts = {x.name: x for x in sub.decls if isinstance(x, A.ConstDecl)}
+    decls = [x for x in sub.decls if not isinstance(x, RefinesDecl)]  # a part's refinement is checked on it
+    consts = {x.name: x for x in decls if isinstance(x, A.ConstDecl)}
+    variables = {x.name: x for x in decls if isinstance(x, A.VarDecl)}
+    given, inits = {}, {}
     for item in imp.consts:
-        if item.name not in consts:
-            raise _error(item.span, f"module {imp.path} has no constant `{item.name}`"
+        if item.name in consts:
+            given[item.name] = item.expr
+        elif item.name in variables:
+            inits[item.name] = item.expr
+        else:
+            raise _error(item.span, f"module {imp.path} has no constant or variable `{item.name}`"
                          + (f" (its constants: {', '.join(consts)})" if consts else ""), source)
-    given = {item.name: item.expr for item in imp.consts}
-    prefix = imp.alias + "."
-    names = {x.name for x in sub.decls if isinstance(x, _NAMED)}
-    labels = [lab for x in sub.decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
+    if imp.only is not None:
+        decls = _select(decls, imp.only, imp, source)
+    # `with { N = e }` instantiates N: e (the importer's expression) replaces it
+    decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
+    prefix = imp.alias + "." if imp.alias else ""
+    names = {x.name for x in decls if isinstance(x, _NAMED)}
+    labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
     renames = {n: prefix + n for n in list(names) + labels}
     rename = _renamer(renames)
+
+    def fn(x):
+        if isinstance(x, A.Name) and x.id in given:
+            return given[x.id]
+        return rename(x)
     out, actions = [], {}
-    for x in sub.decls:
+    for x in decls:
         if isinstance(x, A.EnumDecl):
             out.append(x)
             continue
-        if isinstance(x, RefinesDecl):
-            continue  # a part's refinement is checked on the part itself
-        if isinstance(x, A.ConstDecl) and x.name in given:
-            x = dataclasses.replace(x, default=given[x.name])
-            renamed = _rewrite(dataclasses.replace(x, default=None), rename)
-            renamed = dataclasses.replace(renamed, default=given[x.name])  # the importer's expression
+        if isinstance(x, A.VarDecl) and x.name in inits:
+            # `with { v = e }`: the part starts from another initial value
+            x = dataclasses.replace(x, init=inits[x.name], choice=False)
+            renamed = dataclasses.replace(_rewrite(dataclasses.replace(x, init=A.BoolLit(True)), fn),
+                                          init=inits[x.name])
         else:
-            renamed = _rewrite(x, rename)
+            renamed = _rewrite(x, fn)
         renamed = dataclasses.replace(renamed, name=renames.get(x.name, x.name))
         if isinstance(x, A.ActionDecl):
             actions[x.name] = renamed

@@ -37,17 +37,30 @@ class ConstraintDecl:
 @dataclass(frozen=True)
 class WithItem:
     name: str
-    expr: object
+    expr: object            # None in an `only { }` block
     span: Span = _span()
 
 
 @dataclass(frozen=True)
+class DeclBlock:
+    """``with { N = e, ... }`` or ``only { a, b }`` right after an import or a
+    refines (merged into it by modules.attach_blocks)."""
+
+    word: str
+    items: tuple[WithItem, ...]
+    span: Span = _span()
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class ImportDecl:
-    """``import alias from "file.spec" with { CONST = e, ... }``."""
+    """``import alias from "file.spec"`` (``alias`` "" for ``import "file.spec"``:
+    the part's names are not prefixed), with its ``with``/``only`` blocks."""
 
     alias: str
     path: str
-    consts: tuple[WithItem, ...]
+    consts: tuple[WithItem, ...] = ()
+    only: tuple[WithItem, ...] | None = None
     doc: str = ""
     span: Span = _span()
     path_span: Span = _span()
@@ -59,7 +72,7 @@ class RefinesDecl:
 
     name: str
     path: str
-    mapping: tuple[WithItem, ...]
+    mapping: tuple[WithItem, ...] = ()
     doc: str = ""
     span: Span = _span()
     path_span: Span = _span()
@@ -82,22 +95,34 @@ class ModuleBuilder(Transformer_NonRecursive):
         return str(tok)[1:-1]
 
     def import_decl(self, meta, c):
-        word, alias, kw, path, items = c
+        word, alias, kw, path = c
         self._keyword_name(word, "import")
         self._keyword_name(kw, "from")
-        return ImportDecl(self._name(alias), self._path(path), tuple(items or ()), doc=self._doc(meta),
+        return ImportDecl(self._name(alias), self._path(path), doc=self._doc(meta),
                           span=self._tok(alias), path_span=self._tok(path))
 
+    def import_all_decl(self, meta, c):
+        word, path = c
+        self._keyword_name(word, "import")
+        return ImportDecl("", self._path(path), doc=self._doc(meta), span=self._tok(path), path_span=self._tok(path))
+
     def refines_decl(self, meta, c):
-        name, kw, path, items = c
+        name, kw, path = c
         self._keyword_name(kw, "from")
-        return RefinesDecl(self._name(name), self._path(path), tuple(items or ()), doc=self._doc(meta),
+        return RefinesDecl(self._name(name), self._path(path), doc=self._doc(meta),
                            span=self._tok(name), path_span=self._tok(path))
 
-    def with_block(self, meta, c):
+    def decl_block(self, meta, c):
         kw, *items = c
-        self._keyword_name(kw, "with")
-        return tuple(i for i in items if i is not None)
+        if str(kw) not in ("with", "only"):
+            self._keyword_name(kw, "with")
+        items = tuple(i for i in items if i is not None)
+        for i in items:
+            if (i.expr is None) != (str(kw) == "only"):
+                from .parser import _BuildError
+                raise _BuildError(Diagnostic(i.span, "write `NAME = EXPR` in a `with { }` block" if str(kw) == "with"
+                                             else "an `only { }` block lists names, without `=`"))
+        return DeclBlock(str(kw), items, span=self._tok(kw))
 
     def with_item(self, meta, c):
         return WithItem(self._name(c[0]), c[1], span=self._tok(c[0]))

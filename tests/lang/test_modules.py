@@ -27,7 +27,7 @@ def test_the_composition_is_one_spec_with_namespaced_parts():
     assert [v.name for v in spec.vars] == ["a.v", "a.mode", "b.v", "b.mode", "total"]
     assert [a.name for a in spec.actions] == ["a.bump", "a.reset", "b.bump", "b.reset", "both"]
     assert [i.name for i in spec.invariants][:4] == ["a.bounded", "a.idle_is_zero", "b.bounded", "b.idle_is_zero"]
-    assert spec.const_values() == {"a.MAX": 3, "b.MAX": 2}      # `with { MAX = 3 }` instantiates a only
+    assert spec.const_values() == {"b.MAX": 2}   # `with { MAX = 3 }` instantiates a's MAX: it is 3, not a constant
     assert [e.name for e in spec.enums] == ["Mode"]              # shared vocabulary: one enum
 
 
@@ -44,7 +44,7 @@ def test_explicit_counts_verdicts_and_the_shortest_trace(capsys):
 
 def test_a_constant_of_a_part_can_be_set_on_the_command_line(capsys):
     r = _json(capsys, PAIR, "--const", "b.MAX=3")
-    assert r["consts"] == {"a.MAX": 3, "b.MAX": 3}
+    assert r["consts"] == {"b.MAX": 3}
     assert r["stats"]["states"] == 96
 
 
@@ -80,7 +80,7 @@ def _write(tmp_path, files: dict[str, str]) -> None:
      "m.spec", "m.spec:2:15", "cannot read module file"),
     ({"p.spec": "spec p\nconst N: 1..3 = 1\nvar v: 0..N = 0\naction inc { v = 1 }\n",
       "m.spec": 'spec m\nimport p from "p.spec" with { M = 2 }\nvar y: bool = false\n'},
-     "m.spec", "m.spec:2:31", "module p.spec has no constant `M`"),
+     "m.spec", "m.spec:2:31", "module p.spec has no constant or variable `M`"),
     ({"p.spec": "spec p\nvar v: 0..1 = 0\naction inc { v = 1 }\n",
       "m.spec": 'spec m\nimport p from "p.spec"\nvar y: bool = false\ninvariant i: p.w == 0\n'},
      "m.spec", "m.spec:4:14", "module `p` declares no `w`"),
