@@ -242,8 +242,13 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         else:
             props.append(unviolated("deadlock", DEADLOCK))
     if spec.refinements:   # `refines A from "a.spec"`: checked here only (checker/explicit/refinement.py)
-        from .refinement import check_refinement
-        props += [check_refinement(spec, r, options.max_states) for r in spec.refinements if want(r.name)]
+        from .refinement import check_refinement, liveness_refusal
+        for r in spec.refinements:
+            if want(r.name):
+                props.append(check_refinement(spec, r, options.max_states))
+                refusal = liveness_refusal(r)
+                if refusal is not None:
+                    props.append(refusal)
 
     if store == "compact":
         per = "8 bytes (uint64)" if prog.layout.total_bits <= 64 else \

@@ -92,3 +92,16 @@ def test_a_missing_abstract_file(tmp_path, capsys):
     assert cli.main([str(path)]) == 2
     err = capsys.readouterr().err
     assert "c.spec:4:16" in err and "cannot read module file" in err
+
+
+def test_the_abstract_liveness_is_refused_by_name(tmp_path, capsys):
+    (tmp_path / "a.spec").write_text("spec clock\nvar hr: 1..3 in 1..3\nfair action tick { hr = hr % 3 + 1 }\n"
+                                     "property turns: always eventually hr == 1\n")
+    (tmp_path / "c.spec").write_text("spec c\nvar hr: 1..3 in 1..3\naction tick { hr = hr % 3 + 1 }\n"
+                                     'refines Clock from "a.spec"\n')
+    r = _result(capsys, tmp_path / "c.spec")
+    assert _prop(r, "refines Clock")["verdict"] == "holds"
+    live = _prop(r, "refines Clock (liveness)")
+    assert live["verdict"] == "unknown"
+    assert "property turns" in live["method"] and "action tick" in live["method"]
+    assert r["verdict"] == "unknown"
