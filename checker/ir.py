@@ -8,8 +8,9 @@ engine never looks anything up by the user's spelling.
 Values
 ------
 Concrete values use plain Python objects (the *canonical* form, also used in
-traces): ``bool``; ``int``; an enum member is its name as ``str`` (member
-names are unique across all enums of a spec); a set is a ``frozenset``; a
+traces): ``bool``; ``int``; an enum member is its name as ``str`` (a name
+may be a member of several enums: the type says which, so engines index a
+member within its own ``EnumT``); a set is a ``frozenset``; a
 sequence is a ``tuple``; a map is a ``tuple`` of its values in the order of
 its key domain (see :func:`domain_values`).  ``bool`` is never used where an
 ``int`` is meant: the type checker keeps them apart.

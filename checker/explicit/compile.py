@@ -71,7 +71,7 @@ class Program:
     def _internal_binding(self, a: ir.Action, b: tuple):
         out = []
         for p, v in zip(a.params, b):
-            out.append(self.ctx.members[v] if isinstance(p.type, ir.EnumT) else v)
+            out.append(p.type.members.index(v) if isinstance(p.type, ir.EnumT) else v)
         return out
 
     def _predecode_lines(self):

@@ -38,8 +38,8 @@ def _load_text(text, filename, consts, generalize, stack) -> Spec:
     from .parser import parse
     from .resolve import resolve
     try:
-        from .sugar import desugar_asserts
-        tree = desugar_asserts(expand_imports(parse(text, filename), filename, text, stack))
+        from .sugar import desugar_asserts, qualify_members
+        tree = qualify_members(desugar_asserts(expand_imports(parse(text, filename), filename, text, stack)))
         return resolve(tree, filename, text, consts, generalize, stack=stack)
     except RecursionError:
         # Expressions are typed without recursion; only absurdly deep nesting

@@ -257,6 +257,7 @@ class _Resolver:
     def _check_unique(self, decls) -> tuple:
         seen: dict[str, A.Decl] = {}
         keep = []
+        member_of: dict[str, A.EnumDecl] = {}   # enum members may repeat across enums (`Kind.Prepared`)
         for x in decls:
             if x.name not in seen:
                 keep.append(x)
@@ -264,6 +265,10 @@ class _Resolver:
             if isinstance(x, A.EnumDecl):
                 names += list(zip(x.members, x.member_spans))
             for name, span in names:
+                if isinstance(x, A.EnumDecl) and name != x.name and member_of.get(name, x) is not x:
+                    continue
+                if isinstance(x, A.EnumDecl) and name != x.name:
+                    member_of[name] = x
                 if name in seen:
                     first = seen[name].span
                     self.d.error(span, f"`{name}` is already declared (line {first.line})")
@@ -287,7 +292,11 @@ class _Resolver:
         t = ir.EnumT(x.name, x.members)
         self.env.enums[x.name] = t
         for m in x.members:
-            self.env.members.setdefault(m, t)
+            if m in self.env.members and self.env.members[m] not in (None, t):
+                self.env.members[m] = None          # in several enums: write `Enum.member`
+            else:
+                self.env.members.setdefault(m, t)
+            self.env.members[f"{x.name}::{m}"] = t  # `Enum.member` (checker/lang/sugar.qualify_members)
         return t
 
     def _const(self, x: A.ConstDecl) -> ir.ConstDecl | None:

@@ -136,3 +136,23 @@ def initial_predicate(resolver, decls):
             if e is not None:
                 out = e if out is None else ir.Binary("and", out, e, ir.BOOL)
     return out
+
+
+# ---------------------------------------------------------------- qualified enum members
+
+
+def qualify_members(tree: A.SpecFile) -> A.SpecFile:
+    """``Kind.Prepared`` (an enum's name, a dot, one of its members) is that
+    member; needed where the member name is in several enums.  Rewritten to
+    the name ``Kind::Prepared``, which the resolver knows (resolve._enum)."""
+    enums = {x.name: set(x.members) for x in tree.decls if isinstance(x, A.EnumDecl)}
+    if not enums:
+        return tree
+
+    def fn(x):
+        if isinstance(x, A.Field) and isinstance(x.base, A.Name) and x.base.id in enums \
+                and x.name in enums[x.base.id]:
+            return A.Name(f"{x.base.id}::{x.name}", span=x.span)
+        return x
+    return dataclasses.replace(tree, decls=tuple(_rewrite(d, fn) if not isinstance(d, A.EnumDecl) else d
+                                                 for d in tree.decls))

@@ -44,7 +44,7 @@ def _peterson_with(tmp_path, old: str, new: str) -> Path:
 
 
 def test_a_wrong_mapping_gives_the_shortest_unmatched_step(tmp_path, capsys):
-    path = _peterson_with(tmp_path, "lock = if exists p in Proc: pc[p] == crit or pc[p] == a4 then 0 else 1",
+    path = _peterson_with(tmp_path, "lock = if exists p in Proc: pc[p] == Label.cs or pc[p] == a4 then 0 else 1",
                           "lock = 1")
     p = _prop(_result(capsys, path), "refines Lock")
     assert p["verdict"] == "violated"

@@ -84,3 +84,39 @@ def test_unknown_action_in_a_fairness_group(tmp_path, capsys):
     assert cli.main([str(path)]) == 2
     err = capsys.readouterr().err
     assert "s.spec:7:13" in err and "`nope` is not an action or a process" in err
+
+
+SHARED = """
+spec e
+enum Label { a0, cs, a4 }
+enum LockPc { l0, cs }
+var pc: Label = a0
+var lpc: LockPc = l0
+action go { require pc == a0; pc = Label.cs; lpc = LockPc.cs }
+action back { require pc == Label.cs; pc = a4 }
+invariant same: (pc == Label.cs) == (lpc == LockPc.cs) or pc == a4
+invariant left: pc != Label.cs
+"""
+
+
+@pytest.mark.parametrize("engine", ["explicit", "bmc", "kind", "pdr", "enum"])
+def test_enum_members_shared_across_enums(tmp_path, capsys, engine):
+    got = _props(tmp_path, capsys, SHARED, "--engine", engine, "--depth", "4")
+    assert got["left"]["verdict"] == "violated" and got["left"]["trace"]["length"] == 1
+    assert got["left"]["trace"]["steps"][-1]["state"] == {"pc": "cs", "lpc": "cs"}
+    if engine != "bmc":
+        assert got["same"]["verdict"] == "holds"
+
+
+def test_the_interpreter_reads_qualified_members():
+    from checker.interp import explore
+    ex = explore(load_text(SHARED, "e.spec"))
+    assert len(ex.states) == 3 and set(ex.violations) == {"left"}
+
+
+def test_a_bare_shared_member_is_ambiguous(tmp_path, capsys):
+    path = tmp_path / "e.spec"
+    path.write_text(SHARED.replace("invariant left: pc != Label.cs", "invariant left: pc != cs"))
+    assert cli.main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "e.spec:10:23" in err and "`cs` is a member of several enums (Label, LockPc): write Label.cs or LockPc.cs" in err
