@@ -72,7 +72,8 @@ class HypSrc(Src):
 SPEC_KEYWORDS = (
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually").split()
+    "process property reachable fair weak strong loop await goto always eventually"
+    " constraint refines").split()
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 
 # Identifiers that are valid spec names but mean something to Python or to the
