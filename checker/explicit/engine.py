@@ -242,10 +242,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         else:
             props.append(unviolated("deadlock", DEADLOCK))
     if spec.refinements:   # `refines A from "a.spec"`: checked here only (checker/explicit/refinement.py)
-        from .refinement import check_refinement, liveness_refusal
+        from .refinement import check_abstract_properties, check_refinement, liveness_refusal
         for r in spec.refinements:
             if want(r.name):
                 props.append(check_refinement(spec, r, options.max_states))
+                if out.exhaustive:
+                    props += check_abstract_properties(spec, r, prog, out.seen, options.semantics == "tla")
                 refusal = liveness_refusal(r)
                 if refusal is not None:
                     props.append(refusal)
