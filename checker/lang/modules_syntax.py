@@ -132,6 +132,10 @@ class ModuleBuilder(Transformer_NonRecursive):
         return QuantifiedProperty(self._name(name), self._name(var), domain, kind, p, q, doc=self._doc(meta),
                                   span=self._tok(name))
 
+    def conjoined_property(self, meta, c):
+        name, *parts = c
+        return ConjoinedProperty(self._name(name), tuple(parts), doc=self._doc(meta), span=self._tok(name))
+
     def fair_group(self, meta, c):
         kind, *names = c
         return FairGroup(kind, tuple(str(n) for n in names), tuple(self._tok(n) for n in names),
@@ -195,3 +199,13 @@ class InitDecl:
     doc: str = ""
     span: Span = _span()
     name: str = "init"
+
+
+@dataclass(frozen=True)
+class ConjoinedProperty:
+    """``property p: (T1) and (T2) ...``: the properties ``p[1]``, ``p[2]``, ..."""
+
+    name: str
+    parts: tuple            # (kind, p, q) per conjunct
+    doc: str = ""
+    span: Span = _span()

@@ -6,7 +6,8 @@
   failed assert is a violation with the trace to the step.  While every
   assert holds the ghost never changes: state counts are unchanged.
 * ``property p: forall x in D: TEMPORAL``: one property ``p(v)`` per value
-  ``v`` of the finite domain ``D`` (a type, a range or a constant set).
+  ``v`` of the finite domain ``D`` (a type, a range or a constant set);
+  ``property p: (T1) and (T2)``: the properties ``p[1]``, ``p[2]``.
 * ``fair { a or b }``: one weak (or ``strong fair { ... }``) fairness
   constraint over the steps of several actions together (a process name
   stands for all its steps); ``fair { all }`` is fairness of every step of
@@ -58,8 +59,15 @@ def _ghost(a: AssertStmt) -> str:
 def quantified_properties(resolver, decls) -> list:
     from ..report.evaluate import EvalError, evaluate
     from .exprs import Scope
+    from .modules_syntax import ConjoinedProperty
     out = []
     for x in decls:
+        if isinstance(x, ConjoinedProperty):   # (T1) and (T2): p[1], p[2]
+            for i, (kind, p, q) in enumerate(x.parts, 1):
+                r = resolver._property(A.PropertyDecl(f"{x.name}[{i}]", kind, p, q, doc=x.doc, span=x.span))
+                if r is not None:
+                    out.append(r)
+            continue
         if not isinstance(x, QuantifiedProperty):
             continue
         dom = resolver.t.domain(x.domain, Scope())

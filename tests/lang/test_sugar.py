@@ -120,3 +120,11 @@ def test_a_bare_shared_member_is_ambiguous(tmp_path, capsys):
     assert cli.main([str(path)]) == 2
     err = capsys.readouterr().err
     assert "e.spec:10:23" in err and "`cs` is a member of several enums (Label, LockPc): write Label.cs or LockPc.cs" in err
+
+
+def test_conjoined_property_is_one_property_per_conjunct(tmp_path, capsys):
+    text = GROUP % "fair { a or b }" + "property both: (eventually x == 2) and (always x <= 2) and (x == 0 ~> x == 1)\n"
+    got = _props(tmp_path, capsys, text)
+    assert {n: got[n]["verdict"] for n in ("both[1]", "both[2]", "both[3]")} == \
+        {"both[1]": "holds", "both[2]": "holds", "both[3]": "holds"}
+    assert [p.name for p in load_text(text, "g.spec").properties][-2:] == ["both[1]", "both[3]"]
