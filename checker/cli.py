@@ -112,9 +112,15 @@ def _names(text: str) -> list[str]:
     if not out:
         raise argparse.ArgumentTypeError(f"'{text}': expected one or more names")
     for n in out:
-        if not _NAME.match(n):
+        if not _NAME.match(n) and not _DERIVED_NAME.match(n):
             raise argparse.ArgumentTypeError(f"'{n}' is not a name")
     return out
+
+
+# names the front end gives: `refines Lock`, `refines Lock: p`, `refines Lock
+# (liveness)`, `p(3)` (forall), `p[2]` (a conjunct)
+_DERIVED_NAME = re.compile(r"(refines [A-Za-z_]\w*( \(liveness\)|: [A-Za-z_][\w.]*)?"
+                           r"|[A-Za-z_][\w.]*(\([-\w]*\)|\[\d+\]))\Z")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -112,3 +112,8 @@ def test_abstract_properties_under_the_mapping_and_the_refused_fairness(tmp_path
     assert _prop(_result(capsys, tmp_path / "c.spec"), "refines Clock: turns")["verdict"] == "holds"
     p = _prop(_result(capsys, tmp_path / "c.spec", "--semantics", "tla"), "refines Clock: turns")
     assert p["verdict"] == "violated" and p["trace"]["loop_start"] is not None
+
+
+def test_the_refinement_alone_with_property(capsys):
+    r = _result(capsys, CORPUS / "peterson.spec", "--property", "refines Lock")
+    assert [p["name"] for p in r["properties"]] == ["refines Lock"]
