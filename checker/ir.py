@@ -614,6 +614,11 @@ class Spec:
     # variables), only those where ``e`` holds (without error) are initial
     # states.  Every engine filters by it.
     initial: Expr | None = None
+    # ``init { ... }``: statements run once, as an action, from each
+    # combination of the declared initial values; every outcome is an initial
+    # state, an error is typeok violated initially.
+    # ``initial`` filters the result.
+    init_block: tuple["Stmt", ...] = ()
 
     @property
     def symbolic_consts(self) -> tuple[ConstDecl, ...]:

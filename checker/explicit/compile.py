@@ -65,6 +65,7 @@ class Program:
         exec(compile("".join(self.ctx.defs) + render(self._helpers) + self._trace_fns + init_src,
                      f"<explicit:{spec.name}:support>", "exec"), self.ns)
         self.trace_fns = [self.ns[f"a{ai}"] for ai in range(len(spec.actions))]
+        self.init_fn = self.ns.get("a_init")
 
     # ---------------------------------------------------------------- pieces
 
@@ -173,6 +174,11 @@ class Program:
             env, plines = self._param_env(a, None)
             lines = [(0, f"def a{ai}(s, out, errs, b):")] + indent(plines, 1)
             lines += gen.block(a.body, env, {}, 1)
+            src.append(render(lines))
+            src += [render(h) for h in gen.helpers]
+        if self.spec.init_block:   # `init { ... }`: run once from the declared values, as an action
+            gen = BlockGen(self.ctx, Mode("trace"), len(self.spec.actions), "b")
+            lines = [(0, "def a_init(s, out, errs, b):")] + gen.block(self.spec.init_block, {}, {}, 1)
             src.append(render(lines))
             src += [render(h) for h in gen.helpers]
         return "".join(src)
@@ -290,9 +296,24 @@ class Program:
                 if f is not None and not f(x):
                     bad = (i, x)
                     break
-            if bad is None and initial is not None and not initial(list(combo)):
-                continue
-            yield list(combo), bad
+            starts = [list(combo)]
+            if bad is None and self.init_fn is not None:
+                starts = self._run_init_block(list(combo))
+            for values in starts:
+                if bad is None and initial is not None and not initial(values):
+                    continue
+                yield values, bad
+
+    def _run_init_block(self, values: list) -> list[list]:
+        """The outcomes of ``init { ... }`` from one combination of declared
+        values (in the block's branch order); an error is raised as the
+        StepError that makes typeok fail initially."""
+        out: list = []
+        errs: list = []
+        self.init_fn(self.layout.pack(values), out, errs, ())
+        if errs:
+            raise errs[0]
+        return [self.layout.unpack(s) for s in out]
 
     def _initial_filter(self):
         """``init: e`` (ir.Spec.initial): evaluated by the reference evaluator

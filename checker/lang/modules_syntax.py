@@ -142,9 +142,10 @@ class ModuleBuilder(Transformer_NonRecursive):
                          doc=self._doc(meta), span=self._span(meta))
 
     def init_decl(self, meta, c):
-        word, expr = c
-        self._keyword_name(word, "init")
-        return InitDecl(expr, doc=self._doc(meta), span=self._tok(word))
+        return InitDecl(c[0], doc=self._doc(meta), span=self._span(meta))
+
+    def init_block_decl(self, meta, c):
+        return InitBlock(tuple(c[0]), doc=self._doc(meta), span=self._span(meta))
 
     def assert_stmt(self, meta, c):
         word, cond = c
@@ -209,3 +210,14 @@ class ConjoinedProperty:
     parts: tuple            # (kind, p, q) per conjunct
     doc: str = ""
     span: Span = _span()
+
+
+@dataclass(frozen=True)
+class InitBlock:
+    """``init { ... }``: statements run once from the declared initial values;
+    every way through them (``either``, ``for``) is an initial state."""
+
+    body: tuple
+    doc: str = ""
+    span: Span = _span()
+    name: str = "init"

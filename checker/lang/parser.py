@@ -24,10 +24,10 @@ KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
     "process property reachable fair weak strong loop await goto always eventually symmetric"
-    " constraint refines".split()
+    " constraint refines init".split()
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
-                 "fair", "weak", "strong", "symmetric", "constraint", "refines", "import")
+                 "fair", "weak", "strong", "symmetric", "constraint", "refines", "import", "init")
 _DECL_START = re.compile(r"^[ \t]*(?:%s)\b" % "|".join(DECL_KEYWORDS))
 MAX_SYNTAX_ERRORS = 20
 MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore

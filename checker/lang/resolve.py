@@ -123,8 +123,9 @@ class _Resolver:
         from .modules import resolve_refinements
         constraints = resolve_constraints(self, decls)
         refinements = resolve_refinements(self, decls)
-        from .sugar import fairness_groups, initial_predicate, quantified_properties
+        from .sugar import fairness_groups, init_block, initial_predicate, quantified_properties
         initial = initial_predicate(self, decls)
+        init_body = init_block(self, decls, variables)
         fairness += fairness_groups(self, decls, actions)
         for r in quantified_properties(self, decls):
             (invariants if isinstance(r, ir.Invariant) else properties).append(r)
@@ -135,7 +136,8 @@ class _Resolver:
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
                        terminal=terminal, symmetric=tuple(symmetric),
-                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial)
+                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial,
+                       init_block=init_body)
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""

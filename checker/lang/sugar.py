@@ -1,4 +1,6 @@
-"""Front-end sugar that desugars to today's IR (so every engine has it):
+"""Front-end sugar that desugars to today's IR (so every engine has it), and
+the typing of ``init { ... }`` (``ir.Spec.init_block``, which every engine
+runs):
 
 * ``assert(e)`` inside an action or process step: a ghost variable
   ``assert.LINE.COL`` (true initially) becomes false at the step where ``e``
@@ -164,3 +166,20 @@ def qualify_members(tree: A.SpecFile) -> A.SpecFile:
         return x
     return dataclasses.replace(tree, decls=tuple(_rewrite(d, fn) if not isinstance(d, A.EnumDecl) else d
                                                  for d in tree.decls))
+
+
+# ---------------------------------------------------------------- init block
+
+
+def init_block(resolver, decls, variables) -> tuple:
+    """The statements of ``init { ... }`` (at most one), typed as an action body."""
+    from .exprs import Scope
+    from .modules_syntax import InitBlock
+    from .statements import StatementResolver
+    blocks = [x for x in decls if isinstance(x, InitBlock)]
+    if not blocks:
+        return ()
+    for extra in blocks[1:]:
+        resolver.d.error(extra.span, "a spec has at most one `init { }` block")
+    body = StatementResolver(resolver).block(blocks[0].body, Scope())
+    return body or ()

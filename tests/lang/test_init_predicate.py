@@ -56,3 +56,48 @@ def test_the_predicate_must_be_boolean(tmp_path, capsys):
     assert cli.main([str(path)]) == 2
     err = capsys.readouterr().err
     assert "h.spec:3:7" in err and "an initial-state predicate must be" in err
+
+
+RING = """
+spec r
+type Node = 0..2
+var active: map<Node, bool> = [n in Node -> false]
+var tpos: Node in Node
+init {
+  for n in Node { either { active[n] = true } or { active[n] = false } }
+  require tpos != 0
+}
+action deact(i: Node) { require active[i]; active[i] = false }
+invariant never_at_zero: tpos != 0
+invariant some_active: exists n in Node: active[n]
+"""
+
+
+def test_an_init_block_makes_every_outcome_an_initial_state():
+    spec = load_text(RING, "r.spec")
+    inits = initial_states(spec)
+    assert len(inits) == 16                                       # 2^3 activity maps x tpos in {1, 2}
+    assert {s["tpos"] for s in inits} == {1, 2}
+    assert len(explore(spec).states) == 16
+
+
+@pytest.mark.parametrize("engine", ["explicit", "bmc", "kind", "pdr", "enum"])
+def test_every_engine_agrees_on_an_init_block(tmp_path, capsys, engine):
+    path = tmp_path / "r.spec"
+    path.write_text(RING)
+    cli.main([str(path), "--json", "--engine", engine, "--no-deadlock", "--depth", "3"])
+    [r] = json.loads(capsys.readouterr().out)["results"]
+    verdicts = {p["name"]: p for p in r["properties"]}
+    assert verdicts["some_active"]["verdict"] == "violated"
+    assert verdicts["some_active"]["trace"]["length"] == 0      # all inactive is an initial state
+    if engine != "bmc":
+        assert verdicts["never_at_zero"]["verdict"] == "holds"
+
+
+def test_an_error_in_the_init_block_is_typeok_initially(tmp_path, capsys):
+    path = tmp_path / "r.spec"
+    path.write_text("spec r\nvar x: 0..2 = 0\ninit { x = x + 3 }\naction a { x = 0 }\n")
+    cli.main([str(path), "--json"])
+    [r] = json.loads(capsys.readouterr().out)["results"]
+    typeok = next(p for p in r["properties"] if p["name"] == "typeok")
+    assert typeok["verdict"] == "violated"
