@@ -285,7 +285,8 @@ class Program:
 
     def initial_states(self):
         """Yield (values, error) for each combination of initial values, in
-        product order; error is (var index, value) when a value is outside its type."""
+        product order; error is (var index, value) when a value is outside its
+        type, or the StepError of an erroneous branch of ``init { ... }``."""
         from .layout import runtime_fits
         choices = self.initial_choices()
         fits = [runtime_fits(v.type) for v in self.spec.vars]
@@ -296,24 +297,24 @@ class Program:
                 if f is not None and not f(x):
                     bad = (i, x)
                     break
-            starts = [list(combo)]
+            starts, errs = [list(combo)], []
             if bad is None and self.init_fn is not None:
-                starts = self._run_init_block(list(combo))
+                starts, errs = self._run_init_block(list(combo))
             for values in starts:
                 if bad is None and initial is not None and not initial(values):
                     continue
                 yield values, bad
+            for e in errs:   # an erroneous branch of the init block: typeok fails initially
+                yield list(combo), e
 
-    def _run_init_block(self, values: list) -> list[list]:
+    def _run_init_block(self, values: list) -> tuple[list[list], list]:
         """The outcomes of ``init { ... }`` from one combination of declared
-        values (in the block's branch order); an error is raised as the
-        StepError that makes typeok fail initially."""
+        values (in the block's branch order), and the StepErrors of its
+        erroneous branches."""
         out: list = []
         errs: list = []
         self.init_fn(self.layout.pack(values), out, errs, ())
-        if errs:
-            raise errs[0]
-        return [self.layout.unpack(s) for s in out]
+        return [self.layout.unpack(s) for s in out], errs
 
     def _initial_filter(self):
         """``init: e`` (ir.Spec.initial): evaluated by the reference evaluator

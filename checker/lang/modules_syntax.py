@@ -141,11 +141,13 @@ class ModuleBuilder(Transformer_NonRecursive):
         return FairGroup(kind, tuple(str(n) for n in names), tuple(self._tok(n) for n in names),
                          doc=self._doc(meta), span=self._span(meta))
 
+    # names for the uniqueness check of declarations: never a user's name
     def init_decl(self, meta, c):
-        return InitDecl(c[0], doc=self._doc(meta), span=self._span(meta))
+        return InitDecl(c[0], doc=self._doc(meta), span=self._span(meta), name=f"init:{meta.line}:{meta.column}")
 
     def init_block_decl(self, meta, c):
-        return InitBlock(tuple(c[0]), doc=self._doc(meta), span=self._span(meta))
+        return InitBlock(tuple(c[0]), doc=self._doc(meta), span=self._span(meta),
+                         name=f"init {{}}:{meta.line}:{meta.column}")
 
     def assert_stmt(self, meta, c):
         word, cond = c

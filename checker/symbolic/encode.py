@@ -1051,10 +1051,13 @@ class Encoder:
         f0, errs = self._init_plain(start)
         block = ActionEnc(ir.Action("init", (), self.spec.init_block), -1)
         guard, env, block_errs = self._exec(block.action, Env(dict(start.values), {}), block)
-        errs = _err_join(errs, block_errs)
+        domains = [z3.And(ch >= 0, ch < n) for ch, n in block.choices]
+        # the block's errors are over the copy and the choices: only where
+        # the copy is a declared initial state (callers test them alone)
+        errs = _err_join(errs, _err_guard(mk_and([f0, self.state_inv(start)] + domains), block_errs))
         # existential variables of the formula (Horn clauses quantify them)
         self.init_vars = list(start.terms()) + [ch for ch, _n in block.choices]
-        parts = [f0] + [z3.And(ch >= 0, ch < n) for ch, n in block.choices]
+        parts = [f0] + domains
         parts += [guard] + [v_eq(st.values[v.name], env.vars[v.name]) for v in self.spec.vars]
         if self.spec.initial is not None:
             parts.append(self.holds_in(self.spec.initial, st))

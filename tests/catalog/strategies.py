@@ -210,8 +210,9 @@ def gen_spec(c, temporal: bool = False, extras: bool = False) -> str:
     """``temporal``: actions may be (weakly or strongly) fair, and the spec
     has 1-2 temporal properties of every form.  ``extras``: the constructs
     that desugar in the front end (checker/lang/constraints.py, sugar.py):
-    maybe a state constraint, an initial-state predicate, an ``assert`` in
-    an action, and (with ``temporal``) a fairness group."""
+    maybe a state constraint, an initial-state predicate, an ``init { }``
+    block, an ``assert`` in an action, and (with ``temporal``) a fairness
+    group."""
     g = _Gen(c)
     lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"]
     for i in range(c.int(2, 4)):
@@ -235,6 +236,8 @@ def _extras(c, g, temporal: bool, actions: list[str]) -> list[str]:
         out.append(f"constraint bound: {g.bool_expr(1)}")
     if c.int(0, 1):
         out.append(f"init: {g.bool_expr(1)}")
+    if c.int(0, 1):   # an init block: one of two starts, maybe guarded
+        out.append(f"init {{\n  either {{ {g.assign()} }} or {{ {g.assign()} }}\n}}")
     if c.int(0, 1):   # an assert at the end of a new action, after one statement
         out.append("action checked {\n  " + g.assign() + f"\n  assert({g.bool_expr(1)})\n}}")
     if temporal and len(actions) > 1 and c.int(0, 1):

@@ -94,10 +94,29 @@ def test_every_engine_agrees_on_an_init_block(tmp_path, capsys, engine):
         assert verdicts["never_at_zero"]["verdict"] == "holds"
 
 
-def test_an_error_in_the_init_block_is_typeok_initially(tmp_path, capsys):
+@pytest.mark.parametrize("engine", ["explicit", "bmc", "enum"])
+def test_an_error_in_the_init_block_is_typeok_initially(tmp_path, capsys, engine):
     path = tmp_path / "r.spec"
-    path.write_text("spec r\nvar x: 0..2 = 0\ninit { x = x + 3 }\naction a { x = 0 }\n")
-    cli.main([str(path), "--json"])
+    path.write_text("spec r\nvar x: 0..2 in 0..1\ninit { either { x = x + 1 } or { x = x + 2 } }\n"
+                    "action a { x = 0 }\n")
+    cli.main([str(path), "--json", "--engine", engine, "--depth", "2"])
     [r] = json.loads(capsys.readouterr().out)["results"]
     typeok = next(p for p in r["properties"] if p["name"] == "typeok")
-    assert typeok["verdict"] == "violated"
+    assert typeok["verdict"] == "violated" and typeok["trace"]["length"] == 0   # x = 1 + 2
+
+
+def test_an_init_block_that_cannot_err_is_no_violation(tmp_path, capsys):
+    # the block's error conditions hold only where the start is a declared initial state
+    path = tmp_path / "r.spec"
+    path.write_text("spec r\nvar x: 0..1 in 0..0\ninit { either { x = x + 1 } or { x = x + 1 } }\n"
+                    "action a { require x == 1; x = 0 }\naction b { require x == 0; x = 1 }\n")
+    for engine in ("explicit", "bmc", "kind", "pdr"):
+        cli.main([str(path), "--json", "--engine", engine, "--depth", "3"])
+        [r] = json.loads(capsys.readouterr().out)["results"]
+        typeok = next(p for p in r["properties"] if p["name"] == "typeok")
+        assert typeok["verdict"] in ("holds", "unknown") and typeok["verdict"] != "violated", engine
+
+
+def test_several_init_predicates_and_a_block_together():
+    spec = load_text(RING.replace("init {", "init: tpos != 1\ninit: true\ninit {"), "r.spec")
+    assert {s["tpos"] for s in initial_states(spec)} == {2}
