@@ -44,7 +44,7 @@ examples:
 
 ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")  # a.N: constant N of import a
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 
 
@@ -118,9 +118,15 @@ def _names(text: str) -> list[str]:
     if not out:
         raise argparse.ArgumentTypeError(f"'{text}': expected one or more names")
     for n in out:
-        if not _NAME.match(n):
+        if not _NAME.match(n) and not _DERIVED_NAME.match(n):
             raise argparse.ArgumentTypeError(f"'{n}' is not a name")
     return out
+
+
+# names the front end gives: `refines Lock`, `refines Lock: p`, `refines Lock
+# (liveness)`, `p(3)` (forall), `p[2]` (a conjunct)
+_DERIVED_NAME = re.compile(r"(refines [A-Za-z_]\w*( \(liveness\)|: [A-Za-z_][\w.]*)?"
+                           r"|[A-Za-z_][\w.]*(\([-\w]*\)|\[\d+\]))\Z")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "processes, each of --walks walks, stopped at the first violation, which is "
                         "shrunk")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
+    p.add_argument("--semantics", choices=("default", "tla"), default="default",
+                   help="temporal properties: tla = TLA+'s (stuttering is always allowed; fairness "
+                        "counts only steps that change the state); explicit engine only")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
                         "(by default one state per orbit is stored)")
@@ -349,6 +358,7 @@ def parse(argv: Sequence[str]):
     if (args.store != "dict" or args.workers != 1) and args.engine != "explicit":
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
+    kw["semantics"] = args.semantics
     kw["workers"] = args.workers
     if args.traces is not None:
         if args.engine != "explicit" or args.simulate:

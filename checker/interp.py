@@ -130,6 +130,7 @@ def initial_states(spec: ir.Spec) -> list[Outcome]:
         choices.append(vals)
     out: list[Outcome] = []
     seen: set = set()
+    outcomes: set = set()    # the init block's results
     for combo in product(*choices):
         bad = next(((v, x) for v, x in zip(spec.vars, combo) if not _contains(v.type, x)), None)
         if bad is not None:
@@ -139,8 +140,30 @@ def initial_states(spec: ir.Spec) -> list[Outcome]:
         if combo in seen:
             continue
         seen.add(combo)
-        out.append(thaw(spec, combo))
+        starts = [thaw(spec, combo)]
+        if spec.init_block:   # `init { ... }`: every outcome of the block is an initial state
+            starts = _Runner(spec).block(spec.init_block, thaw(spec, combo), {})
+        for s in starts:
+            if isinstance(s, StepError):
+                out.append(StepError(f"init block: {s.message}"))
+                continue
+            if spec.init_block:
+                f = freeze(spec, s)
+                if f in outcomes:
+                    continue
+                outcomes.add(f)
+            if spec.initial is not None and not _initial_holds(spec, s, consts):
+                continue
+            out.append(s)
     return out
+
+
+def _initial_holds(spec: ir.Spec, state: State, consts) -> bool:
+    """``init: e``: an error while evaluating e counts as false."""
+    try:
+        return evaluate(spec.initial, state, {}, consts) is True
+    except EvalError:
+        return False
 
 
 def _contains(t: ir.Type, v: Any) -> bool:

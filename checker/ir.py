@@ -8,8 +8,9 @@ engine never looks anything up by the user's spelling.
 Values
 ------
 Concrete values use plain Python objects (the *canonical* form, also used in
-traces): ``bool``; ``int``; an enum member is its name as ``str`` (member
-names are unique across all enums of a spec); a set is a ``frozenset``; a
+traces): ``bool``; ``int``; an enum member is its name as ``str`` (a name
+may be a member of several enums: the type says which, so engines index a
+member within its own ``EnumT``); a set is a ``frozenset``; a
 sequence is a ``tuple``; a map is a ``tuple`` of its values in the order of
 its key domain (see :func:`domain_values`).  ``bool`` is never used where an
 ``int`` is meant: the type checker keeps them apart.
@@ -581,6 +582,18 @@ class Fairness:
 
 
 @dataclass(frozen=True)
+class Refinement:
+    """``refines name from "file" with { v = e, ... }``: every step of this spec
+    maps to a step or a stutter of ``abstract`` under ``mapping`` (one
+    expression over this spec's variables per abstract variable)."""
+
+    name: str
+    abstract: "Spec"
+    mapping: tuple[tuple[str, Expr], ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
 class Spec:
     name: str
     consts: tuple[ConstDecl, ...]
@@ -601,6 +614,24 @@ class Spec:
     symmetric: tuple[IntT, ...] = ()
     source: str = field(default="", compare=False, repr=False)
     terminals: tuple[Terminal, ...] = ()  # the `terminal` declarations (already part of ``terminal``)
+    # ``constraint`` declarations (TLC's CONSTRAINT).  The front end has
+    # already applied them: every action starts with ``Require(all of them)``
+    # and ``terminal`` includes their negation, so an engine that ignores
+    # this field explores exactly TLC's states plus the states outside the
+    # constraint, which are checked but not expanded.  The explicit engine
+    # reads it only to count states as TLC does (checker/explicit/constrained.py).
+    constraints: tuple[Invariant, ...] = ()
+    # ``refines`` declarations, checked by checker/explicit/refinement.py.
+    refinements: tuple["Refinement", ...] = ()
+    # ``init: e``: of the combinations of initial values (the product over the
+    # variables), only those where ``e`` holds (without error) are initial
+    # states.  Every engine filters by it.
+    initial: Expr | None = None
+    # ``init { ... }``: statements run once, as an action, from each
+    # combination of the declared initial values; every outcome is an initial
+    # state, an error is typeok violated initially.
+    # ``initial`` filters the result.
+    init_block: tuple["Stmt", ...] = ()
 
     @property
     def symbolic_consts(self) -> tuple[ConstDecl, ...]:

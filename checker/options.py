@@ -23,6 +23,9 @@ class Options:
     max_states: Optional[int] = None     # stop after storing this many states (bounded result)
     check_deadlock: bool = True
     symmetry: bool = True                # store one state per orbit of `symmetric type`s
+    # "default", or "tla": a step that changes nothing does not count as a fair
+    # action taken, and every state may stutter forever (explicit liveness)
+    semantics: str = "default"
     # symbolic engines
     depth: int = 20                      # bmc: unroll to this many steps
     max_k: int = 20                      # kind: try k = 1..max_k

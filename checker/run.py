@@ -130,6 +130,7 @@ def property_names(spec: ir.Spec) -> list[str]:
     names = [i.name for i in spec.invariants]
     names += [p.name for p in getattr(spec, "properties", ())]
     names += [r.name for r in getattr(spec, "reachables", ())]
+    names += [r.name for r in getattr(spec, "refinements", ())]  # "refines A": explicit engine only
     return names + list(BUILTIN_PROPERTIES)
 
 
@@ -218,11 +219,41 @@ def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
             return
 
 
+def _refuse_tla_liveness(spec: ir.Spec, engine: str, options: Options) -> None:
+    """--semantics tla changes only temporal properties, and only the explicit
+    engine's liveness check implements it: refuse, naming the engine."""
+    if getattr(options, "semantics", "default") != "tla" or engine == "explicit":
+        return
+    wanted = set(options.properties) if options.properties is not None else None
+    live = [p.name for p in getattr(spec, "properties", ()) if p.kind != "always"
+            and (wanted is None or p.name in wanted)]
+    if live:
+        raise InputError(f"--semantics tla: the {engine} engine checks temporal properties "
+                         f"({', '.join(live)}) under the default semantics only; use --engine explicit, "
+                         "or check the other properties with --property")
+
+
+def _refinements_unchecked(spec: ir.Spec, engine: str, options: Options, result: CheckResult) -> CheckResult:
+    """Only the explicit engine checks ``refines``: the others say so in an
+    unknown verdict instead of leaving the property out."""
+    if engine == "explicit" or not getattr(spec, "refinements", ()):
+        return result
+    wanted = set(options.properties) if options.properties is not None else None
+    for r in spec.refinements:
+        if wanted is None or r.name in wanted:
+            result.properties.append(PropertyResult(
+                r.name, "refinement", Verdict.UNKNOWN,
+                f"not checked: refinement is checked by the explicit engine only (not by {engine})",
+                line=r.span.line if r.span else None))
+    return result
+
+
 def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional[tuple[str, ...]]) -> CheckResult:
     if engine == "all":
         return cross_check(spec, options)
     if engine == "explicit" and spec.symbolic_consts:
         raise _needs_constants_error(spec, engine)
+    _refuse_tla_liveness(spec, engine, options)
     if options.distributed or options.swarm:       # MPI ranks / swarm walkers: checker/distributed/
         return _run_distributed(spec, engine, options)
     if options.simulate:
@@ -244,7 +275,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         if engine == "induct":
             names = invariants or tuple(i.name for i in spec.invariants)
             return check(spec, names, options)
-        return check(spec, options)
+        return _refinements_unchecked(spec, engine, options, check(spec, options))
     except Exception as e:
         if type(e).__name__ == "NeedsConstants":
             raise _needs_constants_error(spec, engine, str(e)) from None

@@ -62,15 +62,28 @@ def _actor_types(spec: Optional[ir.Spec]) -> dict[str, str]:
     out: dict[str, str] = {}
     if spec is None or not spec.source:
         return out
-    lines = spec.source.splitlines()
+    sources = {spec.file: spec.source.splitlines()}
     for a in spec.actions:
-        if not a.params or a.span is None or not 1 <= a.span.line <= len(lines):
+        if not a.params or a.span is None:
+            continue
+        lines = sources.get(a.span.file)
+        if lines is None:   # an action imported from another module: its header is in that file
+            lines = sources[a.span.file] = _read_lines(a.span.file)
+        if not 1 <= a.span.line <= len(lines):
             continue
         header = " ".join(lines[a.span.line - 1: a.span.line + 2])
         m = re.search(rf"\baction\s+{re.escape(a.name)}\s*\(\s*\w+\s*:\s*([A-Za-z_]\w*)\s*[,)]", header)
         if m:
             out[a.name] = m.group(1)
     return out
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def participant(step_action: Optional[str], args: tuple, actor_types: Mapping[str, str]) -> str:

@@ -39,10 +39,20 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return out
 
 
+def _module_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
 def source_text(spec: ir.Spec, e: ir.Expr) -> str:
     """The user's own words for an expression (constants by name), or the IR printed."""
     sp = getattr(e, "span", None)
     lines = spec.source.splitlines()
+    if sp is not None and sp.file != spec.file:   # declared in an imported module: its own text
+        lines = _module_lines(sp.file)
     if sp is not None and sp.end_line and 1 <= sp.line <= sp.end_line <= len(lines):
         if sp.line == sp.end_line:
             parts = [lines[sp.line - 1][sp.col - 1: sp.end_col - 1]]
@@ -69,6 +79,10 @@ def statement(spec: ir.Spec, name: str) -> str:
     for r in spec.reachables:
         if r.name == name:
             return f"reachable: {source_text(spec, r.expr)}"
+    for ref in getattr(spec, "refinements", ()):
+        if name in (ref.name, f"{ref.name} (liveness)"):
+            mapped = ", ".join(f"{v} = {source_text(spec, e)}" for v, e in ref.mapping)
+            return f"every step is a step of {ref.abstract.name} or a stutter, with {mapped}"
     if name == "typeok":
         return "every variable within its type"
     if name == "deadlock":

@@ -65,13 +65,14 @@ class Program:
         exec(compile("".join(self.ctx.defs) + render(self._helpers) + self._trace_fns + init_src,
                      f"<explicit:{spec.name}:support>", "exec"), self.ns)
         self.trace_fns = [self.ns[f"a{ai}"] for ai in range(len(spec.actions))]
+        self.init_fn = self.ns.get("a_init")
 
     # ---------------------------------------------------------------- pieces
 
     def _internal_binding(self, a: ir.Action, b: tuple):
         out = []
         for p, v in zip(a.params, b):
-            out.append(self.ctx.members[v] if isinstance(p.type, ir.EnumT) else v)
+            out.append(p.type.members.index(v) if isinstance(p.type, ir.EnumT) else v)
         return out
 
     def _predecode_lines(self):
@@ -173,6 +174,11 @@ class Program:
             env, plines = self._param_env(a, None)
             lines = [(0, f"def a{ai}(s, out, errs, b):")] + indent(plines, 1)
             lines += gen.block(a.body, env, {}, 1)
+            src.append(render(lines))
+            src += [render(h) for h in gen.helpers]
+        if self.spec.init_block:   # `init { ... }`: run once from the declared values, as an action
+            gen = BlockGen(self.ctx, Mode("trace"), len(self.spec.actions), "b")
+            lines = [(0, "def a_init(s, out, errs, b):")] + gen.block(self.spec.init_block, {}, {}, 1)
             src.append(render(lines))
             src += [render(h) for h in gen.helpers]
         return "".join(src)
@@ -279,14 +285,50 @@ class Program:
 
     def initial_states(self):
         """Yield (values, error) for each combination of initial values, in
-        product order; error is (var index, value) when a value is outside its type."""
+        product order; error is (var index, value) when a value is outside its
+        type, or the StepError of an erroneous branch of ``init { ... }``."""
         from .layout import runtime_fits
         choices = self.initial_choices()
         fits = [runtime_fits(v.type) for v in self.spec.vars]
+        initial = self._initial_filter()
         for combo in product(*choices):
             bad = None
             for i, (f, x) in enumerate(zip(fits, combo)):
                 if f is not None and not f(x):
                     bad = (i, x)
                     break
-            yield list(combo), bad
+            starts, errs = [list(combo)], []
+            if bad is None and self.init_fn is not None:
+                starts, errs = self._run_init_block(list(combo))
+            for values in starts:
+                if bad is None and initial is not None and not initial(values):
+                    continue
+                yield values, bad
+            for e in errs:   # an erroneous branch of the init block: typeok fails initially
+                yield list(combo), e
+
+    def _run_init_block(self, values: list) -> tuple[list[list], list]:
+        """The outcomes of ``init { ... }`` from one combination of declared
+        values (in the block's branch order), and the StepErrors of its
+        erroneous branches."""
+        out: list = []
+        errs: list = []
+        self.init_fn(self.layout.pack(values), out, errs, ())
+        return [self.layout.unpack(s) for s in out], errs
+
+    def _initial_filter(self):
+        """``init: e`` (ir.Spec.initial): evaluated by the reference evaluator
+        on each combination of initial values (once per combination, before
+        the search; an error counts as false)."""
+        if self.spec.initial is None:
+            return None
+        from ..report.evaluate import EvalError, evaluate
+        consts = self.spec.const_values()
+
+        def holds(values: list) -> bool:
+            try:
+                state = self.layout.canonical(self.layout.pack(values))
+                return evaluate(self.spec.initial, state, {}, consts) is True
+            except EvalError:
+                return False
+        return holds

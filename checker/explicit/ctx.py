@@ -159,6 +159,8 @@ class Ctx:
     def internal_lit(self, node: ir.Lit):
         v = node.value
         if isinstance(v, str):
+            if isinstance(node.type, ir.EnumT):   # members may repeat across enums: index in its own
+                return node.type.members.index(v)
             return self.members[v]
         return v
 

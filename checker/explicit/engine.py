@@ -143,6 +143,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
                   need_graph or options.traces > 1)
     found = out.found
+    constraint_note = None
+    if spec.constraints and out.exhaustive:   # count as TLC does: only the states inside the constraint
+        from .constrained import inside_counts
+        out.states, out.depth, outside = inside_counts(prog, out.seen)
+        constraint_note = (f"state constraint {', '.join(c.name for c in spec.constraints)}: {outside} states "
+                           "outside it were reached and checked but not explored nor counted (TLC's CONSTRAINT)")
     seconds = time.perf_counter() - t0
 
     sym_note, sym_extra = _symmetry_report(spec, prog, out, options, temporal_wanted)
@@ -179,10 +185,14 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if temporal and out.exhaustive:
         from .liveness import Graph, find_violation, lasso_trace, predicate
         t_graph = time.perf_counter()
-        graph = Graph(prog, out.seen)
+        graph = Graph(prog, out.seen, tla=options.semantics == "tla")
         live_extra = {"graph_seconds": time.perf_counter() - t_graph, "graph_edges": graph.sg.edges,
                       "graph_bytes": graph.sg.nbytes() + graph.enabled.nbytes}
     fairness = ir.fairness_words(spec)
+    if options.semantics == "tla":
+        fairness = ("checked with no fairness" if not spec.fairness else fairness) + (
+            "; TLA+ semantics: every state may stutter forever, and a step that changes nothing "
+            "does not count as a fair action taken")
     for p in temporal:
         line = p.span.line if p.span else None
         if not out.exhaustive:
@@ -239,6 +249,16 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                                         seconds=seconds))
         else:
             props.append(unviolated("deadlock", DEADLOCK))
+    if spec.refinements:   # `refines A from "a.spec"`: checked here only (checker/explicit/refinement.py)
+        from .refinement import check_abstract_properties, check_refinement, liveness_refusal
+        for r in spec.refinements:
+            if want(r.name):
+                props.append(check_refinement(spec, r, options.max_states))
+                if out.exhaustive:
+                    props += check_abstract_properties(spec, r, prog, out.seen, options.semantics == "tla")
+                refusal = liveness_refusal(r)
+                if refusal is not None:
+                    props.append(refusal)
 
     traces_notes = []
     if options.traces > 1:
@@ -282,6 +302,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["store"] = store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
+    if constraint_note:
+        notes.append(constraint_note)
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})

@@ -49,8 +49,12 @@ class Graph:
     A *group* is one fairness constraint and one value of its key
     parameters; groups are numbered in sorted (constraint, key) order."""
 
-    def __init__(self, prog: Program, seen: dict):
+    def __init__(self, prog: Program, seen: dict, tla: bool = False):
         self.prog = prog
+        # TLA+ semantics (--semantics tla): a self-loop (a step that changes
+        # nothing) neither enables nor takes a fairness group, and every
+        # state may stutter forever (fairly where no fair group is enabled)
+        self.tla = tla
         self.sg = sg = StateGraph(prog, seen)
         self.nodes, self.seen, self.init, self.n = sg.nodes, seen, sg.init, sg.n
         fair = tuple(getattr(prog.spec, "fairness", ()))
@@ -91,6 +95,8 @@ class Graph:
             if hi == lo:
                 continue
             bits = self.gid_bits[sg.labels[lo:hi]]
+            if self.tla:   # ENABLED <<A>>_vars: only steps that change the state
+                bits = np.where((sg.targets[lo:hi] != sg.sources[lo:hi])[:, None], bits, np.uint64(0))
             has = np.flatnonzero(sg.degree[a:b] > 0)
             # nodes with edges only: their edge ranges are consecutive and cover lo:hi
             out[a + has] = np.bitwise_or.reduceat(bits, sg.offsets[a:b][has] - lo, axis=0)
@@ -241,6 +247,9 @@ def fair_components(g: Graph, nodes: np.ndarray) -> tuple[np.ndarray, int]:
             ci = lab[es[inside]]
             has_edge[ci] = True
             if w:
+                if g.tla:   # <<A>>_vars: a step that changes nothing is not A taken
+                    inside &= es != et
+                    ci = lab[es[inside]]
                 bits = g.gid_bits[sg.labels[lo:lo + EDGE_BLOCK][inside]]
                 for k in range(w):
                     np.bitwise_or.at(taken[:, k], ci, bits[:, k])
@@ -355,6 +364,8 @@ def find_violation(g: Graph, prop: ir.Temporal, pred_p, pred_q) -> Lasso | None:
     P = np.fromiter((pred_p(s) for s in g.nodes), dtype=bool, count=n)
     everything = np.ones(n, dtype=bool)
     stutter = g.sg.degree == 0
+    if g.tla:   # any state may stutter forever, fairly where no fair group is enabled
+        stutter = ~((g.enabled & (g.weak | g.strong)) != 0).any(axis=1) if g.words else np.ones(n, dtype=bool)
     kind = prop.kind
     if kind == "always":
         bad = np.flatnonzero(~P)

@@ -121,7 +121,7 @@ def packed_initial_states(prog: Program, found: Found) -> list[int]:
     for values, bad in initial:
         if bad is not None:
             if found.typeok is None:
-                found.typeok = ("init", values, bad)
+                found.typeok = ("initerr", bad) if isinstance(bad, StepError) else ("init", values, bad)
             continue
         s = prog.layout.pack(values)
         out.append(prog.symmetry.canon(s) if prog.symmetry is not None else s)

@@ -64,8 +64,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     try:
         for values, bad in prog.initial_states():
             if bad is not None:
-                if found.typeok is None:
-                    found.typeok = ("init", values, bad)
+                if found.typeok is None:   # a StepError: an erroneous branch of init { }
+                    found.typeok = ("initerr", bad) if isinstance(bad, StepError) else ("init", values, bad)
                 continue
             initial.append(prog.layout.pack(values))
     except StepError as e:

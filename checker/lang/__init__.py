@@ -30,11 +30,17 @@ def load_text(text: str, filename: str = "<spec>", consts: dict[str, int] | None
     ``generalize``: constants declared with a ``where`` clause keep no value
     (their defaults are ignored) unless given in ``consts``: the symbolic
     engines then prove properties for every value the clause allows."""
+    return _load_text(text, filename, consts, generalize, ())
+
+
+def _load_text(text, filename, consts, generalize, stack) -> Spec:
+    from .modules import expand_imports
     from .parser import parse
     from .resolve import resolve
     try:
-        tree = parse(text, filename)
-        return resolve(tree, filename, text, consts, generalize)
+        from .sugar import desugar_asserts, qualify_members
+        tree = qualify_members(desugar_asserts(expand_imports(parse(text, filename), filename, text, stack)))
+        return resolve(tree, filename, text, consts, generalize, stack=stack)
     except RecursionError:
         # Expressions are typed without recursion; only absurdly deep nesting
         # of blocks or types gets here.
@@ -43,6 +49,12 @@ def load_text(text: str, filename: str = "<spec>", consts: dict[str, int] | None
 
 def load_file(path, consts: dict[str, int] | None = None, generalize: bool = False) -> Spec:
     """Read a .spec file (UTF-8) and load it; an unreadable file is a SpecError too."""
+    return load_file_stacked(path, (), consts, generalize)
+
+
+def load_file_stacked(path, stack: tuple[str, ...], consts=None, generalize: bool = False) -> Spec:
+    """``load_file`` from inside another spec's loading (``stack``: the files
+    being loaded, to report a cycle of ``refines``/``import``)."""
     name = str(path)
     try:
         with open(path, "rb") as f:
@@ -57,7 +69,7 @@ def load_file(path, consts: dict[str, int] | None = None, generalize: bool = Fal
         line = data[: e.start].count(b"\n") + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise SpecError([Diagnostic(Span(name, line, col), "the file is not valid UTF-8 text")], "") from None
-    return load_text(text, name, consts, generalize)
+    return _load_text(text, name, consts, generalize, stack)
 
 
 def _file_error(name: str, message: str) -> SpecError:

@@ -242,7 +242,12 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
                 return ir.Lit(c.value, ir.INT, span=e.span)
             return ir.Const(n, c.type, span=e.span)
         if n in env.members:
-            return ir.Lit(n, env.members[n], span=e.span)
+            if env.members[n] is None:
+                owners = [t.name for t in env.enums.values() if n in t.members]
+                self.d.error(e.span, f"`{n}` is a member of several enums ({', '.join(owners)}): "
+                                     f"write {' or '.join(o + '.' + n for o in owners)}")
+                return None
+            return ir.Lit(n.rpartition("::")[2], env.members[n], span=e.span)   # Enum::member: qualified
         if n in env.types or n in env.enums:
             self.d.error(e.span, f"`{n}` is a type, not a value")
             return None
@@ -252,7 +257,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
         if n in env.other:
             self.d.error(e.span, f"`{n}` is an action or invariant, not a value")
             return None
-        known = list(scope.locals) + list(env.consts) + list(env.members)
+        known = list(scope.locals) + list(env.consts) + [m for m in env.members if "::" not in m]
         if scope.allow_vars:
             known += list(env.vars)
         self.d.error(e.span, f"unknown name `{n}`", did_you_mean(n, known))

@@ -18,14 +18,17 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import ast as A
 from ..ir import Span
 from .diagnostics import Diagnostic, SpecError
+from .modules_syntax import ModuleBuilder
 
 KEYWORDS = frozenset(
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
-    "process property reachable fair weak strong loop await goto always eventually symmetric terminal".split()
+    "process property reachable fair weak strong loop await goto always eventually symmetric terminal"
+    " constraint refines init".split()
 )
 DECL_KEYWORDS = ("const", "enum", "type", "var", "action", "invariant", "process", "property", "reachable",
-                 "fair", "weak", "strong", "symmetric", "terminal")
+                 "fair", "weak", "strong", "symmetric", "terminal",
+                 "constraint", "refines", "import", "init")
 from .records_parse import RECORD_KEYWORDS, RecordsBuilder  # noqa: E402  (records, tuples, definitions)
 KEYWORDS = KEYWORDS | RECORD_KEYWORDS
 DECL_KEYWORDS = DECL_KEYWORDS + ("def",)
@@ -195,7 +198,7 @@ def _doc_lines(text: str) -> dict[int, str]:
 
 
 @v_args(meta=True)
-class _Builder(RecordsBuilder, Transformer_NonRecursive):
+class _Builder(RecordsBuilder, ModuleBuilder):  # both Transformer_NonRecursive
     def __init__(self, filename: str, text: str):
         super().__init__()
         self.file = filename

@@ -42,11 +42,13 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False) -> ir.Spec:
+            generalize: bool = False, stack: tuple[str, ...] = ()) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
     for every value the clause allows."""
-    return _Resolver(file, source, consts or {}, generalize).spec(tree)
+    resolver = _Resolver(file, source, consts or {}, generalize)
+    resolver.stack = stack  # the files being loaded around this one (refines cycles)
+    return resolver.spec(tree)
 
 
 class _Resolver:
@@ -88,6 +90,7 @@ class _Resolver:
                         symmetric.append(self.env.types[x.name])
         self.env.other.update(x.name for x in decls if isinstance(
             x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl, A.TerminalDecl)))
+        self.env.other.update(_module_decl_names(decls))
         var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
@@ -136,13 +139,26 @@ class _Resolver:
         if symmetric:
             from .symmetry import check_symmetric_use
             check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
+        from .constraints import apply_constraints, resolve_constraints  # modules, constraints, refinement
+        from .modules import resolve_refinements
+        constraints = resolve_constraints(self, decls)
+        refinements = resolve_refinements(self, decls)
+        from .sugar import fairness_groups, init_block, initial_predicate, quantified_properties
+        initial = initial_predicate(self, decls)
+        init_body = init_block(self, decls, variables)
+        fairness += fairness_groups(self, decls, actions)
+        for r in quantified_properties(self, decls):
+            (invariants if isinstance(r, ir.Invariant) else properties).append(r)
         self.d.raise_if_any()
         from .processes import all_done, any_of
+        ends = any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)])
+        actions, terminal = apply_constraints(constraints, actions, ends)
         return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
                        doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
                        reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)]),
-                       symmetric=tuple(symmetric), terminals=tuple(terminals))
+                       terminal=terminal, symmetric=tuple(symmetric), terminals=tuple(terminals),
+                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial,
+                       init_block=init_body)
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""
@@ -267,6 +283,7 @@ class _Resolver:
     def _check_unique(self, decls) -> tuple:
         seen: dict[str, A.Decl] = {}
         keep = []
+        member_of: dict[str, A.EnumDecl] = {}   # enum members may repeat across enums (`Kind.Prepared`)
         for x in decls:
             if x.name not in seen:
                 keep.append(x)
@@ -274,6 +291,10 @@ class _Resolver:
             if isinstance(x, A.EnumDecl):
                 names += list(zip(x.members, x.member_spans))
             for name, span in names:
+                if isinstance(x, A.EnumDecl) and name != x.name and member_of.get(name, x) is not x:
+                    continue
+                if isinstance(x, A.EnumDecl) and name != x.name:
+                    member_of[name] = x
                 if name in seen:
                     first = seen[name].span
                     self.d.error(span, f"`{name}` is already declared (line {first.line})")
@@ -297,7 +318,11 @@ class _Resolver:
         t = ir.EnumT(x.name, x.members)
         self.env.enums[x.name] = t
         for m in x.members:
-            self.env.members.setdefault(m, t)
+            if m in self.env.members and self.env.members[m] not in (None, t):
+                self.env.members[m] = None          # in several enums: write `Enum.member`
+            else:
+                self.env.members.setdefault(m, t)
+            self.env.members[f"{x.name}::{m}"] = t  # `Enum.member` (checker/lang/sugar.qualify_members)
         return t
 
     def _const(self, x: A.ConstDecl) -> ir.ConstDecl | None:
@@ -505,3 +530,8 @@ def _source(text: str, span) -> str:
     if span is None or not 1 <= span.line <= len(lines) or span.end_line != span.line:
         return "..."
     return lines[span.line - 1][span.col - 1: span.end_col - 1]
+
+
+def _module_decl_names(decls) -> list[str]:
+    from .modules_syntax import ConstraintDecl, RefinesDecl
+    return [x.name for x in decls if isinstance(x, (ConstraintDecl, RefinesDecl))]  # (several `init:` may be given)

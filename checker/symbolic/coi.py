@@ -48,7 +48,7 @@ def relevant_vars(spec: ir.Spec, t: ir.Temporal, also=()) -> set[str]:
     """The variables ``t`` (and the variables ``also``) can see through the
     spec's steps (a fixpoint)."""
     keep: set[str] = set(also)
-    for e in (t.p, t.q, spec.terminal):
+    for e in (t.p, t.q, spec.terminal, spec.initial):
         if e is not None:
             keep |= expr_names(e)[0]
     changed = True
@@ -102,6 +102,8 @@ def reduce(spec: ir.Spec, t: ir.Temporal, also=()) -> tuple[ir.Spec, tuple[str, 
     ``t`` among the properties and the invariants that read kept variables
     only; no reachables."""
     keep = relevant_vars(spec, t, also)
+    if getattr(spec, "init_block", ()):   # an init block may tie any variables together: no reduction
+        keep = {v.name for v in spec.vars}
     dropped = tuple(v.name for v in spec.vars if v.name not in keep)
     if not dropped:
         return spec, ()

@@ -1017,6 +1017,11 @@ class Encoder:
 
     def init(self, st: State):
         """(formula: st is an initial state without errors, error items)."""
+        if self.spec.init_block:
+            return self._init_block(st)
+        return self._init_plain(st)
+
+    def _init_plain(self, st: State):
         env = self.const_env
         parts, errs = [], []
         for v in self.spec.vars:
@@ -1033,6 +1038,29 @@ class Encoder:
                 inside = self.in_type(val, v.type)
                 errs = _err_join(errs, [ErrItem(mk_not(inside), f"initial value {v.name} = {{}} is outside {v.type}{_at(v)}", (val, v.type))])
                 parts.append(v_eq(x, self.coerce(val, v.type)))
+        if self.spec.initial is not None:   # `init: e`: only where e holds without error
+            parts.append(self.holds_in(self.spec.initial, st))
+        parts.append(mk_not(err_any(errs)))
+        return mk_and(parts), errs
+
+    def _init_block(self, st: State):
+        """``init { ... }``: the block run symbolically from the declared
+        (single) initial values; its either-choices are free variables of the
+        formula (bounded by their number of branches)."""
+        start = self.make_state("init0")    # the declared initial values (choices included)
+        f0, errs = self._init_plain(start)
+        block = ActionEnc(ir.Action("init", (), self.spec.init_block), -1)
+        guard, env, block_errs = self._exec(block.action, Env(dict(start.values), {}), block)
+        domains = [z3.And(ch >= 0, ch < n) for ch, n in block.choices]
+        # the block's errors are over the copy and the choices: only where
+        # the copy is a declared initial state (callers test them alone)
+        errs = _err_join(errs, _err_guard(mk_and([f0, self.state_inv(start)] + domains), block_errs))
+        # existential variables of the formula (Horn clauses quantify them)
+        self.init_vars = list(start.terms()) + [ch for ch, _n in block.choices]
+        parts = [f0] + domains
+        parts += [guard] + [v_eq(st.values[v.name], env.vars[v.name]) for v in self.spec.vars]
+        if self.spec.initial is not None:
+            parts.append(self.holds_in(self.spec.initial, st))
         parts.append(mk_not(err_any(errs)))
         return mk_and(parts), errs
 

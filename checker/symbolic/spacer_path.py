@@ -52,7 +52,7 @@ def clauses(enc, bad, inv, head, assume=None) -> list:
     cur, nxt = enc.cur.terms(), enc.nxt.terms()
     cs = [t for _, t in enc.sym_consts]
     init, _ = enc.init(enc.cur)
-    start = z3.ForAll(cs + cur, z3.Implies(mk_and([enc.const_axiom, init, enc.state_inv(enc.cur)]),
+    start = z3.ForAll(cs + cur + list(getattr(enc, "init_vars", ())), z3.Implies(mk_and([enc.const_axiom, init, enc.state_inv(enc.cur)]),
                                            inv(*cs, *cur)))
     step = z3.ForAll(cs + cur + nxt + list(enc.step_vars),
                      z3.Implies(mk_and([inv(*cs, *cur), assume, enc.trans]), inv(*cs, *nxt)))

@@ -304,10 +304,14 @@ TEMPORAL_FORMS = ("eventually {p}", "always eventually {p}", "eventually always 
 FAIRNESS = ("", "", "fair ", "strong fair ")
 
 
-def gen_spec(c, temporal: bool = False, records: bool = False) -> str:
+def gen_spec(c, temporal: bool = False, records: bool = False, extras: bool = False) -> str:
     """``temporal``: actions may be (weakly or strongly) fair, and the spec
     has 1-2 temporal properties of every form.  ``records``: records,
-    tuples, defs and comprehensions too (_RecordGen)."""
+    tuples, defs and comprehensions too (_RecordGen).  ``extras``: the constructs
+    that desugar in the front end (checker/lang/constraints.py, sugar.py):
+    maybe a state constraint, an initial-state predicate, an ``init { }``
+    block, an ``assert`` in an action, and (with ``temporal``) a fairness
+    group."""
     g = _RecordGen(c) if records else _Gen(c)
     lines = ["spec random", f"enum Color {{ {', '.join(MEMBERS)} }}"] + (_RecordGen.HEADER if records else [])
     for i in range(c.int(2, 4)):
@@ -322,13 +326,31 @@ def gen_spec(c, temporal: bool = False, records: bool = False) -> str:
         for i in range(c.int(1, 2)):
             form = c.pick(TEMPORAL_FORMS)
             lines.append(f"property live{i}: " + form.format(p=g.bool_expr(1), q=g.bool_expr(1)))
+    if extras:
+        lines += _extras(c, g, temporal, [ln for ln in lines if ln.startswith(("action", "fair", "strong"))])
     return "\n".join(lines) + "\n"
 
 
+def _extras(c, g, temporal: bool, actions: list[str]) -> list[str]:
+    out = []
+    if c.int(0, 1):
+        out.append(f"constraint bound: {g.bool_expr(1)}")
+    if c.int(0, 1):
+        out.append(f"init: {g.bool_expr(1)}")
+    if c.int(0, 1):   # an init block: one of two starts, maybe guarded
+        out.append(f"init {{\n  either {{ {g.assign()} }} or {{ {g.assign()} }}\n}}")
+    if c.int(0, 1):   # an assert at the end of a new action, after one statement
+        out.append("action checked {\n  " + g.assign() + f"\n  assert({g.bool_expr(1)})\n}}")
+    if temporal and len(actions) > 1 and c.int(0, 1):
+        names = [a.split("action ", 1)[1].split("(")[0].split(" ")[0] for a in actions]
+        out.append(f"{c.pick(('fair', 'strong fair'))} {{ {' or '.join(names[:2])} }}")
+    return out
+
+
 @st.composite
-def specs(draw, temporal: bool = False, records: bool = False) -> str:
-    return gen_spec(DrawChooser(draw), temporal, records)
+def specs(draw, temporal: bool = False, records: bool = False, extras: bool = False) -> str:
+    return gen_spec(DrawChooser(draw), temporal, records, extras)
 
 
-def random_spec(seed: int, temporal: bool = False, records: bool = False) -> str:
-    return gen_spec(RandomChooser(random.Random(seed)), temporal, records)
+def random_spec(seed: int, temporal: bool = False, records: bool = False, extras: bool = False) -> str:
+    return gen_spec(RandomChooser(random.Random(seed)), temporal, records, extras)

@@ -73,7 +73,7 @@ SPEC_KEYWORDS = (
     "spec const enum type var action invariant require if else either or for in let "
     "true false and not forall exists then bool int set map seq where union inter minus subset "
     "process property reachable fair weak strong loop await goto always eventually "
-    "def with choose").split()
+    "def with choose constraint refines terminal init").split()
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 
 # Identifiers that are valid spec names but mean something to Python or to the

@@ -86,7 +86,7 @@ def test_system_spec_conclusion_cannot_hold_with_a_health_aware_registry():
     old = "requested_up = exists j in Id: name_of[j] == n and up[j] and not marked_down[j]"
     assert text.count(old) == 3
     r = checker.check(text.replace(old, "requested_up = exists j in Id: name_of[j] == n and up[j]"),
-                      filename="system_fixed_mutant.spec")
+                      filename=str(SPEC / "system_fixed_mutant.spec"))  # its imports are found next to it
     p = r.get("system_correct")
     assert p.verdict.value == "violated"
     assert _steps(p.trace) == ["crash(1)", "monitor.probe(1)", "recover(1)", "call_unknown(Orders)"]

@@ -1,0 +1,58 @@
+"""Counting states as TLC does under a state constraint.
+
+The front end applies ``constraint`` declarations by guarding every action
+(checker/lang/constraints.py), so the search stores the states outside the
+constraint too: they are checked (invariants, reachability) and never
+expanded.  TLC does not insert such a state in its set of seen states, so
+its distinct-state count and depth cover only the states inside the
+constraint.  After an explicit search of a constrained spec this module
+recounts the stored states that way (one evaluation of the constraint per
+stored state: the search itself is unchanged).
+"""
+from __future__ import annotations
+
+from ..report.evaluate import EvalError, evaluate
+
+
+def inside_counts(prog, seen) -> tuple[int, int, int]:
+    """(states inside the constraint, their greatest depth, states outside)."""
+    spec = prog.spec
+    consts = spec.const_values()
+    depth_of = _depths(seen)
+    inside = outside = 0
+    deepest = 0
+    for s in seen:
+        state = prog.layout.canonical(s)
+        try:
+            ok = all(evaluate(c.expr, state, {}, consts) for c in spec.constraints)
+        except EvalError:
+            ok = False  # TLC stops with an error here; we count the state as outside
+        if ok:
+            inside += 1
+            deepest = max(deepest, depth_of(s))
+        else:
+            outside += 1
+    return inside, deepest, outside
+
+
+def _depths(seen):
+    levels = getattr(seen, "levels", None)
+    if levels is not None:          # the compact store keeps each state's depth
+        return levels.depth_of
+    memo: dict = {}
+
+    def depth(s) -> int:
+        chain = []
+        while s not in memo:
+            p = seen[s]
+            if p is None:
+                memo[s] = 0
+                break
+            chain.append(s)
+            s = p
+        d = memo[s]
+        for x in reversed(chain):
+            d += 1
+            memo[x] = d
+        return memo[chain[0]] if chain else d
+    return depth
