@@ -124,6 +124,15 @@ class ModuleBuilder(Transformer_NonRecursive):
                                              else "an `only { }` block lists names, without `=`"))
         return DeclBlock(str(kw), items, span=self._tok(kw))
 
+    def with_block(self, meta, c):
+        # `with` is also the record-update keyword (`m with { f: e }`), so the
+        # lexer makes it a keyword token, not a NAME: rebuild the NAME here.
+        from lark import Token
+
+        kw = Token("NAME", "with", line=meta.line, column=meta.column,
+                   end_line=meta.line, end_column=meta.column + 4)
+        return self.decl_block(meta, [kw, *c])
+
     def with_item(self, meta, c):
         return WithItem(self._name(c[0]), c[1], span=self._tok(c[0]))
 
