@@ -51,3 +51,8 @@ class Options:
     #                                      (numpy arrays, one sorted array per BFS level)
     workers: int = 1                     # > 1: expand each level in this many forked processes
     #                                      (compact store only)
+    # explicit engine: how chunks are expanded (checker/explicit/vector/): "scalar"
+    # (generated Python per state), "vector" (array code over each chunk, on the
+    # compact store) or "auto" (vector when every action and invariant vectorises)
+    backend: str = "scalar"
+    gpu: bool = False                    # vector back end: CuPy when a CUDA device is present

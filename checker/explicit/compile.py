@@ -241,6 +241,15 @@ class Program:
         blocks, helper_src = self._collect
         return self._level(blocks, "len(seen)", active_invs, active_reach, deadlock, helper_src)
 
+    def action_collect_function(self, ai: int):
+        """A collect-mode level function of action ``ai`` alone, without
+        property checks or the deadlock test (the vector back end's fallback
+        for an action it cannot run as array code)."""
+        if self._collect is None:
+            self.collect_level_function([], [], False)
+        blocks, helper_src = self._collect
+        return self._level([blocks[ai]], "len(seen)", [], [], False, helper_src)
+
     def check_function(self, active_invs, active_reach):
         """def check(L, viol): invariants and goals only"""
         body = self._checks(active_invs, active_reach)

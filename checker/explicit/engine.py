@@ -129,9 +129,16 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     want_reach = [k for k, g in enumerate(goals) if want(g.name)]
     need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
     store, store_note = _store_for(options, need_graph)
+    vprog, backend_note = None, None
+    if options.backend != "scalar":        # checker/explicit/vector/plan.py: the --backend rule
+        from .vector.plan import make_expander, plan_backend
+        vprog, backend_note = plan_backend(prog, options, need_graph, want_invs)
+        if vprog is not None:
+            store, store_note = "compact", None
     if store == "compact":
         from .compact import bfs_compact
-        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
+        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
+                          make_expander(vprog, options) if vprog is not None else None)
     else:
         out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
     found = out.found
@@ -245,6 +252,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
              f"compiled in {compile_seconds:.3f}s"]
     if sym_note:
         notes.append(sym_note)
+    if backend_note:
+        notes.append(backend_note)
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",
@@ -267,6 +276,11 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["store"] = store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
+    if vprog is not None:
+        ex = out.expander
+        extra["backend"] = "vector"
+        extra["vector_chunks"] = ex.chunks
+        extra["scalar_chunks"] = ex.scalar_chunks     # chunks with something to report
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})

@@ -1,0 +1,54 @@
+"""Which back end expands the chunks: the rule of ``--backend``.
+
+* ``scalar`` (default): the generated Python code, state by state.
+* ``vector``: the array code of this package on the compact store; actions
+  (or properties) it cannot vectorise run their scalar code, and the report
+  says which and why.
+* ``auto``: ``vector`` when it applies whole -- every action and every
+  checked invariant vectorises, no temporal property, no symmetry reduction,
+  one process, no checkpoints -- else exactly what ``scalar`` does.
+
+Impossible combinations are errors (exit code 2), as for ``--store``.
+"""
+from __future__ import annotations
+
+BACKENDS = ("scalar", "vector", "auto")
+
+
+def plan_backend(prog, options, need_graph: bool, want_invs):
+    """(VectorProgram or None, note or None)"""
+    from ..engine import StoreOptionError
+    backend = options.backend
+    if backend not in BACKENDS:
+        raise StoreOptionError(f"--backend {backend}: unknown back end; choose scalar, vector or auto")
+    if backend == "scalar":
+        return None, None
+    explicit = backend == "vector"
+    if options.workers > 1:
+        if explicit:
+            raise StoreOptionError(f"--backend vector runs in one process: drop --workers {options.workers}")
+        return None, None
+    if options.checkpoint_dir is not None or options.resume_dir is not None:
+        if explicit:
+            raise StoreOptionError("--checkpoint/--resume: not supported with --backend vector")
+        return None, None
+    if need_graph:
+        return None, ("--backend vector: temporal properties are checked on the reference dict "
+                      "store (they need the whole state graph)") if explicit else None
+    if prog.symmetry is not None:
+        return None, ("--backend vector: symmetry reduction runs on the scalar code "
+                      "(canonical forms are not vectorised)") if explicit else None
+    from .expander import VectorProgram
+    vprog = VectorProgram(prog)
+    if not explicit and not vprog.fully_vectorised(want_invs):
+        return None, None
+    return vprog, vprog.report()
+
+
+def make_expander(vprog, options):
+    """the factory ``compact.bfs_compact`` calls"""
+    from .expander import VectorExpander
+
+    def make(prog, codec):
+        return VectorExpander(vprog, codec)
+    return make
