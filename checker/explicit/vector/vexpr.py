@@ -238,7 +238,14 @@ def _binary(e: ir.Binary, consts, budget):
         def setop(p, care):
             a, b = align(l_(p, care), r_(p, care))
             x, y = a.bits, b.bits
-            bits = x | y if op == "union" else x & y if op == "inter" else x & ~y
+            if op == "diff":
+                bits = _andnot(x, y)
+            elif isinstance(x, int) and isinstance(y, int):
+                bits = x | y if op == "union" else x & y
+            else:
+                x = np.uint64(x) if isinstance(x, int) else x
+                y = np.uint64(y) if isinstance(y, int) else y
+                bits = x | y if op == "union" else x & y
             if not isinstance(bits, int):
                 bits = bits & np.uint64((1 << a.n) - 1)
             else:
@@ -248,9 +255,7 @@ def _binary(e: ir.Binary, consts, budget):
     if op == "subset":
         def subset(p, care):
             a, b = align(l_(p, care), r_(p, care))
-            extra = a.bits & ~b.bits if isinstance(a.bits, int) and isinstance(b.bits, int) \
-                else np.uint64(a.bits) & ~np.uint64(b.bits) if False else _andnot(a.bits, b.bits)
-            return _pyb(extra == 0)
+            return _pyb(_andnot(a.bits, b.bits) == 0)
         return subset
     raise Unsupported(f"operator {op}")
 
