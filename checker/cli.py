@@ -163,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_int_at_least(1, "--workers"), default=1, metavar="N",
                    help="explicit, --store compact: expand each breadth-first level in N "
                         "forked worker processes (default 1)")
+    p.add_argument("--backend", choices=("scalar", "vector", "auto"), default="scalar",
+                   help="explicit: how states are expanded: scalar (default: generated Python, "
+                        "state by state), vector (array code over whole chunks of each level, on "
+                        "the compact store; what cannot be vectorised runs as scalar code) or auto "
+                        "(vector when every action and invariant vectorises)")
+    p.add_argument("--gpu", action="store_true",
+                   help="explicit, --backend vector: run the array code on a CUDA device with CuPy "
+                        "(pip install 'svc-modelcheck[gpu]'); numpy when there is none")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -213,7 +221,8 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers"}
+                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
+                   "--backend"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -290,6 +299,10 @@ def parse(argv: Sequence[str]):
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
     kw["workers"] = args.workers
+    if (args.backend != "scalar" or args.gpu) and args.engine != "explicit":
+        raise UsageError("arguments --backend/--gpu: only for --engine explicit")
+    kw["backend"] = args.backend
+    kw["gpu"] = args.gpu
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
                       timeout=args.timeout,

@@ -24,7 +24,8 @@ import numpy as np
 
 from ... import ir
 from ..levels import sorted_unique
-from .values import Unsupported
+from .values import Unsupported, is_arr
+from .xp import to_host
 from .vexpr import Budget, compile_expr
 from .vstmts import Fields, NeedScalar, Path, compile_block, pack
 from .words import from_words, to_words, word_count
@@ -106,7 +107,8 @@ class VectorExpander:
 
     chunk_size = CHUNK
 
-    def __init__(self, vprog: VectorProgram, codec):
+    def __init__(self, vprog: VectorProgram, codec, xp=np):
+        self.xp = xp                     # the array module (xp.py): numpy, or CuPy on a GPU
         self.v = vprog
         self.prog = vprog.prog
         self.codec = codec
@@ -143,8 +145,9 @@ class VectorExpander:
         invs, reach, dead = key
         v = self.v
         n = len(chunk)
-        words = to_words(self.codec, chunk)
-        rows = np.arange(n)
+        xp = self.xp
+        words = to_words(self.codec, chunk, xp)
+        rows = xp.arange(n)
         p0 = Path(v.fields, rows, words)
         scalar_invs, scalar_reach = [], []
         for k in invs:
@@ -153,7 +156,7 @@ class VectorExpander:
                 scalar_invs.append(k)
                 continue
             r = f(p0, None)
-            if r is False or (isinstance(r, np.ndarray) and not r.all()):
+            if r is False or (is_arr(r) and not r.all()):
                 raise NeedScalar("invariant violated")
         for k in reach:
             g = v.reach[k]
@@ -161,11 +164,11 @@ class VectorExpander:
                 scalar_reach.append(k)
                 continue
             r = g(p0, None)
-            if r is True or (isinstance(r, np.ndarray) and r.any()):
+            if r is True or (is_arr(r) and r.any()):
                 raise NeedScalar("goal reached")
         outs: list = []
         tr = 0
-        counts = np.zeros(n, dtype=np.int64) if dead else None
+        counts = xp.zeros(n, dtype=np.int64) if dead else None
         for ai, blocks in enumerate(v.actions):
             if blocks is None:
                 continue
@@ -205,7 +208,8 @@ class VectorExpander:
                     raise NeedScalar("deadlock")
         if scalar_invs or scalar_reach:
             self.prog.check_function(scalar_invs, scalar_reach)(self.codec.decode(chunk), found.viol)
-        parts = [from_words(self.codec, [np.ascontiguousarray(w) for w in ws]) for ws in outs]
+        parts = [to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w) for w in ws], xp))
+                 for ws in outs]
         if extra:
             parts.append(self.codec.encode(extra))
         if not parts:

@@ -42,13 +42,19 @@ def plan_backend(prog, options, need_graph: bool, want_invs):
     vprog = VectorProgram(prog)
     if not explicit and not vprog.fully_vectorised(want_invs):
         return None, None
-    return vprog, vprog.report()
+    note = vprog.report()
+    if options.gpu:
+        from .xp import array_module
+        note += f"; array module: {array_module(True)[1]}"
+    return vprog, note
 
 
 def make_expander(vprog, options):
     """the factory ``compact.bfs_compact`` calls"""
     from .expander import VectorExpander
+    from .xp import array_module
+    xp, _name = array_module(options.gpu)
 
     def make(prog, codec):
-        return VectorExpander(vprog, codec)
+        return VectorExpander(vprog, codec, xp)
     return make

@@ -30,7 +30,9 @@ class Unsupported(Exception):
 
 
 def is_arr(x) -> bool:
-    return isinstance(x, np.ndarray)
+    """a per-state array: numpy's, or a device array (CuPy: numpy functions
+    dispatch to it through ``__array_function__``)"""
+    return isinstance(x, np.ndarray) or hasattr(x, "__cuda_array_interface__")
 
 
 def land(a, b):
