@@ -171,6 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gpu", action="store_true",
                    help="explicit, --backend vector: run the array code on a CUDA device with CuPy "
                         "(pip install 'svc-modelcheck[gpu]'); numpy when there is none")
+    p.add_argument("--por", action="store_true",
+                   help="explicit: partial-order reduction of process steps (ample sets; implies "
+                        "--backend vector; invariants, goals, typeok and deadlock, not temporal "
+                        "properties; counterexamples real but not necessarily shortest)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--no-symmetry", action="store_true",
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
@@ -299,8 +303,9 @@ def parse(argv: Sequence[str]):
         raise UsageError("arguments --store/--workers: only for --engine explicit")
     kw["store"] = args.store
     kw["workers"] = args.workers
-    if (args.backend != "scalar" or args.gpu) and args.engine != "explicit":
-        raise UsageError("arguments --backend/--gpu: only for --engine explicit")
+    if (args.backend != "scalar" or args.gpu or args.por) and args.engine != "explicit":
+        raise UsageError("arguments --backend/--gpu/--por: only for --engine explicit")
+    kw["por"] = args.por
     kw["backend"] = args.backend
     kw["gpu"] = args.gpu
     options = Options(max_depth=args.max_depth, max_states=args.max_states,

@@ -56,3 +56,5 @@ class Options:
     # compact store) or "auto" (vector when every action and invariant vectorises)
     backend: str = "scalar"
     gpu: bool = False                    # vector back end: CuPy when a CUDA device is present
+    por: bool = False                    # partial-order reduction of process steps (vector back
+    #                                      end; invariants, goals, deadlock: vector/por.py)

@@ -117,7 +117,7 @@ class _Serial:
 
 def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
                 want_deadlock: bool, want_reach: list[int] = (), make_expander=None) -> Outcome:
-    """``make_expander(prog, codec)``: another chunk expander (the vector back
+    """``make_expander(prog, codec, levels)``: another chunk expander (the vector back
     end's, ``vector/expander.py``) with its own ``chunk_size``; default: the
     scalar generated code, in this process or in ``options.workers`` workers."""
     t0 = time.perf_counter()
@@ -151,7 +151,7 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     # same in the workers and in this process
     prog.collect_level_function(*map(list, active()[:2]), active()[2])
     if make_expander is not None:
-        expander = make_expander(prog, codec)
+        expander = make_expander(prog, codec, levels)
         chunk_size = expander.chunk_size
         out.expander = expander
     elif workers > 1:

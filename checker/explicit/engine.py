@@ -130,7 +130,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
     store, store_note = _store_for(options, need_graph)
     vprog, backend_note = None, None
-    if options.backend != "scalar":        # checker/explicit/vector/plan.py: the --backend rule
+    if options.backend != "scalar" or options.por:   # checker/explicit/vector/plan.py: the rule
         from .vector.plan import make_expander, plan_backend
         vprog, backend_note = plan_backend(prog, options, need_graph, want_invs)
         if vprog is not None:
@@ -151,6 +151,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     else:
         holds_method = f"bounded (not exhaustive){reduced}: depth {out.depth}, {out.states} states"
     method_v = "explicit-state breadth-first search (shortest counterexample)"
+    if getattr(vprog, "reduction", None) is not None:
+        reduced += " and partial-order reduction"
+        holds_method = holds_method.replace("search (", "search with partial-order reduction (", 1) \
+            if out.exhaustive else holds_method
+        method_v = ("explicit-state breadth-first search with partial-order reduction "
+                    "(a real counterexample, not necessarily shortest)")
 
     def unviolated(name, kind, doc="", line=None):
         verdict = Verdict.HOLDS if out.exhaustive else Verdict.UNKNOWN
@@ -281,6 +287,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["backend"] = "vector"
         extra["vector_chunks"] = ex.chunks
         extra["scalar_chunks"] = ex.scalar_chunks     # chunks with something to report
+        if ex.red is not None:
+            extra["por_reduced_states"] = ex.reduced_rows  # states expanded with an ample set
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})

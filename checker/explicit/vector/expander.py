@@ -58,6 +58,7 @@ class VectorProgram:
         term = getattr(spec, "terminal", None)
         self.terminal = self._pred("terminal", term) if term is not None else None
         self.has_terminal = term is not None
+        self.reduction = None            # por.Reduction with --por (plan.py)
 
     def _action(self, ai, a: ir.Action, var_types):
         binds = self.prog.bindings[ai]
@@ -107,7 +108,10 @@ class VectorExpander:
 
     chunk_size = CHUNK
 
-    def __init__(self, vprog: VectorProgram, codec, xp=np):
+    def __init__(self, vprog: VectorProgram, codec, xp=np, levels=None, reduction=None):
+        self.levels = levels             # the store (POR's cycle proviso looks successors up)
+        self.red = reduction             # por.Reduction, or None: full expansion
+        self.reduced_rows = 0            # states expanded with an ample set (POR)
         self.xp = xp                     # the array module (xp.py): numpy, or CuPy on a GPU
         self.v = vprog
         self.prog = vprog.prog
@@ -132,6 +136,34 @@ class VectorExpander:
         except NeedScalar:
             self.scalar_chunks += 1
             return self._scalar(chunk, key, found)
+
+    def _ample(self, produced, n):
+        """per row, the instance whose steps form its ample set, or -1 (full expansion)"""
+        xp = self.xp
+        red = self.red
+        none = len(red.instances)
+        best = xp.full(n, none, dtype=np.int64)
+        for ai, bj, ws, rs in produced:
+            k = red.safe_instance[ai][bj]
+            if k >= 0:
+                best[rs] = xp.minimum(best[rs], k)
+        chosen = xp.where(best == none, -1, best)
+        # the cycle proviso: an ample successor already stored (this depth or before) may
+        # close a cycle: such a state is expanded fully
+        cand, cand_rows = [], []
+        for ai, bj, ws, rs in produced:
+            k = red.safe_instance[ai][bj]
+            if k >= 0:
+                sel = chosen[rs] == k
+                if sel.any():
+                    cand.append(to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w[sel]) for w in ws], xp)))
+                    cand_rows.append(to_host(xp, rs[sel]))
+        if cand:
+            closes = self.levels.stored_mask(np.concatenate(cand))
+            if closes.any():
+                chosen[xp.asarray(np.concatenate(cand_rows)[closes])] = -1
+        self.reduced_rows += int((chosen >= 0).sum())
+        return chosen
 
     def _scalar(self, chunk, key, found):
         fn = self.scalar_fns.get(key)
@@ -166,35 +198,56 @@ class VectorExpander:
             r = g(p0, None)
             if r is True or (is_arr(r) and r.any()):
                 raise NeedScalar("goal reached")
-        outs: list = []
-        tr = 0
+        produced: list = []              # (action, binding, successor words, rows)
         counts = xp.zeros(n, dtype=np.int64) if dead else None
         for ai, blocks in enumerate(v.actions):
             if blocks is None:
                 continue
-            for block in blocks:
+            for bj, block in enumerate(blocks):
                 for path in block(Path(v.fields, rows, words, cache=p0.cache)):
                     ws, rs = pack(path)
                     if len(rs):
-                        outs.append(ws)
-                        tr += len(rs)
+                        produced.append((ai, bj, ws, rs))
                         if dead:
-                            counts += np.bincount(rs, minlength=n)
+                            counts += xp.bincount(rs, minlength=n)
         extra: list = []
+        extra_rows: list = []
         if self.fallback:
             decoded = self.codec.decode(chunk)
             errs: list = []
+
+            def err(*a):
+                errs.append(a)
+            per_state = dead or self.red is not None
             for ai, fn in self.fallback.items():
-                if dead:
-                    for i, s in enumerate(decoded):
+                if per_state:         # successors per state: deadlock counts, POR's choice
+                    for i, st in enumerate(decoded):
                         before = len(extra)
-                        fn([s], extra, extra.append, lambda *a: errs.append(a), _ignore, _ignore)
-                        counts[i] += len(extra) - before
+                        fn([st], extra, extra.append, err, _ignore, _ignore)
+                        extra_rows += [i] * (len(extra) - before)
                 else:
-                    fn(decoded, extra, extra.append, lambda *a: errs.append(a), _ignore, _ignore)
+                    fn(decoded, extra, extra.append, err, _ignore, _ignore)
             if errs:
                 raise NeedScalar("runtime error in a scalar action")
-            tr += len(extra)
+            if dead and extra_rows:
+                counts += xp.asarray(np.bincount(np.array(extra_rows, dtype=np.int64), minlength=n))
+        chosen = self._ample(produced, n) if self.red is not None else None
+        outs: list = []
+        tr = 0
+        for ai, bj, ws, rs in produced:
+            if chosen is not None:
+                keep = chosen[rs]
+                keep = (keep < 0) | (keep == self.red.instance_of[ai][bj])
+                if not keep.all():
+                    ws, rs = [w[keep] for w in ws], rs[keep]
+                    if not len(rs):
+                        continue
+            outs.append(ws)
+            tr += len(rs)
+        if extra and chosen is not None:
+            keep = to_host(xp, chosen)[np.array(extra_rows, dtype=np.int64)] < 0
+            extra = [x for x, k in zip(extra, keep.tolist()) if k]
+        tr += len(extra)
         if dead:
             zero = counts == 0
             if zero.any():

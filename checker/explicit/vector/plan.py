@@ -21,6 +21,9 @@ def plan_backend(prog, options, need_graph: bool, want_invs):
     backend = options.backend
     if backend not in BACKENDS:
         raise StoreOptionError(f"--backend {backend}: unknown back end; choose scalar, vector or auto")
+    if options.por:
+        _check_por(prog, options, need_graph)
+        backend = "vector"
     if backend == "scalar":
         return None, None
     explicit = backend == "vector"
@@ -40,6 +43,14 @@ def plan_backend(prog, options, need_graph: bool, want_invs):
                       "(canonical forms are not vectorised)") if explicit else None
     from .expander import VectorProgram
     vprog = VectorProgram(prog)
+    if options.por:
+        from .por import Reduction
+        spec = prog.spec
+        visible = [spec.invariants[k].expr for k in want_invs]
+        visible += [g.expr for g in getattr(spec, "reachables", ())]
+        scalar = [ai for ai, b in enumerate(vprog.actions) if b is None]
+        vprog.reduction = Reduction(spec, prog.bindings, visible, scalar)
+        return vprog, vprog.report() + "; " + vprog.reduction.report()
     if not explicit and not vprog.fully_vectorised(want_invs):
         return None, None
     note = vprog.report()
@@ -49,12 +60,26 @@ def plan_backend(prog, options, need_graph: bool, want_invs):
     return vprog, note
 
 
+def _check_por(prog, options, need_graph: bool) -> None:
+    from ..engine import StoreOptionError
+    if need_graph:
+        raise StoreOptionError("--por: temporal properties are not checked under partial-order "
+                               "reduction (only invariants, reachability goals, typeok and deadlock); "
+                               "leave out --por or choose the properties with --property")
+    if prog.symmetry is not None:
+        raise StoreOptionError("--por: not combined with symmetry reduction; add --no-symmetry")
+    if options.workers > 1:
+        raise StoreOptionError(f"--por runs in one process: drop --workers {options.workers}")
+    if options.checkpoint_dir is not None or options.resume_dir is not None:
+        raise StoreOptionError("--checkpoint/--resume: not supported with --por")
+
+
 def make_expander(vprog, options):
     """the factory ``compact.bfs_compact`` calls"""
     from .expander import VectorExpander
     from .xp import array_module
     xp, _name = array_module(options.gpu)
 
-    def make(prog, codec):
-        return VectorExpander(vprog, codec, xp)
+    def make(prog, codec, levels):
+        return VectorExpander(vprog, codec, xp, levels, getattr(vprog, "reduction", None))
     return make
