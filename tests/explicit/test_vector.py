@@ -129,6 +129,20 @@ def test_an_action_that_cannot_be_vectorised_runs_its_scalar_code():
     auto = checker.check(FALLBACK, backend="auto")       # not fully vectorised: scalar
     assert auto.stats.extra.get("backend") is None
     assert summary(auto) == summary(ref)
+    auto = checker.check(WIDE, backend="auto")           # fully vectorised: vector
+    assert auto.stats.extra.get("backend") == "vector"
+
+
+def test_impossible_backend_options_are_usage_errors(tmp_path):
+    """exit code 2 with a message, never a traceback"""
+    from checker.cli import main
+
+    spec = tmp_path / "s.spec"
+    spec.write_text(WIDE)
+    assert main([str(spec), "--backend", "vector", "--store", "compact", "--workers", "2"]) == 2
+    assert main([str(spec), "--backend", "vector", "--engine", "bmc"]) == 2
+    assert main([str(spec), "--por", "--checkpoint", str(tmp_path / "ck")]) == 2
+    assert main([str(spec), "--backend", "vector", "--no-deadlock"]) == 0
 
 
 WIDE = """

@@ -190,7 +190,12 @@ def member(x, s: SetV):
 def popcount(bits):
     if isinstance(bits, int):
         return bin(bits).count("1")
-    return np.bitwise_count(bits).astype(np.int64)
+    if hasattr(np, "bitwise_count"):          # numpy >= 2.0
+        return np.bitwise_count(bits).astype(np.int64)
+    out = np.zeros(len(bits), dtype=np.int64)
+    for i in range(64):
+        out += ((bits >> np.uint64(i)) & U1).astype(np.int64)
+    return out
 
 
 def equal(a, b, t: ir.Type):

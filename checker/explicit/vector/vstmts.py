@@ -39,7 +39,7 @@ def _reader(t: ir.Type, off: int):
         w = width(t)
         lo = dom_lo(t)
         if w == 0:
-            return lambda ws: np.full(len(ws[0]), lo, dtype=np.int64)
+            return lambda ws: np.zeros_like(ws[0], dtype=np.int64) + lo
         if w > 62:
             raise Unsupported("a field wider than 62 bits")
         if lo:
@@ -304,7 +304,7 @@ def _stmt(s, consts, var_types, budget):
 
 def _merge(p: Path, c, t: Path, e: Path) -> Path:
     """one path from the two branches of an if over the same rows"""
-    alive = where(c, _mask(t.alive, len(c)), _mask(e.alive, len(c)))
+    alive = where(c, _mask(t.alive, c), _mask(e.alive, c))
     over = {}
     for name in set(t.over) | set(e.over):
         over[name] = where(c, t.var(name), e.var(name))
@@ -317,8 +317,8 @@ def _merge(p: Path, c, t: Path, e: Path) -> Path:
     return Path(p.fields, p.rows, p.words, None if alive.all() else alive, p.cache, over, locs)
 
 
-def _mask(a, n):
-    return np.ones(n, dtype=bool) if a is None else a
+def _mask(a, like):
+    return np.ones_like(like, dtype=bool) if a is None else a
 
 
 def pack(p: Path) -> tuple[list, np.ndarray]:
