@@ -180,14 +180,16 @@ def main(argv: list[str]) -> None:
     backends = ["dict", "compact", "vector", "vector+por"] + (["gpu"] if "--gpu" in argv else [])
     results = []
     t0 = time.time()
+    name = "compare" + (f"-{tag}" if tag else "")
     with tempfile.TemporaryDirectory() as work:
-        for name, row in rows.items():
-            results.append(run_row(name, row, backends, work))
+        for rname, row in rows.items():
+            results.append(run_row(rname, row, backends, work))
+            with open(os.path.join(HERE, "results", name + ".partial.json"), "w") as f:
+                json.dump(results, f, indent=1)      # (a long run interrupted keeps its rows)
     versions = subprocess.run(["spin", "-V"], capture_output=True, text=True).stdout.strip()
     meta = {"date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"), "machine": platform.platform(),
             "cpus": os.cpu_count(), "python": platform.python_version(), "spin": versions,
             "minutes": round((time.time() - t0) / 60, 1)}
-    name = "compare" + (f"-{tag}" if tag else "")
     with open(os.path.join(HERE, "results", name + ".json"), "w") as f:
         json.dump({"meta": meta, "rows": results}, f, indent=1)
     loads = ", ".join(f"{r['row']} {r['load_before']:.1f}->{r['load_after']:.1f}" for r in results)
@@ -203,6 +205,7 @@ def main(argv: list[str]) -> None:
             "of the families exist).\n\n" + table(results, backends) + "\n")
     with open(os.path.join(HERE, "results", name + ".md"), "w") as f:
         f.write(text)
+    os.remove(os.path.join(HERE, "results", name + ".partial.json"))
     print(text)
 
 

@@ -80,7 +80,10 @@ def any_rows(m) -> bool:
 
 
 def where(c, a, b):
-    """``a`` where c, else ``b``, for any kind of value"""
+    """``a`` where c, else ``b``, for any kind of value (the same object when
+    both are: untouched parts stay shared)"""
+    if a is b:
+        return a
     if c is True or (isinstance(c, np.bool_) and c):
         return a
     if c is False or (isinstance(c, np.bool_) and not c):
@@ -228,8 +231,12 @@ def _le_const(length, i: int):
     return bool(r) if not is_arr(r) else r
 
 
-def fits(v, t: ir.Type):
-    """is v (deeply) inside type t: True/False or a bool array"""
+def fits(v, t: ir.Type, orig=None):
+    """is v (deeply) inside type t: True/False or a bool array; parts that
+    are the very objects of ``orig`` (a value known to fit: the variable's
+    value before the assignment) are not checked again"""
+    if v is orig:
+        return True
     if isinstance(t, (ir.BoolT, ir.EnumT)):
         return True
     if isinstance(t, ir.IntT):
@@ -255,7 +262,8 @@ def fits(v, t: ir.Type):
         return out
     if isinstance(t, ir.MapT):
         out = True
-        for x in v.entries:
-            out = land(out, fits(x, t.value))
+        olds = orig.entries if isinstance(orig, MapV) else [None] * len(v.entries)
+        for x, o in zip(v.entries, olds):
+            out = land(out, fits(x, t.value, o))
         return out
     raise Unsupported(f"type {t}")

@@ -66,31 +66,50 @@ def _reader(t: ir.Type, off: int):
 
 
 def _writer(t: ir.Type, off: int):
-    """(value, acc) -> OR the encoded value into acc (word index -> bits)"""
+    """(value, acc, orig, spans) -> OR the encoded value into acc (word index ->
+    bits) and list the (offset, width) of every leaf written in spans; leaves
+    that are the very objects of ``orig`` (the value decoded from the state:
+    an untouched map entry) are skipped, their bits being unchanged"""
     from ..layout import bits_for, dom_size, width
     if isinstance(t, ir.BoolT):
-        return lambda v, acc: put_bits(acc, _u64(v), off, 1)
+        def wbool(v, acc, orig, spans):
+            if v is not orig:
+                put_bits(acc, _u64(v), off, 1)
+                spans.append((off, 1))
+        return wbool
     if isinstance(t, (ir.IntT, ir.EnumT)):
         w = width(t)
         lo = dom_lo(t)
         if w == 0:
-            return lambda v, acc: None
-        return lambda v, acc: put_bits(acc, _u64(v - lo if lo else v), off, w)
+            return lambda v, acc, orig, spans: None
+
+        def wint(v, acc, orig, spans):
+            if v is not orig:
+                put_bits(acc, _u64(v - lo if lo else v), off, w)
+                spans.append((off, w))
+        return wint
     if isinstance(t, ir.SetT):
         base, n = set_frame(t)
 
-        def wset(v, acc):
+        def wset(v, acc, orig, spans):
+            if v is orig:
+                return
             if (v.base, v.n) != (base, n):
                 v = rebase(v, base, n)
             put_bits(acc, _u64(v.bits), off, n)
+            spans.append((off, n))
         return wset
     if isinstance(t, ir.SeqT):
         lb = bits_for(t.cap + 1)
         ew = width(t.elem)
         elo = dom_lo(t.elem)
         cap = t.cap
+        total = lb + cap * ew
 
-        def wseq(v, acc):
+        def wseq(v, acc, orig, spans):
+            if v is orig or total == 0:
+                return
+            spans.append((off, total))
             if lb:
                 put_bits(acc, _u64(v.length), off, lb)
             if ew == 0:
@@ -108,9 +127,12 @@ def _writer(t: ir.Type, off: int):
         vw = width(t.value)
         ws_ = [_writer(t.value, off + i * vw) for i in range(dom_size(t.key))]
 
-        def wmap(v, acc):
-            for w, x in zip(ws_, v.entries):
-                w(x, acc)
+        def wmap(v, acc, orig, spans):
+            if v is orig:
+                return
+            olds = orig.entries if isinstance(orig, MapV) else [None] * len(ws_)
+            for w, x, o in zip(ws_, v.entries, olds):
+                w(x, acc, o, spans)
         return wmap
     raise Unsupported(f"a variable of type {t}")
 
@@ -140,12 +162,12 @@ class Fields:
                 self.problems[f.name] = str(e)
         self._keep: dict = {}
 
-    def keep_masks(self, names) -> list[int]:
-        key = frozenset(names)
+    def keep_masks(self, spans) -> list[int]:
+        """per word, the bits outside the written (offset, width) spans"""
+        key = tuple(spans)
         m = self._keep.get(key)
         if m is None:
-            m = self._keep[key] = clear_masks(
-                [(self.by_name[n].offset, self.by_name[n].width) for n in key], self.nw)
+            m = self._keep[key] = clear_masks(key, self.nw)
         return m
 
 
@@ -188,25 +210,34 @@ class Path:
 
     def compact(self, keep) -> "Path":
         idx = np.flatnonzero(keep)
+        memo: dict = {}          # shared parts stay shared (pack skips untouched entries by identity)
         return Path(self.fields, self.rows[idx], [w[idx] for w in self.words], None,
-                    {k: _take(v, idx) for k, v in self.cache.items()},
-                    {k: _take(v, idx) for k, v in self.over.items()},
-                    {k: _take(v, idx) for k, v in self.locs.items()})
+                    {k: _take(v, idx, memo) for k, v in self.cache.items()},
+                    {k: _take(v, idx, memo) for k, v in self.over.items()},
+                    {k: _take(v, idx, memo) for k, v in self.locs.items()})
 
     def count(self) -> int:
         return len(self.rows) if self.alive is None else int(self.alive.sum())
 
 
-def _take(v, idx):
+def _take(v, idx, memo: dict):
+    if isinstance(v, (int, bool, np.integer, np.bool_)):
+        return v
+    got = memo.get(id(v))
+    if got is not None:
+        return got[1]
     if is_arr(v):
-        return v[idx]
-    if isinstance(v, SetV):
-        return SetV(_take(v.bits, idx), v.base, v.n)
-    if isinstance(v, SeqV):
-        return SeqV(_take(v.length, idx), [_take(x, idx) for x in v.elems], v.cap)
-    if isinstance(v, MapV):
-        return MapV([_take(x, idx) for x in v.entries])
-    return v
+        r = v[idx]
+    elif isinstance(v, SetV):
+        r = SetV(_take(v.bits, idx, memo), v.base, v.n)
+    elif isinstance(v, SeqV):
+        r = SeqV(_take(v.length, idx, memo), [_take(x, idx, memo) for x in v.elems], v.cap)
+    elif isinstance(v, MapV):
+        r = MapV([_take(x, idx, memo) for x in v.entries])
+    else:
+        r = v
+    memo[id(v)] = (v, r)           # (v kept alive: its id stays unique while memo lives)
+    return r
 
 
 def _narrow(p: Path, c) -> list[Path]:
@@ -259,7 +290,8 @@ def _stmt(s, consts, var_types, budget):
 
         def assign(p):
             val = v(p, p.alive)
-            ok = fits(val, t)
+            before = p.over.get(name)
+            ok = fits(val, t, before if before is not None else p.cache.get(name))
             if ok is not True:
                 p.fail_if(~ok if is_arr(ok) else True, p.alive)
             p.over[name] = val
@@ -324,11 +356,12 @@ def _mask(a, like):
 def pack(p: Path) -> tuple[list, np.ndarray]:
     """(successor words, their rows) of a finished path"""
     fields = p.fields
-    if p.over:
-        keep = fields.keep_masks(p.over)
-        acc: dict = {}
-        for name, val in p.over.items():
-            fields.write[name](val, acc)
+    acc: dict = {}
+    spans: list = []
+    for name, val in p.over.items():
+        fields.write[name](val, acc, p.cache.get(name), spans)
+    if spans:
+        keep = fields.keep_masks(spans)
         n = len(p.rows)
         words = []
         for j, w in enumerate(p.words):
