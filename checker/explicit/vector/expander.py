@@ -261,6 +261,22 @@ class VectorExpander:
                     raise NeedScalar("deadlock")
         if scalar_invs or scalar_reach:
             self.prog.check_function(scalar_invs, scalar_reach)(self.codec.decode(chunk), found.viol)
+        if self.codec.wide and outs:
+            # wide states: sort and de-duplicate as uint64 words (numpy sorts the store's
+            # V<n> byte strings by generic comparison, several times slower), then pack
+            ws = [xp.concatenate([o[j] for o in outs]) for j in range(v.nw)]
+            order = xp.lexsort(tuple(ws))               # the last word (most significant) first
+            ws = [w[order] for w in ws]
+            keep = xp.ones(len(order), dtype=bool)
+            if len(order) > 1:
+                diff = ws[0][1:] != ws[0][:-1]
+                for w in ws[1:]:
+                    diff |= w[1:] != w[:-1]
+                keep[1:] = diff
+            cand = to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w[keep]) for w in ws], xp))
+            if extra:
+                cand = sorted_unique(np.concatenate([cand, self.codec.encode(extra)]))
+            return cand, tr
         parts = [to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w) for w in ws], xp))
                  for ws in outs]
         if extra:
