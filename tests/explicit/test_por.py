@@ -56,11 +56,11 @@ def test_por_keeps_every_verdict_of_the_catalog(entry: Entry):
 
 
 def test_por_keeps_every_verdict_on_random_process_specs():
-    """200 random process specs (tests/explicit/por_specs.py), seeded: the
+    """120 random process specs (tests/explicit/por_specs.py), seeded: the
     verdicts of the reduced and the full search are equal on each, and the
     reduction does apply to many of them."""
     reduced = 0
-    for seed in range(200):
+    for seed in range(120):
         text = gen_process_spec(random.Random(seed))
         spec = load_text(text, f"rnd{seed}.spec")
         try:
@@ -68,7 +68,7 @@ def test_por_keeps_every_verdict_on_random_process_specs():
         except AssertionError as e:
             raise AssertionError(f"seed {seed}: {e}\n--- spec ---\n{text}") from None
         reduced += red < full
-    assert reduced >= 40, reduced
+    assert reduced >= 25, reduced
 
 
 def test_por_on_the_pipeline_family():
