@@ -172,3 +172,27 @@ def test_states_wider_than_64_bits_use_several_words():
     assert "(2 words per state)" in next(n for n in vec.notes if n.startswith("vector back end"))
     assert vec.stats.extra.get("scalar_chunks") == 0
     assert summary(vec) == summary(ref)
+
+
+BIG = """
+spec big
+var x: 0..3000000000 = 3000000000
+var y: 0..3 = 0
+action grow {
+  require y < 3
+  y = y + 1
+  x = (x * x * y) % 3000000001
+}
+"""
+
+
+def test_arithmetic_that_may_overflow_64_bits_runs_as_scalar_code():
+    """x * x * y can reach 2.7e19 > 2**63: int64 arrays would wrap, so the
+    action is left to the scalar code (Python ints), and the states agree"""
+    import checker
+
+    ref = checker.check(BIG)
+    vec = checker.check(BIG, backend="vector")
+    assert "grow: integer arithmetic that may exceed 64 bits" in \
+        next(n for n in vec.notes if n.startswith("vector back end"))
+    assert summary(vec) == summary(ref)

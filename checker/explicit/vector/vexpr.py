@@ -201,6 +201,12 @@ def _binary(e: ir.Binary, consts, budget):
                 return True
             return lor(lnot(a), r_(p, care_and(care, a)))
         return implies
+    if op in ARITH_OPS_CHECKED:
+        # int64 arithmetic: a result that could leave +-2**62 is left to the scalar code
+        # (Python ints), so an overflow can never change a value silently
+        m = magnitude(e, consts)
+        if m is None or m >= 1 << 62:
+            raise Unsupported("integer arithmetic that may exceed 64 bits")
     if op in _ARITH:
         f = _ARITH[op]
         return lambda p, care: f(l_(p, care), r_(p, care))
@@ -258,6 +264,40 @@ def _binary(e: ir.Binary, consts, budget):
             return _pyb(_andnot(a.bits, b.bits) == 0)
         return subset
     raise Unsupported(f"operator {op}")
+
+
+ARITH_OPS_CHECKED = ("add", "sub", "mul", "div", "mod")
+
+
+def magnitude(e, consts) -> int | None:
+    """an upper bound of |value| of an integer expression, or None when unknown"""
+    if isinstance(e, ir.Lit):
+        return abs(int(e.value)) if isinstance(e.value, (int, bool)) and not isinstance(e.type, ir.EnumT) \
+            else len(e.type.members) if isinstance(e.type, ir.EnumT) else None
+    if isinstance(e, ir.Local) and e.name in consts:
+        return abs(int(consts[e.name]))
+    if isinstance(e, ir.Unary) and e.op == "neg":
+        return magnitude(e.arg, consts)
+    if isinstance(e, ir.Binary) and e.op in ARITH_OPS_CHECKED:
+        a, b = magnitude(e.left, consts), magnitude(e.right, consts)
+        if a is None or b is None:
+            return None
+        return {"add": a + b, "sub": a + b, "mul": a * b, "div": a, "mod": max(a, b)}[e.op]
+    if isinstance(e, ir.Ite):
+        a, b = magnitude(e.then, consts), magnitude(e.else_, consts)
+        return None if a is None or b is None else max(a, b)
+    if isinstance(e, ir.Call) and e.fn in ("min", "max"):
+        ms = [magnitude(a, consts) for a in e.args]
+        return None if None in ms else max(ms)
+    if isinstance(e, ir.Call) and e.fn in ("size", "len"):
+        return 64
+    t = e.type
+    if isinstance(t, ir.IntT) and t.concrete:
+        lo, hi = t.bounds()
+        return max(abs(lo), abs(hi))
+    if isinstance(t, (ir.BoolT, ir.EnumT)):
+        return len(t.members) if isinstance(t, ir.EnumT) else 1
+    return None
 
 
 def _andnot(x, y):
