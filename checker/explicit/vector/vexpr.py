@@ -276,6 +276,14 @@ def magnitude(e, consts) -> int | None:
             else len(e.type.members) if isinstance(e.type, ir.EnumT) else None
     if isinstance(e, ir.Local) and e.name in consts:
         return abs(int(consts[e.name]))
+    if isinstance(e, ir.Local) and ("mag", e.name) in consts:      # a let: vstmts.compile_block
+        return consts[("mag", e.name)]
+    if isinstance(e, ir.Index) or (isinstance(e, ir.Call) and e.fn == "head"):
+        bt = e.base.type if isinstance(e, ir.Index) else e.args[0].type
+        inner = bt.value if isinstance(bt, ir.MapT) else bt.elem if isinstance(bt, ir.SeqT) else None
+        if isinstance(inner, ir.IntT) and inner.concrete:
+            lo, hi = inner.bounds()
+            return max(abs(lo), abs(hi))
     if isinstance(e, ir.Unary) and e.op == "neg":
         return magnitude(e.arg, consts)
     if isinstance(e, ir.Binary) and e.op in ARITH_OPS_CHECKED:

@@ -16,7 +16,7 @@ from ... import ir
 from ..layout import Layout, dom_lo
 from .values import (MapV, SeqV, SetV, Unsupported, any_rows, care_and, fits, is_arr, rebase,
                      set_frame, where)
-from .vexpr import Budget, _c, _check_type
+from .vexpr import Budget, _c, _check_type, magnitude
 from .words import clear_masks, put_bits, read_bits
 
 COMPACT_BELOW = 0.6      # a require that keeps fewer states than this share compacts the arrays
@@ -263,7 +263,12 @@ def compile_block(stmts, consts: dict, var_types: dict, budget: Budget | None = 
     for s in stmts:
         if isinstance(s, ir.Let) and s.name in consts:
             raise Unsupported(f"a local that shadows the parameter {s.name}")
-    steps = [_stmt(s, consts, var_types, budget) for s in stmts]
+    steps = []
+    consts = dict(consts)
+    for s in stmts:
+        steps.append(_stmt(s, consts, var_types, budget))
+        if isinstance(s, ir.Let):       # the bound of |value| of a let, for the overflow check
+            consts[("mag", s.name)] = magnitude(s.value, consts)
 
     def block(p: Path) -> list[Path]:
         paths = [p]
