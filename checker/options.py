@@ -58,3 +58,7 @@ class Options:
     gpu: bool = False                    # vector back end: CuPy when a CUDA device is present
     por: bool = False                    # partial-order reduction of process steps (vector back
     #                                      end; invariants, goals, deadlock: vector/por.py)
+    # explicit engine, dict store: check an invariant/goal on a state only when a bit it
+    # reads differs from the parent's (checker/explicit/readsets.py says why that is
+    # sound); internal (no CLI flag): False is for the tests that compare both
+    invariant_skipping: bool = True

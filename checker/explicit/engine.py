@@ -282,6 +282,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["store"] = store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
+    if out.checks_skipped is not None:     # invariant skipping (readsets.py)
+        extra["invariant_checks_skipped"] = out.checks_skipped
     if vprog is not None:
         ex = out.expander
         extra["backend"] = "vector"
