@@ -55,10 +55,13 @@ class Program:
         self._reach_lines = [self._reachable(k, g)
                              for k, g in enumerate(getattr(spec, "reachables", ()))]
         # invariant skipping: the bits each check reads (readsets.py; None: unknown)
-        from .readsets import read_mask
-        self._inv_masks = [read_mask(self.layout, inv.expr) for inv in spec.invariants]
-        self._reach_masks = [read_mask(self.layout, g.expr)
-                             for g in getattr(spec, "reachables", ())]
+        # (0 also for a check too cheap to be worth its guard: worth_guarding)
+        from .readsets import read_mask, worth_guarding
+
+        def mask(e):
+            return read_mask(self.layout, e) if worth_guarding(e) else 0
+        self._inv_masks = [mask(inv.expr) for inv in spec.invariants]
+        self._reach_masks = [mask(g.expr) for g in getattr(spec, "reachables", ())]
         self.ctx.ns["_skipped"] = [0]      # checks skipped so far, all level functions
         self._blocks = []
         self._helpers = []

@@ -56,3 +56,20 @@ def read_mask(layout, expr: ir.Expr) -> int | None:
         if f.name in names:
             m |= f.mask << f.offset
     return m
+
+
+HEAVY_NODES = 16     # an invariant with fewer IR nodes and no quantifier is not guarded
+
+
+def worth_guarding(expr: ir.Expr) -> bool:
+    """A cost model, not a soundness matter: the guard (one dict lookup for
+    the parent per state, an XOR, an AND per check) costs about as much as a
+    small predicate on predecoded fields, so only a quantifier (unrolled over
+    its domain) or a large expression is guarded; measured on the bench
+    families in bench/results/invariant-skipping.md."""
+    n = 0
+    for x in ir.walk_expr(expr):
+        if isinstance(x, (ir.Quant, ir.MapBuild)):
+            return True
+        n += 1
+    return n >= HEAVY_NODES

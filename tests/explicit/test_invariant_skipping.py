@@ -1,7 +1,8 @@
 """Invariant skipping (checker/explicit/readsets.py): the dict store checks
 an invariant or reachability goal on a state only when a bit it reads
 differs from the parent's.  The oracle is the same search with skipping off
-(``Options(invariant_skipping=False)``): identical states, transitions,
+(``Options(invariant_skipping=False)``, the default: the skipping is
+opt-in, see bench/results/invariant-skipping.md): identical states, transitions,
 depth, verdicts and counterexample traces (every step's action, arguments
 and state) on every catalog spec (spec/ and tests/catalog/specs) and on the
 random specs of tests/catalog/strategies.py; and it really skips."""
@@ -19,11 +20,19 @@ from catalog import CATALOG, ROOT, Entry  # noqa: E402
 import checker  # noqa: E402
 from checker import engines, ir  # noqa: E402
 from checker.explicit.layout import Layout  # noqa: E402
+from checker.explicit import readsets  # noqa: E402
 from checker.explicit.readsets import read_mask, read_vars  # noqa: E402
 from checker.lang import load_text  # noqa: E402
 from checker.options import Options  # noqa: E402
 
 SKIPPED = "invariant_checks_skipped"
+
+
+def guard_all(mp):
+    """guard every check, however small (the default cost model guards only
+    quantified or large ones: readsets.worth_guarding), so that the
+    comparisons below exercise the skipping on every invariant and goal"""
+    mp.setattr(readsets, "HEAVY_NODES", 0)
 
 
 def _load_file(path, consts=None):
@@ -44,13 +53,16 @@ def outcome(r):
 
 def _both(spec, **kw):
     run = engines.get("explicit")
-    on = run(spec, Options(**kw))
+    on = run(spec, Options(invariant_skipping=True, **kw))
     off = run(spec, Options(invariant_skipping=False, **kw))
     return on, off
 
 
+@pytest.mark.parametrize("every_check", [True, False], ids=["all-guarded", "cost-model"])
 @pytest.mark.parametrize("entry", CATALOG, ids=[e.name for e in CATALOG])
-def test_skipping_changes_nothing_on_the_catalog(entry: Entry):
+def test_skipping_changes_nothing_on_the_catalog(entry: Entry, every_check, monkeypatch):
+    if every_check:
+        guard_all(monkeypatch)
     spec = _load_file(entry.path, entry.consts)
     on, off = _both(spec)          # every property, temporal ones included
     assert outcome(on) == outcome(off)
@@ -59,7 +71,8 @@ def test_skipping_changes_nothing_on_the_catalog(entry: Entry):
         assert on.stats.states == entry.states
 
 
-def test_skipping_changes_nothing_with_symmetry_reduction_off():
+def test_skipping_changes_nothing_with_symmetry_reduction_off(monkeypatch):
+    guard_all(monkeypatch)
     for entry in CATALOG:
         spec = _load_file(entry.path, entry.consts)
         if spec.symmetric:
@@ -67,9 +80,13 @@ def test_skipping_changes_nothing_with_symmetry_reduction_off():
             assert outcome(on) == outcome(off), entry.path
 
 
-def test_it_skips_on_the_bench_families():
+@pytest.mark.parametrize("every_check", [True, False], ids=["all-guarded", "cost-model"])
+def test_it_skips_on_the_bench_families(every_check, monkeypatch):
     """exact pins (the counts are deterministic: the same search, the same
-    parents); a change of them means the read sets or the search changed"""
+    parents); a change of them means the read sets, the cost model or the
+    search changed"""
+    if every_check:
+        guard_all(monkeypatch)
     got = {}
     for path, consts in (("bench/breaker_n.spec", {"N": 3}), ("bench/config_n.spec", {"W": 1, "K": 2, "C": 2, "V": 3}),
                          ("bench/balancer_n.spec", {"N": 3, "M": 2})):
@@ -78,12 +95,15 @@ def test_it_skips_on_the_bench_families():
         assert outcome(on) == outcome(off)
         got[path] = (on.stats.states, len(spec.invariants), on.stats.extra[SKIPPED])
     # (states, invariants, checks skipped of states x invariants); config's two
-    # invariants read what almost every step writes, so it skips little
-    assert got == {"bench/breaker_n.spec": (165, 3, 233), "bench/config_n.spec": (37, 2, 4),
+    # invariants read what almost every step writes, so it skips little; the
+    # cost model leaves breaker's two small invariants unguarded
+    breaker = 233 if every_check else 57
+    assert got == {"bench/breaker_n.spec": (165, 3, breaker), "bench/config_n.spec": (37, 2, 4),
                    "bench/balancer_n.spec": (1152, 1, 477)}
 
 
-def test_a_bounded_run_is_unchanged_too():
+def test_a_bounded_run_is_unchanged_too(monkeypatch):
+    guard_all(monkeypatch)
     spec = _load_file("bench/balancer_n.spec", {"N": 3, "M": 2})
     for kw in ({"max_states": 500}, {"max_depth": 4}):
         on, off = _both(spec, **kw)
@@ -130,17 +150,24 @@ def test_an_unknown_node_makes_the_read_set_unknown():
     assert read_vars(ir.Unary("not", Odd(), ir.BoolT())) is None
 
 
-def test_a_violation_among_unrelated_steps_is_found_with_its_shortest_trace():
+def test_a_violation_among_unrelated_steps_is_found_with_its_shortest_trace(monkeypatch):
     """b < 2 breaks after two inc_b steps; the other actions never write b,
     so their successors skip that check, and the shortest trace is kept"""
+    guard_all(monkeypatch)
     text = READS.replace("invariant only_a", "invariant b_small: b < 2\ninvariant only_a")
-    on = checker.check(text)
+    on = checker.check(text, invariant_skipping=True)
     off = checker.check(text, invariant_skipping=False)
     assert outcome(on) == outcome(off)
     (p,) = [p for p in on.properties if p.name == "b_small"]
     assert p.verdict.value == "violated"
     assert [st.action for st in p.trace.steps] == [None, "inc_b", "inc_b"]
     assert on.stats.extra[SKIPPED] > 0
+
+
+def test_the_cost_model_guards_quantifiers_and_large_expressions_only():
+    spec = load_text(READS, "reads.spec", {})
+    got = {inv.name: readsets.worth_guarding(inv.expr) for inv in spec.invariants}
+    assert got == {"only_a": False, "through_an_index": False, "over_seq": True}
 
 
 # ---------------------------------------------------------------- random specs
@@ -153,6 +180,8 @@ from strategies import specs  # noqa: E402
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(specs())
 def test_skipping_changes_nothing_on_random_specs(text):
-    on = checker.check(text, max_states=20_000)
+    with pytest.MonkeyPatch.context() as mp:
+        guard_all(mp)
+        on = checker.check(text, max_states=20_000, invariant_skipping=True)
     off = checker.check(text, max_states=20_000, invariant_skipping=False)
     assert outcome(on) == outcome(off), text
