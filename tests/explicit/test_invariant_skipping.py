@@ -110,6 +110,20 @@ def test_a_bounded_run_is_unchanged_too(monkeypatch):
         assert not on.exhaustive and outcome(on) == outcome(off)
 
 
+def test_a_resumed_search_is_unchanged(tmp_path, monkeypatch):
+    """the parents of a resumed search come from the checkpoint's ``seen``"""
+    guard_all(monkeypatch)
+    spec = _load_file("bench/balancer_n.spec", {"N": 4, "M": 3})
+    run = engines.get("explicit")
+    first = run(spec, Options(invariant_skipping=True, checkpoint_dir=str(tmp_path),
+                              should_stop=lambda: True))
+    assert not first.exhaustive and first.stats.states < 100
+    resumed = run(spec, Options(invariant_skipping=True, resume_dir=str(tmp_path)))
+    ref = run(spec, Options(invariant_skipping=False))
+    assert resumed.exhaustive and outcome(resumed) == outcome(ref)
+    assert resumed.stats.extra[SKIPPED] > 0
+
+
 # ---------------------------------------------------------------- read sets
 
 READS = """
