@@ -183,6 +183,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="--simulate: K diversified walkers (seeds, biases, depths) in parallel "
                         "processes, each of --walks walks, stopped at the first violation, which is "
                         "shrunk")
+    p.add_argument("--backend", choices=("scalar", "vector", "auto"), default="scalar",
+                   help="explicit: how states are expanded: scalar (default: generated Python, "
+                        "state by state), vector (array code over whole chunks of each level, on "
+                        "the compact store; what cannot be vectorised runs as scalar code) or auto "
+                        "(vector when every action and invariant vectorises)")
+    p.add_argument("--gpu", action="store_true",
+                   help="explicit, --backend vector: run the array code on a CUDA device with CuPy "
+                        "(pip install 'svc-modelcheck[gpu]'); numpy when there is none")
+    p.add_argument("--por", action="store_true",
+                   help="explicit: partial-order reduction of process steps (ample sets; implies "
+                        "--backend vector; invariants, goals, typeok and deadlock, not temporal "
+                        "properties; counterexamples real but not necessarily shortest)")
     p.add_argument("--no-deadlock", action="store_true", help="do not report deadlocks")
     p.add_argument("--semantics", choices=("default", "tla"), default="default",
                    help="temporal properties: tla = TLA+'s (stuttering is always allowed; fairness "
@@ -249,7 +261,7 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
                    "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
                    "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
-                   "--swarm"}
+                   "--swarm", "--backend"}
     while i < len(rest):
         a = rest[i]
         if a == "--":
@@ -368,6 +380,11 @@ def parse(argv: Sequence[str]):
             raise UsageError("argument --traces: needs the default --store dict (the further traces are "
                              "read from every stored state's parent)")
         kw["traces"] = args.traces
+    if (args.backend != "scalar" or args.gpu or args.por) and args.engine != "explicit":
+        raise UsageError("arguments --backend/--gpu/--por: only for --engine explicit")
+    kw["por"] = args.por
+    kw["backend"] = args.backend
+    kw["gpu"] = args.gpu
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
                       timeout=args.timeout,

@@ -61,3 +61,15 @@ class Options:
     # mpiexec), and swarm simulation (--simulate with this many diversified walkers; 0: off)
     distributed: bool = False
     swarm: int = 0
+    # explicit engine: how chunks are expanded (checker/explicit/vector/): "scalar"
+    # (generated Python per state), "vector" (array code over each chunk, on the
+    # compact store) or "auto" (vector when every action and invariant vectorises)
+    backend: str = "scalar"
+    gpu: bool = False                    # vector back end: CuPy when a CUDA device is present
+    por: bool = False                    # partial-order reduction of process steps (vector back
+    #                                      end; invariants, goals, deadlock: vector/por.py)
+    # explicit engine, dict store: check an invariant/goal on a state only when a bit it
+    # reads differs from the parent's (checker/explicit/readsets.py says why that is
+    # sound); internal, no CLI flag, off by default: measured 4-7% slower on the bench
+    # families (bench/results/invariant-skipping.md), the guard costs what it saves
+    invariant_skipping: bool = False

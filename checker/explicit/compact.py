@@ -116,7 +116,10 @@ class _Serial:
 
 
 def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
-                want_deadlock: bool, want_reach: list[int] = ()) -> Outcome:
+                want_deadlock: bool, want_reach: list[int] = (), make_expander=None) -> Outcome:
+    """``make_expander(prog, codec, levels)``: another chunk expander (the vector back
+    end's, ``vector/expander.py``) with its own ``chunk_size``; default: the
+    scalar generated code, in this process or in ``options.workers`` workers."""
     t0 = time.perf_counter()
     out = Outcome()
     found = Found(len(prog.spec.invariants))
@@ -147,7 +150,11 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     # registers (prog.ctx.errors, read back for error messages) are then the
     # same in the workers and in this process
     prog.collect_level_function(*map(list, active()[:2]), active()[2])
-    if workers > 1:
+    if make_expander is not None:
+        expander = make_expander(prog, codec, levels)
+        chunk_size = expander.chunk_size
+        out.expander = expander
+    elif workers > 1:
         from .workers import Pool
         expander = Pool(prog, codec, workers)
         chunk_size = WORKER_CHUNK

@@ -54,6 +54,15 @@ class Program:
         self._inv_lines = [self._invariant(k, inv) for k, inv in enumerate(spec.invariants)]
         self._reach_lines = [self._reachable(k, g)
                              for k, g in enumerate(getattr(spec, "reachables", ()))]
+        # invariant skipping: the bits each check reads (readsets.py; None: unknown)
+        # (0 also for a check too cheap to be worth its guard: worth_guarding)
+        from .readsets import read_mask, worth_guarding
+
+        def mask(e):
+            return read_mask(self.layout, e) if worth_guarding(e) else 0
+        self._inv_masks = [mask(inv.expr) for inv in spec.invariants]
+        self._reach_masks = [mask(g.expr) for g in getattr(spec, "reachables", ())]
+        self.ctx.ns["_skipped"] = [0]      # checks skipped so far, all level functions
         self._blocks = []
         self._helpers = []
         self._collect = None       # (blocks, helper source) of the compact store, on demand
@@ -203,23 +212,34 @@ class Program:
 
     # ---------------------------------------------------------------- functions
 
-    def _checks(self, active_invs, active_reach):
+    def _checks(self, active_invs, active_reach, skip: bool = False):
         body = list(self._predecode)
-        for k in active_invs:
-            body += self._inv_lines[k]
-        for k in active_reach:
-            body += self._reach_lines[k]
+        checks = ([(self._inv_masks[k], self._inv_lines[k]) for k in active_invs]
+                  + [(self._reach_masks[k], self._reach_lines[k]) for k in active_reach])
+        if skip and any(m for m, _ in checks):
+            # invariant skipping (readsets.py says why it is sound): a check
+            # runs only on an initial state (parent None: dv_ = -1, every bit)
+            # or when a bit it reads differs from the parent's; sk_ counts
+            # the checks left out (added to _skipped when the level returns)
+            body += [(0, "p_ = seen[s]"), (0, "dv_ = -1 if p_ is None else s ^ p_")]
+        for m, lines in checks:
+            if skip and m and lines:    # m None (unknown) or 0 (reads nothing): always
+                body += [(0, f"if dv_ & {m}:")] + indent(lines, 1) + [(0, "else:"), (1, "sk_ += 1")]
+            else:
+                body += lines
         return body
 
-    def level_function(self, active_invs, active_reach, deadlock: bool):
-        """def level(L, seen, app, err, viol, dead) -> transitions"""
-        return self._level(self._blocks, "tr", active_invs, active_reach, deadlock)
+    def level_function(self, active_invs, active_reach, deadlock: bool, skip: bool = False):
+        """def level(L, seen, app, err, viol, dead) -> transitions; ``skip``:
+        invariant skipping (only here: ``seen`` maps states to parents)"""
+        return self._level(self._blocks, "tr", active_invs, active_reach, deadlock, skip=skip)
 
-    def _level(self, blocks, count: str, active_invs, active_reach, deadlock: bool, helper_src: str = ""):
+    def _level(self, blocks, count: str, active_invs, active_reach, deadlock: bool, helper_src: str = "",
+               skip: bool = False):
         """The level function around the actions' ``blocks``; ``count`` is the
         expression that counts the transitions so far (a state whose
         expansion leaves it unchanged, errors included, is a deadlock)."""
-        body = self._checks(active_invs, active_reach)
+        body = self._checks(active_invs, active_reach, skip)
         if deadlock:
             body.append((0, f"m0 = {count} + ne"))
         for bl in blocks:
@@ -230,6 +250,9 @@ class Program:
             body.append((0, "pass"))
         lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
                  (1, "for s in L:")] + indent(body, 2) + [(1, f"return {count}")]
+        if skip:
+            lines[3:3] = [(1, "sk_ = 0")]
+            lines[-1:-1] = [(1, "_skipped[0] += sk_")]
         return self._exec(lines, "level", helper_src)
 
     def collect_level_function(self, active_invs, active_reach, deadlock: bool):
@@ -246,6 +269,15 @@ class Program:
             self._collect = (blocks, render(helpers))
         blocks, helper_src = self._collect
         return self._level(blocks, "len(seen)", active_invs, active_reach, deadlock, helper_src)
+
+    def action_collect_function(self, ai: int):
+        """A collect-mode level function of action ``ai`` alone, without
+        property checks or the deadlock test (the vector back end's fallback
+        for an action it cannot run as array code)."""
+        if self._collect is None:
+            self.collect_level_function([], [], False)
+        blocks, helper_src = self._collect
+        return self._level([blocks[ai]], "len(seen)", [], [], False, helper_src)
 
     def check_function(self, active_invs, active_reach):
         """def check(L, viol): invariants and goals only"""

@@ -132,12 +132,19 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if options.traces > 1 and store != "dict":
         raise StoreOptionError(f"--traces {options.traces}: needs the default --store dict (the further "
                                "traces are read from every stored state's parent)")
+    vprog, backend_note = None, None
+    if options.backend != "scalar" or options.por:   # checker/explicit/vector/plan.py: the rule
+        from .vector.plan import make_expander, plan_backend
+        vprog, backend_note = plan_backend(prog, options, need_graph, want_invs)
+        if vprog is not None:
+            store, store_note = "compact", None
     if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
         from ..distributed.search import bfs_distributed
         out = bfs_distributed(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
     elif store == "compact":
         from .compact import bfs_compact
-        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
+        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
+                          make_expander(vprog, options) if vprog is not None else None)
     else:
         # --traces: no early stop once every property is violated (the further traces are in the rest)
         out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
@@ -158,6 +165,12 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     else:
         holds_method = f"bounded (not exhaustive){reduced}: depth {out.depth}, {out.states} states"
     method_v = "explicit-state breadth-first search (shortest counterexample)"
+    if getattr(vprog, "reduction", None) is not None:
+        reduced += " and partial-order reduction"
+        holds_method = holds_method.replace("search (", "search with partial-order reduction (", 1) \
+            if out.exhaustive else holds_method
+        method_v = ("explicit-state breadth-first search with partial-order reduction "
+                    "(a real counterexample, not necessarily shortest)")
 
     def unviolated(name, kind, doc="", line=None):
         verdict = Verdict.HOLDS if out.exhaustive else Verdict.UNKNOWN
@@ -279,6 +292,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if sym_note:
         notes.append(sym_note)
     notes += traces_notes
+    if backend_note:
+        notes.append(backend_note)
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
               "timeout": f"stopped by the timeout ({options.timeout}s)",
@@ -304,6 +319,15 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         extra["workers"] = options.workers
     if constraint_note:
         notes.append(constraint_note)
+    if out.checks_skipped is not None:     # invariant skipping (readsets.py)
+        extra["invariant_checks_skipped"] = out.checks_skipped
+    if vprog is not None:
+        ex = out.expander
+        extra["backend"] = "vector"
+        extra["vector_chunks"] = ex.chunks
+        extra["scalar_chunks"] = ex.scalar_chunks     # chunks with something to report
+        if ex.red is not None:
+            extra["por_reduced_states"] = ex.reduced_rows  # states expanded with an ample set
     stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
                   seconds=seconds, peak_memory_bytes=_peak_memory(),
                   extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})

@@ -102,6 +102,19 @@ class Levels:
             keep[sl] = ~_member(self.keys[b], cand[sl])
         return cand[keep]
 
+    def stored_mask(self, a: np.ndarray) -> np.ndarray:
+        """for each element of ``a`` (any order, repeats allowed): is it stored?"""
+        out = np.zeros(len(a), dtype=bool)
+        if not len(a) or not self.keys:
+            return out
+        order = np.argsort(a, kind="stable")
+        s = a[order]
+        keep = np.zeros(len(a), dtype=bool)
+        for b, sl in self._groups(s):
+            keep[sl] = _member(self.keys[b], s[sl])
+        out[order] = keep
+        return out
+
     def add(self, a: np.ndarray) -> None:
         """store ``a`` (sorted, unique, none stored yet) as the next level"""
         self.insert(a, self.levels)

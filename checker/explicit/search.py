@@ -67,6 +67,7 @@ class Outcome:
         self.resumed: dict | None = None      # {"states", "depth", "done"} when resumed
         self.checkpoints = 0                  # checkpoints written by this run
         self.checkpoint_path: str | None = None
+        self.checks_skipped: int | None = None  # invariant/goal checks skipped (dict store)
 
 
 # stops after which the search can go on (a resumed run continues it); the
@@ -202,8 +203,10 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             "transitions": transitions, "level": rest, "nxt": nxt_})
         out.checkpoints += 1
 
+    skip = options.invariant_skipping
+    skipped0 = prog.ns["_skipped"][0]
     invs, reach, dl = active()
-    level_fn = prog.level_function(invs, reach, dl)
+    level_fn = prog.level_function(invs, reach, dl, skip)
     last_report = t0
     last_ckpt = t0
     deadline = t0 + options.timeout if options.timeout is not None else None
@@ -246,7 +249,7 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 if all_violated():
                     break
                 invs, reach, dl = active()
-                level_fn = prog.level_function(invs, reach, dl)
+                level_fn = prog.level_function(invs, reach, dl, skip)
             now = time.perf_counter()
             if i < len(level) or nxt:
                 stop = None
@@ -293,6 +296,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             prog.check_function(invs, reach)(unexpanded, found.viol)
     out.states = len(seen)
     out.transitions = transitions
+    # (a chunk cut short by --max-states does not add its count: a lower bound then)
+    out.checks_skipped = prog.ns["_skipped"][0] - skipped0 if skip else None
     out.depth = depth
     out.exhaustive = out.stopped_by is None
     out.seconds = time.perf_counter() - t0
