@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
 from ..options import Options, Progress
 from .compile import Program
 from .runtime import Full, StepError
@@ -134,8 +135,9 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     be checked on the reachable graph afterwards, so never stop early because
     the safety properties are all decided.
 
-    Between chunks: the timeout, ``options.max_memory_mb``,
-    ``options.should_stop`` (a signal arrived) and periodic checkpoints.  With
+    Between chunks, and inside them through the generated code's polls:
+    ``options.cancel`` (the deadline, a signal, the memory watchdog;
+    checker/cancel.py), ``options.max_memory_mb`` and periodic checkpoints.  With
     ``options.resume_dir`` the search starts from the saved checkpoint instead
     of the initial states; it then visits the same states in the same order as
     an uninterrupted search, so counts, depths and traces are the same."""
@@ -206,9 +208,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     level_fn = prog.level_function(invs, reach, dl)
     last_report = t0
     last_ckpt = t0
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    cancel = for_options(options)
     progress = options.progress
-    should_stop = options.should_stop
     max_mem = options.max_memory_mb
     every = options.checkpoint_every
 
@@ -233,6 +234,17 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             chunk = level[i:i + CHUNK]
             try:
                 transitions += level_fn(chunk, seen, app, found.err, found.viol, found.dead)
+            except Halted as h:
+                # stopped inside the chunk: its successors found so far stay
+                # stored and queued, its transitions are not counted, and a
+                # resumed search expands the whole chunk again (the same
+                # states and counts as an uninterrupted search)
+                out.stopped_by = h.reason
+                out.memory_mb = cancel.memory_mb
+                if ckpt_path is not None:
+                    save_midlevel(level[i:], nxt)
+                unexpanded = level[i:] + nxt
+                break
             except Full as full:
                 s, tr = full.args
                 transitions += tr
@@ -249,16 +261,14 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 level_fn = prog.level_function(invs, reach, dl)
             now = time.perf_counter()
             if i < len(level) or nxt:
-                stop = None
-                if deadline is not None and now >= deadline:
-                    stop = "timeout"
-                elif should_stop is not None and should_stop():
-                    stop = "interrupted"
-                elif max_mem is not None:
-                    mb = rss_mb()
-                    if mb > max_mem:
+                stop = cancel.poll()
+                out.memory_mb = cancel.memory_mb
+                if stop is None and max_mem is not None:
+                    mb = tree_rss_mb() or rss_mb()
+                    if mb > max_mem * HEADROOM:
                         stop = "max_memory"
                         out.memory_mb = mb
+                        cancel.stop(stop)
                 if stop is not None:
                     out.stopped_by = stop
                     if ckpt_path is not None:

@@ -16,8 +16,10 @@ refused by the engine.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import traceback
 
+from ..cancel import TICK
 from .compile import Program
 from .levels import Codec, sorted_unique
 from .search import Found
@@ -56,6 +58,7 @@ class Pool:
         self.results = ctx.Queue()
         self.generation = 0
         self.busy = False          # a level's tasks may still be queued or running
+        self.cancel = None         # the run's Cancel (checker/cancel.py), polled while waiting
         self.procs = [ctx.Process(target=_serve, args=(prog, codec, self.tasks, self.results),
                                   daemon=True) for _ in range(n)]
         for p in self.procs:
@@ -76,7 +79,12 @@ class Pool:
                 self.tasks.put((gen, sent, active(), chunks[sent]))
                 sent += 1
             while i not in buf:
-                g, j, err, cand, tr, rec = self.results.get()
+                try:
+                    g, j, err, cand, tr, rec = self.results.get(timeout=TICK)
+                except queue.Empty:   # poll the run's stop flag while the workers work
+                    if self.cancel is not None:
+                        self.cancel.check()
+                    continue
                 if g == gen:
                     buf[j] = (err, cand, tr, rec)
             err, cand, tr, rec = buf.pop(i)

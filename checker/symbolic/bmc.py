@@ -145,7 +145,7 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
     reached = -1
     for n in range(max_depth + 1):
         if clock.expired():
-            return None, reached, "timeout", b.stats
+            return None, reached, clock.stop_words(), b.stats
         r = b.check(n, clock)
         if r == "unknown":
             return None, reached, "unknown", b.stats

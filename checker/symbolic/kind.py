@@ -80,7 +80,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
         # base case: no violation in the first k states
         while next_base <= k - 1 + p.extra_step:
             if clock.expired():
-                return ("unknown", k - 1, "timeout"), solver_stats(base.solver)
+                return ("unknown", k - 1, clock.stop_words()), solver_stats(base.solver)
             r = base.check(next_base, clock)
             if r == "unknown":
                 why = f"the solver returned unknown in the base case: {clock.why_unknown(base.solver)}"
@@ -89,7 +89,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
                 return ("violated", r.depth, r), solver_stats(base.solver)
             next_base += 1
         if clock.expired():
-            return ("unknown", k - 1, "timeout"), solver_stats(step.solver)
+            return ("unknown", k - 1, clock.stop_words()), solver_stats(step.solver)
         r, m = step.check(k, clock)
         if r == z3.unsat:
             return ("holds", k, None), solver_stats(step.solver)

@@ -118,7 +118,7 @@ def _readable(I, enc: Encoder, clock: Clock | None = None, cap_ms: int = 2000) -
     quantified = _has_quantifier(I)
     if quantified:
         steps = ["qe", "simplify", "propagate-values", "ctx-solver-simplify", "simplify"]
-    if clock is not None and clock.timeout is None and clock.rlimit:
+    if clock is not None and not clock.bounded() and clock.rlimit:
         # resource-limited runs must print the same invariant under any load,
         # so no wall-clock cap here; tactics ignore rlimit, so the unbounded
         # ones (qe, ctx-solver-simplify) are skipped and the rest are
@@ -303,7 +303,7 @@ def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: 
     if asked is not None and asked.verdict is Verdict.VIOLATED:
         return ""
     tp = build_props(enc, [("typeok", TYPEOK, None)])[0]
-    side = replace(options, timeout=options.timeout / 4 if options.timeout else None)
+    side = replace(options, property_timeout=options.property_timeout / 4 if options.property_timeout else None)
     try:
         if asked is None:
             if proved and implied(enc, tp, tuple(proved), Clock.of(side), options.seed):

@@ -8,8 +8,8 @@ from .conftest import BIG, verify
 
 @pytest.mark.parametrize("args, note", [
     (["--max-states", "1000"], "stopped at --max-states 1000"),
-    (["--timeout", "0.3"], "stopped by the timeout"),
-    (["--max-memory", "1"], "stopped at --max-memory 1 MB"),
+    (["--timeout", "0.3"], "stopped: time limit reached"),
+    (["--max-memory", "1"], "stopped: memory limit reached (--max-memory 1 MB)"),
     (["--max-depth", "3"], "stopped at --max-depth 3"),
 ])
 def test_limit_stops_cleanly_exit_3(args, note):
