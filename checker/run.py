@@ -71,7 +71,18 @@ def _known_list(known) -> str:
     return ", ".join(known) if known else "none"
 
 
-def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = False) -> ir.Spec:
+def _accepts(fn, name: str) -> bool:
+    """Does ``fn`` take a keyword ``name``? (a front end replaced by a test may not)"""
+    import inspect
+
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = False,
+         cancel=None) -> ir.Spec:
     """Parse and type-check a spec file, binding ``consts``.
 
     Raises ``checker.lang.diagnostics.SpecError`` for a bad spec and
@@ -89,6 +100,8 @@ def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = 
 
     load_file = front_end()
     extra = {"generalize": True} if generalize else {}
+    if cancel is not None and _accepts(load_file, "poll"):
+        extra["poll"] = cancel.check     # parsing and resolving stop at the time limit / a signal
     try:
         spec = load_file(path, **extra)
         if consts:
@@ -193,11 +206,19 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
     if options.cancel is None:
         from .cancel import Cancel
 
-        cancel = Cancel(options.timeout, options.max_memory_mb, options.should_stop).start()
+        timeout = options.timeout
+        if timeout is None and engine == "all":
+            timeout = _engines.ALL_DEFAULT_TIMEOUT
+        cancel = Cancel(timeout, options.max_memory_mb, options.should_stop).start()
         try:
             return run_spec(spec, engine, replace(options, cancel=cancel), invariants)
         finally:
             cancel.close()
+    if options.progress is not None and engine != "all":
+        from .options import Progress
+
+        # "the engine runs" on the progress line (the signal tests wait for it)
+        options.progress(Progress(0, 0, 0, 0.0, f"{engine} running"))
     result = _run_spec(spec, engine, options, invariants)
     if isinstance(result, CrossCheckResult):
         for r in result.runs.values():
@@ -302,7 +323,7 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     left symbolic, so the Z3 engines prove for every value the clause allows."""
     const_ranges = const_ranges or {}
     runs: list[Run] = []
-    base = load(path, generalize=generalize)
+    base = load(path, generalize=generalize, cancel=options.cancel)
     check_consts(base, {n: lo for n, (lo, hi) in const_ranges.items()})
     check_consts(base, {n: hi for n, (lo, hi) in const_ranges.items()})
     if options.properties:
@@ -312,7 +333,7 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     for consts in const_assignments(const_ranges):
         if runs and stop_requested(options):   # the first one reports the stop itself
             break
-        spec = load_file_bound(path, base, consts, generalize)
+        spec = load_file_bound(path, base, consts, generalize, options.cancel)
         runs.append(Run(spec, run_spec(spec, engine, options, invariants)))
     return runs
 
@@ -329,10 +350,15 @@ def stop_requested(options: Options) -> bool:
     return bool(requested) if requested is not None else bool(f())
 
 
-def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False) -> ir.Spec:
+def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False,
+                    cancel=None) -> ir.Spec:
     if not consts:
         return base
-    return front_end()(path, dict(consts), **({"generalize": True} if generalize else {}))
+    load_file = front_end()
+    extra = {"generalize": True} if generalize else {}
+    if cancel is not None and _accepts(load_file, "poll"):
+        extra["poll"] = cancel.check
+    return load_file(path, dict(consts), **extra)
 
 
 # ---------------------------------------------------------------- cross-checking
@@ -677,7 +703,7 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
         if show_progress:
             from .report.progress import ProgressLine
 
-            progress = ProgressLine(stderr)
+            progress = ProgressLine(stderr, force=req.progress is True)
             progress.set_label(req.engine if req.engine != "all" else "")
             progress.heartbeat()
             options = replace(options, progress=progress)

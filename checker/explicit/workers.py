@@ -29,7 +29,30 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _detach_signals() -> None:
+    """A worker is forked with the parent's signal handlers and its
+    set_wakeup_fd socket: without this, the parent's terminate() (SIGTERM)
+    would only set a flag in the worker's copy of the run, and a signal to
+    the worker would reach the parent's watchdog as if sent to it.  Ctrl-C
+    reaches the whole process group: the parent handles it and stops us."""
+    import signal
+
+    try:
+        signal.set_wakeup_fd(-1)
+    except (ValueError, OSError):
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:   # Linux: die with the parent even when it is killed with SIGKILL
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(prog: Program, codec: Codec, tasks, results) -> None:
+    _detach_signals()
     fns: dict = {}
     while True:
         task = tasks.get()

@@ -34,11 +34,17 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False) -> ir.Spec:
+            generalize: bool = False, poll=None) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
     for every value the clause allows."""
-    return _Resolver(file, source, consts or {}, generalize).spec(tree)
+    r = _Resolver(file, source, consts or {}, generalize)
+    r.poll = poll or _no_poll     # between declarations: raises to stop (a time limit, a signal)
+    return r.spec(tree)
+
+
+def _no_poll() -> None:
+    pass
 
 
 class _Resolver:
@@ -80,10 +86,12 @@ class _Resolver:
         procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
         infos = [i for i in (self._process_info(x) for x in procs) if i]
         enums += [i.pc_type for i in infos]
+        self.poll()
         variables = [v for v in (self._var(x) for x in var_decls) if v]
         variables += [v for info, x in zip(infos, procs) for v in self._process_vars(info, x)]
         actions, fairness = [], []
         for x in decls:
+            self.poll()
             if isinstance(x, A.ActionDecl):
                 a = self._action(x)
                 if a:
@@ -100,6 +108,7 @@ class _Resolver:
                                                 f"process {x.name}", span=x.span))
         invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
         properties, reachables = [], []
+        self.poll()
         for x in decls:
             if isinstance(x, A.PropertyDecl):
                 r = self._property(x)
