@@ -36,7 +36,7 @@ ALL = ("explicit", "bmc", "kind", "pdr")
 # seconds: the budget of `--engine all` (the whole cross-check) when no
 # --timeout is given; without it one engine that cannot decide a property
 # (pdr on a temporal property of spec/breaker.spec) runs unbounded
-ALL_DEFAULT_TIMEOUT = 300.0
+ALL_DEFAULT_TIMEOUT = 120.0
 
 SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct"})
 

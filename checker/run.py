@@ -214,11 +214,9 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
             return run_spec(spec, engine, replace(options, cancel=cancel), invariants)
         finally:
             cancel.close()
-    if options.progress is not None and engine != "all":
-        from .options import Progress
-
-        # "the engine runs" on the progress line (the signal tests wait for it)
-        options.progress(Progress(0, 0, 0, 0.0, f"{engine} running"))
+    mark = getattr(options.progress, "mark", None)
+    if mark is not None and engine != "all":
+        mark(f"{'simulate' if options.simulate else engine} running")   # scripts and tests wait for it
     result = _run_spec(spec, engine, options, invariants)
     if isinstance(result, CrossCheckResult):
         for r in result.runs.values():

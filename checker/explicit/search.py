@@ -8,6 +8,7 @@ has been violated (so it is no longer checked).
 """
 from __future__ import annotations
 
+import sys
 import time
 
 from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
@@ -265,7 +266,9 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 out.memory_mb = cancel.memory_mb
                 if stop is None and max_mem is not None:
                     mb = tree_rss_mb() or rss_mb()
-                    if mb > max_mem * HEADROOM:
+                    # the dict grows by reallocating its whole table: stop
+                    # while there is still room for the next reallocation
+                    if mb + 2 * sys.getsizeof(seen) / 1e6 > max_mem * HEADROOM:
                         stop = "max_memory"
                         out.memory_mb = mb
                         cancel.stop(stop)
