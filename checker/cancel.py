@@ -46,7 +46,7 @@ INTERRUPTED = "interrupted"
 MAX_MEMORY = "max_memory"
 
 TICK = 0.05        # seconds between two watchdog checks (deadline, memory, Z3 interrupt)
-GRACE = 1.2        # seconds a run may take to return its partial result after the stop
+GRACE = 1.5        # seconds a run may take to return its partial result after the stop
 HEADROOM = 0.85    # stop when the process tree's resident set passes this share of --max-memory
 
 

@@ -214,9 +214,6 @@ def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options
             return run_spec(spec, engine, replace(options, cancel=cancel), invariants)
         finally:
             cancel.close()
-    mark = getattr(options.progress, "mark", None)
-    if mark is not None and engine != "all":
-        mark(f"{'simulate' if options.simulate else engine} running")   # scripts and tests wait for it
     result = _run_spec(spec, engine, options, invariants)
     if isinstance(result, CrossCheckResult):
         for r in result.runs.values():
@@ -254,6 +251,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
             raise InputError(f"--simulate walks the explicit engine's state space; it does not combine "
                              f"with --engine {engine}")
         from .explicit import simulate
+        _mark_running("simulate", options)
         try:
             return simulate.check(spec, options)
         except Exception as e:
@@ -264,6 +262,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         check = _engines.get(engine)
     except _engines.EngineUnavailable as e:
         raise InternalError(str(e)) from e
+    _mark_running(engine, options)
     try:
         with _z3_interrupts(engine, options):
             if engine == "induct":
@@ -282,6 +281,14 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
 
             raise Halted(options.cancel.reason) from None
         raise
+
+
+def _mark_running(engine: str, options: Options) -> None:
+    """"ENGINE running" on the progress line, once the engine's code is
+    imported and it starts (scripts and the signal tests wait for it)."""
+    mark = getattr(options.progress, "mark", None)
+    if mark is not None:
+        mark(f"{engine} running")
 
 
 def _z3_interrupts(engine: str, options: Options):

@@ -53,6 +53,8 @@ def _detach_signals() -> None:
 
 def _serve(prog: Program, codec: Codec, tasks, results) -> None:
     _detach_signals()
+    prog.attach(None)   # the parent polls the run's stop flag and terminates us; our copy of
+    #                     the flag may already be set at the fork and must not fail a task
     fns: dict = {}
     while True:
         task = tasks.get()

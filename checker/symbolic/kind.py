@@ -165,11 +165,10 @@ def check(spec: ir.Spec, options: Options):
                          method=f"k-induction, {how}",
                          detail=f"proved for every reachable state; the step case assumes the invariants "
                                 f"{', '.join(others)}, all proved before")
-    from .l2s_check import kind_temporal  # it imports StepCase from this module
-
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
+            from .l2s_check import kind_temporal  # imported only when needed: networkx is slow to import
             out[i] = kind_temporal(enc, p, options, proved, consts, progress)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})

@@ -267,8 +267,6 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
                                       detail=info, **common))
     _retry_assuming_proved(enc, props, out, options)
-    from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
-
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
 
     @functools.cache
@@ -277,6 +275,7 @@ def check(spec: ir.Spec, options: Options):
 
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
+            from .l2s_check import pdr_temporal  # imported only when needed: networkx is slow to import
             out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
