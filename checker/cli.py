@@ -330,7 +330,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return e.code if isinstance(e.code, int) else 0
         from .run import execute
 
-        return execute(req)
+        return execute(req, keep_handlers=True)
     except KeyboardInterrupt:
         sys.stderr.write("verify: interrupted\n")
         return 130

@@ -455,12 +455,15 @@ def merge(spec: ir.Spec, results: dict[str, CheckResult], notes: list[str]) -> C
 
 def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult:
     """Run explicit, bmc, kind and pdr on the same spec and merge the results."""
+    from .cancel import Halted
+
     results: dict[str, CheckResult] = {}
     notes: list[str] = []
     failures: list[str] = []
     for engine in _engines.ALL:
         if stop_requested(options):
-            notes.append(f"{engine}: skipped, interrupted")
+            why = options.cancel.words() if options.cancel is not None else ""
+            notes.append(f"{engine}: skipped, {why or 'interrupted'}")
             continue
         if engine == "explicit" and spec.symbolic_consts:
             notes.append("explicit: skipped, the constants "
@@ -470,8 +473,12 @@ def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult
             options.progress.set_label(engine)
         try:
             results[engine] = run_spec(spec, engine, options)
+            if stop_requested(options) and options.cancel is not None:
+                notes.append(f"{engine}: stopped, {options.cancel.words()}: its verdicts are partial")
         except InputError as e:
             notes.append(f"{engine}: skipped: {e}")
+        except Halted:   # stopped where it cannot give a partial result (Z3 interrupted in a tactic)
+            notes.append(f"{engine}: stopped, {options.cancel.words()}: no result")
         except (InternalError, _engines.EngineUnavailable) as e:
             notes.append(f"{engine}: {e}")
             failures.append(engine)
@@ -668,12 +675,18 @@ def _signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
-def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+            keep_handlers: bool = False) -> int:
     """Check every file of the request, print the report, return the exit code.
 
     SIGINT and SIGTERM during the run stop the explicit search at the next
     chunk boundary; the partial result is reported as bounded ("interrupted")
-    and the exit code is 128 + the signal number (130, 143)."""
+    and the exit code is 128 + the signal number (130, 143).
+
+    ``keep_handlers`` (the command line, which exits next): leave the
+    handlers in place afterwards, so that a signal arriving after the report
+    is written only records itself, and the process exits with the code that
+    the report states instead of dying of the signal."""
     from .cancel import Cancel
 
     flag = StopFlag(Cancel(req.options.timeout, req.options.max_memory_mb,
@@ -684,6 +697,8 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
         return _execute(req, flag, stdout, stderr)
     finally:
         flag.cancel.close()
+        if keep_handlers:
+            old = {k: v for k, v in old.items() if k == "wakeup"}
         _restore(old)
 
 

@@ -131,11 +131,14 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     want_reach = [k for k, g in enumerate(goals) if want(g.name)]
     need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
     store, store_note = _store_for(options, need_graph)
-    if store == "compact":
-        from .compact import bfs_compact
-        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
-    else:
-        out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
+    try:
+        if store == "compact":
+            from .compact import bfs_compact
+            out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
+        else:
+            out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach, need_graph)
+    except CompileTimeout:    # the compact store compiles its level functions on first use
+        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
     prog.attach(None)   # rebuilding traces and the scans below must not stop half-way
     found = out.found
     seconds = time.perf_counter() - t0

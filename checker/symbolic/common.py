@@ -266,3 +266,16 @@ def reach_result(p: Prop, what: str, info, method: str, **common) -> PropertyRes
     return PropertyResult(p.name, p.kind, Verdict.HOLDS,
                           f"witness found at depth {found.depth} ({how})",
                           trace=found.trace, detail=found.detail, depth=found.depth, **common)
+
+
+def stopped_result(p: Prop, engine: str, options: Options) -> PropertyResult | None:
+    """UNKNOWN for a property not started because the run was stopped (time
+    limit, signal, memory), or None when the run goes on: after a stop the
+    engines return at once, without importing or encoding anything more."""
+    from ..cancel import for_options
+
+    cancel = for_options(options)
+    if cancel.poll() is None:
+        return None
+    return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{engine}: not checked",
+                          detail=cancel.words(), line=p.line, doc=p.doc)

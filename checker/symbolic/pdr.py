@@ -29,7 +29,7 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Verdict
 from . import decode, spacer_path
 from .bmc import BMC, search
-from .common import (prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
+from .common import (stopped_result, prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
                      solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import implied, prove_jointly
@@ -171,6 +171,8 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, 
     over the current state).  ``ground_path``: how Spacer's own path to the
     violation is obtained (a parameter so that tests can hand in an
     unusable one and see the fallback to bmc)."""
+    if clock.stopped():     # the run was stopped: no Horn clauses
+        return "unknown", clock.stop_words(), {}
     # an erroneous initial state is a typeok violation that Inv cannot see
     if p.extra_step:
         found, _, why, _ = search(enc, p, 0, clock, options.seed)
@@ -235,6 +237,9 @@ def check(spec: ir.Spec, options: Options):
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
         clock = Clock.of(options)
+        if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
+            out.append(stopped_result(p, "PDR (Spacer)", options))
+            continue
         if p.kind == PROPERTY:
             out.append(None)  # after the invariants: their proofs are assumed
             continue
@@ -275,6 +280,9 @@ def check(spec: ir.Spec, options: Options):
 
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
+            out[i] = stopped_result(p, "PDR (Spacer)", options)
+            if out[i] is not None:
+                continue
             from .l2s_check import pdr_temporal  # imported only when needed: networkx is slow to import
             out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)
             deepest = max(deepest, out[i].depth or 0)

@@ -141,8 +141,10 @@ def test_engine_all_on_breaker_answers_sigterm_during_pdr():
     p.send_signal(signal.SIGTERM)
     out = p.stdout.read()
     p.wait(timeout=BACKSTOP)
-    assert p.returncode == 143, (out, err.rest())
-    assert "interrupted (SIGTERM)" in out
+    text = err.rest()
+    assert p.returncode == 143, (out, text)
+    assert "pdr: stopped, interrupted (SIGTERM): its verdicts are partial" in out
+    assert "interrupted by SIGTERM: the results above are partial" in text
 
 
 def test_engine_all_has_a_default_budget():
