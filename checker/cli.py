@@ -312,8 +312,21 @@ def parse(argv: Sequence[str]):
                    dot_file=args.dot, coverage=args.coverage)
 
 
+def _hold_late_signals() -> None:
+    """The report is written and the process exits next: a SIGINT/SIGTERM
+    arriving now (Python's shutdown can take a while after Z3) stays pending
+    instead of killing the process, whose exit code is then the report's."""
+    import signal
+
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``verify`` console script; returns the exit code."""
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in ("docs", "replay") and not os.path.isfile(argv[0]):  # a folder docs/ is no spec
         from .subcommands import main as sub_main
@@ -330,7 +343,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return e.code if isinstance(e.code, int) else 0
         from .run import execute
 
-        return execute(req, keep_handlers=True)
+        code = execute(req, keep_handlers=True)
+        if as_program:
+            _hold_late_signals()
+        return code
     except KeyboardInterrupt:
         sys.stderr.write("verify: interrupted\n")
         return 130
