@@ -314,14 +314,17 @@ def parse(argv: Sequence[str]):
 
 def _hold_late_signals() -> None:
     """The report is written and the process exits next: a SIGINT/SIGTERM
-    arriving now (Python's shutdown can take a while after Z3) stays pending
-    instead of killing the process, whose exit code is then the report's."""
+    arriving now (Python's shutdown can take a while after Z3) is ignored
+    instead of killing the process, whose exit code is then the report's.
+    (Ignored, not blocked: a mask is per thread, and Python's shutdown resets
+    its own handlers to the default, which would kill us.)"""
     import signal
 
-    try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    except (AttributeError, OSError, ValueError):
-        pass
+    for name in ("SIGINT", "SIGTERM"):
+        try:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        except (AttributeError, OSError, ValueError):
+            pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
