@@ -19,7 +19,8 @@ that they must stop in three ways:
   polled and returned).
 - a **hard stop**, the last resort for code that never polls (the command
   line sets ``hard_stop`` to interrupt the main thread): called once when
-  the run has not ended ``GRACE`` seconds after the cancel fired.
+  the run has not ended after its main thread spent ``GRACE`` CPU seconds
+  since the cancel fired (or ``GRACE_WALL`` seconds went by).
 
 The watchdog thread wakes every ``TICK`` seconds: it checks the deadline,
 samples the resident set of the whole process tree (this process and its
@@ -46,7 +47,10 @@ INTERRUPTED = "interrupted"
 MAX_MEMORY = "max_memory"
 
 TICK = 0.05        # seconds between two watchdog checks (deadline, memory, Z3 interrupt)
-GRACE = 1.5        # seconds a run may take to return its partial result after the stop
+GRACE = 1.0        # CPU seconds of the main thread a run may spend returning its partial
+#                    result after the stop (CPU, not wall-clock: on a loaded machine the same
+#                    work takes longer, and a hard stop would lose the partial result)
+GRACE_WALL = 10.0  # wall-clock seconds after the stop: the hard stop whatever the CPU count
 HEADROOM = 0.85    # stop when the process tree's resident set passes this share of --max-memory
 
 
@@ -154,6 +158,11 @@ class Cancel:
         self._closed = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self._hard_done = False
+        self._fired_cpu = 0.0
+        try:   # the main thread's CPU clock, read from the watchdog (Linux, macOS)
+            self._main_clock = time.pthread_getcpuclockid(threading.main_thread().ident)
+        except (AttributeError, OSError, TypeError):
+            self._main_clock = None
 
     # ------------------------------------------------------------ polling
 
@@ -199,6 +208,7 @@ class Cancel:
                 self.cell[0] = reason
                 self.signum = signum
                 self.fired_at = time.monotonic()
+                self._fired_cpu = self._main_cpu()
 
     @contextmanager
     def interrupting(self, interrupt: Callable[[], None]):
@@ -249,10 +259,21 @@ class Cancel:
                     f()
                 except Exception:  # an interrupt of a finished context: nothing to stop
                     pass
-            late = self.fired_at is not None and time.monotonic() - self.fired_at > GRACE
+            late = self.fired_at is not None and (
+                time.monotonic() - self.fired_at > GRACE_WALL
+                or self._main_cpu() - self._fired_cpu > GRACE)
             if late and self.hard_stop is not None and not self._hard_done:
                 self._hard_done = True
                 self.hard_stop()
+
+    def _main_cpu(self) -> float:
+        """CPU seconds of the main thread (wall-clock where that clock is missing)."""
+        if self._main_clock is not None:
+            try:
+                return time.clock_gettime(self._main_clock)
+            except OSError:
+                pass
+        return time.monotonic()
 
     def _wait(self, seconds: float) -> None:
         """Sleep up to ``seconds``; a signal number on ``wakeup`` stops the run at once."""

@@ -28,7 +28,7 @@ from ..options import Options, Progress
 from .compile import Program
 from .levels import Codec, LevelParents, Levels, sorted_unique
 from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
-from .search import Found, Outcome, packed_initial_states, rss_mb
+from .search import Found, Outcome, check_rest, packed_initial_states, rss_mb
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
@@ -239,11 +239,11 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     finally:
         expander.close()
 
-    rest = [s for a in unexpanded for s in codec.decode(a)]
-    if rest:
+    if any(len(a) for a in unexpanded):
         invs, reach, _ = active()
         if invs or reach:
-            prog.check_function(list(invs), list(reach))(rest, found.viol)
+            out.unchecked = check_rest(prog, invs, reach, unexpanded, found.viol,
+                                       out.stopped_by in RESUMABLE_STOPS, codec.decode)
     out.seen = LevelParents(levels, prog)
     out.states = len(levels)
     out.transitions = transitions

@@ -263,6 +263,9 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                              "(violated, or its goal reached)"}
     if out.stopped_by is not None:
         notes.append(limits[out.stopped_by])
+    if out.unchecked:
+        notes.append(f"{out.unchecked} stored states were never expanded nor checked "
+                     "(stopped before their turn)")
     if out.resumed is not None:
         r = out.resumed
         notes.append(f"resumed from a checkpoint ({r['states']} states, depth {r['depth']}"

@@ -66,6 +66,7 @@ class Outcome:
         self.found: Found | None = None
         self.seconds = 0.0
         self.memory_mb = 0.0                  # resident set when max_memory stopped the search
+        self.unchecked = 0                    # stored states whose invariants were not checked (a stop)
         self.resumed: dict | None = None      # {"states", "depth", "done"} when resumed
         self.checkpoints = 0                  # checkpoints written by this run
         self.checkpoint_path: str | None = None
@@ -74,6 +75,27 @@ class Outcome:
 # stops after which the search can go on (a resumed run continues it); the
 # others end the search for good (a resumed run reports the same end)
 RESUMABLE = ("timeout", "interrupted", "max_memory")
+
+
+AFTER_STOP = 0.25   # seconds: checking the stored, never expanded states after a stop
+
+
+def check_rest(prog: Program, invs, reach, parts, viol, stopped: bool, decode=None) -> int:
+    """Check the invariants and goals on stored states that were never
+    expanded (``parts``: lists or arrays of them).  After a stop (time limit,
+    signal, memory) only for AFTER_STOP seconds, so the run still ends near
+    its bound; returns how many were left unchecked."""
+    fn = prog.check_function(list(invs), list(reach))
+    end = time.perf_counter() + AFTER_STOP
+    left = sum(len(p) for p in parts)
+    for part in parts:
+        for i in range(0, len(part), 4096):
+            if stopped and time.perf_counter() > end:
+                return left
+            chunk = part[i:i + 4096]
+            fn(decode(chunk) if decode is not None else chunk, viol)
+            left -= len(chunk)
+    return 0
 
 
 def rss_mb() -> float:
@@ -303,7 +325,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     if unexpanded:
         invs, reach, _ = active()
         if invs or reach:
-            prog.check_function(invs, reach)(unexpanded, found.viol)
+            out.unchecked = check_rest(prog, invs, reach, [unexpanded], found.viol,
+                                       out.stopped_by in RESUMABLE)
     out.states = len(seen)
     out.transitions = transitions
     out.depth = depth
