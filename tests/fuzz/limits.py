@@ -177,7 +177,10 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
     if signalled:
         allowed |= {130 if sc.limit == "SIGINT" else 143}
     if rc not in allowed:
-        problems.append(f"exit code {rc}, expected one of {sorted(allowed)}")
+        why = [ln for ln in (out + "\n" + err).splitlines()
+               if "disagree" in ln or "internal error" in ln or "crashed" in ln][:2]
+        problems.append(f"exit code {rc}, expected one of {sorted(allowed)}"
+                        + (f" ({' / '.join(w.strip()[:200] for w in why)})" if why else ""))
     try:
         doc = json.loads(out)
     except ValueError:
