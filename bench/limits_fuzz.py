@@ -75,7 +75,7 @@ def write(path: Path, outcomes, args, seconds: float, partial: bool) -> None:
              "Each scenario: a random spec (tests/fuzz/specgen.py; half of them with an endless "
              "counter, so that the search cannot finish), a random engine, and one random limit "
              "or signal.  The bound: `--timeout T` must end the run T + 2 s after the command "
-             "started (Python's start-up included); a signal, sent 0-1.5 s after the engine "
+             "started (Python's start-up included); a signal, sent 0-1 s after the engine "
              "reported that it runs, must end it within 2 s; the other limits run under "
              f"`--timeout {limits.BACKSTOP:g}` as their bound.  Every run must exit with a code "
              "that fits (0-3; 130/143 after a signal), print one JSON document that validates "
