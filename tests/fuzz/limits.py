@@ -192,10 +192,9 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
         if doc.get("exit_code") != rc:
             problems.append(f"exit_code {doc.get('exit_code')} in the document, process exit {rc}")
         words = json.dumps(doc)
-        # (exit 3 before the limit can be the solver's own unknown)
-        if sc.limit == "timeout" and rc == 3 and end - t0 >= sc.value \
-                and "time limit reached" not in words + err and "stopped" not in words:
-            problems.append("exit 3 under --timeout without saying why")
+        # (exit 3 alone says nothing: bmc's clean run, a counterexample to
+        # induction and a solver's unknown are exit 3 without any limit; the
+        # words of a time limit are checked by tests/reliability/test_engine_signals.py)
         if rc in (130, 143) and "interrupted" not in words + err:
             problems.append("a signal exit without the word interrupted")
         if rc in (130, 143) and "time limit reached" in words and "interrupted" not in words:
