@@ -13,6 +13,8 @@ import re
 import sys
 from typing import Optional, Sequence
 
+from .engines import ALL_DEFAULT_TIMEOUT
+
 USAGE_EPILOG = """\
 exit codes: 0 every property holds, 1 a property is violated, 2 input error
 (bad spec, unknown name, bad option, unusable checkpoint), 3 unknown or bounded
@@ -152,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-states", type=_int_at_least(1, "--max-states"), metavar="S",
                    help="explicit, enum: stop after S distinct states (bounded result; enum: unknown)")
     p.add_argument("--max-memory", type=_megabytes, metavar="MB",
-                   help="explicit: stop when the process's resident memory exceeds MB megabytes "
-                        "(bounded result)")
+                   help="stop before the resident memory of verify and its worker processes "
+                        "exceeds MB megabytes (sampled every 50 ms, stops at 85%%; bounded result, "
+                        "every engine)")
     p.add_argument("--checkpoint", metavar="DIR",
                    help="explicit: save the search in DIR every --checkpoint-every seconds, when "
                         "stopped by a signal or a limit, and at the end (DIR/SPEC.ckpt)")
@@ -203,7 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="explicit: explore every state even when the spec declares a `symmetric type` "
                         "(by default one state per orbit is stored)")
     p.add_argument("--timeout", type=_seconds, metavar="SEC",
-                   help="seconds per property (symbolic engines) or per run (explicit)")
+                   help="seconds for the whole run, every engine and file, parsing included "
+                        "(--engine all: %g by default); then the partial result, exit 3" % ALL_DEFAULT_TIMEOUT)
+    p.add_argument("--property-timeout", type=_seconds, metavar="SEC",
+                   help="Z3 engines: seconds per property at most (within --timeout)")
     p.add_argument("--property", action="append", type=_names, default=[], metavar="NAME",
                    help="check only this property (repeatable, or comma-separated); "
                         "typeok and deadlock are the built-in ones")
@@ -218,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Z3 resource limit per solver query (deterministic, unlike --timeout); "
                         "a query that exhausts it is reported as unknown")
     p.add_argument("--no-color", action="store_true", help="no colour even on a terminal")
+    p.add_argument("--progress", action="store_true",
+                   help="show the progress line on stderr even when it is not a terminal")
     p.add_argument("--itf", metavar="DIR", help="write every trace to DIR in the Informal Trace Format "
                                                "(SPEC[-CONSTVALUES].PROPERTY.itf.json, e.g. "
                                                "breaker-THRESHOLD3-TIMEOUT2.deadlock.itf.json; "
@@ -259,8 +267,8 @@ def _induct_subcommand(argv: list[str]) -> list[str]:
     options: list[str] = []
     i = 0
     takes_value = {"--const", "--engine", "--depth", "--max-k", "--max-depth", "--max-states", "--walks",
-                   "--timeout", "--property", "--invariants", "--seed", "--solver-rlimit", "--max-memory",
-                   "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
+                   "--timeout", "--property-timeout", "--property", "--invariants", "--seed", "--solver-rlimit",
+                   "--max-memory", "--checkpoint", "--checkpoint-every", "--resume", "--store", "--workers",
                    "--swarm", "--backend"}
     while i < len(rest):
         a = rest[i]
@@ -387,18 +395,37 @@ def parse(argv: Sequence[str]):
     kw["gpu"] = args.gpu
     options = Options(max_depth=args.max_depth, max_states=args.max_states,
                       check_deadlock=not args.no_deadlock, symmetry=not args.no_symmetry,
-                      timeout=args.timeout,
+                      timeout=args.timeout if args.timeout is not None else
+                      (ALL_DEFAULT_TIMEOUT if args.engine == "all" else None),
+                      property_timeout=args.property_timeout,
                       properties=props, max_memory_mb=args.max_memory,
                       checkpoint_dir=args.checkpoint or args.resume, resume_dir=args.resume, **kw)
     return Request(files=args.files, const_ranges=ranges, engine=args.engine, options=options,
                    invariants=tuple(args.invariants) if args.invariants else None,
                    json=args.json, timing=not args.no_timing,
-                   color=False if args.no_color else None, itf_dir=args.itf, all_values=args.all_values,
+                   color=False if args.no_color else None, progress=True if args.progress else None,
+                   itf_dir=args.itf, all_values=args.all_values,
                    dot_file=args.dot, coverage=args.coverage, profile_space=args.profile_space)
+
+
+def _hold_late_signals() -> None:
+    """The report is written and the process exits next: a SIGINT/SIGTERM
+    arriving now (Python's shutdown can take a while after Z3) is ignored
+    instead of killing the process, whose exit code is then the report's.
+    (Ignored, not blocked: a mask is per thread, and Python's shutdown resets
+    its own handlers to the default, which would kill us.)"""
+    import signal
+
+    for name in ("SIGINT", "SIGTERM"):
+        try:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        except (AttributeError, OSError, ValueError):
+            pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``verify`` console script; returns the exit code."""
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "lsp" and not os.path.isfile(argv[0]):  # the language server (checker/lsp/)
         from .lsp.command import main as lsp_main
@@ -423,7 +450,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return e.code if isinstance(e.code, int) else 0
         from .run import execute
 
-        return execute(req)
+        code = execute(req, keep_handlers=True)
+        if as_program:
+            _hold_late_signals()
+        return code
     except KeyboardInterrupt:
         sys.stderr.write("verify: interrupted\n")
         return 130

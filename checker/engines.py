@@ -33,6 +33,11 @@ ENGINES: dict[str, tuple[str, str, str]] = {
 # the engines that `--engine all` runs and cross-checks, in this order
 ALL = ("explicit", "bmc", "kind", "pdr")
 
+# seconds: the budget of `--engine all` (the whole cross-check) when no
+# --timeout is given; without it one engine that cannot decide a property
+# (pdr on a temporal property of spec/breaker.spec) runs unbounded
+ALL_DEFAULT_TIMEOUT = 120.0
+
 SYMBOLIC = frozenset({"bmc", "kind", "pdr", "induct"})
 
 

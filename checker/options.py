@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,16 @@ class Options:
     # machine and load, which is what the committed proof pages need.  None: no limit.
     solver_rlimit: Optional[int] = None
     # all engines
-    timeout: Optional[float] = None      # seconds per property (symbolic) / per run (explicit)
+    timeout: Optional[float] = None      # seconds for the whole run, every engine (checker/cancel.py)
+    property_timeout: Optional[float] = None  # symbolic engines: seconds per property at most
     properties: Optional[tuple[str, ...]] = None  # check only these (None: all)
     progress: Optional[Callable[[Progress], None]] = None  # called about once a second
     # explicit engine: resource limits and interruption (checked between chunks of states)
     max_memory_mb: Optional[float] = None  # stop when the resident set exceeds this (bounded result)
     should_stop: Optional[Callable[[], bool]] = None  # True: stop now, report "interrupted"
+    # the run's deadline, stop flag and memory watchdog (checker/cancel.py); None: the
+    # engines build one from timeout / max_memory_mb / should_stop
+    cancel: Optional[Any] = None
     # explicit engine: checkpoints (checker/explicit/checkpoint.py)
     checkpoint_dir: Optional[str] = None  # save the search there periodically and at the end
     checkpoint_every: float = 30.0       # seconds between periodic checkpoints

@@ -72,7 +72,18 @@ def _known_list(known) -> str:
     return ", ".join(known) if known else "none"
 
 
-def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = False) -> ir.Spec:
+def _accepts(fn, name: str) -> bool:
+    """Does ``fn`` take a keyword ``name``? (a front end replaced by a test may not)"""
+    import inspect
+
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = False,
+         cancel=None) -> ir.Spec:
     """Parse and type-check a spec file, binding ``consts``.
 
     Raises ``checker.lang.diagnostics.SpecError`` for a bad spec and
@@ -90,6 +101,8 @@ def load(path: str, consts: Optional[dict[str, int]] = None, generalize: bool = 
 
     load_file = front_end()
     extra = {"generalize": True} if generalize else {}
+    if cancel is not None and _accepts(load_file, "poll"):
+        extra["poll"] = cancel.check     # parsing and resolving stop at the time limit / a signal
     try:
         spec = load_file(path, **extra)
         if consts:
@@ -190,7 +203,19 @@ def close_lassos(spec: ir.Spec, result: CheckResult) -> CheckResult:
 
 def run_spec(spec: ir.Spec, engine: str = "explicit", options: Options = Options(),
              invariants: Optional[tuple[str, ...]] = None) -> CheckResult:
-    """Run one engine on a loaded spec."""
+    """Run one engine on a loaded spec (under ``options.cancel``, or a
+    watchdog of its own for ``options.timeout`` / ``max_memory_mb``)."""
+    if options.cancel is None:
+        from .cancel import Cancel
+
+        timeout = options.timeout
+        if timeout is None and engine == "all":
+            timeout = _engines.ALL_DEFAULT_TIMEOUT
+        cancel = Cancel(timeout, options.max_memory_mb, options.should_stop).start()
+        try:
+            return run_spec(spec, engine, replace(options, cancel=cancel), invariants)
+        finally:
+            cancel.close()
     result = _run_spec(spec, engine, options, invariants)
     if isinstance(result, CrossCheckResult):
         for r in result.runs.values():
@@ -261,6 +286,7 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
             raise InputError(f"--simulate walks the explicit engine's state space; it does not combine "
                              f"with --engine {engine}")
         from .explicit import simulate
+        _mark_running("simulate", options)
         try:
             return simulate.check(spec, options)
         except Exception as e:
@@ -271,21 +297,45 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
         check = _engines.get(engine)
     except _engines.EngineUnavailable as e:
         raise InternalError(str(e)) from e
+    _mark_running(engine, options)
     try:
-        if engine == "induct":
-            names = invariants or tuple(i.name for i in spec.invariants)
-            return check(spec, names, options)
-        return _refinements_unchecked(spec, engine, options, check(spec, options))
+        with _z3_interrupts(engine, options):
+            if engine == "induct":
+                names = invariants or tuple(i.name for i in spec.invariants)
+                return check(spec, names, options)
+            return _refinements_unchecked(spec, engine, options, check(spec, options))
     except Exception as e:
         if type(e).__name__ == "NeedsConstants":
             raise _needs_constants_error(spec, engine, str(e)) from None
         if type(e).__name__ in ("CheckpointError", "StoreOptionError"):
             raise InputError(str(e)) from None
+        if type(e).__name__ == "Z3Exception" and stop_requested(options):
+            # Z3 interrupted where an engine does not expect it (a tactic, a
+            # Fixedpoint query): no partial result from this engine
+            from .cancel import Halted
+
+            raise Halted(options.cancel.reason) from None
         raise
-    finally:
-        idle = getattr(options.should_stop, "idle", None)
-        if idle is not None:
-            idle()
+
+
+def _mark_running(engine: str, options: Options) -> None:
+    """"ENGINE running" on the progress line, once the engine's code is
+    imported and it starts (scripts and the signal tests wait for it)."""
+    mark = getattr(options.progress, "mark", None)
+    if mark is not None:
+        mark(f"{engine} running")
+
+
+def _z3_interrupts(engine: str, options: Options):
+    """While a Z3 engine runs, the run's watchdog interrupts Z3's context once
+    the run is stopped (a query in C code does not poll)."""
+    import contextlib
+
+    if engine == "explicit" or options.cancel is None:
+        return contextlib.nullcontext()
+    import z3
+
+    return options.cancel.interrupting(z3.main_ctx().interrupt)
 
 
 def _run_distributed(spec: ir.Spec, engine: str, options: Options) -> CheckResult:
@@ -328,7 +378,7 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     left symbolic, so the Z3 engines prove for every value the clause allows."""
     const_ranges = const_ranges or {}
     runs: list[Run] = []
-    base = load(path, generalize=generalize)
+    base = load(path, generalize=generalize, cancel=options.cancel)
     check_consts(base, {n: lo for n, (lo, hi) in const_ranges.items()})
     check_consts(base, {n: hi for n, (lo, hi) in const_ranges.items()})
     if options.properties:
@@ -336,15 +386,18 @@ def check_file(path: str, const_ranges: Optional[dict[str, tuple[int, int]]] = N
     if invariants:
         check_invariant_names(base, invariants)
     for consts in const_assignments(const_ranges):
-        if stop_requested(options):
+        if runs and stop_requested(options):   # the first one reports the stop itself
             break
-        spec = load_file_bound(path, base, consts, generalize)
+        spec = load_file_bound(path, base, consts, generalize, options.cancel)
         runs.append(Run(spec, run_spec(spec, engine, options, invariants)))
     return runs
 
 
 def stop_requested(options: Options) -> bool:
-    """Has ``options.should_stop`` asked to stop (a signal arrived)?"""
+    """Has the run been stopped (a signal, the time or memory limit of the
+    whole run), or has ``options.should_stop`` asked to stop?"""
+    if options.cancel is not None and options.cancel.reason is not None:
+        return True
     f = options.should_stop
     if f is None:
         return False
@@ -352,10 +405,15 @@ def stop_requested(options: Options) -> bool:
     return bool(requested) if requested is not None else bool(f())
 
 
-def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False) -> ir.Spec:
+def load_file_bound(path: str, base: ir.Spec, consts: dict[str, int], generalize: bool = False,
+                    cancel=None) -> ir.Spec:
     if not consts:
         return base
-    return front_end()(path, dict(consts), **({"generalize": True} if generalize else {}))
+    load_file = front_end()
+    extra = {"generalize": True} if generalize else {}
+    if cancel is not None and _accepts(load_file, "poll"):
+        extra["poll"] = cancel.check
+    return load_file(path, dict(consts), **extra)
 
 
 # ---------------------------------------------------------------- cross-checking
@@ -447,12 +505,15 @@ def merge(spec: ir.Spec, results: dict[str, CheckResult], notes: list[str]) -> C
 
 def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult:
     """Run explicit, bmc, kind and pdr on the same spec and merge the results."""
+    from .cancel import Halted
+
     results: dict[str, CheckResult] = {}
     notes: list[str] = []
     failures: list[str] = []
     for engine in _engines.ALL:
         if stop_requested(options):
-            notes.append(f"{engine}: skipped, interrupted")
+            why = options.cancel.words() if options.cancel is not None else ""
+            notes.append(f"{engine}: skipped, {why or 'interrupted'}")
             continue
         if engine == "explicit" and spec.symbolic_consts:
             notes.append("explicit: skipped, the constants "
@@ -462,8 +523,12 @@ def cross_check(spec: ir.Spec, options: Options = Options()) -> CrossCheckResult
             options.progress.set_label(engine)
         try:
             results[engine] = run_spec(spec, engine, options)
+            if stop_requested(options) and options.cancel is not None:
+                notes.append(f"{engine}: stopped, {options.cancel.words()}: its verdicts are partial")
         except InputError as e:
             notes.append(f"{engine}: skipped: {e}")
+        except Halted:   # stopped where it cannot give a partial result (Z3 interrupted in a tactic)
+            notes.append(f"{engine}: stopped, {options.cancel.words()}: no result")
         except (InternalError, _engines.EngineUnavailable) as e:
             notes.append(f"{engine}: {e}")
             failures.append(engine)
@@ -535,7 +600,8 @@ def _internal_message(e: BaseException) -> str:
 
 
 class Interrupted(KeyboardInterrupt):
-    """A signal arrived while no explicit search was there to stop cleanly."""
+    """A signal (or the watchdog's hard stop) ended the run where nothing
+    polls: no partial result for the file being checked."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -543,57 +609,80 @@ class Interrupted(KeyboardInterrupt):
 
 
 class StopFlag:
-    """``Options.should_stop`` for one ``execute``: set by the SIGINT/SIGTERM
-    handler.  While an explicit search polls it (between chunks), a signal only
-    sets the flag and the search stops at the next chunk boundary with a
-    partial ("interrupted") result.  A second signal, or a signal while nothing
-    polls (compiling, a symbolic engine), raises :class:`Interrupted` instead.
-    While the reports are written (``armed`` False) a signal is only recorded,
-    so no output is cut in half."""
+    """The SIGINT/SIGTERM handler of one ``execute``, on the run's
+    :class:`~checker.cancel.Cancel`.  A first signal only stops the cancel:
+    every engine polls it and returns its partial ("interrupted") result;
+    Z3 queries are interrupted from the watchdog thread (which sees the signal
+    at once through ``signal.set_wakeup_fd``).  A second signal, or the
+    watchdog's hard stop (the run did not return ``cancel.GRACE`` seconds
+    after the stop, e.g. inside code that never polls), raises
+    :class:`Interrupted`.  While the reports are written (``armed`` False) a
+    signal is only recorded, so no output is cut in half."""
 
-    PATIENCE = 5.0  # seconds: a search that polled this recently is running
+    def __init__(self, cancel=None):
+        from .cancel import Cancel
 
-    def __init__(self):
+        self.cancel = cancel if cancel is not None else Cancel()
         self.signum: Optional[int] = None
         self.armed = False
-        self._last_poll: Optional[float] = None
+        self._hard = False
 
     @property
     def requested(self) -> bool:
-        return self.signum is not None
+        return self.signum is not None or self.cancel.signum is not None
+
+    @property
+    def stopped(self) -> bool:
+        """A signal or a limit of the whole run (timeout, memory) stopped it."""
+        return self.requested or self.cancel.reason is not None
 
     def __call__(self) -> bool:
-        import time
-
-        self._last_poll = time.monotonic()
-        return self.signum is not None
-
-    def idle(self) -> None:
-        """The engine that polled has returned."""
-        self._last_poll = None
+        return self.requested
 
     def handler(self, signum, frame) -> None:
-        import time
+        from .cancel import INTERRUPTED
 
-        first = self.signum is None
-        if first:
-            self.signum = signum
-        if not self.armed:
+        if self._hard:
+            self._hard = False
+            if self.armed:
+                raise Interrupted(self.signum or self.cancel.signum or 0)
             return
-        polling = self._last_poll is not None and time.monotonic() - self._last_poll < self.PATIENCE
-        if not first or not polling:
-            self.signum = signum
+        first = self.signum is None
+        self.signum = signum
+        self.cancel.stop(INTERRUPTED, signum)
+        if self.armed and not first:
             raise Interrupted(signum)
+
+    def hard_stop(self) -> None:
+        """Called by the watchdog thread: interrupt the main thread (it then
+        runs ``handler`` with ``_hard`` set)."""
+        import _thread
+        import signal
+
+        if self.armed:
+            self._hard = True
+            _thread.interrupt_main(signal.SIGINT)
 
 
 def _install(flag: StopFlag) -> dict:
-    """Install the handlers (main thread only); return the old ones."""
+    """Install the handlers (main thread only), and the wakeup socket that
+    lets the watchdog see a signal while the main thread is inside a Z3 call;
+    return what to restore."""
     import signal
+    import socket
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         return {}
     old = {}
+    try:
+        r, w = socket.socketpair()
+        r.setblocking(False)
+        w.setblocking(False)
+        old["wakeup"] = (signal.set_wakeup_fd(w.fileno(), warn_on_full_buffer=False), r, w)
+        flag.cancel.wakeup = r.fileno()
+    except (ValueError, OSError):
+        pass
     for name in ("SIGINT", "SIGTERM"):
         sig = getattr(signal, name, None)
         if sig is None:
@@ -604,17 +693,28 @@ def _install(flag: StopFlag) -> dict:
             old[sig] = signal.signal(sig, flag.handler)
         except (ValueError, OSError):
             pass
+    if signal.SIGINT in old:
+        flag.cancel.hard_stop = flag.hard_stop
     return old
 
 
 def _restore(old: dict) -> None:
     import signal
 
+    wake = old.pop("wakeup", None)
     for sig, h in old.items():
         try:
             signal.signal(sig, h)
         except (ValueError, OSError):
             pass
+    if wake is not None:
+        fd, r, w = wake
+        try:
+            signal.set_wakeup_fd(fd)
+        except (ValueError, OSError):
+            pass
+        r.close()
+        w.close()
 
 
 def _signal_name(signum: int) -> str:
@@ -626,22 +726,37 @@ def _signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
-def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+            keep_handlers: bool = False) -> int:
     """Check every file of the request, print the report, return the exit code.
 
     SIGINT and SIGTERM during the run stop the explicit search at the next
     chunk boundary; the partial result is reported as bounded ("interrupted")
-    and the exit code is 128 + the signal number (130, 143)."""
-    flag = StopFlag()
+    and the exit code is 128 + the signal number (130, 143).
+
+    ``keep_handlers`` (the command line, which exits next): leave the
+    handlers in place afterwards, so that a signal arriving after the report
+    is written only records itself, and the process exits with the code that
+    the report states instead of dying of the signal."""
+    from .cancel import Cancel
+
+    flag = StopFlag(Cancel(req.options.timeout, req.options.max_memory_mb,
+                           req.options.should_stop))
     old = _install(flag)
     try:
+        flag.cancel.start()
         return _execute(req, flag, stdout, stderr)
     finally:
+        flag.cancel.close()
+        if keep_handlers:
+            old = {k: v for k, v in old.items() if k == "wakeup"}
         _restore(old)
 
 
 def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
              stderr: IO[str] | None = None) -> int:
+    from .cancel import INTERRUPTED, Halted
+
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     other_rank = False
@@ -654,17 +769,17 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
     codes: list[int] = []
     runs: list[Run] = []
     errors: list[dict[str, Any]] = []
+    skipped = 0
     for path in req.files:
-        if flag.requested:
-            break
+        if flag.stopped:
+            skipped += 1
+            continue
         progress = None
-        options = req.options
-        if options.should_stop is None:
-            options = replace(options, should_stop=flag)
+        options = replace(req.options, cancel=flag.cancel)
         if show_progress:
             from .report.progress import ProgressLine
 
-            progress = ProgressLine(stderr)
+            progress = ProgressLine(stderr, force=req.progress is True)
             progress.set_label(req.engine if req.engine != "all" else "")
             progress.heartbeat()
             options = replace(options, progress=progress)
@@ -689,11 +804,25 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
             continue
         except KeyboardInterrupt as e:
             _close(progress)
+            if flag.cancel.reason not in (None, INTERRUPTED) and not flag.requested:
+                # the watchdog's hard stop after a limit of the whole run
+                stderr.write(f"verify: {path}: {flag.cancel.words()} where nothing polls; "
+                             "no result for this file\n")
+                codes.append(EXIT_UNKNOWN)
+                continue
             if flag.signum is None:
-                flag.signum = getattr(e, "signum", 2)
+                flag.signum = getattr(e, "signum", 0) or flag.cancel.signum or 2
             stderr.write(f"verify: interrupted ({_signal_name(flag.signum)}); "
                          "no partial result for this file\n")
-            break
+            continue
+        except Halted as e:   # a poll in the front end (parsing, resolving) stopped the run
+            _close(progress)
+            if flag.requested:
+                continue
+            stderr.write(f"verify: {path}: {flag.cancel.words()} while loading the spec; "
+                         "no result for this file\n")
+            codes.append(EXIT_UNKNOWN)
+            continue
         except Exception as e:
             _close(progress)
             if _is_spec_error(e):
@@ -727,6 +856,13 @@ def _execute(req: Request, flag: StopFlag, stdout: IO[str] | None = None,
                 _space_profile(req, r, stdout, stderr)
         runs.extend(file_runs)
     code = worst_exit(codes)
+    if skipped:
+        stderr.write(f"verify: {flag.cancel.words() or 'stopped'}: {skipped} file"
+                     f"{'s' if skipped > 1 else ''} not checked\n")
+        if not flag.requested:
+            code = worst_exit(codes + [EXIT_UNKNOWN])
+    if flag.requested and flag.signum is None:
+        flag.signum = flag.cancel.signum
     if flag.signum is not None:
         code = 128 + flag.signum
         stderr.write(f"verify: interrupted by {_signal_name(flag.signum)}: the results above are "

@@ -27,7 +27,8 @@ import numpy as np
 from ..options import Options, Progress
 from .compile import Program
 from .levels import Codec, LevelParents, Levels, sorted_unique
-from .search import Found, Outcome, packed_initial_states, rss_mb
+from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
+from .search import Found, Outcome, check_rest, packed_initial_states, rss_mb
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
@@ -115,6 +116,19 @@ class _Serial:
         pass
 
 
+RESUMABLE_STOPS = ("timeout", "interrupted", "max_memory")
+
+
+def _until_halted(results, out: Outcome):
+    """The expander's results until a poll inside a chunk raises Halted: the
+    search then stops with that reason (the chunk's partial successors are
+    dropped; its states count as unexpanded)."""
+    try:
+        yield from results
+    except Halted as h:
+        out.stopped_by = h.reason
+
+
 def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
                 want_deadlock: bool, want_reach: list[int] = (), make_expander=None) -> Outcome:
     """``make_expander(prog, codec, levels)``: another chunk expander (the vector back
@@ -165,7 +179,9 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     transitions = 0
     unexpanded: list[np.ndarray] = []
     last_report = t0
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    cancel = for_options(options)
+    if workers > 1:
+        expander.cancel = cancel
     try:
         while out.stopped_by is None and len(level):
             if all_violated():
@@ -178,7 +194,7 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
             nxt = _NextLevel(levels, depth + 1)
             chunks = [level[i:i + chunk_size] for i in range(0, len(level), chunk_size)]
             done = 0
-            for cand, tr in expander.run(chunks, active, found):
+            for cand, tr in _until_halted(expander.run(chunks, active, found), out):
                 done += 1
                 transitions += tr
                 nxt.add(levels.new_states(cand))
@@ -195,16 +211,14 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
                         break
                 now = time.perf_counter()
                 if done < len(chunks) or nxt.count or nxt.upper():   # as search.bfs: work left
-                    stop = None
-                    if deadline is not None and now >= deadline:
-                        stop = "timeout"
-                    elif options.should_stop is not None and options.should_stop():
-                        stop = "interrupted"
-                    elif options.max_memory_mb is not None:
-                        mb = rss_mb()
-                        if mb > options.max_memory_mb:
+                    stop = cancel.poll()
+                    out.memory_mb = cancel.memory_mb
+                    if stop is None and options.max_memory_mb is not None:
+                        mb = tree_rss_mb() or rss_mb()
+                        if mb > options.max_memory_mb * HEADROOM:
                             stop = "max_memory"
                             out.memory_mb = mb
+                            cancel.stop(stop)
                     if stop is not None:
                         out.stopped_by = stop
                         unexpanded = chunks[done:]
@@ -214,6 +228,10 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
                     note = f"level {depth}: {done}/{len(chunks)} chunks expanded"
                     options.progress(Progress(len(levels) + nxt.upper(), transitions, depth,
                                               now - t0, note))
+            if out.stopped_by == "max_memory" and not out.memory_mb:
+                out.memory_mb = cancel.memory_mb
+            if out.stopped_by in RESUMABLE_STOPS and not unexpanded and done < len(chunks):
+                unexpanded = chunks[done:]    # stopped inside chunk ``done``: it counts as unexpanded
             if out.stopped_by is None and all_violated() and done < len(chunks):
                 out.stopped_by = "all decided"
             nxt.flush()
@@ -228,11 +246,11 @@ def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_type
     finally:
         expander.close()
 
-    rest = [s for a in unexpanded for s in codec.decode(a)]
-    if rest:
+    if any(len(a) for a in unexpanded):
         invs, reach, _ = active()
         if invs or reach:
-            prog.check_function(list(invs), list(reach))(rest, found.viol)
+            out.unchecked = check_rest(prog, invs, reach, unexpanded, found.viol,
+                                       out.stopped_by in RESUMABLE_STOPS, codec.decode)
     out.seen = LevelParents(levels, prog)
     out.states = len(levels)
     out.transitions = transitions

@@ -28,6 +28,11 @@ def exec_generated(source: str, part: str, ns: dict) -> dict:
     return ns
 
 
+def _halted(reason: str):
+    from ..cancel import Halted
+    raise Halted(reason)
+
+
 def render(lines) -> str:
     return "".join("    " * i + t + "\n" for i, t in lines)
 
@@ -36,10 +41,15 @@ class Program:
     """The compiled spec."""
 
     def __init__(self, spec: ir.Spec, limit: int | None = None, symmetry: bool = False,
-                 deadline: float | None = None):
+                 deadline: float | None = None, cancel=None):
         self.spec = spec
         self.layout = Layout(spec)
         self.ctx = Ctx(spec, self.layout, deadline)   # past deadline: CompileTimeout
+        # the search's stop flag (checker/cancel.py): the level functions read
+        # ``_halt[0]`` once per state and once per binding of an action with
+        # many bindings, and raise Halted when it is set
+        self.ctx.ns["_halted"] = _halted
+        self.attach(cancel)
         self.limit = limit
         self.symmetry = None     # the Canonicaliser when successors are stored by orbit
         if symmetry and spec.symmetric:
@@ -75,6 +85,11 @@ class Program:
                      f"<explicit:{spec.name}:support>", "exec"), self.ns)
         self.trace_fns = [self.ns[f"a{ai}"] for ai in range(len(spec.actions))]
         self.init_fn = self.ns.get("a_init")
+
+    def attach(self, cancel) -> None:
+        """Poll ``cancel`` from the generated level functions (None: never
+        stop; the code that rebuilds traces after a stop runs detached)."""
+        self.ctx.ns["_halt"] = cancel.cell if cancel is not None else [None]
 
     # ---------------------------------------------------------------- pieces
 
@@ -163,6 +178,7 @@ class Program:
         gen = BlockGen(self.ctx, mode, ai, "b")
         env, plines = self._param_env(a, None)
         lines.append((0, f"for b in {self.ctx.lit(tuple(binds))}:"))
+        lines.append((1, "if _halt[0]: _halted(_halt[0])"))   # one state can take long here
         lines += indent(plines, 1)
         lines += gen.block(a.body, env, self._cache, 1)
         helpers += [ln for h in gen.helpers for ln in h]
@@ -248,8 +264,9 @@ class Program:
             body += [(0, f"if {count} + ne == m0:")] + indent(self._dead_lines(), 1)
         if not body:
             body.append((0, "pass"))
-        lines = [(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
-                 (1, "for s in L:")] + indent(body, 2) + [(1, f"return {count}")]
+        lines = ([(0, "def level(L, seen, app, err, viol, dead):"), (1, "tr = 0"), (1, "ne = 0"),
+                 (1, "for s in L:"), (2, "if _halt[0]: _halted(_halt[0])")]
+                 + indent(body, 2) + [(1, f"return {count}")])
         if skip:
             lines[3:3] = [(1, "sk_ = 0")]
             lines[-1:-1] = [(1, "_skipped[0] += sk_")]

@@ -10,6 +10,7 @@ from .. import ir
 from ..options import Options
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Step,
                        Trace, Verdict)
+from ..cancel import MAX_MEMORY, TIMEOUT, for_options, words
 from .compile import Program
 from .ctx import CompileTimeout
 from .layout import canon, check_finite
@@ -112,15 +113,16 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     use_symmetry = bool(spec.symmetric) and options.symmetry and not temporal_wanted
     # --timeout covers compiling too (a spec can be slow to compile: large
     # unrolled loops, many actions); the search gets what is left of it
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    cancel = for_options(options)
+    left = cancel.remaining()
+    deadline = t0 + left if left is not None else None
     try:
-        prog = Program(spec, options.max_states, symmetry=use_symmetry, deadline=deadline)
+        prog = Program(spec, options.max_states, symmetry=use_symmetry, deadline=deadline,
+                       cancel=cancel)
     except CompileTimeout:
-        return _compile_timeout(spec, options, time.perf_counter() - t0)
+        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
     compile_seconds = time.perf_counter() - t0
-    search_options = options
-    if options.timeout is not None:
-        search_options = replace(options, timeout=max(options.timeout - compile_seconds, 1e-3))
+    search_options = replace(options, cancel=cancel)
 
     want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
     want_typeok = want("typeok")
@@ -138,17 +140,21 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         vprog, backend_note = plan_backend(prog, options, need_graph, want_invs)
         if vprog is not None:
             store, store_note = "compact", None
-    if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
-        from ..distributed.search import bfs_distributed
-        out = bfs_distributed(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
-    elif store == "compact":
-        from .compact import bfs_compact
-        out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
-                          make_expander(vprog, options) if vprog is not None else None)
-    else:
-        # --traces: no early stop once every property is violated (the further traces are in the rest)
-        out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
-                  need_graph or options.traces > 1)
+    try:
+        if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
+            from ..distributed.search import bfs_distributed
+            out = bfs_distributed(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
+        elif store == "compact":
+            from .compact import bfs_compact
+            out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
+                              make_expander(vprog, options) if vprog is not None else None)
+        else:
+            # --traces: no early stop once every property is violated (the further traces are in the rest)
+            out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
+                      need_graph or options.traces > 1)
+    except CompileTimeout:    # the compact store compiles its level functions on first use
+        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
+    prog.attach(None)   # rebuilding traces and the scans below must not stop half-way
     found = out.found
     constraint_note = None
     if spec.constraints and out.exhaustive:   # count as TLC does: only the states inside the constraint
@@ -164,6 +170,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         holds_method = f"exhaustive search{reduced} ({out.states} states, depth {out.depth})"
     else:
         holds_method = f"bounded (not exhaustive){reduced}: depth {out.depth}, {out.states} states"
+        if out.stopped_by in RESUMABLE and cancel.words():   # why it stopped, in words
+            holds_method += f"; {cancel.words()}"
     method_v = "explicit-state breadth-first search (shortest counterexample)"
     if getattr(vprog, "reduction", None) is not None:
         reduced += " and partial-order reduction"
@@ -296,14 +304,17 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         notes.append(backend_note)
     limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
               "max_states": f"stopped at --max-states {options.max_states}",
-              "timeout": f"stopped by the timeout ({options.timeout}s)",
-              "max_memory": f"stopped at --max-memory {options.max_memory_mb:g} MB "
+              "timeout": f"stopped: {cancel.words() or words(TIMEOUT, options.timeout)}",
+              "max_memory": f"stopped: {words(MAX_MEMORY, max_memory_mb=options.max_memory_mb)} "
                             f"(resident set {out.memory_mb:.0f} MB)" if options.max_memory_mb else "",
-              "interrupted": "interrupted: stopped at a signal, partial result",
+              "interrupted": f"stopped: {cancel.words() or 'interrupted'}, partial result",
               "all decided": "stopped early: every checked property is already decided "
                              "(violated, or its goal reached)"}
     if out.stopped_by is not None:
         notes.append(limits[out.stopped_by])
+    if out.unchecked:
+        notes.append(f"{out.unchecked} stored states were never expanded nor checked "
+                     "(stopped before their turn)")
     if out.resumed is not None:
         r = out.resumed
         notes.append(f"resumed from a checkpoint ({r['states']} states, depth {r['depth']}"
@@ -342,7 +353,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                        out.exhaustive, notes)
 
 
-def _compile_timeout(spec: ir.Spec, options: Options, seconds: float) -> CheckResult:
+def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str = "") -> CheckResult:
     """The timeout expired while compiling: nothing was explored, every
     wanted property is unknown."""
     wanted = set(options.properties) if options.properties is not None else None
@@ -352,7 +363,8 @@ def _compile_timeout(spec: ir.Spec, options: Options, seconds: float) -> CheckRe
     items.append(("typeok", TYPEOK, None))
     if options.check_deadlock:
         items.append(("deadlock", DEADLOCK, None))
-    method = f"not checked: the timeout ({options.timeout:g}s) expired while compiling the spec"
+    why = why or words(TIMEOUT, options.timeout)
+    method = f"not checked: {why} while compiling the spec"
     props = [PropertyResult(name, kind, Verdict.UNKNOWN, method, depth=0,
                             doc=getattr(d, "doc", "") or "",
                             line=d.span.line if d is not None and d.span else None,
@@ -361,7 +373,7 @@ def _compile_timeout(spec: ir.Spec, options: Options, seconds: float) -> CheckRe
     stats = Stats(states=0, transitions=0, depth=0, seconds=seconds,
                   peak_memory_bytes=_peak_memory(), extra={"compile_seconds": seconds})
     notes = ["exact: full states stored",
-             f"stopped by the timeout ({options.timeout:g}s) while compiling: no state explored"]
+             f"stopped: {why} while compiling: no state explored"]
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        False, notes)
 

@@ -8,8 +8,10 @@ has been violated (so it is no longer checked).
 """
 from __future__ import annotations
 
+import sys
 import time
 
+from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
 from ..options import Options, Progress
 from .compile import Program
 from .runtime import Full, StepError
@@ -64,6 +66,7 @@ class Outcome:
         self.found: Found | None = None
         self.seconds = 0.0
         self.memory_mb = 0.0                  # resident set when max_memory stopped the search
+        self.unchecked = 0                    # stored states whose invariants were not checked (a stop)
         self.resumed: dict | None = None      # {"states", "depth", "done"} when resumed
         self.checkpoints = 0                  # checkpoints written by this run
         self.checkpoint_path: str | None = None
@@ -73,6 +76,27 @@ class Outcome:
 # stops after which the search can go on (a resumed run continues it); the
 # others end the search for good (a resumed run reports the same end)
 RESUMABLE = ("timeout", "interrupted", "max_memory")
+
+
+AFTER_STOP = 0.25   # seconds: checking the stored, never expanded states after a stop
+
+
+def check_rest(prog: Program, invs, reach, parts, viol, stopped: bool, decode=None) -> int:
+    """Check the invariants and goals on stored states that were never
+    expanded (``parts``: lists or arrays of them).  After a stop (time limit,
+    signal, memory) only for AFTER_STOP seconds, so the run still ends near
+    its bound; returns how many were left unchecked."""
+    fn = prog.check_function(list(invs), list(reach))
+    end = time.perf_counter() + AFTER_STOP
+    left = sum(len(p) for p in parts)
+    for part in parts:
+        for i in range(0, len(part), 4096):
+            if stopped and time.perf_counter() > end:
+                return left
+            chunk = part[i:i + 4096]
+            fn(decode(chunk) if decode is not None else chunk, viol)
+            left -= len(chunk)
+    return 0
 
 
 def rss_mb() -> float:
@@ -135,8 +159,9 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     be checked on the reachable graph afterwards, so never stop early because
     the safety properties are all decided.
 
-    Between chunks: the timeout, ``options.max_memory_mb``,
-    ``options.should_stop`` (a signal arrived) and periodic checkpoints.  With
+    Between chunks, and inside them through the generated code's polls:
+    ``options.cancel`` (the deadline, a signal, the memory watchdog;
+    checker/cancel.py), ``options.max_memory_mb`` and periodic checkpoints.  With
     ``options.resume_dir`` the search starts from the saved checkpoint instead
     of the initial states; it then visits the same states in the same order as
     an uninterrupted search, so counts, depths and traces are the same."""
@@ -209,9 +234,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     level_fn = prog.level_function(invs, reach, dl, skip)
     last_report = t0
     last_ckpt = t0
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    cancel = for_options(options)
     progress = options.progress
-    should_stop = options.should_stop
     max_mem = options.max_memory_mb
     every = options.checkpoint_every
 
@@ -236,6 +260,17 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
             chunk = level[i:i + CHUNK]
             try:
                 transitions += level_fn(chunk, seen, app, found.err, found.viol, found.dead)
+            except Halted as h:
+                # stopped inside the chunk: its successors found so far stay
+                # stored and queued, its transitions are not counted, and a
+                # resumed search expands the whole chunk again (the same
+                # states and counts as an uninterrupted search)
+                out.stopped_by = h.reason
+                out.memory_mb = cancel.memory_mb
+                if ckpt_path is not None:
+                    save_midlevel(level[i:], nxt)
+                unexpanded = level[i:] + nxt
+                break
             except Full as full:
                 s, tr = full.args
                 transitions += tr
@@ -252,16 +287,16 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
                 level_fn = prog.level_function(invs, reach, dl, skip)
             now = time.perf_counter()
             if i < len(level) or nxt:
-                stop = None
-                if deadline is not None and now >= deadline:
-                    stop = "timeout"
-                elif should_stop is not None and should_stop():
-                    stop = "interrupted"
-                elif max_mem is not None:
-                    mb = rss_mb()
-                    if mb > max_mem:
+                stop = cancel.poll()
+                out.memory_mb = cancel.memory_mb
+                if stop is None and max_mem is not None:
+                    mb = tree_rss_mb() or rss_mb()
+                    # the dict grows by reallocating its whole table: stop
+                    # while there is still room for the next reallocation
+                    if mb + 2 * sys.getsizeof(seen) / 1e6 > max_mem * HEADROOM:
                         stop = "max_memory"
                         out.memory_mb = mb
+                        cancel.stop(stop)
                 if stop is not None:
                     out.stopped_by = stop
                     if ckpt_path is not None:
@@ -293,7 +328,8 @@ def bfs(prog: Program, options: Options, want_invs: list[int], want_typeok: bool
     if unexpanded:
         invs, reach, _ = active()
         if invs or reach:
-            prog.check_function(invs, reach)(unexpanded, found.viol)
+            out.unchecked = check_rest(prog, invs, reach, [unexpanded], found.viol,
+                                       out.stopped_by in RESUMABLE)
     out.states = len(seen)
     out.transitions = transitions
     # (a chunk cut short by --max-states does not add its count: a lower bound then)

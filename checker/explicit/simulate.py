@@ -25,6 +25,7 @@ from .. import ir
 from ..options import Options
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Step,
                        Trace, Verdict)
+from ..cancel import for_options, words
 from .compile import Program
 from .layout import canon
 from .runtime import StepError
@@ -91,7 +92,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     touched: set = set()
     steps = transitions = walks_done = longest = 0
     stopped = None
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    cancel = for_options(options)
+    cell = cancel.cell      # set by the run's watchdog: time limit, signal, memory
     bindings = list(enumerate(prog.bindings))
 
     def visit(path) -> bool:
@@ -114,11 +116,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         return False
 
     while initial and walks_done < walks and not decided():
-        if deadline is not None and time.perf_counter() >= deadline:
-            stopped = "timeout"
-            break
-        if options.should_stop is not None and options.should_stop():
-            stopped = "interrupted"
+        stopped = cancel.poll()
+        if stopped is not None:
             break
         s = initial[rng.randrange(len(initial))]
         path = [(None, None, s)]
@@ -129,6 +128,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
             for ai, binds in bindings:
                 fn = prog.trace_fns[ai]
                 for b in binds:
+                    if cell[0] is not None:   # stop inside a walk: the walk so far counts
+                        break
                     out: list = []
                     errs: list = []
                     fn(s, out, errs, b)
@@ -138,6 +139,8 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
                         erred = True
                         if want_typeok and found.typeok is None:
                             found.typeok = (list(path), ai, b, errs[0])
+            if cell[0] is not None:
+                break
             transitions += len(succ)
             if not succ:
                 if not erred and want_deadlock and found.deadlock is None \
@@ -237,6 +240,9 @@ def _result(spec, prog, options, found, want_invs, want_reach, want_typeok, want
     seed = options.seed
     searched = (f"simulation: {run['walks']} walk{'s' if run['walks'] != 1 else ''} of depth "
                 f"{run['depth']} (seed {seed}), no violation")
+    if run["stopped"] is not None:
+        searched += "; " + (for_options(options).words() or words(run["stopped"], options.timeout,
+                                                                   options.max_memory_mb))
     real = f"simulation (seed {seed}): a real trace, not necessarily the shortest"
 
     def unknown(name, kind, doc="", line=None, what=searched):
@@ -288,10 +294,10 @@ def _result(spec, prog, options, found, want_invs, want_reach, want_typeok, want
     notes = [f"simulation: {run['walks']} of {run['asked']} walks, depth up to {run['depth']}, seed {seed}: "
              f"{run['steps']:,} steps ({rate:,.0f} steps/s), {run['touched']:,} distinct states touched; "
              "not exhaustive: a clean run proves nothing"]
-    if run["stopped"] == "timeout":
-        notes.append(f"stopped by the timeout ({options.timeout}s)")
-    elif run["stopped"] == "interrupted":
-        notes.append("interrupted: stopped at a signal, partial result")
+    if run["stopped"] is not None:
+        reason = for_options(options).words() or words(run["stopped"], options.timeout,
+                                                        options.max_memory_mb)
+        notes.append(f"stopped: {reason}, partial result")
     stats = Stats(states=run["touched"], transitions=run["transitions"], depth=run["longest"],
                   seconds=run["seconds"], peak_memory_bytes=peak,
                   extra={"simulation": {"seed": seed, "walks": run["walks"], "walks_asked": run["asked"],

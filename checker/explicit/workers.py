@@ -16,8 +16,10 @@ refused by the engine.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import traceback
 
+from ..cancel import TICK
 from .compile import Program
 from .levels import Codec, sorted_unique
 from .search import Found
@@ -27,7 +29,32 @@ def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _detach_signals() -> None:
+    """A worker is forked with the parent's signal handlers and its
+    set_wakeup_fd socket: without this, the parent's terminate() (SIGTERM)
+    would only set a flag in the worker's copy of the run, and a signal to
+    the worker would reach the parent's watchdog as if sent to it.  Ctrl-C
+    reaches the whole process group: the parent handles it and stops us."""
+    import signal
+
+    try:
+        signal.set_wakeup_fd(-1)
+    except (ValueError, OSError):
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:   # Linux: die with the parent even when it is killed with SIGKILL
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(prog: Program, codec: Codec, tasks, results) -> None:
+    _detach_signals()
+    prog.attach(None)   # the parent polls the run's stop flag and terminates us; our copy of
+    #                     the flag may already be set at the fork and must not fail a task
     fns: dict = {}
     while True:
         task = tasks.get()
@@ -56,6 +83,7 @@ class Pool:
         self.results = ctx.Queue()
         self.generation = 0
         self.busy = False          # a level's tasks may still be queued or running
+        self.cancel = None         # the run's Cancel (checker/cancel.py), polled while waiting
         self.procs = [ctx.Process(target=_serve, args=(prog, codec, self.tasks, self.results),
                                   daemon=True) for _ in range(n)]
         for p in self.procs:
@@ -76,7 +104,12 @@ class Pool:
                 self.tasks.put((gen, sent, active(), chunks[sent]))
                 sent += 1
             while i not in buf:
-                g, j, err, cand, tr, rec = self.results.get()
+                try:
+                    g, j, err, cand, tr, rec = self.results.get(timeout=TICK)
+                except queue.Empty:   # poll the run's stop flag while the workers work
+                    if self.cancel is not None:
+                        self.cancel.check()
+                    continue
                 if g == gen:
                     buf[j] = (err, cand, tr, rec)
             err, cand, tr, rec = buf.pop(i)

@@ -24,35 +24,41 @@ def parse_text(text: str, filename: str = "<spec>"):
 
 
 def load_text(text: str, filename: str = "<spec>", consts: dict[str, int] | None = None,
-              generalize: bool = False) -> Spec:
+              generalize: bool = False, poll=None) -> Spec:
     """Parse, resolve and type-check spec text into the IR.
 
     ``generalize``: constants declared with a ``where`` clause keep no value
     (their defaults are ignored) unless given in ``consts``: the symbolic
-    engines then prove properties for every value the clause allows."""
-    return _load_text(text, filename, consts, generalize, ())
+    engines then prove properties for every value the clause allows.
+    ``poll``: called now and then while parsing and resolving; it raises to
+    stop (``checker.cancel.Cancel.check``: a time limit or a signal)."""
+    return _load_text(text, filename, consts, generalize, (), poll)
 
 
-def _load_text(text, filename, consts, generalize, stack) -> Spec:
+def _load_text(text, filename, consts, generalize, stack, poll=None) -> Spec:
     from .modules import expand_imports
     from .parser import parse
     from .resolve import resolve
     try:
+        tree = parse(text, filename, poll)
+        if poll is not None:
+            poll()
         from .sugar import desugar_asserts, qualify_members
-        tree = qualify_members(desugar_asserts(expand_imports(parse(text, filename), filename, text, stack)))
-        return resolve(tree, filename, text, consts, generalize, stack=stack)
+        tree = qualify_members(desugar_asserts(expand_imports(tree, filename, text, stack)))
+        return resolve(tree, filename, text, consts, generalize, stack=stack, poll=poll)
     except RecursionError:
         # Expressions are typed without recursion; only absurdly deep nesting
         # of blocks or types gets here.
         raise SpecError([Diagnostic(Span(filename, 1, 1), MAX_NESTING_MESSAGE)], text) from None
 
 
-def load_file(path, consts: dict[str, int] | None = None, generalize: bool = False) -> Spec:
+def load_file(path, consts: dict[str, int] | None = None, generalize: bool = False,
+              poll=None) -> Spec:
     """Read a .spec file (UTF-8) and load it; an unreadable file is a SpecError too."""
-    return load_file_stacked(path, (), consts, generalize)
+    return load_file_stacked(path, (), consts, generalize, poll)
 
 
-def load_file_stacked(path, stack: tuple[str, ...], consts=None, generalize: bool = False) -> Spec:
+def load_file_stacked(path, stack: tuple[str, ...], consts=None, generalize: bool = False, poll=None) -> Spec:
     """``load_file`` from inside another spec's loading (``stack``: the files
     being loaded, to report a cycle of ``refines``/``import``)."""
     name = str(path)
@@ -69,7 +75,7 @@ def load_file_stacked(path, stack: tuple[str, ...], consts=None, generalize: boo
         line = data[: e.start].count(b"\n") + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise SpecError([Diagnostic(Span(name, line, col), "the file is not valid UTF-8 text")], "") from None
-    return _load_text(text, name, consts, generalize, stack)
+    return _load_text(text, name, consts, generalize, stack, poll)
 
 
 def _file_error(name: str, message: str) -> SpecError:

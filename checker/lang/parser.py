@@ -46,15 +46,32 @@ def _lark() -> Lark:
                 maybe_placeholders=True, lexer="basic", cache=True)
 
 
-def parse(text: str, filename: str = "<spec>") -> A.SpecFile:
-    """Parse spec text; raise SpecError with every syntax error found."""
+POLL_TOKENS = 2048   # tokens (and tree nodes) between two polls of the run's stop flag
+
+
+def _parse_polled(parser: Lark, text: str, start: str, poll):
+    """``parser.parse``, calling ``poll()`` every POLL_TOKENS tokens (it
+    raises to stop: a 60 MB spec takes minutes to parse)."""
+    if poll is None:
+        return parser.parse(text, start=start)
+    ip = parser.parse_interactive(text, start=start)
+    last = None
+    for n, last in enumerate(ip.iter_parse()):
+        if n % POLL_TOKENS == 0:
+            poll()
+    return ip.feed_eof(last)
+
+
+def parse(text: str, filename: str = "<spec>", poll=None) -> A.SpecFile:
+    """Parse spec text; raise SpecError with every syntax error found.
+    ``poll``: called now and then, raises to stop (checker/cancel.py)."""
     parser = _lark()
     errors: list[Diagnostic] = []
     trees = []
     start, offset_line, work = "start", 0, text
     while True:
         try:
-            trees.append(parser.parse(work, start=start))
+            trees.append(_parse_polled(parser, work, start, poll))
             break
         except UnexpectedInput as e:
             errors.append(_syntax_diagnostic(e, filename, parser, work))
@@ -67,6 +84,7 @@ def parse(text: str, filename: str = "<spec>") -> A.SpecFile:
     if errors:
         raise SpecError(errors, text)
     builder = _Builder(filename, text)
+    builder.poll = poll
     try:
         built = [builder.transform(t) for t in trees]
     except VisitError as e:  # an error raised by a builder callback
@@ -203,6 +221,15 @@ class _Builder(RecordsBuilder, ModuleBuilder):  # both Transformer_NonRecursive
         super().__init__()
         self.file = filename
         self.docs = _doc_lines(text)
+        self.poll = None          # the run's stop poll (raises to stop), every POLL_TOKENS nodes
+        self._nodes = 0
+
+    def _call_userfunc(self, tree, new_children=None):
+        if self.poll is not None:
+            self._nodes += 1
+            if self._nodes % POLL_TOKENS == 0:
+                self.poll()
+        return super()._call_userfunc(tree, new_children)
 
     # -- helpers
     def _span(self, meta) -> Span:

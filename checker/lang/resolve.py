@@ -42,13 +42,18 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False, stack: tuple[str, ...] = ()) -> ir.Spec:
+            generalize: bool = False, stack: tuple[str, ...] = (), poll=None) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
     for every value the clause allows."""
     resolver = _Resolver(file, source, consts or {}, generalize)
     resolver.stack = stack  # the files being loaded around this one (refines cycles)
+    resolver.poll = poll or _no_poll     # between declarations: raises to stop (a time limit, a signal)
     return resolver.spec(tree)
+
+
+def _no_poll() -> None:
+    pass
 
 
 class _Resolver:
@@ -99,10 +104,12 @@ class _Resolver:
         procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
         infos = [i for i in (self._process_info(x) for x in procs) if i]
         enums += [i.pc_type for i in infos]
+        self.poll()
         variables = [v for v in (self._var(x) for x in var_decls) if v]
         variables += [v for info, x in zip(infos, procs) for v in self._process_vars(info, x)]
         actions, fairness = [], []
         for x in decls:
+            self.poll()
             if isinstance(x, A.ActionDecl):
                 a = self._action(x)
                 if a:
@@ -119,6 +126,7 @@ class _Resolver:
                                                 f"process {x.name}", span=x.span))
         invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
         properties, reachables, terminals = [], [], []
+        self.poll()
         for x in decls:
             if isinstance(x, A.PropertyDecl):
                 r = self._property(x)

@@ -48,6 +48,13 @@ class ProgressLine:
             text = text.replace("verify: ", f"verify: {self.label}: ", 1)
         self._draw(text)
 
+    def mark(self, text: str) -> None:
+        """Draw ``text`` now, without the start-up delay (e.g. "kind running":
+        the moment an engine starts, which scripts and tests wait for)."""
+        if self.enabled:
+            self.last_note = text
+            self._draw(f"verify: {text}")
+
     def set_label(self, label: str) -> None:
         """What is running now (e.g. the engine's name in a cross-check)."""
         self.label = label

@@ -9,7 +9,7 @@ from .. import ir
 from ..options import Options
 from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import (prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
+from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
 from .unroll import Unroller
 
@@ -145,7 +145,7 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
     reached = -1
     for n in range(max_depth + 1):
         if clock.expired():
-            return None, reached, "timeout", b.stats
+            return None, reached, clock.stop_words(), b.stats
         r = b.check(n, clock)
         if r == "unknown":
             return None, reached, "unknown", b.stats
@@ -167,6 +167,9 @@ def check(spec: ir.Spec, options: Options):
     deepest = 0
     for p in props:
         clock = Clock.of(options)
+        if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
+            out.append(stopped_result(p, "bounded model checking", options))
+            continue
         if p.kind == PROPERTY:
             out.append(_temporal(enc, p, options, clock, progress, consts, extra))
             deepest = max(deepest, out[-1].depth or 0)

@@ -76,32 +76,69 @@ def build_props(enc: Encoder, items) -> list[Prop]:
 def configure(seed: int) -> None:
     z3.set_param("smt.random_seed", seed)
     z3.set_param("sat.random_seed", seed)
+    # Z3 must not take SIGINT for itself (it would answer "unknown: canceled"
+    # and the engine would go on): the run's watchdog interrupts Z3 instead
+    # (checker/cancel.py), and the signal reaches the run's handler
+    z3.set_param("ctrl_c", False)
 
 
 class Clock:
-    """The per-property time budget, and the per-query resource limit: every
+    """The budget of one property, and the per-query resource limit: every
     solver query is armed with both (Z3 answers ``unknown`` when either runs
-    out, and the engines report that as unknown, never as a result)."""
+    out, and the engines report that as unknown, never as a result).
 
-    def __init__(self, timeout: float | None, rlimit: int | None = None):
+    The budget is the smaller of ``timeout`` (seconds for this property:
+    ``--property-timeout``) and what is left of the whole run's
+    (``cancel``: ``--timeout``, a signal, ``--max-memory``); once the run is
+    stopped every query gets 1 ms and ``expired()`` is true."""
+
+    def __init__(self, timeout: float | None, rlimit: int | None = None, cancel=None):
         self.start = time.monotonic()
         self.timeout = timeout
         self.rlimit = rlimit
+        self.cancel = cancel
 
     @classmethod
     def of(cls, options: Options) -> "Clock":
-        return cls(options.timeout, options.solver_rlimit)
+        from ..cancel import for_options
+
+        return cls(options.property_timeout, options.solver_rlimit, for_options(options))
+
+    def share(self, seconds: float | None) -> "Clock":
+        """A clock for part of this one's work: ``seconds`` at most, same run."""
+        return Clock(seconds, self.rlimit, self.cancel)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
 
     def remaining_ms(self) -> int | None:
-        if self.timeout is None:
+        left = None
+        if self.timeout is not None:
+            left = self.timeout - self.elapsed()
+        if self.cancel is not None:
+            run_left = self.cancel.remaining() if self.cancel.poll() is None else 0.0
+            if run_left is not None:
+                left = run_left if left is None else min(left, run_left)
+        if left is None:
             return None
-        return max(1, int((self.timeout - self.elapsed()) * 1000))
+        return max(1, int(left * 1000))
+
+    def bounded(self) -> bool:
+        """Is there a time budget at all (this property's or the run's)?"""
+        return self.remaining_ms() is not None
+
+    def stopped(self) -> bool:
+        """Has the whole run been stopped (time limit, signal, memory)?"""
+        return self.cancel is not None and self.cancel.poll() is not None
 
     def expired(self) -> bool:
-        return self.timeout is not None and self.elapsed() >= self.timeout
+        return (self.timeout is not None and self.elapsed() >= self.timeout) or self.stopped()
+
+    def stop_words(self) -> str:
+        """Why ``expired()``, in the words every engine's report uses."""
+        if self.stopped():
+            return self.cancel.words()
+        return f"per-property time limit reached ({self.timeout:g} s)"
 
     def arm(self, solver) -> None:
         ms = self.remaining_ms()
@@ -113,6 +150,8 @@ class Clock:
 
     def why_unknown(self, solver) -> str:
         """The solver's reason for ``unknown``, in words when it is our limit."""
+        if self.stopped():
+            return self.cancel.words()
         try:
             why = solver.reason_unknown()
         except z3.Z3Exception:
@@ -120,6 +159,8 @@ class Clock:
         if self.rlimit and why in ("canceled", "sat.canceled", "max. resource limit exceeded",
                                    "resource limits reached"):
             return f"resource limit reached (rlimit {self.rlimit:,} per solver call)"
+        if why in ("timeout", "canceled") and self.timeout is not None and self.expired():
+            return self.stop_words()
         return why
 
 
@@ -225,3 +266,16 @@ def reach_result(p: Prop, what: str, info, method: str, **common) -> PropertyRes
     return PropertyResult(p.name, p.kind, Verdict.HOLDS,
                           f"witness found at depth {found.depth} ({how})",
                           trace=found.trace, detail=found.detail, depth=found.depth, **common)
+
+
+def stopped_result(p: Prop, engine: str, options: Options) -> PropertyResult | None:
+    """UNKNOWN for a property not started because the run was stopped (time
+    limit, signal, memory), or None when the run goes on: after a stop the
+    engines return at once, without importing or encoding anything more."""
+    from ..cancel import for_options
+
+    cancel = for_options(options)
+    if cancel.poll() is None:
+        return None
+    return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{engine}: not checked",
+                          detail=cancel.words(), line=p.line, doc=p.doc)

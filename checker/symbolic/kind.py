@@ -11,7 +11,7 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
-from .common import (prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
+from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
 from .encode import Encoder, Unsupported
 from .unroll import Unroller
 
@@ -73,6 +73,8 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
     | ("unknown", k, why); also solver statistics.  ``assume``: invariants
     assumed in the step case (sound only as in :func:`prove_jointly`), also
     in its last state with ``assume_last`` (as in :func:`prove_assuming_invariants`)."""
+    if clock.stopped():     # the run was stopped: not even the unrolling
+        return ("unknown", 0, clock.stop_words()), {}
     base, step = BMC(enc, p, seed), StepCase(enc, p, seed, assume, assume_last)
     next_base = 0
     last = None
@@ -80,7 +82,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
         # base case: no violation in the first k states
         while next_base <= k - 1 + p.extra_step:
             if clock.expired():
-                return ("unknown", k - 1, "timeout"), solver_stats(base.solver)
+                return ("unknown", k - 1, clock.stop_words()), solver_stats(base.solver)
             r = base.check(next_base, clock)
             if r == "unknown":
                 why = f"the solver returned unknown in the base case: {clock.why_unknown(base.solver)}"
@@ -89,7 +91,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
                 return ("violated", r.depth, r), solver_stats(base.solver)
             next_base += 1
         if clock.expired():
-            return ("unknown", k - 1, "timeout"), solver_stats(step.solver)
+            return ("unknown", k - 1, clock.stop_words()), solver_stats(step.solver)
         r, m = step.check(k, clock)
         if r == z3.unsat:
             return ("holds", k, None), solver_stats(step.solver)
@@ -112,6 +114,9 @@ def check(spec: ir.Spec, options: Options):
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
         clock = Clock.of(options)
+        if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
+            out.append(stopped_result(p, "k-induction", options))
+            continue
         if p.kind == PROPERTY:
             out.append(None)  # after the invariants: their proofs are assumed
             continue
@@ -165,11 +170,13 @@ def check(spec: ir.Spec, options: Options):
                          method=f"k-induction, {how}",
                          detail=f"proved for every reachable state; the step case assumes the invariants "
                                 f"{', '.join(others)}, all proved before")
-    from .l2s_check import kind_temporal  # it imports StepCase from this module
-
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
+            out[i] = stopped_result(p, "k-induction", options)
+            if out[i] is not None:
+                continue
+            from .l2s_check import kind_temporal  # imported only when needed: networkx is slow to import
             out[i] = kind_temporal(enc, p, options, proved, consts, progress)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})

@@ -71,7 +71,7 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
     for k in range(1, options.max_k + 1):
         if clock.expired():
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
-                            "timeout", clock, k - 1)
+                            clock.stop_words(), clock, k - 1)
         r = lasso.check(k, clock)
         if r == "unknown":
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
@@ -163,7 +163,7 @@ def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
     from .pdr import _horn
 
     try:
-        first = clock if clock.timeout is None else Clock(clock.remaining_ms() / 1500, clock.rlimit)
+        first = clock if clock.timeout is None else clock.share(clock.remaining_ms() / 1500)
         s, r, I = bitblast.solve(prod, pp.bad, spacer_path.spacer_params(seed), first, assume)
         if r != z3.unknown:
             return s, r, I, True
@@ -176,7 +176,7 @@ def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
 def _share(clock: Clock, n: int) -> Clock:
     """A clock for a preliminary step: 1/n of what is left of a time budget,
     the same resource limit per query."""
-    return clock if clock.timeout is None else Clock(clock.remaining_ms() / (1000 * n), clock.rlimit)
+    return clock if clock.timeout is None else clock.share(clock.remaining_ms() / (1000 * n))
 
 
 def _fixed_words(prod: Product) -> str:

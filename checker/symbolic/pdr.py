@@ -29,7 +29,7 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Verdict
 from . import decode, spacer_path
 from .bmc import BMC, search
-from .common import (prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
+from .common import (stopped_result, prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
                      solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import implied, prove_jointly
@@ -118,7 +118,7 @@ def _readable(I, enc: Encoder, clock: Clock | None = None, cap_ms: int = 2000) -
     quantified = _has_quantifier(I)
     if quantified:
         steps = ["qe", "simplify", "propagate-values", "ctx-solver-simplify", "simplify"]
-    if clock is not None and clock.timeout is None and clock.rlimit:
+    if clock is not None and not clock.bounded() and clock.rlimit:
         # resource-limited runs must print the same invariant under any load,
         # so no wall-clock cap here; tactics ignore rlimit, so the unbounded
         # ones (qe, ctx-solver-simplify) are skipped and the rest are
@@ -171,6 +171,8 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, 
     over the current state).  ``ground_path``: how Spacer's own path to the
     violation is obtained (a parameter so that tests can hand in an
     unusable one and see the fallback to bmc)."""
+    if clock.stopped():     # the run was stopped: no Horn clauses
+        return "unknown", clock.stop_words(), {}
     # an erroneous initial state is a typeok violation that Inv cannot see
     if p.extra_step:
         found, _, why, _ = search(enc, p, 0, clock, options.seed)
@@ -235,6 +237,9 @@ def check(spec: ir.Spec, options: Options):
     out, consts, extra, deepest = [], {}, {}, 0
     for p in props:
         clock = Clock.of(options)
+        if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
+            out.append(stopped_result(p, "PDR (Spacer)", options))
+            continue
         if p.kind == PROPERTY:
             out.append(None)  # after the invariants: their proofs are assumed
             continue
@@ -267,8 +272,6 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
                                       detail=info, **common))
     _retry_assuming_proved(enc, props, out, options)
-    from .l2s_check import pdr_temporal  # it imports this module's Horn clauses
-
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
 
     @functools.cache
@@ -277,6 +280,10 @@ def check(spec: ir.Spec, options: Options):
 
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
+            out[i] = stopped_result(p, "PDR (Spacer)", options)
+            if out[i] is not None:
+                continue
+            from .l2s_check import pdr_temporal  # imported only when needed: networkx is slow to import
             out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
@@ -303,7 +310,7 @@ def _typeok_proved(enc: Encoder, props: list, out: list, proved: list, options: 
     if asked is not None and asked.verdict is Verdict.VIOLATED:
         return ""
     tp = build_props(enc, [("typeok", TYPEOK, None)])[0]
-    side = replace(options, timeout=options.timeout / 4 if options.timeout else None)
+    side = replace(options, property_timeout=options.property_timeout / 4 if options.property_timeout else None)
     try:
         if asked is None:
             if proved and implied(enc, tp, tuple(proved), Clock.of(side), options.seed):

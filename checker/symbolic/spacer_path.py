@@ -89,7 +89,7 @@ def ground_path(enc, bad, seed: int, clock: Clock, assume=None):
     bounded by ``--solver-rlimit`` alone (the catalog, ``verify docs``) does
     not ask it and takes its trace from bmc, which the limit does bound.  A
     run with no limit at all asks it, unbounded like the rest of that run."""
-    if clock.timeout is None and clock.rlimit is not None:
+    if not clock.bounded() and clock.rlimit is not None:
         return None, ("not asked: Spacer's path query does not stop at the resource limit, "
                       "and this run has no timeout")
     inv = inv_relation(enc, "Inv")

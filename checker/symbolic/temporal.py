@@ -196,7 +196,7 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, pr
     reached = -1
     for n in range(1, max_depth + 2):
         if clock.expired():
-            return None, reached, "timeout", b.stats
+            return None, reached, clock.stop_words(), b.stats
         r = b.check(n, clock)
         if r == "unknown":
             return None, reached, "unknown", b.stats

@@ -167,7 +167,7 @@ def z3_value(v):
 def ask(s, clock: Clock) -> z3.CheckSatResult:
     """s.check() under the clock; time out or unknown: Stopped (no verdict)."""
     if clock.expired():
-        raise Stopped("timeout")
+        raise Stopped(clock.stop_words())
     clock.arm(s)
     r = s.check()
     if r == z3.unknown:

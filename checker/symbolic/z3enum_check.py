@@ -36,6 +36,7 @@ from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, Propert
                        Trace, Verdict)
 from . import decode, temporal
 from .bmc import BMC
+from ..cancel import for_options
 from .common import Clock, new_solver, prepare, result
 from .encode import Encoder, Unsupported, canon_of
 from .unroll import Unroller
@@ -51,7 +52,7 @@ def check(spec: ir.Spec, options: Options):
     enc, props, failed = prepare(spec, options, "enum", start)
     if failed is not None:
         return failed
-    clock = Clock(options.timeout, options.solver_rlimit)
+    clock = Clock(None, options.solver_rlimit, for_options(options))
     try:
         g = Enumerator(enc, options.seed, clock, options.max_states, _progress(options, start)).run()
         ev = Evaluator(enc, options.seed, clock)

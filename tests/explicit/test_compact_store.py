@@ -204,7 +204,7 @@ def test_cli_compact_store_and_workers(capsys):
 def test_max_memory_stops_the_compact_search():
     r = _breaker(max_memory_mb=1, store="compact")
     assert not r.exhaustive
-    assert any("stopped at --max-memory 1 MB" in n for n in r.notes)
+    assert any("memory limit reached (--max-memory 1 MB)" in n for n in r.notes)
     assert {p.verdict.value for p in r.properties} == {"unknown"}
 
 

@@ -280,7 +280,7 @@ def test_progress_callback_and_timeout():
                                            check_deadlock=False, properties=("bounded",)))
     assert not r.exhaustive
     assert r.get("bounded").verdict is Verdict.UNKNOWN
-    assert any("timeout" in n for n in r.notes)
+    assert any("time limit reached (1.5 s)" in n for n in r.notes)
     assert seen and seen[-1].states > 0
 
 

@@ -1,19 +1,27 @@
 """--timeout, --max-states, --max-memory: a clean stop, a bounded report, exit 3."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .conftest import BIG, verify
 
 
+ENDLESS = str(Path(__file__).parent / "specs" / "endless.spec")
+
+
 @pytest.mark.parametrize("args, note", [
-    (["--max-states", "1000"], "stopped at --max-states 1000"),
-    (["--timeout", "0.3"], "stopped by the timeout"),
-    (["--max-memory", "1"], "stopped at --max-memory 1 MB"),
-    (["--max-depth", "3"], "stopped at --max-depth 3"),
+    ([BIG, "--const", "N=10", "--max-states", "1000"], "stopped at --max-states 1000"),
+    # time and memory limits on a search that cannot finish, with room for
+    # loading the spec (--timeout also bounds parsing: a limit reached there
+    # gives no result at all)
+    ([ENDLESS, "--timeout", "3"], "stopped: time limit reached"),
+    ([ENDLESS, "--max-memory", "150"], "stopped: memory limit reached (--max-memory 150 MB)"),
+    ([BIG, "--const", "N=10", "--max-depth", "3"], "stopped at --max-depth 3"),
 ])
 def test_limit_stops_cleanly_exit_3(args, note):
-    p = verify(BIG, "--const", "N=10", "--no-timing", *args)
+    p = verify("--no-timing", *args)
     out, err = p.communicate(timeout=60)
     assert p.returncode == 3, (out, err)
     assert note in out
