@@ -43,6 +43,7 @@ from ..lang import ast as A
 from ..lang.calls import SIGNATURES
 from ..lang import records_ast as R
 from ..lang import modules_syntax as M
+from .imports import ModuleUses
 
 GLOBAL_KINDS = ("const", "enum", "member", "type", "var", "action", "process", "invariant", "property",
                 "reachable", "def", "terminal", "constraint", "module", "refines")
@@ -159,7 +160,7 @@ def build_index(text: str, filename: str = "<spec>", stack: tuple[str, ...] = ()
 
 # ---------------------------------------------------------------- building
 
-class _Builder:
+class _Builder(ModuleUses):
     def __init__(self, text: str, filename: str, stack: tuple[str, ...] = ()):
         self.stack = stack
         self.modules: dict[str, Optional[SpecIndex]] = {}   # import alias -> the module's index
@@ -323,48 +324,6 @@ class _Builder:
             sym.children.append(self.declare(Symbol(
                 p.name, "param", p.span, f"{self.param_text(p)} (parameter of {d.name})", container=d.name)))
 
-    def load_module(self, d: "M.ImportDecl") -> Optional[SpecIndex]:
-        from .imports import module_index
-        index = module_index(self.file, d.path, self.stack)
-        if index is not None:
-            (self.prefixed if d.alias else self.unprefixed).append(index)
-        return index
-
-    def declare_imported(self, decls) -> None:
-        """The names of ``import "f.spec"`` modules, and the enums of every module (an
-        enum is shared, never prefixed: modules.expand_imports), after this file's own
-        (which win)."""
-        for index in self.prefixed:
-            for s in index.symbols:
-                if s.kind == "enum":
-                    self.globals.setdefault(s.name, s)
-                    for c in s.children:
-                        self.globals.setdefault(c.name, c)
-        for index in self.unprefixed:
-            for s in index.symbols:
-                if s.kind in GLOBAL_KINDS and s.kind != "module":
-                    self.globals.setdefault(s.name, s)
-                for c in s.children:
-                    if c.kind == "member":
-                        self.globals.setdefault(c.name, c)
-                    elif c.kind == "step":
-                        self.labels.setdefault(c.name, c)
-                if s.kind == "process":
-                    self.processes.setdefault(s.name, {c.name: c for c in s.children if c.kind == "proc_var"})
-
-    def module_symbol(self, index: Optional[SpecIndex], name: str) -> Optional[Symbol]:
-        """A top-level name (or enum member) of an imported module."""
-        if index is None:
-            return None
-        for s in index.symbols:
-            if s.name == name and s.kind != "module":
-                return s
-        for s in index.symbols:
-            for c in s.children:
-                if c.kind == "member" and c.name == name:
-                    return c
-        return None
-
     def declare_process_items(self, d: A.ProcessDecl, items, sym: Symbol) -> None:
         for item in items:
             if isinstance(item, A.ProcVar):
@@ -437,22 +396,6 @@ class _Builder:
             self.expr(d.p, scope)
             if d.q is not None:
                 self.expr(d.q, scope)
-
-    def import_items(self, d: "M.ImportDecl", scope) -> None:
-        """``with { N = e }`` / ``only { a, b }``: the names are the module's, the values this file's."""
-        index = self.modules.get(d.alias) if d.alias else self.module_symbol_index(d)
-        for item in tuple(d.consts) + tuple(d.only or ()):
-            target = self.module_symbol(index, item.name)
-            if target is not None and item.span is not None:
-                self.occurrences.append(Occurrence(self.name_span(item.name, item.span.line, item.span.col), target))
-            elif item.span is not None:
-                self.unresolved.append(item.span)
-            if item.expr is not None:
-                self.expr(item.expr, scope)
-
-    def module_symbol_index(self, d: "M.ImportDecl") -> Optional[SpecIndex]:
-        from .imports import module_index
-        return module_index(self.file, d.path, self.stack)
 
     def param_scope(self, d, scope: dict[str, Symbol]) -> dict[str, Symbol]:
         scope = dict(scope)
@@ -547,17 +490,6 @@ class _Builder:
                 target = (steps or {}).get(s.label)
                 if target is not None and s.span is not None:
                     self.occurrences.append(Occurrence(s.span, target))
-
-    def module_call(self, s: A.Method, scope) -> None:
-        """``reg.act(args)``: the action ``act`` of the module imported as ``reg``."""
-        lv = s.target
-        if lv.indices or lv.name in scope or lv.name not in self.modules or lv.span is None:
-            return
-        target = self.module_symbol(self.modules[lv.name], s.method)
-        line = self.lines[lv.span.line - 1]
-        m = re.compile(r"\.\s*(%s)\b" % re.escape(s.method)).search(line, lv.span.col - 1 + len(lv.name))
-        if target is not None and m:
-            self.occurrences.append(Occurrence(self.name_span(s.method, lv.span.line, m.start(1) + 1), target))
 
     def lvalue(self, lv: A.LValue, scope) -> None:
         self.use(lv.name, lv.span, scope)
