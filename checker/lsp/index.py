@@ -9,10 +9,23 @@ symbols and completion from this; it has no LSP in it, so it is tested on its
 own (tests/lsp/test_index.py).
 
 Scopes follow the resolver (checker/lang/resolve.py): globals (constants,
-enums and their members, types, variables, actions, processes, named
-properties), an action's or process's parameters, a process's local
-variables and step labels, and names bound by ``let``, ``for``, ``forall``,
-``exists`` and ``[x in K -> ...]``, visible in what follows them.
+enums and their members, types, variables, actions, processes, ``def``s,
+named properties, terminals, constraints, import aliases), an action's,
+process's or def's parameters (``m: T`` or ``m in msgs``), a process's local
+variables and step labels, and names bound by ``let``, ``let (a, b)``,
+``for``, ``forall``, ``exists``, ``choose``, ``{ x in S | p }``,
+``{ f(x) | x in S }`` and ``[x in K -> ...]``, visible in what follows them.
+
+Modules (imports.py): ``import reg from "f.spec"`` declares ``reg``; in
+``reg.x`` and ``reg.act()`` the ``x`` and ``act`` are the declarations of
+f.spec's own index (their spans are in that file: ``SpecIndex.is_imported``);
+``import "f.spec"`` makes f.spec's names this file's, and every module's
+enums are shared, as the checker does (checker/lang/modules.py).  A module
+that cannot be read leaves its names unresolved.
+
+Record fields: the index has no types, so ``m.f``, ``{ f: e }`` and
+``m with { f: e }`` resolve ``f`` to a field only when exactly one record
+type declares a field ``f``; otherwise ``f`` is left alone (not an error).
 
 Limits: the syntax tree keeps no position for a name bound by ``let``,
 ``for``, a quantifier or a map, so that name is found in the source text
@@ -28,9 +41,12 @@ from typing import Iterable, Optional
 from ..ir import Span
 from ..lang import ast as A
 from ..lang.calls import SIGNATURES
+from ..lang import records_ast as R
+from ..lang import modules_syntax as M
+from .imports import ModuleUses
 
 GLOBAL_KINDS = ("const", "enum", "member", "type", "var", "action", "process", "invariant", "property",
-                "reachable")
+                "reachable", "def", "terminal", "constraint", "module", "refines")
 
 
 @dataclass(eq=False)
@@ -57,6 +73,11 @@ class SpecIndex:
     symbols: list[Symbol]              # top-level declarations, in source order
     occurrences: list[Occurrence]      # declarations and uses, in no particular order
     unresolved: list[Span] = field(default_factory=list)
+    file: str = "<spec>"
+
+    def is_imported(self, symbol: Symbol) -> bool:
+        """Declared in a module this file imports (its span is in that file)."""
+        return symbol.span.file != self.file
 
     def occurrence_at(self, line: int, col: int) -> Optional[Occurrence]:
         for o in self.occurrences:
@@ -114,27 +135,37 @@ def _end_col(s: Span) -> int:
     return s.end_col if s.end_line == s.line and s.end_col > s.col else s.col
 
 
-def build_index(text: str, filename: str = "<spec>") -> Optional[SpecIndex]:
-    """The index of ``text``, or None if it does not parse."""
+def build_index(text: str, filename: str = "<spec>", stack: tuple[str, ...] = ()) -> Optional[SpecIndex]:
+    """The index of ``text``, or None if it does not parse.  ``stack``: the
+    modules being indexed around this one (imports.py: no cycle is followed)."""
     from ..lang import parse_text
     from ..lang.diagnostics import SpecError
+    from ..lang.modules import attach_blocks
 
     try:
         tree = parse_text(text, filename)
     except (SpecError, RecursionError):
         return None
-    builder = _Builder(text, filename)
+    try:   # `with { }` / `only { }` blocks into their import: a stray block stays a declaration
+        tree = attach_blocks(tree, text)
+    except SpecError:
+        pass
+    builder = _Builder(text, filename, stack)
     try:
         builder.build(tree)
     except RecursionError:  # absurd nesting: keep what was indexed so far
         pass
-    return SpecIndex(text, builder.symbols, builder.occurrences, builder.unresolved)
+    return SpecIndex(text, builder.symbols, builder.occurrences, builder.unresolved, filename)
 
 
 # ---------------------------------------------------------------- building
 
-class _Builder:
-    def __init__(self, text: str, filename: str):
+class _Builder(ModuleUses):
+    def __init__(self, text: str, filename: str, stack: tuple[str, ...] = ()):
+        self.stack = stack
+        self.modules: dict[str, Optional[SpecIndex]] = {}   # import alias -> the module's index
+        self.unprefixed: list[SpecIndex] = []                # `import "f.spec"` modules
+        self.prefixed: list[SpecIndex] = []                  # `import a from "f.spec"` modules
         self.text = text
         self.lines = text.split("\n")
         self.file = filename
@@ -164,15 +195,23 @@ class _Builder:
     def name_span(self, name: str, line: int, col: int) -> Span:
         return Span(self.file, line, col, line, col + len(name))
 
-    def find_name(self, name: str, after: Span) -> Span:
-        """The first whole-word ``name`` at or after ``after`` (for binders without a span)."""
-        pattern = re.compile(r"\b%s\b" % re.escape(name))
+    def find_name(self, name: str, after: Span, binder: bool = False) -> Span:
+        """The first whole-word ``name`` at or after ``after`` (for binders without a span);
+        ``binder``: the first ``name in`` (`{ f(x) | x in S }` binds the second `x`)."""
+        if binder:
+            found = self.find_name_pattern(name, after, r"\b%s\s+in\b" % re.escape(name))
+            if found is not None:
+                return found
+        return self.find_name_pattern(name, after, r"\b%s\b" % re.escape(name)) or after
+
+    def find_name_pattern(self, name: str, after: Span, rx: str) -> Optional[Span]:
+        pattern = re.compile(rx)
         for n in range(after.line, min(after.line + 20, len(self.lines) + 1)):
             start = after.col if n == after.line else 1
             m = pattern.search(self.lines[n - 1], start - 1)
             if m:
                 return self.name_span(name, n, m.start() + 1)
-        return after
+        return None
 
     def declare(self, sym: Symbol) -> Symbol:
         self.occurrences.append(Occurrence(sym.span, sym))
@@ -207,8 +246,9 @@ class _Builder:
             sym = self.declare_global(d)
             if sym is not None:
                 sym.extent = (d.span.line, max(d.span.line, nxt - 1))
+        self.declare_imported(decls)
         for d in decls:
-            self.container = d.name
+            self.container = getattr(d, "name", "")
             self.uses_in_decl(d)
 
     def declare_global(self, d) -> Optional[Symbol]:
@@ -229,29 +269,60 @@ class _Builder:
         elif isinstance(d, A.TypeDecl):
             prefix = "symmetric type" if d.symmetric else "type"
             sym = Symbol(d.name, "type", d.span, f"{prefix} {d.name} = {self.type_text(d.type)}", doc)
+            if isinstance(d.type, R.RecordType):
+                for (fname, ftype), fs in zip(d.type.fields, d.type.name_spans):
+                    sym.children.append(self.declare(Symbol(
+                        fname, "field", fs, f"{fname}: {self.type_text(ftype)} (field of {d.name})",
+                        container=d.name, extent=(fs.line, fs.line))))
         elif isinstance(d, A.VarDecl):
             sym = Symbol(d.name, "var", d.span, f"var {d.name}: {self.type_text(d.type)}", doc)
         elif isinstance(d, (A.ActionDecl, A.ProcessDecl)):
             word = "action" if isinstance(d, A.ActionDecl) else "process"
             fair = {"weak": "fair ", "strong": "strong fair "}.get(d.fairness or "", "")
-            params = ", ".join(f"{p.name}: {self.type_text(p.type)}" for p in d.params)
-            sym = Symbol(d.name, word, d.span, f"{fair}{word} {d.name}({params})", doc)
-            for p in d.params:
-                sym.children.append(self.declare(Symbol(
-                    p.name, "param", p.span, f"{p.name}: {self.type_text(p.type)} (parameter of {d.name})",
-                    container=d.name)))
+            sym = Symbol(d.name, word, d.span, f"{fair}{word} {d.name}({self.params_text(d.params)})", doc)
+            self.declare_params(d, sym)
             if isinstance(d, A.ProcessDecl):
                 self.processes[d.name] = {}
                 self.declare_process_items(d, d.items, sym)
+        elif isinstance(d, (A.TerminalDecl, M.ConstraintDecl)):
+            word = "terminal" if isinstance(d, A.TerminalDecl) else "constraint"
+            sym = Symbol(d.name, word, d.span, f"{word} {d.name}: {self.source(getattr(d.expr, 'span', None))}", doc)
+        elif isinstance(d, R.DefDecl):
+            result = f": {self.type_text(d.result)}" if d.result is not None else ""
+            sym = Symbol(d.name, "def", d.span, f"def {d.name}({self.params_text(d.params)}){result}", doc)
+            self.declare_params(d, sym)
+        elif isinstance(d, M.ImportDecl):
+            index = self.load_module(d)
+            if not d.alias:   # `import "f.spec"`: its names are this file's (declare_imported)
+                return None
+            self.modules[d.alias] = index
+            sym = Symbol(d.alias, "module", d.span, f'import {d.alias} from "{d.path}"', doc)
+        elif isinstance(d, M.RefinesDecl):
+            sym = Symbol(d.name, "refines", d.span, f'refines {d.name} from "{d.path}"', doc)
+        elif isinstance(d, (M.QuantifiedProperty, M.ConjoinedProperty)):
+            sym = Symbol(d.name, "property", d.span, f"property {d.name}", doc)
         elif isinstance(d, (A.InvariantDecl, A.PropertyDecl, A.ReachableDecl)):
             word = {A.InvariantDecl: "invariant", A.PropertyDecl: "property", A.ReachableDecl: "reachable"}[type(d)]
             sym = Symbol(d.name, word, d.span, f"{word} {d.name}", doc)
         else:  # a declaration this index does not know yet: no symbol, no crash
             return None
         self.symbols.append(sym)
-        self.globals.setdefault(d.name, sym)
+        self.globals.setdefault(sym.name, sym)
         self.declare(sym)
         return sym
+
+    def param_text(self, p) -> str:
+        if isinstance(p, R.ParamIn):   # `m in msgs`
+            return f"{p.name} in {self.source(getattr(p.domain, 'span', None))}"
+        return f"{p.name}: {self.type_text(p.type)}"
+
+    def params_text(self, params) -> str:
+        return ", ".join(self.param_text(p) for p in params)
+
+    def declare_params(self, d, sym: Symbol) -> None:
+        for p in d.params:
+            sym.children.append(self.declare(Symbol(
+                p.name, "param", p.span, f"{self.param_text(p)} (parameter of {d.name})", container=d.name)))
 
     def declare_process_items(self, d: A.ProcessDecl, items, sym: Symbol) -> None:
         for item in items:
@@ -290,8 +361,37 @@ class _Builder:
             sym = self.globals.get(d.name)
             steps = {c.name: c for c in (sym.children if sym else []) if c.kind == "step"}
             self.process_items(d.items, scope, steps)
-        elif isinstance(d, (A.InvariantDecl, A.ReachableDecl)):
+        elif isinstance(d, (A.InvariantDecl, A.ReachableDecl, A.TerminalDecl, M.ConstraintDecl, M.InitDecl)):
             self.expr(d.expr, scope)
+        elif isinstance(d, R.DefDecl):
+            scope = self.param_scope(d, scope)
+            if d.result is not None:
+                self.uses_in_type(d.result, scope)
+            self.expr(d.body, scope)
+        elif isinstance(d, M.InitBlock):
+            self.block(d.body, scope)
+        elif isinstance(d, M.ImportDecl):
+            self.import_items(d, scope)
+        elif isinstance(d, M.RefinesDecl):
+            for item in d.mapping:   # `with { abstract_var = e }`: the name is the other file's
+                if item.expr is not None:
+                    self.expr(item.expr, scope)
+        elif isinstance(d, M.FairGroup):
+            for name, span in zip(d.actions, d.spans):
+                if name != "all":   # `fair { all }`: every step
+                    self.use(name, span, scope)
+        elif isinstance(d, M.QuantifiedProperty):
+            self.expr(d.domain, scope)
+            inner = self.bind(d.var, d.span, f"forall {d.var} in {self.source(getattr(d.domain, 'span', None))}",
+                              scope, binder=True)
+            for e in (d.p, d.q):
+                if e is not None:
+                    self.expr(e, inner)
+        elif isinstance(d, M.ConjoinedProperty):
+            for _, p, q in d.parts:
+                for e in (p, q):
+                    if e is not None:
+                        self.expr(e, scope)
         elif isinstance(d, A.PropertyDecl):
             self.expr(d.p, scope)
             if d.q is not None:
@@ -301,7 +401,10 @@ class _Builder:
         scope = dict(scope)
         sym = self.globals.get(d.name)
         for p in d.params:
-            self.uses_in_type(p.type, scope)
+            if isinstance(p, R.ParamIn):
+                self.expr(p.domain, scope)
+            else:
+                self.uses_in_type(p.type, scope)
             for c in (sym.children if sym else []):
                 if c.kind == "param" and c.name == p.name:
                     scope[p.name] = c
@@ -331,9 +434,18 @@ class _Builder:
         elif isinstance(t, A.SeqType):
             self.uses_in_type(t.elem, scope)
             self.expr(t.cap, scope)
+        elif isinstance(t, R.RecordType):
+            for _, ft in t.fields:
+                self.uses_in_type(ft, scope)
+        elif isinstance(t, R.TupleType):
+            for et in t.elems:
+                self.uses_in_type(et, scope)
 
-    def bind(self, name: str, after: Span, detail: str, scope: dict[str, Symbol]) -> dict[str, Symbol]:
-        sym = Symbol(name, "local", self.find_name(name, after), detail, container=self.container)
+    def bind(self, name: str, after: Span, detail: str, scope: dict[str, Symbol],
+             binder: bool = False) -> dict[str, Symbol]:
+        if after is None:
+            return dict(scope)
+        sym = Symbol(name, "local", self.find_name(name, after, binder), detail, container=self.container)
         self.declare(sym)
         inner = dict(scope)
         inner[name] = sym
@@ -347,13 +459,19 @@ class _Builder:
                 self.expr(s.value, scope)
                 scope = self.bind(s.name, s.span, f"let {s.name} = {self.source(getattr(s.value, 'span', None))}",
                                   scope)
-            elif isinstance(s, (A.Require, A.Await)):
+            elif isinstance(s, R.LetTuple):
+                self.expr(s.value, scope)
+                value = self.source(getattr(s.value, 'span', None))
+                for n in s.names:
+                    scope = self.bind(n, s.span, f"let ({', '.join(s.names)}) = {value}", scope)
+            elif isinstance(s, (A.Require, A.Await, M.AssertStmt)):
                 self.expr(s.cond, scope)
             elif isinstance(s, A.Assign):
                 self.lvalue(s.target, scope)
                 self.expr(s.value, scope)
             elif isinstance(s, A.Method):
                 self.lvalue(s.target, scope)
+                self.module_call(s, scope)
                 for a in s.args:
                     self.expr(a, scope)
             elif isinstance(s, A.If):
@@ -413,14 +531,55 @@ class _Builder:
             self.expr(e.hi, scope)
         elif isinstance(e, A.Field):
             self.expr(e.base, scope)
-            self.field(e)
+            self.field(e, scope)
+        elif isinstance(e, (R.RecordLit, R.With)):
+            if isinstance(e, R.With):
+                self.expr(e.base, scope)
+            for (fname, x), fs in zip(e.fields, e.name_spans):
+                self.record_field(fname, fs)
+            for _, x in e.fields:
+                self.expr(x, scope)
+        elif isinstance(e, R.TupleLit):
+            for x in e.elems:
+                self.expr(x, scope)
+        elif isinstance(e, R.TupleGet):
+            self.expr(e.base, scope)
+        elif isinstance(e, (R.SetComp, R.Choose)):
+            self.expr(e.domain, scope)
+            word = "choose " if isinstance(e, R.Choose) else ""
+            inner = self.bind(e.var, e.span, f"{word}{e.var} in {self.source(getattr(e.domain, 'span', None))}",
+                              scope, binder=True)
+            for x in ((e.body,) if isinstance(e, R.Choose) else (e.cond, e.elem)):
+                if x is not None:
+                    self.expr(x, inner)
 
-    def field(self, e: A.Field) -> None:
-        """``proc[i].x`` / ``proc.x``: ``x`` is a local variable of process ``proc``."""
+    def unique_field(self, name: str) -> Optional[Symbol]:
+        owners = [c for s in self.symbols if s.kind == "type" for c in s.children
+                  if c.kind == "field" and c.name == name]
+        return owners[0] if len(owners) == 1 else None
+
+    def record_field(self, name: str, span: Optional[Span]) -> None:
+        """A record field named in a literal or ``with``: the field of the one record type
+        declaring that name (the index has no types: a name two record types declare is left alone)."""
+        owner = self.unique_field(name)
+        if owner is not None and span is not None:
+            self.occurrences.append(Occurrence(self.name_span(name, span.line, span.col), owner))
+
+    def field(self, e: A.Field, scope=None) -> None:
+        """``proc[i].x`` / ``proc.x``: ``x`` is a local variable of process ``proc``; ``reg.x``:
+        the declaration ``x`` of the module imported as ``reg``; ``Kind.Member``: an enum member;
+        ``m.kind``: a record field (record_field)."""
         base = e.base.base if isinstance(e.base, A.Index) else e.base
-        if not isinstance(base, A.Name) or base.id not in self.processes:
-            return
-        local = self.processes[base.id].get(e.name)
+        local = None
+        if isinstance(base, A.Name) and (scope or {}).get(base.id) is None:
+            if base is e.base and base.id in self.modules:
+                local = self.module_symbol(self.modules[base.id], e.name)
+            elif base is e.base and getattr(self.globals.get(base.id), "kind", "") == "enum":
+                local = next((c for c in self.globals[base.id].children if c.name == e.name), None)
+            elif base.id in self.processes:
+                local = self.processes[base.id].get(e.name)
+        if local is None:
+            local = self.unique_field(e.name)
         if local is None or e.span is None:
             return
         # the field name is the last word of the expression's text

@@ -3,7 +3,7 @@ Sphinx, MkDocs and Pygments' own ``pygmentize -l spec`` highlight spec code.
 
 Its word lists come from the grammar (``keywords.py``); only the lexical
 shapes that the grammar declares as regular expressions (names, numbers,
-comments) are written here, and tests/lsp/test_highlight.py checks them
+strings, comments) are written here, and tests/lsp/test_highlight.py checks them
 against the grammar's own terminals.  Anything else is an Error token: the
 tests tokenize every spec in the repository and fail on one.
 """
@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from pygments.lexer import RegexLexer, bygroups, words
-from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Punctuation, Whitespace
+from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Whitespace
 
 from .keywords import vocabulary
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+STRING = r'"[^"\n]*"'   # a module path: `import reg from "registry.spec"`
 # Words after which a new name is declared (highlighted as a definition).
 _DEFINING = ("action", "invariant", "property", "reachable", "process", "const", "var", "type", "enum", "spec")
 _PUNCTUATION = set("(){}[],;:.")
@@ -41,6 +42,7 @@ def _tokens() -> dict:
             (words(v.others, suffix=r"\b"), Keyword),
             (NAME, Name),
             (r"[0-9]+", Number.Integer),
+            (STRING, String.Double),
             ("|".join(re.escape(o) for o in operators), Operator),
             ("|".join(re.escape(p) for p in punctuation), Punctuation),
             (r".", Error),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlparse
 
@@ -46,7 +47,9 @@ _SYMBOL_KINDS = {
     "type": T.SymbolKind.TypeParameter, "var": T.SymbolKind.Variable, "action": T.SymbolKind.Function,
     "process": T.SymbolKind.Class, "invariant": T.SymbolKind.Boolean, "property": T.SymbolKind.Event,
     "reachable": T.SymbolKind.Key, "param": T.SymbolKind.Variable, "proc_var": T.SymbolKind.Field,
-    "step": T.SymbolKind.Method, "local": T.SymbolKind.Variable,
+    "step": T.SymbolKind.Method, "local": T.SymbolKind.Variable, "def": T.SymbolKind.Function,
+    "terminal": T.SymbolKind.Boolean, "constraint": T.SymbolKind.Boolean, "module": T.SymbolKind.Module,
+    "refines": T.SymbolKind.Interface, "field": T.SymbolKind.Field,
 }
 _COMPLETION_KINDS = {
     "const": T.CompletionItemKind.Constant, "enum": T.CompletionItemKind.Enum,
@@ -54,7 +57,10 @@ _COMPLETION_KINDS = {
     "var": T.CompletionItemKind.Variable, "action": T.CompletionItemKind.Function,
     "process": T.CompletionItemKind.Class, "param": T.CompletionItemKind.Variable,
     "proc_var": T.CompletionItemKind.Field, "step": T.CompletionItemKind.Method,
-    "local": T.CompletionItemKind.Variable,
+    "local": T.CompletionItemKind.Variable, "def": T.CompletionItemKind.Function,
+    "module": T.CompletionItemKind.Module, "field": T.CompletionItemKind.Field,
+    "terminal": T.CompletionItemKind.Value, "constraint": T.CompletionItemKind.Value,
+    "refines": T.CompletionItemKind.Interface,
 }
 _CHECKABLE = ("invariant", "property", "reachable")
 
@@ -175,10 +181,13 @@ def build_server() -> SpecLanguageServer:
 
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: SpecLanguageServer, params: T.DefinitionParams) -> Optional[T.Location]:
-        _, occ = ls.occurrence(params.text_document.uri, params.position)
+        a, occ = ls.occurrence(params.text_document.uri, params.position)
         if occ is None:
             return None
-        return T.Location(uri=params.text_document.uri, range=to_range(occ.symbol.span))
+        uri = params.text_document.uri
+        if a.index.is_imported(occ.symbol):   # declared in an imported module: that file
+            uri = Path(occ.symbol.span.file).resolve().as_uri()
+        return T.Location(uri=uri, range=to_range(occ.symbol.span))
 
     @server.feature(T.TEXT_DOCUMENT_REFERENCES)
     def references(ls: SpecLanguageServer, params: T.ReferenceParams) -> list[T.Location]:
@@ -186,14 +195,14 @@ def build_server() -> SpecLanguageServer:
         if occ is None:
             return []
         spans = a.index.references(occ.symbol)
-        if not params.context.include_declaration:
+        if not params.context.include_declaration and not a.index.is_imported(occ.symbol):
             spans = [s for s in spans if (s.line, s.col) != (occ.symbol.span.line, occ.symbol.span.col)]
         return [T.Location(uri=params.text_document.uri, range=to_range(s)) for s in spans]
 
     @server.feature(T.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(ls: SpecLanguageServer, params: T.PrepareRenameParams):
         a, occ = ls.occurrence(params.text_document.uri, params.position)
-        if occ is None or occ.symbol.kind == "implicit" or a.stale:
+        if occ is None or occ.symbol.kind == "implicit" or a.stale or a.index.is_imported(occ.symbol):
             return None
         return to_range(occ.span)
 
@@ -211,6 +220,8 @@ def build_server() -> SpecLanguageServer:
             raise ValueError(f"`{occ.symbol.name}` is named after its process: rename the process, and it follows")
         if a.stale:
             raise ValueError("the file does not parse now: fix the syntax errors before renaming")
+        if a.index.is_imported(occ.symbol):
+            raise ValueError(f"`{occ.symbol.name}` is declared in {occ.symbol.span.file}: rename it there")
         taken = {s.name for s in a.index.all_symbols()}
         if new in taken and new != occ.symbol.name:
             raise ValueError(f"`{new}` is already declared in this file")

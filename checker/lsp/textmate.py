@@ -17,7 +17,7 @@ import re
 import sys
 
 from .keywords import vocabulary
-from .lexer import NAME, _DEFINING, _PUNCTUATION
+from .lexer import NAME, STRING, _DEFINING, _PUNCTUATION
 
 SCOPE = "source.spec"
 
@@ -49,6 +49,7 @@ def grammar() -> dict:
             {"name": "keyword.other.spec", "match": r"\b(%s)\b" % _alternatives(v.others)},
             {"name": "variable.other.spec", "match": NAME},
             {"name": "constant.numeric.integer.spec", "match": r"[0-9]+"},
+            {"name": "string.quoted.double.spec", "match": STRING},
             {"name": "keyword.operator.spec", "match": _alternatives(operators)},
             {"name": "punctuation.spec", "match": _alternatives(punctuation)},
             {"name": "invalid.illegal.spec", "match": r"[^ \t\r\n]"},

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
-from pygments.token import Comment, Error, Keyword, Name
+from pygments.token import Comment, Error, Keyword, Name, String
 
 from checker.lang.parser import KEYWORDS, _lark
 from checker.lsp import lexer, textmate
@@ -43,6 +43,8 @@ def test_lexer_shapes_are_the_grammars():
     terminals = {t.name: t.pattern.value for t in _lark().terminals}
     assert lexer.NAME == terminals["NAME"]
     assert terminals["INT"] == "[0-9]+"
+    # lark keeps the regex's `\n` as a newline character: the same regular expression
+    assert lexer.STRING.replace("\\n", "\n") == terminals["STRING"]
 
 
 def test_lexer_is_registered_by_entry_point():
@@ -77,6 +79,15 @@ def test_both_flag_characters_outside_the_language():
     bad = "spec x\nvar n: int = 0 @ 1\n"
     assert [v for t, v in lexer.ModelSpecLexer().get_tokens(bad) if t in Error] == ["@"]
     assert [v for s, v in tm_tokenize("var n: int = 0 @ 1") if s.startswith("invalid")] == ["@"]
+
+
+def test_module_paths_are_strings_in_both_highlighters():
+    line = 'import reg from "registry.spec"'
+    tokens = [(t, v) for t, v in lexer.ModelSpecLexer().get_tokens(line) if v.strip()]
+    assert (String.Double, '"registry.spec"') in tokens
+    assert ("string.quoted.double.spec", '"registry.spec"') in tm_tokenize(line)
+    # an unterminated string (half-typed) is no string: its opening quote alone is flagged
+    assert [v for t, v in lexer.ModelSpecLexer().get_tokens('import "reg') if t in Error] == ['"']
 
 
 def test_doc_comments_and_declared_names():

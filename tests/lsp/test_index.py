@@ -12,7 +12,8 @@ from checker.lsp.index import build_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = sorted(ROOT.glob("spec/*.spec"))
-ALL = SPECS + sorted(ROOT.glob("tests/soundness/specs/*.spec")) + sorted(ROOT.glob("bench/*.spec"))
+ALL = (SPECS + sorted(ROOT.glob("tests/soundness/specs/*.spec")) + sorted(ROOT.glob("bench/*.spec"))
+       + sorted(ROOT.glob("examples/**/*.spec")) + sorted(ROOT.glob("tests/catalog/specs/*.spec")))
 
 
 @pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(ROOT)) for p in ALL])

@@ -185,6 +185,33 @@ async def test_hover_definition_references_rename(client: LanguageClient):
         await client.text_document_rename_async(T.RenameParams(doc(uri), var, "action"))
 
 
+async def test_records_defs_and_imports_of_an_unsaved_buffer(client: LanguageClient, tmp_path: Path):
+    """A buffer not on disk (only the module it imports is): its import resolves relative to
+    the document's directory; hover on a def shows its signature; go to definition of
+    `reg.count` opens registry.spec; the outline lists defs, constraints, terminals, imports."""
+    SHOP = (ROOT / "tests" / "lsp" / "specs" / "shop.spec").read_text(encoding="utf-8")
+    (tmp_path / "registry.spec").write_bytes((ROOT / "tests" / "lsp" / "specs" / "registry.spec").read_bytes())
+    uri = (tmp_path / "shop.spec").as_uri()
+    assert await open_text(client, uri, SHOP) == []
+    hover = await client.text_document_hover_async(T.HoverParams(doc(uri), pos_of(SHOP, "is_ping(m)")))
+    assert "def is_ping(m: Msg): bool" in hover.contents.value and "Whether a message is a ping." in hover.contents.value
+    loc = await client.text_document_definition_async(T.DefinitionParams(doc(uri), pos_of(SHOP, "reg.count", offset=4)))
+    assert loc.uri == (tmp_path / "registry.spec").as_uri()
+    assert loc.range.start == T.Position(2, 4)   # `var count` in registry.spec
+    loc = await client.text_document_definition_async(T.DefinitionParams(doc(uri), pos_of(SHOP, "is_ping(y)")))
+    assert loc.uri == uri and loc.range.start == pos_of(SHOP, "is_ping(m: Msg)")
+    # a name declared in another file is renamed there, not here
+    assert await client.text_document_prepare_rename_async(
+        T.PrepareRenameParams(doc(uri), pos_of(SHOP, "reg.count", offset=4))) is None
+    symbols = await client.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc(uri)))
+    kinds = {s.name: s.kind for s in symbols}
+    assert kinds["is_ping"] == T.SymbolKind.Function and kinds["reg"] == T.SymbolKind.Module
+    assert kinds["small"] == kinds["done"] == T.SymbolKind.Boolean
+    msg = next(s for s in symbols if s.name == "Msg")
+    assert [(c.name, c.kind) for c in msg.children] == [("kind", T.SymbolKind.Field), ("to", T.SymbolKind.Field),
+                                                          ("pair", T.SymbolKind.Field)]
+
+
 async def test_completion_offers_names_in_scope_and_keywords(client: LanguageClient):
     text = (ROOT / "spec" / "breaker.spec").read_text(encoding="utf-8")
     uri = "file:///tmp/lsp-test/breaker.spec"
