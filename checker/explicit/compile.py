@@ -90,6 +90,8 @@ class Program:
         """Poll ``cancel`` from the generated level functions (None: never
         stop; the code that rebuilds traces after a stop runs detached)."""
         self.ctx.ns["_halt"] = cancel.cell if cancel is not None else [None]
+        if cancel is None:   # detached: what is compiled from now on (traces, scans) must not stop either
+            self.ctx.deadline = None
 
     # ---------------------------------------------------------------- pieces
 

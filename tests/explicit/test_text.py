@@ -130,7 +130,7 @@ def test_breaker_benchmark_counts(n, states, transitions, depth):
 
 
 def test_initial_value_outside_its_type():
-    text = """spec init
+    text = """spec initials
 var x: 0..3 in {1, 5}
 var y: bool = false
 action a { y = not y }
@@ -144,7 +144,7 @@ action a { y = not y }
 
 
 def test_error_while_evaluating_initial_values():
-    text = """spec init
+    text = """spec initials
 var q: seq<0..1, 2> = []
 var x: 0..1 = head(tail([1]))
 action a { q = q }

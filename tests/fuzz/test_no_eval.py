@@ -41,7 +41,9 @@ ROOT = Path(checker.__file__).resolve().parent
 # parameters and locals, and the few builtins it calls.
 ENGINE_NAMES = {"s", "L", "seen", "app", "err", "viol", "dead", "tr", "ne", "b", "e", "i", "n", "out",
                 "errs", "vals", "init_values", "level", "check", "append", "len", "min", "max",
-                "sorted", "frozenset", "tuple", "range", "list", "any", "all", "abs", "bit_count"}
+                "sorted", "frozenset", "tuple", "range", "list", "any", "all", "abs", "bit_count",
+                # the cancellation poll (checker/cancel.py) and invariant skipping (readsets.py)
+                "_halt", "_halted", "_skipped", "sk_", "dv_"}
 SCHEME = re.compile(r"[A-Za-z]{1,2}[0-9]+\Z")
 
 

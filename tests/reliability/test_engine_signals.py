@@ -100,7 +100,10 @@ def test_timeout_stops_every_engine(engine):
     p.wait(timeout=BACKSTOP)
     text = err.rest()
     assert p.returncode == 3, (out, text)
-    assert "time limit reached (2 s)" in out or "time limit reached (<time>)" in out, out
+    # on a loaded machine the 2 s can run out while the spec is still being
+    # loaded: then there is no partial report, and stderr says so in the same words
+    assert ("time limit reached (2 s)" in out or "time limit reached (<time>)" in out
+            or "time limit reached (2 s) while loading the spec" in text), (out, text)
     assert "interrupted" not in out and "Traceback" not in text
 
 

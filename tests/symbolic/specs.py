@@ -115,7 +115,7 @@ var y: 0..3 = 0
 action take() { y = head(q) }
 """
 
-EITHER = """spec choose
+EITHER = """spec choices
 var x: 0..9 = 0
 action go() {
   either { x = x + 1 } or { x = x + 2 } or { require false }
