@@ -78,6 +78,9 @@ class Trace:
     # orchestration fills it in from the reference semantics so reports show
     # the whole loop.
     closing: Step | None = None
+    # The values of symbolic constants (``const`` without a value) this trace
+    # was found for, when the engine chose them (Z3 engines).
+    consts: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
         # the number of steps taken, not counting the initial state
@@ -100,6 +103,9 @@ class PropertyResult:
     # --traces K: further counterexamples after ``trace``, shortest first,
     # distinct final states (checker/explicit/many.py)
     more_traces: list = field(default_factory=list)
+    # How the verdict was reached, as data (checker/evidence.py); readers use
+    # this, never ``method``/``detail``, to find a fact.
+    evidence: Any = None
 
 
 @dataclass
