@@ -10,6 +10,7 @@ evaluation is preserved.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import ir
 from .ctx import HOIST_DEPTH, UNROLL, UNROLL_TOTAL, UNROLLED, Ctx, R, Where, bits_code, indent, line_of, num
@@ -62,7 +63,7 @@ def compile_expr(ctx: Ctx, root: ir.Expr, where: Where) -> R:
             _, node, env, n, plan = item
             args = results[len(results) - n:] if n else []
             del results[len(results) - n:]
-            results.append(hoist(ctx, _combine(ctx, node, env, args, plan, where)))
+            results.append(hoist(ctx, _combine(ctx, node, args, plan, where)))
             continue
         _, node, env = item
         children, plan = _expand(ctx, node, env, where)
@@ -419,137 +420,226 @@ def _ite_chain(ctx: Ctx, args: list[R], t) -> R:
     return R(code, t, iv=iv, fits=fits, pre=first.pre, depth=depth)
 
 
-def _combine(ctx: Ctx, node, env, args: list[R], plan, where: Where) -> R:
+def _combine(ctx: Ctx, node, args: list[R], plan, where: Where) -> R:
+    """The code of ``node`` from the code of its children (``args``, in the
+    order ``_expand`` listed them; ``plan`` is what ``_expand`` decided)."""
+    combine = _COMBINE.get(type(node))
+    if combine is None:
+        raise TypeError(node)
+    return combine(ctx, node, args, plan, where)
+
+
+def _unary(ctx: Ctx, node: ir.Unary, args: list[R], plan, where: Where) -> R:
+    a = args[0]
+    if node.op == "not":
+        return _strict(ctx, node, args, f"(not {a.code})", node.type)
+    iv = (-a.iv[1], -a.iv[0]) if a.iv else None
+    return _strict(ctx, node, args, f"(-{a.code})", node.type, iv=iv)
+
+
+def _binary(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    return _BINARY[node.op](ctx, node, args, plan, where)
+
+
+def _negated(ctx: Ctx, r: R) -> R:
+    if r.isconst:
+        return const_r(ctx, not r.const, ir.BOOL)
+    return R(f"(not {r.code})", ir.BOOL, pre=r.pre, depth=r.depth + 1)
+
+
+def _logic(ctx: Ctx, node: ir.Binary, args: list[R], negated: list[bool], where: Where) -> R:
+    """a flattened and-chain or or/implies-chain (``negated``: per operand,
+    whether it is the left side of an implication)"""
+    ops = [_negated(ctx, r) if neg else r for r, neg in zip(args, negated)]
+    return _lazy_chain(ctx, ops, node.op == "and", node.type)
+
+
+def _arith(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    a, b = args
+    return _strict(ctx, node, args, f"({a.code} {_ARITH[node.op]} {b.code})", node.type,
+                   iv=_ivop(node.op, a.iv, b.iv))
+
+
+def _div_mod(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    a, b = args
+    op = node.op
+    if b.isconst and b.const != 0:
+        # a non-zero constant divisor: plain Python operators, no check
+        sym = "//" if op == "div" else "%"
+        iv = (0, b.const - 1) if op == "mod" and b.const > 0 else None
+        return _strict(ctx, node, args, f"({a.code} {sym} {b.code})", node.type, iv=iv)
+    what = "division" if op == "div" else "modulo"
+    ec = ctx.err(f"{what} by zero (line {line_of(node)})")
+    fn = "_div" if op == "div" else "_mod"
     sn = where.sn
+    return _strict(ctx, node, args, f"{fn}({a.code}, {b.code}, {ec}, {sn})", node.type, sn=sn)
+
+
+def _equality(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    r = _field_equality(node, args)
+    return r if r is not None else _compare(ctx, node, args, plan, where)
+
+
+def _field_equality(node: ir.Binary, args: list[R]) -> R | None:
+    """field == constant (or !=) tested on the state's bits in place (one
+    mask, one comparison, no decoding); None when that does not apply"""
+    a, b = args
+    fa, fb = (a, b) if b.isconst else (b, a)
+    if fa.fld is None or not fb.isconst or fa.pre:
+        return None
+    sn, off, w, lo = fa.fld
+    c = int(fb.const) - lo
+    if not 0 <= c < (1 << w):
+        return None           # a constant the field cannot hold: compared the plain way
+    return R(f"(({sn} & {num(((1 << w) - 1) << off)}) {_CMP[node.op]} {num(c << off)})",
+             node.type, depth=2)
+
+
+def _compare(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    a, b = args
+    op = node.op
+    if a.code == b.code and not a.pre and not b.pre and _pure(a.code):
+        # x < x, x == x ...: the same side-effect-free code on both sides
+        return const_r(ctx, op in ("eq", "le", "ge"), node.type)
+    return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", node.type)
+
+
+def _membership(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    a, b = args
+    st = node.right.type
     t = node.type
-    if isinstance(node, ir.Unary):
-        a = args[0]
-        if node.op == "not":
-            return _strict(ctx, node, args, f"(not {a.code})", t)
-        iv = (-a.iv[1], -a.iv[0]) if a.iv else None
-        return _strict(ctx, node, args, f"(-{a.code})", t, iv=iv)
-    if isinstance(node, ir.Binary):
-        op = node.op
-        if op in ("and", "or", "implies"):
-            ops = []
-            for r, neg in zip(args, plan):
-                if neg:
-                    r = const_r(ctx, not r.const, ir.BOOL) if r.isconst else R(
-                        f"(not {r.code})", ir.BOOL, pre=r.pre, depth=r.depth + 1)
-                ops.append(r)
-            return _lazy_chain(ctx, ops, op == "and", t)
-        a, b = args
-        if op in _ARITH:
-            return _strict(ctx, node, args, f"({a.code} {_ARITH[op]} {b.code})", t,
-                           iv=_ivop(op, a.iv, b.iv))
-        if op in ("div", "mod"):
-            if b.isconst and b.const != 0:
-                sym = "//" if op == "div" else "%"
-                iv = None
-                if op == "mod" and b.const > 0:
-                    iv = (0, b.const - 1)
-                return _strict(ctx, node, args, f"({a.code} {sym} {b.code})", t, iv=iv)
-            what = "division" if op == "div" else "modulo"
-            ec = ctx.err(f"{what} by zero (line {line_of(node)})")
-            fn = "_div" if op == "div" else "_mod"
-            return _strict(ctx, node, args, f"{fn}({a.code}, {b.code}, {ec}, {sn})", t, sn=sn)
-        if op in ("eq", "ne"):
-            fa, fb = (a, b) if b.isconst else (b, a)
-            if fa.fld is not None and fb.isconst and not fa.pre:
-                sn_, off, w, lo = fa.fld
-                c = int(fb.const) - lo
-                if 0 <= c < (1 << w):
-                    return R(f"(({sn_} & {num(((1 << w) - 1) << off)}) {_CMP[op]} {num(c << off)})", t,
-                             depth=2)
-        if op in _CMP:
-            if a.code == b.code and not a.pre and not b.pre and _pure(a.code):
-                # x < x, x == x ...: the same side-effect-free code on both sides
-                return const_r(ctx, op in ("eq", "le", "ge"), t)
-            return _strict(ctx, node, args, f"({a.code} {_CMP[op]} {b.code})", t)
-        st = node.right.type if op == "in" else node.left.type
-        if op == "in":
-            if is_int_bitset(st) and not _bit_ok(a):
-                if a.isconst:
-                    return const_r(ctx, False, t)
-                tmp = ctx.fresh()
-                return _strict(ctx, node, args, f"((({tmp} := {a.code}) >= {-SET_BIAS}) and "
-                               f"(({b.code} >> ({tmp} + {SET_BIAS})) & 1))", t)
-            if is_bitset(st) and b.at is not None and (a.isconst or fits_in(a, st.elem)):
-                sn_, off = b.at
-                x = elem_bit(ctx, a, st.elem)
-                sh = set_shift(st)
-                if x.isconst:
-                    i = x.const - sh
-                    if not 0 <= i < dom_size(st.elem):
-                        return const_r(ctx, False, t)
-                    return R(f"(({sn_} >> {off + i}) & 1)", t, depth=2)
-                d = off - sh
-                shift = x.code if d == 0 else f"({x.code} + {d})" if d > 0 else f"({x.code} - {-d})"
-                return _strict(ctx, node, [x], f"(({sn_} >> {shift}) & 1)", t, fold=False)
-            if is_bitset(st):
-                x = elem_bit(ctx, a, st.elem)
-                return _strict(ctx, node, [x, b], f"(({b.code} >> {x.code}) & 1)", t)
-            return _strict(ctx, node, args, f"({a.code} in {b.code})", t)
-        if is_bitset(st) or is_bitset(node.right.type):
-            code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
-                    "diff": f"({a.code} & ~{b.code})",
-                    "subset": f"(({a.code} & ~{b.code}) == 0)"}[op]
-            fits = True
-            if is_int_bitset(st) or is_int_bitset(node.right.type):
-                fits = {"union": fits_in(a, t) and fits_in(b, t),
-                        "inter": fits_in(a, t) or fits_in(b, t),
-                        "diff": fits_in(a, t), "subset": True}[op]
-            return _strict(ctx, node, args, code, t, fits=fits)
-        code = {"union": f"({a.code} | {b.code})", "inter": f"({a.code} & {b.code})",
-                "diff": f"({a.code} - {b.code})", "subset": f"({a.code} <= {b.code})"}[op]
-        fits = {"union": fits_in(a, t) and fits_in(b, t), "inter": fits_in(a, t) or fits_in(b, t),
-                "diff": fits_in(a, t), "subset": True}[op]
-        return _strict(ctx, node, args, code, t, fits=fits)
-    if isinstance(node, ir.Ite):
-        return _ite_chain(ctx, args, t)
-    if isinstance(node, ir.Quant):
-        if plan[0] == "unrolled":
-            return _lazy_chain(ctx, args, node.kind == "forall", t)
-        return _quant_loop(ctx, node, args[0], plan)
-    if isinstance(node, ir.MapBuild):
-        vt = t.value
-        if plan[0] == "unrolled":
-            code = "(" + "".join(a.code + ", " for a in args) + ")"
-            fits = all(fits_in(a, vt) for a in args)
-            return _strict(ctx, node, args, code, t, fits=fits)
-        return _map_loop(ctx, node, args[0], plan)
-    if isinstance(node, ir.SetLit):
-        if is_bitset(t) and all(_bit_ok(a) for a in args if is_int_bitset(t)):
-            fits = all(fits_in(a, t.elem) for a in args)
-            bits = [elem_bit(ctx, a, t.elem) for a in args]
-            mask = 0
-            for x in bits:
-                if x.isconst:
-                    mask |= 1 << x.const
-            var = list({x.code: x for x in bits if not x.isconst}.values())
-            if not var:
-                return const_r(ctx, mask, t) if fits else R(num(mask), t, const=mask)
-            bits = var
-            code = "(" + " | ".join([num(mask)] * bool(mask) + [f"(1 << {x.code})" for x in bits]) + ")"
-            return _strict(ctx, node, bits, code, t, fits=fits)
-        if is_bitset(t):
-            raise NotImplementedError(f"set element below {-SET_BIAS} (line {line_of(node)})")
-        if not args:
-            return const_r(ctx, frozenset(), t)
-        code = "frozenset((" + "".join(a.code + ", " for a in args) + "))"
-        fits = all(fits_in(a, t.elem) for a in args)
-        return _strict(ctx, node, args, code, t, fits=fits)
-    if isinstance(node, ir.SeqLit):
-        if not args:
-            return const_r(ctx, (), t)
-        code = "(" + "".join(a.code + ", " for a in args) + ")"
-        fits = len(args) <= t.cap and all(fits_in(a, t.elem) for a in args)
-        return _strict(ctx, node, args, code, t, fits=fits)
-    if isinstance(node, ir.Index):
-        return _index(ctx, node, args, plan, where)
-    if isinstance(node, ir.Call):
-        return _call(ctx, node, args, where)
-    raise TypeError(node)
+    if is_int_bitset(st) and not _bit_ok(a):
+        return _in_int_bitset_any(ctx, node, a, b)
+    if is_bitset(st) and b.at is not None and (a.isconst or fits_in(a, st.elem)):
+        return _in_stored_bitset(ctx, node, a, b)
+    if is_bitset(st):
+        x = elem_bit(ctx, a, st.elem)
+        return _strict(ctx, node, [x, b], f"(({b.code} >> {x.code}) & 1)", t)
+    return _strict(ctx, node, args, f"({a.code} in {b.code})", t)
+
+
+def _in_int_bitset_any(ctx: Ctx, node: ir.Binary, a: R, b: R) -> R:
+    """x in S for a bitmask set of integers, x possibly below the set's
+    lowest bit (then not a member)"""
+    if a.isconst:
+        return const_r(ctx, False, node.type)
+    tmp = ctx.fresh()
+    return _strict(ctx, node, [a, b], f"((({tmp} := {a.code}) >= {-SET_BIAS}) and "
+                   f"(({b.code} >> ({tmp} + {SET_BIAS})) & 1))", node.type)
+
+
+def _in_stored_bitset(ctx: Ctx, node: ir.Binary, a: R, b: R) -> R:
+    """x in S for a bitmask set read straight from the state: test the
+    state's bit"""
+    st = node.right.type
+    t = node.type
+    sn, off = b.at
+    x = elem_bit(ctx, a, st.elem)
+    sh = set_shift(st)
+    if x.isconst:
+        i = x.const - sh
+        if not 0 <= i < dom_size(st.elem):
+            return const_r(ctx, False, t)
+        return R(f"(({sn} >> {off + i}) & 1)", t, depth=2)
+    d = off - sh
+    shift = x.code if d == 0 else f"({x.code} + {d})" if d > 0 else f"({x.code} - {-d})"
+    return _strict(ctx, node, [x], f"(({sn} >> {shift}) & 1)", t, fold=False)
+
+
+_BITSET_OPS = {"union": "({a} | {b})", "inter": "({a} & {b})", "diff": "({a} & ~{b})",
+               "subset": "(({a} & ~{b}) == 0)"}
+_FROZENSET_OPS = {"union": "({a} | {b})", "inter": "({a} & {b})", "diff": "({a} - {b})",
+                  "subset": "({a} <= {b})"}
+
+
+def _set_op_fits(op: str, a: R, b: R, t: ir.Type) -> bool:
+    """Is the result of the set operation statically inside t?"""
+    if op == "union":
+        return fits_in(a, t) and fits_in(b, t)
+    if op == "inter":
+        return fits_in(a, t) or fits_in(b, t)
+    if op == "diff":
+        return fits_in(a, t)
+    return True               # subset: a bool
+
+
+def _set_op(ctx: Ctx, node: ir.Binary, args: list[R], plan, where: Where) -> R:
+    a, b = args
+    op = node.op
+    t = node.type
+    lt, rt = node.left.type, node.right.type
+    if is_bitset(lt) or is_bitset(rt):
+        code = _BITSET_OPS[op].format(a=a.code, b=b.code)
+        # a bitmask set of enum / bool elements holds every value of its type
+        fits = _set_op_fits(op, a, b, t) if is_int_bitset(lt) or is_int_bitset(rt) else True
+    else:
+        code = _FROZENSET_OPS[op].format(a=a.code, b=b.code)
+        fits = _set_op_fits(op, a, b, t)
+    return _strict(ctx, node, args, code, t, fits=fits)
+
+
+_BINARY = {"and": _logic, "or": _logic, "implies": _logic,
+           **dict.fromkeys(_ARITH, _arith), "div": _div_mod, "mod": _div_mod,
+           "eq": _equality, "ne": _equality, **dict.fromkeys(("lt", "le", "gt", "ge"), _compare),
+           "in": _membership, **dict.fromkeys(_BITSET_OPS, _set_op)}
+
+
+def _ite(ctx: Ctx, node: ir.Ite, args: list[R], plan, where: Where) -> R:
+    return _ite_chain(ctx, args, node.type)
+
+
+def _quant(ctx: Ctx, node: ir.Quant, args: list[R], plan, where: Where) -> R:
+    if plan[0] == "unrolled":
+        return _lazy_chain(ctx, args, node.kind == "forall", node.type)
+    return _quant_loop(ctx, node, args[0], plan)
+
+
+def _tuple_code(args: list[R]) -> str:
+    return "(" + "".join(a.code + ", " for a in args) + ")"
+
+
+def _map_build(ctx: Ctx, node: ir.MapBuild, args: list[R], plan, where: Where) -> R:
+    if plan[0] == "unrolled":
+        fits = all(fits_in(a, node.type.value) for a in args)
+        return _strict(ctx, node, args, _tuple_code(args), node.type, fits=fits)
+    return _map_loop(ctx, node, args[0], plan)
+
+
+def _set_literal(ctx: Ctx, node: ir.SetLit, args: list[R], plan, where: Where) -> R:
+    t = node.type
+    if is_bitset(t) and all(_bit_ok(a) for a in args if is_int_bitset(t)):
+        return _bitset_literal(ctx, node, args)
+    if is_bitset(t):
+        raise NotImplementedError(f"set element below {-SET_BIAS} (line {line_of(node)})")
+    if not args:
+        return const_r(ctx, frozenset(), t)
+    fits = all(fits_in(a, t.elem) for a in args)
+    return _strict(ctx, node, args, "frozenset(" + _tuple_code(args) + ")", t, fits=fits)
+
+
+def _bitset_literal(ctx: Ctx, node: ir.SetLit, args: list[R]) -> R:
+    """{a, b, ...} as a bitmask: the constant elements folded into one mask,
+    each other distinct element one shifted bit"""
+    t = node.type
+    fits = all(fits_in(a, t.elem) for a in args)
+    bits = [elem_bit(ctx, a, t.elem) for a in args]
+    mask = 0
+    for x in bits:
+        if x.isconst:
+            mask |= 1 << x.const
+    var = list({x.code: x for x in bits if not x.isconst}.values())
+    if not var:
+        return const_r(ctx, mask, t) if fits else R(num(mask), t, const=mask)
+    code = "(" + " | ".join([num(mask)] * bool(mask) + [f"(1 << {x.code})" for x in var]) + ")"
+    return _strict(ctx, node, var, code, t, fits=fits)
+
+
+def _seq_literal(ctx: Ctx, node: ir.SeqLit, args: list[R], plan, where: Where) -> R:
+    t = node.type
+    if not args:
+        return const_r(ctx, (), t)
+    fits = len(args) <= t.cap and all(fits_in(a, t.elem) for a in args)
+    return _strict(ctx, node, args, _tuple_code(args), t, fits=fits)
 
 
 def _quant_loop(ctx: Ctx, node: ir.Quant, body: R, plan) -> R:
@@ -648,114 +738,244 @@ def _simple(code: str) -> bool:
     return code.isidentifier() or code.lstrip("-").isdigit()
 
 
-def _call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
-    sn = where.sn
+def _call(ctx: Ctx, node: ir.Call, args: list[R], plan, where: Where) -> R:
     fn = node.fn
-    t = node.type
-    line = line_of(node)
     if fn in ("min", "max"):
-        ivs = [a.iv for a in args]
-        iv = None
-        if all(i is not None for i in ivs):
-            pick = min if fn == "min" else max
-            iv = (pick(i[0] for i in ivs), pick(i[1] for i in ivs))
-        if len(args) == 2 and not all(a.isconst for a in args):
-            a, b = args
-            tmp = ctx.fresh()
+        return _min_max(ctx, node, args)
+    if fn == "size":
+        return _size(ctx, node, args)
+    if fn in _PACKED_SEQ_CALLS:
+        r = _packed_seq_call(ctx, node, args, where)
+        if r is not None:
+            return r
+    combine = _CALLS.get(fn)
+    if combine is None:
+        raise TypeError(f"unknown function {fn}")
+    return combine(ctx, node, args, where)
+
+
+def _min_max(ctx: Ctx, node: ir.Call, args: list[R]) -> R:
+    fn = node.fn
+    ivs = [a.iv for a in args]
+    iv = None
+    if all(i is not None for i in ivs):
+        pick = min if fn == "min" else max
+        iv = (pick(i[0] for i in ivs), pick(i[1] for i in ivs))
+    if len(args) == 2 and not all(a.isconst for a in args):
+        a, b = args
+        tmp = ctx.fresh()
+        if b.isconst or _simple(b.code):     # b is cheap to evaluate twice
             cmp = "<" if fn == "min" else ">"
-            return _strict(ctx, node, args, f"({tmp} if ({tmp} := {a.code}) {cmp} {b.code} "
-                           f"else {b.code})" if b.isconst or _simple(b.code) else
-                           f"{fn}({a.code}, {b.code})", t, iv=iv)
-        return _strict(ctx, node, args, f"{fn}(" + ", ".join(a.code for a in args) + ")", t,
-                       iv=iv)
+            code = f"({tmp} if ({tmp} := {a.code}) {cmp} {b.code} else {b.code})"
+        else:
+            code = f"{fn}({a.code}, {b.code})"
+        return _strict(ctx, node, args, code, node.type, iv=iv)
+    return _strict(ctx, node, args, f"{fn}(" + ", ".join(a.code for a in args) + ")", node.type,
+                   iv=iv)
+
+
+def _size(ctx: Ctx, node: ir.Call, args: list[R]) -> R:
     at = node.args[0].type
     a = args[0]
-    if fn == "size":
-        # parenthesised: the operand may be an integer literal (`1.bit_count()`
-        # is a syntax error, `(1).bit_count()` is not)
-        code = f"({a.code}).bit_count()" if is_bitset(at) else f"len({a.code})"
-        return _strict(ctx, node, args, code, t, iv=(0, dom_size(at.elem)))
-    pb = packed_bits(ctx, a, at) if fn in ("len", "head", "tail", "push") else None
-    if pb is not None and not (a.isconst and all(x.isconst for x in args)):
-        lb, lm, w, m = seq_geom(at)
-        q = ctx.fresh()
-        if fn == "len":
-            return _strict(ctx, node, args, sub_bits(ctx, a, pb, 0, lm), t, iv=(0, at.cap))
-        if fn == "head":
-            ec = ctx.err(f"head of an empty sequence (line {line})")
-            if a.at is not None:
-                code = (f"({_elem_code(at, sub_bits(ctx, a, pb, lb, m))} if "
-                        f"{sub_bits(ctx, a, pb, 0, lm)} else _E({ec}, {sn}))")
-            else:
-                code = (f"({_elem_code(at, f'(({q} >> {lb}) & {m})')} if "
-                        f"(({q} := {pb}) & {lm}) else _E({ec}, {sn}))")
-            return _strict(ctx, node, args, code, t, iv=type_iv(at.elem) if a.fits else None,
-                           fits=a.fits, sn=sn, fold=False)
-        if fn == "tail":
-            ec = ctx.err(f"tail of an empty sequence (line {line})")
-            bits = (f"((({q} >> {lb + w}) << {lb}) | (({q} & {lm}) - 1) if "
-                    f"(({q} := {pb}) & {lm}) else _E({ec}, {sn}))")
-            return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", t, fits=a.fits,
-                           sn=sn, fold=False).with_bits(bits)
-        x = args[1]
-        if fits_in(x, at.elem):
-            lo = dom_lo(at.elem)
-            xe = x.code if not lo else f"({x.code} - {lo})"
-            if isinstance(at.elem, ir.BoolT) and x.isconst:
-                xe = str(int(x.const))
-            ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) "
-                         f"(line {line})")
-            bits = (f"({q} + 1 + ({xe} << ({lb} + ({q} & {lm}) * {w})) if "
-                    f"(({q} := {pb}) & {lm}) < {at.cap} else _E({ec}, {sn}, {q} & {lm}))")
-            return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", at, fits=a.fits,
-                           sn=sn, fold=False).with_bits(bits)
-    if fn == "len":
-        return _strict(ctx, node, args, f"len({a.code})", t, iv=(0, at.cap))
-    if fn == "head":
-        ec = ctx.err(f"head of an empty sequence (line {line})")
-        return _strict(ctx, node, args, f"_hd({a.code}, {ec}, {sn})", t,
-                       iv=type_iv(at.elem) if a.fits else None, fits=a.fits, sn=sn)
-    if fn == "tail":
-        ec = ctx.err(f"tail of an empty sequence (line {line})")
-        return _strict(ctx, node, args, f"_tl({a.code}, {ec}, {sn})", t, fits=a.fits, sn=sn)
-    if fn == "push":
-        x = args[1]
-        ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) (line {line})")
-        fits = a.fits and fits_in(x, at.elem)
-        return _strict(ctx, node, args, f"_push({a.code}, {x.code}, {at.cap}, {ec}, {sn})",
-                       at, fits=fits, sn=sn)
-    if fn in ("set_add", "set_remove"):
-        x = args[1]
-        if is_int_bitset(at) and not fits_in(x, at.elem):
-            lo, hi = at.elem.bounds()
-            ec = ctx.err(f"element {{0}} outside the set's element type {at.elem} (line {line})")
-            helper = "_badd" if fn == "set_add" else "_brem"
-            return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
-                           at, fits=a.fits, sn=sn)
-        if is_bitset(at):
-            xb = elem_bit(ctx, x, at.elem)
-            code = (f"({a.code} | (1 << {xb.code}))" if fn == "set_add"
-                    else f"({a.code} & ~(1 << {xb.code}))")
-            return _strict(ctx, node, [a, xb], code, at,
-                           fits=a.fits or not is_int_bitset(at), sn=sn)
-        et = at.elem
-        lo, hi = et.bounds() if isinstance(et, ir.IntT) and et.concrete else (None, None)
-        if lo is not None and fits_in(x, et):
-            lo = hi = None
-        ec = ctx.err(f"element {{0}} outside the set's element type {et} (line {line})")
-        helper = "_sadd" if fn == "set_add" else "_srem"
-        return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
-                       at, fits=a.fits, sn=sn)
-    if fn == "map_update":
-        k, v = args[1], args[2]
-        ki = key_index(ctx, k, at.key, node, sn)
-        fits = a.fits and fits_in(v, at.value)
-        return _strict(ctx, node, [a, ki, v], f"_mup({a.code}, {ki.code}, {v.code})", at,
-                       fits=fits, sn=sn)
-    if fn == "seq_update":
-        i, v = args[1], args[2]
-        ec = ctx.err(f"index {{0}} outside the sequence of length {{1}} (line {line})")
-        fits = a.fits and fits_in(v, at.elem)
-        return _strict(ctx, node, args, f"_sup({a.code}, {i.code}, {v.code}, {ec}, {sn})", at,
-                       fits=fits, sn=sn)
-    raise TypeError(f"unknown function {fn}")
+    # parenthesised: the operand may be an integer literal (`1.bit_count()`
+    # is a syntax error, `(1).bit_count()` is not)
+    code = f"({a.code}).bit_count()" if is_bitset(at) else f"len({a.code})"
+    return _strict(ctx, node, args, code, node.type, iv=(0, dom_size(at.elem)))
+
+
+# ------------------------------------------------------------------ calls on packed sequences
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A sequence operand available as its encoded bits: ``bits`` (code),
+    ``q`` a temporary for them, and the geometry of ``seq_geom``."""
+    bits: str
+    q: str
+    lb: int                   # length bits
+    lm: int                   # length mask
+    w: int                    # element width
+    m: int                    # element mask
+
+
+def _packed_seq_call(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R | None:
+    """len / head / tail / push computed on the encoded bits of a packed
+    sequence without decoding it; None when the operand is not available in
+    that form (or, for push, the element may not fit)"""
+    at = node.args[0].type
+    a = args[0]
+    pb = packed_bits(ctx, a, at)
+    if pb is None or (a.isconst and all(x.isconst for x in args)):
+        return None
+    p = _Packed(pb, ctx.fresh(), *seq_geom(at))
+    return _PACKED_SEQ_CALLS[node.fn](ctx, node, args, where, p)
+
+
+def _packed_len(ctx: Ctx, node: ir.Call, args: list[R], where: Where, p: _Packed) -> R:
+    a = args[0]
+    at = node.args[0].type
+    return _strict(ctx, node, args, sub_bits(ctx, a, p.bits, 0, p.lm), node.type, iv=(0, at.cap))
+
+
+def _packed_head(ctx: Ctx, node: ir.Call, args: list[R], where: Where, p: _Packed) -> R:
+    a = args[0]
+    at = node.args[0].type
+    sn = where.sn
+    ec = ctx.err(f"head of an empty sequence (line {line_of(node)})")
+    if a.at is not None:
+        code = (f"({_elem_code(at, sub_bits(ctx, a, p.bits, p.lb, p.m))} if "
+                f"{sub_bits(ctx, a, p.bits, 0, p.lm)} else _E({ec}, {sn}))")
+    else:
+        q = p.q
+        code = (f"({_elem_code(at, f'(({q} >> {p.lb}) & {p.m})')} if "
+                f"(({q} := {p.bits}) & {p.lm}) else _E({ec}, {sn}))")
+    return _strict(ctx, node, args, code, node.type, iv=type_iv(at.elem) if a.fits else None,
+                   fits=a.fits, sn=sn, fold=False)
+
+
+def _packed_tail(ctx: Ctx, node: ir.Call, args: list[R], where: Where, p: _Packed) -> R:
+    a = args[0]
+    at = node.args[0].type
+    sn = where.sn
+    q = p.q
+    ec = ctx.err(f"tail of an empty sequence (line {line_of(node)})")
+    bits = (f"((({q} >> {p.lb + p.w}) << {p.lb}) | (({q} & {p.lm}) - 1) if "
+            f"(({q} := {p.bits}) & {p.lm}) else _E({ec}, {sn}))")
+    return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", node.type, fits=a.fits,
+                   sn=sn, fold=False).with_bits(bits)
+
+
+def _packed_push(ctx: Ctx, node: ir.Call, args: list[R], where: Where, p: _Packed) -> R | None:
+    a, x = args[0], args[1]
+    at = node.args[0].type
+    if not fits_in(x, at.elem):
+        return None           # the element needs a range check: the decoded form does it
+    sn = where.sn
+    q = p.q
+    lo = dom_lo(at.elem)
+    xe = x.code if not lo else f"({x.code} - {lo})"
+    if isinstance(at.elem, ir.BoolT) and x.isconst:
+        xe = str(int(x.const))
+    ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) "
+                 f"(line {line_of(node)})")
+    bits = (f"({q} + 1 + ({xe} << ({p.lb} + ({q} & {p.lm}) * {p.w})) if "
+            f"(({q} := {p.bits}) & {p.lm}) < {at.cap} else _E({ec}, {sn}, {q} & {p.lm}))")
+    return _strict(ctx, node, args, f"{ctx.decoder(at)}({bits})", at, fits=a.fits,
+                   sn=sn, fold=False).with_bits(bits)
+
+
+_PACKED_SEQ_CALLS = {"len": _packed_len, "head": _packed_head, "tail": _packed_tail,
+                     "push": _packed_push}
+
+
+# ------------------------------------------------------------------ calls on decoded values
+
+
+def _seq_len(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    at = node.args[0].type
+    return _strict(ctx, node, args, f"len({args[0].code})", node.type, iv=(0, at.cap))
+
+
+def _seq_head(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a = args[0]
+    at = node.args[0].type
+    sn = where.sn
+    ec = ctx.err(f"head of an empty sequence (line {line_of(node)})")
+    return _strict(ctx, node, args, f"_hd({a.code}, {ec}, {sn})", node.type,
+                   iv=type_iv(at.elem) if a.fits else None, fits=a.fits, sn=sn)
+
+
+def _seq_tail(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a = args[0]
+    sn = where.sn
+    ec = ctx.err(f"tail of an empty sequence (line {line_of(node)})")
+    return _strict(ctx, node, args, f"_tl({a.code}, {ec}, {sn})", node.type, fits=a.fits, sn=sn)
+
+
+def _seq_push(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a, x = args[0], args[1]
+    at = node.args[0].type
+    sn = where.sn
+    ec = ctx.err(f"push onto a full sequence (length {{0}}, capacity {at.cap}) "
+                 f"(line {line_of(node)})")
+    fits = a.fits and fits_in(x, at.elem)
+    return _strict(ctx, node, args, f"_push({a.code}, {x.code}, {at.cap}, {ec}, {sn})",
+                   at, fits=fits, sn=sn)
+
+
+def _set_update(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    """set_add / set_remove"""
+    at = node.args[0].type
+    x = args[1]
+    if is_int_bitset(at) and not fits_in(x, at.elem):
+        return _int_bitset_update_checked(ctx, node, args, where)
+    if is_bitset(at):
+        return _bitset_update(ctx, node, args, where)
+    return _frozenset_update(ctx, node, args, where)
+
+
+def _int_bitset_update_checked(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    """an element that may lie outside the set's element type: a runtime
+    helper checks it"""
+    a, x = args[0], args[1]
+    at = node.args[0].type
+    sn = where.sn
+    lo, hi = at.elem.bounds()
+    ec = ctx.err(f"element {{0}} outside the set's element type {at.elem} "
+                 f"(line {line_of(node)})")
+    helper = "_badd" if node.fn == "set_add" else "_brem"
+    return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
+                   at, fits=a.fits, sn=sn)
+
+
+def _bitset_update(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a, x = args[0], args[1]
+    at = node.args[0].type
+    xb = elem_bit(ctx, x, at.elem)
+    code = (f"({a.code} | (1 << {xb.code}))" if node.fn == "set_add"
+            else f"({a.code} & ~(1 << {xb.code}))")
+    return _strict(ctx, node, [a, xb], code, at,
+                   fits=a.fits or not is_int_bitset(at), sn=where.sn)
+
+
+def _frozenset_update(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a, x = args[0], args[1]
+    at = node.args[0].type
+    sn = where.sn
+    et = at.elem
+    lo, hi = et.bounds() if isinstance(et, ir.IntT) and et.concrete else (None, None)
+    if lo is not None and fits_in(x, et):
+        lo = hi = None        # statically inside: no range check
+    ec = ctx.err(f"element {{0}} outside the set's element type {et} (line {line_of(node)})")
+    helper = "_sadd" if node.fn == "set_add" else "_srem"
+    return _strict(ctx, node, args, f"{helper}({a.code}, {x.code}, {lo}, {hi}, {ec}, {sn})",
+                   at, fits=a.fits, sn=sn)
+
+
+def _map_update(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a, k, v = args[0], args[1], args[2]
+    at = node.args[0].type
+    sn = where.sn
+    ki = key_index(ctx, k, at.key, node, sn)
+    fits = a.fits and fits_in(v, at.value)
+    return _strict(ctx, node, [a, ki, v], f"_mup({a.code}, {ki.code}, {v.code})", at,
+                   fits=fits, sn=sn)
+
+
+def _seq_update(ctx: Ctx, node: ir.Call, args: list[R], where: Where) -> R:
+    a, i, v = args[0], args[1], args[2]
+    at = node.args[0].type
+    sn = where.sn
+    ec = ctx.err(f"index {{0}} outside the sequence of length {{1}} (line {line_of(node)})")
+    fits = a.fits and fits_in(v, at.elem)
+    return _strict(ctx, node, args, f"_sup({a.code}, {i.code}, {v.code}, {ec}, {sn})", at,
+                   fits=fits, sn=sn)
+
+
+_CALLS = {"len": _seq_len, "head": _seq_head, "tail": _seq_tail, "push": _seq_push,
+          "set_add": _set_update, "set_remove": _set_update,
+          "map_update": _map_update, "seq_update": _seq_update}
+
+_COMBINE = {ir.Unary: _unary, ir.Binary: _binary, ir.Ite: _ite, ir.Quant: _quant,
+            ir.MapBuild: _map_build, ir.SetLit: _set_literal, ir.SeqLit: _seq_literal,
+            ir.Index: _index, ir.Call: _call}
