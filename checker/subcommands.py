@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from .cli import UsageError, _Parser
+from .arguments import ArgParser, UsageError, parse_const
 from .docs import DocsSettings
 
 
@@ -24,8 +24,8 @@ def _positive(text: str) -> int:
 
 
 def _docs_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="verify docs", description="Check every spec and write the proof documentation (Markdown).",
-                allow_abbrev=False)
+    p = ArgParser(prog="verify docs", description="Check every spec and write the proof documentation (Markdown).",
+                  allow_abbrev=False)
     p.add_argument("paths", nargs="+", metavar="PATH", help=".spec files or directories of them")
     p.add_argument("-o", "--out", required=True, metavar="DIR", help="where the pages go (e.g. docs/proofs)")
     p.add_argument("--engines", default="explicit,kind,pdr", metavar="A,B",
@@ -47,9 +47,9 @@ def _docs_parser() -> argparse.ArgumentParser:
 
 
 def _replay_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="verify replay", description="Check a recorded trace (ITF, or JSON lines of states or "
-                                                  "actions, as a service logs them) against a spec.",
-                allow_abbrev=False)
+    p = ArgParser(prog="verify replay", description="Check a recorded trace (ITF, or JSON lines of states or "
+                                                    "actions, as a service logs them) against a spec.",
+                  allow_abbrev=False)
     p.add_argument("spec", metavar="FILE.spec")
     p.add_argument("trace", metavar="TRACE",
                    help="an ITF file (SPEC[-CONSTVALUES].PROPERTY.itf.json, as `verify --itf DIR` writes) "
@@ -121,7 +121,6 @@ def _docs(argv: list[str]) -> int:
 
 
 def _replay(argv: list[str]) -> int:
-    from .cli import _const
     from .lang import SpecError, load_file
     from .replay import ReplayInputError, read_trace, render, replay
 
@@ -129,7 +128,7 @@ def _replay(argv: list[str]) -> int:
     consts = {}
     for c in args.const:
         try:
-            name, lo, hi = _const(c)
+            name, lo, hi = parse_const(c)
         except argparse.ArgumentTypeError as e:
             raise UsageError(f"--const {e}") from None
         if lo != hi:

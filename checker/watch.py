@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Optional, TextIO
 
+from .arguments import UsageError, build_parser, induct_subcommand, parse
+
 POLL_SECONDS = 0.25
 DEBOUNCE_SECONDS = 0.3
 CLEAR = "\x1b[2J\x1b[H"
@@ -140,8 +142,6 @@ def _wait_for_change(files, seen: tuple, sleep) -> tuple:
 def _take_runs(argv: list[str]) -> tuple[list[str], Optional[int]]:
     """Remove ``--watch-runs N`` (hidden; tests stop the loop with it) before ``verify induct``'s
     rewriting, which does not know it."""
-    from .cli import UsageError
-
     if "--watch-runs" not in argv:
         return argv, None
     i = argv.index("--watch-runs")
@@ -153,11 +153,9 @@ def _take_runs(argv: list[str]) -> tuple[list[str], Optional[int]]:
 
 def main(argv: list[str]) -> int:
     """``verify ... --watch`` (called by checker.cli.main)."""
-    from .cli import UsageError, _induct_subcommand, build_parser, parse
-
     try:
         argv, runs = _take_runs(list(argv))
-        argv = _induct_subcommand(argv)
+        argv = induct_subcommand(argv)
         args = build_parser().parse_args(argv)
         if args.json or args.itf or args.dot or args.checkpoint or args.resume:
             raise UsageError("argument --watch: not with --json, --itf, --dot, --checkpoint or --resume")

@@ -7,13 +7,13 @@ import argparse
 import socket
 import sys
 
-from ..cli import UsageError, _const, _Parser
+from ..arguments import ArgParser, UsageError, parse_const
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="verify explore", allow_abbrev=False,
-                description="Step through a spec in the browser: choose each action, see what changed, "
-                            "run a check and walk its counterexamples (served on 127.0.0.1).")
+    p = ArgParser(prog="verify explore", allow_abbrev=False,
+                  description="Step through a spec in the browser: choose each action, see what changed, "
+                              "run a check and walk its counterexamples (served on 127.0.0.1).")
     p.add_argument("spec", metavar="FILE.spec")
     p.add_argument("--const", action="append", default=[], metavar="N=V", help="set a constant")
     p.add_argument("--port", type=int, default=8765, metavar="N",
@@ -33,7 +33,7 @@ def load_explorer(path: str, const_args: list[str]):
     consts = {}
     for c in const_args:
         try:
-            name, lo, hi = _const(c)
+            name, lo, hi = parse_const(c)
         except argparse.ArgumentTypeError as e:
             raise UsageError(f"--const {e}") from None
         if lo != hi:
