@@ -16,15 +16,16 @@ from typing import Optional
 
 from ..lang import ast as A
 from ..lang.modules_syntax import ImportDecl
+from .symbols import GLOBAL_KINDS, Occurrence, SpecIndex, Symbol
 
 _CACHE: dict[str, tuple[tuple[int, int], object]] = {}
 MAX_DEPTH = 8   # imports of imports: deeper (or a cycle) is not indexed
 
 
-def module_index(importer: str, path: str, stack: tuple[str, ...] = ()):
-    """The SpecIndex of the module ``path`` imported by the file ``importer``, or None."""
+def module_index(importer: str, path: str, build, stack: tuple[str, ...] = ()) -> Optional[SpecIndex]:
+    """The SpecIndex of the module ``path`` imported by the file ``importer``, or
+    None.  ``build(text, filename, stack)``: the index builder (index.build_index)."""
     from ..lang.modules import module_path
-    from .index import build_index
 
     full = module_path(importer, path)
     key = os.path.realpath(full)
@@ -40,7 +41,7 @@ def module_index(importer: str, path: str, stack: tuple[str, ...] = ()):
             text = f.read()
     except (OSError, UnicodeDecodeError, ValueError):
         return None
-    index: Optional[object] = build_index(text, full, stack + (key,))
+    index = build(text, full, stack + (key,))
     _CACHE[key] = (stamp, index)
     return index
 
@@ -48,10 +49,11 @@ def module_index(importer: str, path: str, stack: tuple[str, ...] = ()):
 class ModuleUses:
     """The index builder's part for modules (mixed into index._Builder): the alias
     ``reg`` of ``import reg from "f.spec"``, ``reg.x`` and ``reg.act()``, the
-    names of ``with { }`` / ``only { }``, and ``import "f.spec"``'s names."""
+    names of ``with { }`` / ``only { }``, and ``import "f.spec"``'s names.
+    The builder gives ``build_module``, the function that indexes a module."""
 
-    def load_module(self, d: ImportDecl) -> Optional["SpecIndex"]:
-        index = module_index(self.file, d.path, self.stack)
+    def load_module(self, d: ImportDecl) -> Optional[SpecIndex]:
+        index = module_index(self.file, d.path, self.build_module, self.stack)
         if index is not None:
             (self.prefixed if d.alias else self.unprefixed).append(index)
         return index
@@ -60,7 +62,6 @@ class ModuleUses:
         """The names of ``import "f.spec"`` modules, and the enums of every module (an
         enum is shared, never prefixed: modules.expand_imports), after this file's own
         (which win)."""
-        from . import index as _ix
         for index in self.prefixed:
             for s in index.symbols:
                 if s.kind == "enum":
@@ -69,7 +70,7 @@ class ModuleUses:
                         self.globals.setdefault(c.name, c)
         for index in self.unprefixed:
             for s in index.symbols:
-                if s.kind in _ix.GLOBAL_KINDS and s.kind != "module":
+                if s.kind in GLOBAL_KINDS and s.kind != "module":
                     self.globals.setdefault(s.name, s)
                 for c in s.children:
                     if c.kind == "member":
@@ -79,7 +80,7 @@ class ModuleUses:
                 if s.kind == "process":
                     self.processes.setdefault(s.name, {c.name: c for c in s.children if c.kind == "proc_var"})
 
-    def module_symbol(self, index: Optional["SpecIndex"], name: str) -> Optional["Symbol"]:
+    def module_symbol(self, index: Optional[SpecIndex], name: str) -> Optional[Symbol]:
         """A top-level name (or enum member) of an imported module."""
         if index is None:
             return None
@@ -94,23 +95,21 @@ class ModuleUses:
 
     def import_items(self, d: ImportDecl, scope) -> None:
         """``with { N = e }`` / ``only { a, b }``: the names are the module's, the values this file's."""
-        from . import index as _ix
         index = self.modules.get(d.alias) if d.alias else self.module_symbol_index(d)
         for item in tuple(d.consts) + tuple(d.only or ()):
             target = self.module_symbol(index, item.name)
             if target is not None and item.span is not None:
-                self.occurrences.append(_ix.Occurrence(self.name_span(item.name, item.span.line, item.span.col), target))
+                self.occurrences.append(Occurrence(self.name_span(item.name, item.span.line, item.span.col), target))
             elif item.span is not None:
                 self.unresolved.append(item.span)
             if item.expr is not None:
                 self.expr(item.expr, scope)
 
-    def module_symbol_index(self, d: ImportDecl) -> Optional["SpecIndex"]:
-        return module_index(self.file, d.path, self.stack)
+    def module_symbol_index(self, d: ImportDecl) -> Optional[SpecIndex]:
+        return module_index(self.file, d.path, self.build_module, self.stack)
 
     def module_call(self, s: A.Method, scope) -> None:
         """``reg.act(args)``: the action ``act`` of the module imported as ``reg``."""
-        from . import index as _ix
         lv = s.target
         if lv.indices or lv.name in scope or lv.name not in self.modules or lv.span is None:
             return
@@ -118,5 +117,5 @@ class ModuleUses:
         line = self.lines[lv.span.line - 1]
         m = re.compile(r"\.\s*(%s)\b" % re.escape(s.method)).search(line, lv.span.col - 1 + len(lv.name))
         if target is not None and m:
-            self.occurrences.append(_ix.Occurrence(self.name_span(s.method, lv.span.line, m.start(1) + 1), target))
+            self.occurrences.append(Occurrence(self.name_span(s.method, lv.span.line, m.start(1) + 1), target))
 

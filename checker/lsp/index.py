@@ -35,8 +35,7 @@ lark counts them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 from ..ir import Span
 from ..lang import ast as A
@@ -44,96 +43,7 @@ from ..lang.calls import SIGNATURES
 from ..lang import records_ast as R
 from ..lang import modules_syntax as M
 from .imports import ModuleUses
-
-GLOBAL_KINDS = ("const", "enum", "member", "type", "var", "action", "process", "invariant", "property",
-                "reachable", "def", "terminal", "constraint", "module", "refines")
-
-
-@dataclass(eq=False)
-class Symbol:
-    name: str
-    kind: str         # one of GLOBAL_KINDS, or param, local, proc_var, step, spec
-    span: Span        # the name where it is declared
-    detail: str       # a one-line signature: `var failures: 0..4294967295`
-    doc: str = ""
-    container: str = ""   # the action/process/enum it belongs to, if any
-    extent: tuple[int, int] = (0, 0)   # first and last line of the whole declaration
-    children: list["Symbol"] = field(default_factory=list)
-
-
-@dataclass
-class Occurrence:
-    span: Span
-    symbol: Symbol
-
-
-@dataclass
-class SpecIndex:
-    text: str
-    symbols: list[Symbol]              # top-level declarations, in source order
-    occurrences: list[Occurrence]      # declarations and uses, in no particular order
-    unresolved: list[Span] = field(default_factory=list)
-    file: str = "<spec>"
-
-    def is_imported(self, symbol: Symbol) -> bool:
-        """Declared in a module this file imports (its span is in that file)."""
-        return symbol.span.file != self.file
-
-    def occurrence_at(self, line: int, col: int) -> Optional[Occurrence]:
-        for o in self.occurrences:
-            s = o.span
-            if s.line == line and s.col <= col <= _end_col(s):
-                return o
-        return None
-
-    def symbol_at(self, line: int, col: int) -> Optional[Symbol]:
-        o = self.occurrence_at(line, col)
-        return o.symbol if o else None
-
-    def references(self, symbol: Symbol) -> list[Span]:
-        spans = {(o.span.line, o.span.col): o.span for o in self.occurrences if o.symbol is symbol}
-        return [spans[k] for k in sorted(spans)]
-
-    def rename_edits(self, symbol: Symbol, new: str) -> list[tuple[Span, str]]:
-        """Every span to replace, and its new text, to rename ``symbol`` to ``new``.
-
-        Renaming a process renames the label of its finished instances too
-        (``writer_done`` -> ``author_done``)."""
-        edits = [(s, new) for s in self.references(symbol)]
-        if symbol.kind == "process":
-            done = {id(o.symbol): o.symbol for o in self.occurrences
-                    if o.symbol.kind == "implicit" and o.symbol.container == symbol.name}
-            for sym in done.values():
-                edits += [(s, f"{new}_done") for s in self.references(sym)]
-        return edits
-
-    def all_symbols(self) -> Iterable[Symbol]:
-        for s in self.symbols:
-            yield s
-            yield from s.children
-
-    def in_scope_at(self, line: int) -> list[Symbol]:
-        """Globals, and the parameters and locals of the declaration around ``line``."""
-        out = [s for s in self.symbols if s.kind in GLOBAL_KINDS]
-        out += [m for s in self.symbols if s.kind == "enum" for m in s.children]
-        for s in self.symbols:
-            if s.extent[0] <= line <= s.extent[1]:
-                out += s.children
-                out += [o.symbol for o in self.occurrences
-                        if o.symbol.kind == "local" and o.symbol.container == s.name
-                        and o.symbol.span.line <= line]
-        seen, unique = set(), []
-        for s in out:
-            if id(s) not in seen:
-                seen.add(id(s))
-                unique.append(s)
-        return unique
-
-
-def _end_col(s: Span) -> int:
-    """The last column still on the name (inclusive: a cursor just after a name is on it)."""
-    return s.end_col if s.end_line == s.line and s.end_col > s.col else s.col
-
+from .symbols import Occurrence, SpecIndex, Symbol
 
 def build_index(text: str, filename: str = "<spec>", stack: tuple[str, ...] = ()) -> Optional[SpecIndex]:
     """The index of ``text``, or None if it does not parse.  ``stack``: the
@@ -161,6 +71,8 @@ def build_index(text: str, filename: str = "<spec>", stack: tuple[str, ...] = ()
 # ---------------------------------------------------------------- building
 
 class _Builder(ModuleUses):
+    build_module = staticmethod(build_index)   # an imported module's index (ModuleUses)
+
     def __init__(self, text: str, filename: str, stack: tuple[str, ...] = ()):
         self.stack = stack
         self.modules: dict[str, Optional[SpecIndex]] = {}   # import alias -> the module's index
@@ -341,61 +253,86 @@ class _Builder(ModuleUses):
                 self.declare_process_items(d, item.items, sym)
 
     def uses_in_decl(self, d) -> None:
-        scope: dict[str, Symbol] = {}
-        if isinstance(d, A.ConstDecl):
-            self.uses_in_type(d.type, scope)
-            for e in (d.where, d.default):
+        for kinds, uses in self._DECL_USES:
+            if isinstance(d, kinds):
+                uses(self, d, {})
+                return
+
+    def uses_in_const(self, d: A.ConstDecl, scope) -> None:
+        self.uses_in_type(d.type, scope)
+        for e in (d.where, d.default):
+            if e is not None:
+                self.expr(e, scope)
+
+    def uses_in_type_decl(self, d: A.TypeDecl, scope) -> None:
+        self.uses_in_type(d.type, scope)
+
+    def uses_in_var(self, d: A.VarDecl, scope) -> None:
+        self.uses_in_type(d.type, scope)
+        self.expr(d.init, scope)
+
+    def uses_in_action(self, d: A.ActionDecl, scope) -> None:
+        self.block(d.body, self.param_scope(d, scope))
+
+    def uses_in_process(self, d: A.ProcessDecl, scope) -> None:
+        scope = self.param_scope(d, scope)
+        scope.update(self.processes.get(d.name, {}))
+        sym = self.globals.get(d.name)
+        steps = {c.name: c for c in (sym.children if sym else []) if c.kind == "step"}
+        self.process_items(d.items, scope, steps)
+
+    def uses_in_predicate(self, d, scope) -> None:
+        """invariant, reachable, terminal, constraint, init predicate"""
+        self.expr(d.expr, scope)
+
+    def uses_in_def(self, d: R.DefDecl, scope) -> None:
+        scope = self.param_scope(d, scope)
+        if d.result is not None:
+            self.uses_in_type(d.result, scope)
+        self.expr(d.body, scope)
+
+    def uses_in_init_block(self, d: M.InitBlock, scope) -> None:
+        self.block(d.body, scope)
+
+    def uses_in_refines(self, d: M.RefinesDecl, scope) -> None:
+        for item in d.mapping:   # `with { abstract_var = e }`: the name is the other file's
+            if item.expr is not None:
+                self.expr(item.expr, scope)
+
+    def uses_in_fair_group(self, d: M.FairGroup, scope) -> None:
+        for name, span in zip(d.actions, d.spans):
+            if name != "all":   # `fair { all }`: every step
+                self.use(name, span, scope)
+
+    def uses_in_quantified_property(self, d: M.QuantifiedProperty, scope) -> None:
+        self.expr(d.domain, scope)
+        inner = self.bind(d.var, d.span, f"forall {d.var} in {self.source(getattr(d.domain, 'span', None))}",
+                          scope, binder=True)
+        for e in (d.p, d.q):
+            if e is not None:
+                self.expr(e, inner)
+
+    def uses_in_conjoined_property(self, d: M.ConjoinedProperty, scope) -> None:
+        for _, p, q in d.parts:
+            for e in (p, q):
                 if e is not None:
                     self.expr(e, scope)
-        elif isinstance(d, A.TypeDecl):
-            self.uses_in_type(d.type, scope)
-        elif isinstance(d, A.VarDecl):
-            self.uses_in_type(d.type, scope)
-            self.expr(d.init, scope)
-        elif isinstance(d, A.ActionDecl):
-            scope = self.param_scope(d, scope)
-            self.block(d.body, scope)
-        elif isinstance(d, A.ProcessDecl):
-            scope = self.param_scope(d, scope)
-            scope.update(self.processes.get(d.name, {}))
-            sym = self.globals.get(d.name)
-            steps = {c.name: c for c in (sym.children if sym else []) if c.kind == "step"}
-            self.process_items(d.items, scope, steps)
-        elif isinstance(d, (A.InvariantDecl, A.ReachableDecl, A.TerminalDecl, M.ConstraintDecl, M.InitDecl)):
-            self.expr(d.expr, scope)
-        elif isinstance(d, R.DefDecl):
-            scope = self.param_scope(d, scope)
-            if d.result is not None:
-                self.uses_in_type(d.result, scope)
-            self.expr(d.body, scope)
-        elif isinstance(d, M.InitBlock):
-            self.block(d.body, scope)
-        elif isinstance(d, M.ImportDecl):
-            self.import_items(d, scope)
-        elif isinstance(d, M.RefinesDecl):
-            for item in d.mapping:   # `with { abstract_var = e }`: the name is the other file's
-                if item.expr is not None:
-                    self.expr(item.expr, scope)
-        elif isinstance(d, M.FairGroup):
-            for name, span in zip(d.actions, d.spans):
-                if name != "all":   # `fair { all }`: every step
-                    self.use(name, span, scope)
-        elif isinstance(d, M.QuantifiedProperty):
-            self.expr(d.domain, scope)
-            inner = self.bind(d.var, d.span, f"forall {d.var} in {self.source(getattr(d.domain, 'span', None))}",
-                              scope, binder=True)
-            for e in (d.p, d.q):
-                if e is not None:
-                    self.expr(e, inner)
-        elif isinstance(d, M.ConjoinedProperty):
-            for _, p, q in d.parts:
-                for e in (p, q):
-                    if e is not None:
-                        self.expr(e, scope)
-        elif isinstance(d, A.PropertyDecl):
-            self.expr(d.p, scope)
-            if d.q is not None:
-                self.expr(d.q, scope)
+
+    def uses_in_property(self, d: A.PropertyDecl, scope) -> None:
+        self.expr(d.p, scope)
+        if d.q is not None:
+            self.expr(d.q, scope)
+
+    # the uses in each kind of declaration (tried in this order)
+    _DECL_USES = ((A.ConstDecl, uses_in_const), (A.TypeDecl, uses_in_type_decl),
+                  (A.VarDecl, uses_in_var), (A.ActionDecl, uses_in_action),
+                  (A.ProcessDecl, uses_in_process),
+                  ((A.InvariantDecl, A.ReachableDecl, A.TerminalDecl, M.ConstraintDecl, M.InitDecl),
+                   uses_in_predicate),
+                  (R.DefDecl, uses_in_def), (M.InitBlock, uses_in_init_block),
+                  (M.ImportDecl, ModuleUses.import_items), (M.RefinesDecl, uses_in_refines),
+                  (M.FairGroup, uses_in_fair_group), (M.QuantifiedProperty, uses_in_quantified_property),
+                  (M.ConjoinedProperty, uses_in_conjoined_property), (A.PropertyDecl, uses_in_property))
 
     def param_scope(self, d, scope: dict[str, Symbol]) -> dict[str, Symbol]:
         scope = dict(scope)
