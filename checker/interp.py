@@ -142,7 +142,7 @@ def initial_states(spec: ir.Spec) -> list[Outcome]:
         seen.add(combo)
         starts = [thaw(spec, combo)]
         if spec.init_block:   # `init { ... }`: every outcome of the block is an initial state
-            starts = _Runner(spec).block(spec.init_block, thaw(spec, combo), {})
+            starts = Runner(spec).block(spec.init_block, thaw(spec, combo), {})
         for s in starts:
             if isinstance(s, StepError):
                 out.append(StepError(f"init block: {s.message}"))
@@ -198,7 +198,7 @@ def run_action(spec: ir.Spec, action: Union[ir.Action, str], args: tuple,
     if len(args) != len(action.params):
         raise ValueError(f"{action.name} takes {len(action.params)} argument(s), got {len(args)}")
     env = {p.name: a for p, a in zip(action.params, args)}
-    return _Runner(spec).block(action.body, dict(state), env)
+    return Runner(spec).block(action.body, dict(state), env)
 
 
 def action_named(spec: ir.Spec, name: str) -> ir.Action:
@@ -208,7 +208,11 @@ def action_named(spec: ir.Spec, name: str) -> ir.Action:
     raise KeyError(f"no action {name!r}; actions: {', '.join(a.name for a in spec.actions)}")
 
 
-class _Runner:
+class Runner:
+    """Runs action bodies over canonical states (one branch per ``either``
+    alternative); subclasses may watch statements (explore/why.py records the
+    ``require``s that fail)."""
+
     def __init__(self, spec: ir.Spec):
         self.spec = spec
         self.consts = _consts(spec)

@@ -54,7 +54,7 @@ def trace_table(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
 # ---------------------------------------------------------------- sequence diagram
 
 
-def _actor_types(spec: Optional[ir.Spec]) -> dict[str, str]:
+def actor_types(spec: Optional[ir.Spec]) -> dict[str, str]:
     """action name -> the declared type name of its first parameter, when that
     is a named type (``action read_state(c: Caller)`` -> ``Caller``): such an
     action is a step of the participant ``Caller 1``, ``Caller 2``, ...  The IR
@@ -120,7 +120,7 @@ def mermaid(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
     under each arrow says what changed."""
     order = _var_order(spec, trace)
     types = _var_types(spec)
-    who = _actor_types(spec)
+    who = actor_types(spec)
     steps = list(trace.steps[1:]) + ([trace.closing] if trace.closing is not None else [])
     actors: list[str] = []
     for st in steps:
@@ -159,7 +159,7 @@ def state_graph(spec: ir.Spec, max_states: int, marked: list[Mapping[str, Any]] 
     {"states", "transitions", "mermaid": lines, "dot": text}; else None.
     ``marked``: states to draw in red (the last states of counterexamples)."""
     from ..explicit.graph import GraphTooLarge, reachable_graph, to_dot
-    from ..explicit.trace import _label
+    from ..explicit.trace import action_label
     from ..results import Step
 
     try:
@@ -174,7 +174,7 @@ def state_graph(spec: ir.Spec, max_states: int, marked: list[Mapping[str, Any]] 
     edges: dict[tuple[int, int], list[str]] = {}
     for i in range(g.n):
         for t, ai, b in g.succ(i):
-            name, args = _label(prog, ai, b)
+            name, args = action_label(prog, ai, b)
             labels = edges.setdefault((i, t), [])
             label = Step(name, args).label()
             if label not in labels:

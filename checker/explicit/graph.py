@@ -18,7 +18,7 @@ from .csr import StateGraph
 from .edges import dead_action_warning
 from .liveness import Graph
 from .search import bfs
-from .trace import _label
+from .trace import action_label
 
 MAX_DOT_STATES = 2_000  # larger drawings are unreadable, and Graphviz struggles
 
@@ -111,7 +111,7 @@ def to_dot(spec: ir.Spec, max_states: int = MAX_DOT_STATES) -> str:
         lines.append(f"  s{i} [label={label}{style}];")
     for i in range(g.n):
         for t, ai, b in g.succ(i):
-            name, args = _label(prog, ai, b)
+            name, args = action_label(prog, ai, b)
             lines.append(f"  s{i} -> s{t} [label={_quote(Step(name, args).label())}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

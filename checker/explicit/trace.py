@@ -24,7 +24,9 @@ def path_to(seen: dict, s: int) -> list[int]:
     return chain
 
 
-def _label(prog: Program, ai: int, b: tuple) -> tuple[str, tuple]:
+def action_label(prog: Program, ai: int, b: tuple) -> tuple[str, tuple]:
+    """(action name, arguments as canonical values) of binding ``b`` (internal
+    values) of action ``ai``: how a step is labelled in traces"""
     a = prog.spec.actions[ai]
     args = tuple(canon(p.type, v) for p, v in zip(a.params, b))
     return a.name, args
@@ -49,7 +51,7 @@ def trace_to(prog: Program, seen: dict, s: int) -> Trace:
     steps = [Step(None, (), lay.canonical(chain[0]))]
     for p, c in zip(chain, chain[1:]):
         ai, b = find_step(prog, p, c)
-        name, args = _label(prog, ai, b)
+        name, args = action_label(prog, ai, b)
         steps.append(Step(name, args, lay.canonical(c)))
     return Trace(steps)
 
@@ -78,6 +80,6 @@ def error_detail(prog: Program, e: StepError) -> str:
 
 def error_trace(prog: Program, seen: dict, parent: int, e: StepError, ai: int, b) -> Trace:
     tr = trace_to(prog, seen, parent)
-    name, args = _label(prog, ai, tuple(b))
+    name, args = action_label(prog, ai, tuple(b))
     tr.steps.append(Step(name, args, error_state(prog, e)))
     return tr

@@ -8,14 +8,14 @@ every branch ends at a false ``require``, so the list is never empty for one.
 from __future__ import annotations
 
 from .. import ir
-from ..interp import _Runner
+from ..interp import Runner
 from ..report.evaluate import EvalError, evaluate
 
 _SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
            "subset": "subset"}
 
 
-class _WhyRunner(_Runner):
+class _WhyRunner(Runner):
     def __init__(self, spec: ir.Spec):
         super().__init__(spec)
         self.failed: list[tuple] = []
