@@ -19,36 +19,57 @@ _MISSING = object()
 def value_view(v: Any, t: ir.Type, old: Any = _MISSING) -> dict:
     """{"kind": "scalar"|"set"|"table", ...}; ``changed`` marks what differs
     from ``old`` (``_MISSING``: nothing to compare with, nothing marked)."""
-    compare = old is not _MISSING
     if isinstance(t, ir.SetT) and isinstance(v, frozenset):
-        before = old if compare and isinstance(old, frozenset) else frozenset(v)
-        members = sorted(v | before, key=_order)
-        items = [{"text": ir.show_value(x),
-                  "status": "added" if x not in before else "removed" if x not in v else ""}
-                 for x in members]
-        return {"kind": "set", "members": items, "changed": compare and v != old}
+        return _set_view(v, old)
     if isinstance(t, ir.MapT) and isinstance(v, tuple):
-        try:
-            keys = list(ir.domain_values(t.key))
-        except (ir.SymbolicBound, TypeError):
-            keys = list(range(len(v)))
-        rows = []
-        for i, (k, x) in enumerate(zip(keys, v)):
-            o = old[i] if compare and isinstance(old, tuple) and i < len(old) else _MISSING
-            rows.append({"key": ir.show_value(k), "value": value_view(x, t.value, o),
-                         "changed": compare and o != x})
-        return {"kind": "table", "head": ("key", "value"), "rows": rows, "changed": compare and v != old}
+        return _map_view(v, t, old)
     if isinstance(t, ir.SeqT) and isinstance(v, tuple):
-        rows = []
-        n_old = len(old) if compare and isinstance(old, tuple) else len(v)
-        for i, x in enumerate(v):
-            o = old[i] if compare and isinstance(old, tuple) and i < len(old) else _MISSING
-            rows.append({"key": str(i), "value": value_view(x, t.elem, o),
-                         "changed": compare and (o is _MISSING or o != x)})
-        removed = max(0, n_old - len(v)) if compare else 0
-        return {"kind": "table", "head": ("#", "value"), "rows": rows, "changed": compare and v != old,
-                "removed": removed, "empty": not v}
-    return {"kind": "scalar", "text": ir.show_value(v), "changed": compare and v != old}
+        return _seq_view(v, t, old)
+    return {"kind": "scalar", "text": ir.show_value(v), "changed": old is not _MISSING and v != old}
+
+
+def _set_view(v: frozenset, old: Any) -> dict:
+    """the members of v and of old, each marked added, removed or neither"""
+    compare = old is not _MISSING
+    before = old if compare and isinstance(old, frozenset) else frozenset(v)
+    members = sorted(v | before, key=_order)
+    items = [{"text": ir.show_value(x),
+              "status": "added" if x not in before else "removed" if x not in v else ""}
+             for x in members]
+    return {"kind": "set", "members": items, "changed": compare and v != old}
+
+
+def _entry_before(old: Any, i: int) -> Any:
+    """entry i of the old map or sequence (``_MISSING`` when there is none)"""
+    return old[i] if isinstance(old, tuple) and i < len(old) else _MISSING
+
+
+def _map_view(v: tuple, t: ir.MapT, old: Any) -> dict:
+    compare = old is not _MISSING
+    try:
+        keys = list(ir.domain_values(t.key))
+    except (ir.SymbolicBound, TypeError):
+        keys = list(range(len(v)))
+    rows = []
+    for i, (k, x) in enumerate(zip(keys, v)):
+        o = _entry_before(old, i)
+        rows.append({"key": ir.show_value(k), "value": value_view(x, t.value, o),
+                     "changed": compare and o != x})
+    return {"kind": "table", "head": ("key", "value"), "rows": rows, "changed": compare and v != old}
+
+
+def _seq_view(v: tuple, t: ir.SeqT, old: Any) -> dict:
+    """the elements as a table; ``removed``: how many elements the old value had more"""
+    compare = old is not _MISSING
+    rows = []
+    n_old = len(old) if compare and isinstance(old, tuple) else len(v)
+    for i, x in enumerate(v):
+        o = _entry_before(old, i)
+        rows.append({"key": str(i), "value": value_view(x, t.elem, o),
+                     "changed": compare and (o is _MISSING or o != x)})
+    removed = max(0, n_old - len(v)) if compare else 0
+    return {"kind": "table", "head": ("#", "value"), "rows": rows, "changed": compare and v != old,
+            "removed": removed, "empty": not v}
 
 
 def _order(x: Any):

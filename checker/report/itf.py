@@ -54,59 +54,79 @@ def from_itf(j: Any, t: ir.Type, where: str) -> Any:
     def bad(what: str) -> ITFError:
         return ITFError(f"{where}: expected {what} for type {t}, got {_short(j)}")
 
-    if isinstance(t, ir.BoolT):
-        if not isinstance(j, bool):
-            raise bad("a boolean")
-        return j
-    if isinstance(t, ir.RecordT):
-        return _record_from_itf(j, t, where, bad)
-    if isinstance(t, ir.IntT):
-        if isinstance(j, dict) and set(j) == {"#bigint"}:
-            try:
-                v = int(j["#bigint"])
-            except (TypeError, ValueError):
-                raise bad("an integer") from None
-        elif isinstance(j, int) and not isinstance(j, bool):
-            v = j  # plain JSON numbers are accepted too (logs often have them)
-        else:
-            raise bad("an integer")
-        if not ir.contains(t, v):
-            raise ITFError(f"{where}: {v} is outside {t}")
-        return v
-    if isinstance(t, ir.EnumT):
-        if j not in t.members:
-            raise bad("one of " + ", ".join(t.members))
-        return j
-    if isinstance(t, ir.SetT):
-        items = j["#set"] if isinstance(j, dict) and set(j) == {"#set"} else j if isinstance(j, list) else None
-        if items is None:
-            raise bad("a set")
-        return frozenset(from_itf(x, t.elem, f"{where} element") for x in items)
-    if isinstance(t, ir.SeqT):
-        if not isinstance(j, list):
-            raise bad("a list")
-        if len(j) > t.cap:
-            raise ITFError(f"{where}: {len(j)} elements, more than the capacity {t.cap}")
-        return tuple(from_itf(x, t.elem, f"{where}[{i}]") for i, x in enumerate(j))
-    if isinstance(t, ir.MapT):
-        keys = ir.domain_values(t.key)
-        if isinstance(j, dict) and set(j) == {"#map"}:
-            pairs = j["#map"]
-            if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
-                raise bad("a #map of [key, value] pairs")
-            m = {from_itf(k, t.key, f"{where} key"): (k, v) for k, v in pairs}
-        elif isinstance(j, dict):  # a plain object keyed by the key's text
-            m = {}
-            for k in keys:
-                if ir.show_value(k) in j:
-                    m[k] = (k, j[ir.show_value(k)])
-        else:
-            raise bad("a map")
-        missing = [k for k in keys if k not in m]
-        if missing:
-            raise ITFError(f"{where}: no value for key {ir.show_value(missing[0])}")
-        return tuple(from_itf(m[k][1], t.value, f"{where}[{ir.show_value(k)}]") for k in keys)
+    for kind, read in _READERS:
+        if isinstance(t, kind):
+            return read(j, t, where, bad)
     raise TypeError(t)
+
+
+def _bool_from_itf(j: Any, t: ir.BoolT, where: str, bad) -> bool:
+    if not isinstance(j, bool):
+        raise bad("a boolean")
+    return j
+
+
+def _int_from_itf(j: Any, t: ir.IntT, where: str, bad) -> int:
+    if isinstance(j, dict) and set(j) == {"#bigint"}:
+        try:
+            v = int(j["#bigint"])
+        except (TypeError, ValueError):
+            raise bad("an integer") from None
+    elif isinstance(j, int) and not isinstance(j, bool):
+        v = j  # plain JSON numbers are accepted too (logs often have them)
+    else:
+        raise bad("an integer")
+    if not ir.contains(t, v):
+        raise ITFError(f"{where}: {v} is outside {t}")
+    return v
+
+
+def _enum_from_itf(j: Any, t: ir.EnumT, where: str, bad) -> str:
+    if j not in t.members:
+        raise bad("one of " + ", ".join(t.members))
+    return j
+
+
+def _set_from_itf(j: Any, t: ir.SetT, where: str, bad) -> frozenset:
+    """``{"#set": [...]}`` (or a plain list)"""
+    items = j["#set"] if isinstance(j, dict) and set(j) == {"#set"} else j if isinstance(j, list) else None
+    if items is None:
+        raise bad("a set")
+    return frozenset(from_itf(x, t.elem, f"{where} element") for x in items)
+
+
+def _seq_from_itf(j: Any, t: ir.SeqT, where: str, bad) -> tuple:
+    if not isinstance(j, list):
+        raise bad("a list")
+    if len(j) > t.cap:
+        raise ITFError(f"{where}: {len(j)} elements, more than the capacity {t.cap}")
+    return tuple(from_itf(x, t.elem, f"{where}[{i}]") for i, x in enumerate(j))
+
+
+def _map_from_itf(j: Any, t: ir.MapT, where: str, bad) -> tuple:
+    """``{"#map": [[key, value], ...]}``, or a plain object keyed by the key's
+    text; every key of the domain needs a value"""
+    keys = ir.domain_values(t.key)
+    if isinstance(j, dict) and set(j) == {"#map"}:
+        m = _map_pairs(j["#map"], t, where, bad)
+    elif isinstance(j, dict):  # a plain object keyed by the key's text
+        m = {}
+        for k in keys:
+            if ir.show_value(k) in j:
+                m[k] = (k, j[ir.show_value(k)])
+    else:
+        raise bad("a map")
+    missing = [k for k in keys if k not in m]
+    if missing:
+        raise ITFError(f"{where}: no value for key {ir.show_value(missing[0])}")
+    return tuple(from_itf(m[k][1], t.value, f"{where}[{ir.show_value(k)}]") for k in keys)
+
+
+def _map_pairs(pairs: Any, t: ir.MapT, where: str, bad) -> dict:
+    """key -> (ITF key, ITF value) of a ``#map``'s pairs"""
+    if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+        raise bad("a #map of [key, value] pairs")
+    return {from_itf(k, t.key, f"{where} key"): (k, v) for k, v in pairs}
 
 
 def _record_from_itf(j: Any, t: ir.RecordT, where: str, bad) -> int:
@@ -123,6 +143,12 @@ def _record_from_itf(j: Any, t: ir.RecordT, where: str, bad) -> int:
         items = [j[n] for n in names]
     vals = [from_itf(x, ft, f"{where}.{n}") for (n, ft), x in zip(t.fields, items)]
     return ir.record_number(t, vals)
+
+
+# the reader of each kind of type, tried in this order (a record type is an IntT)
+_READERS = ((ir.BoolT, _bool_from_itf), (ir.RecordT, _record_from_itf), (ir.IntT, _int_from_itf),
+            (ir.EnumT, _enum_from_itf), (ir.SetT, _set_from_itf), (ir.SeqT, _seq_from_itf),
+            (ir.MapT, _map_from_itf))
 
 
 def _short(j: Any) -> str:

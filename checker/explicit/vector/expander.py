@@ -174,13 +174,29 @@ class VectorExpander:
         return sorted_unique(self.codec.encode(out)), tr
 
     def _vector(self, chunk, key, found):
+        """The chunk's successors by array code; raises NeedScalar when something
+        must be reported (the scalar level function then redoes the chunk)."""
         invs, reach, dead = key
-        v = self.v
         n = len(chunk)
-        xp = self.xp
-        words = to_words(self.codec, chunk, xp)
-        rows = xp.arange(n)
-        p0 = Path(v.fields, rows, words)
+        words = to_words(self.codec, chunk, self.xp)
+        rows = self.xp.arange(n)
+        p0 = Path(self.v.fields, rows, words)
+        scalar_invs, scalar_reach = self._check_properties(p0, invs, reach)
+        produced, counts = self._array_successors(p0, words, rows, n, dead)
+        extra, extra_rows = self._fallback_successors(chunk, n, dead, counts)
+        outs, extra, tr = self._keep_ample(produced, extra, extra_rows, n)
+        if dead:
+            self._check_deadlock(counts, p0)
+        if scalar_invs or scalar_reach:
+            self.prog.check_function(scalar_invs, scalar_reach)(self.codec.decode(chunk), found.viol)
+        if self.codec.wide and outs:
+            return self._merge_wide(outs, extra), tr
+        return self._merge(outs, extra), tr
+
+    def _check_properties(self, p0, invs, reach):
+        """The vectorised invariants and goals on the whole chunk (NeedScalar
+        when one is violated or reached); those left to the scalar code"""
+        v = self.v
         scalar_invs, scalar_reach = [], []
         for k in invs:
             f = v.invs[k]
@@ -198,7 +214,14 @@ class VectorExpander:
             r = g(p0, None)
             if r is True or (is_arr(r) and r.any()):
                 raise NeedScalar("goal reached")
-        produced: list = []              # (action, binding, successor words, rows)
+        return scalar_invs, scalar_reach
+
+    def _array_successors(self, p0, words, rows, n, dead):
+        """(action, binding, successor words, rows) of every vectorised binding,
+        and (with the deadlock check) the number of successors per row"""
+        v = self.v
+        xp = self.xp
+        produced: list = []
         counts = xp.zeros(n, dtype=np.int64) if dead else None
         for ai, blocks in enumerate(v.actions):
             if blocks is None:
@@ -210,27 +233,40 @@ class VectorExpander:
                         produced.append((ai, bj, ws, rs))
                         if dead:
                             counts += xp.bincount(rs, minlength=n)
+        return produced, counts
+
+    def _fallback_successors(self, chunk, n, dead, counts):
+        """The successors (decoded states) of the actions run by their scalar
+        code, and the row each comes from when needed (deadlock counts,
+        added to ``counts``, or POR's choice)"""
         extra: list = []
         extra_rows: list = []
-        if self.fallback:
-            decoded = self.codec.decode(chunk)
-            errs: list = []
+        if not self.fallback:
+            return extra, extra_rows
+        decoded = self.codec.decode(chunk)
+        errs: list = []
 
-            def err(*a):
-                errs.append(a)
-            per_state = dead or self.red is not None
-            for ai, fn in self.fallback.items():
-                if per_state:         # successors per state: deadlock counts, POR's choice
-                    for i, st in enumerate(decoded):
-                        before = len(extra)
-                        fn([st], extra, extra.append, err, _ignore, _ignore)
-                        extra_rows += [i] * (len(extra) - before)
-                else:
-                    fn(decoded, extra, extra.append, err, _ignore, _ignore)
-            if errs:
-                raise NeedScalar("runtime error in a scalar action")
-            if dead and extra_rows:
-                counts += xp.asarray(np.bincount(np.array(extra_rows, dtype=np.int64), minlength=n))
+        def err(*a):
+            errs.append(a)
+        per_state = dead or self.red is not None
+        for fn in self.fallback.values():
+            if per_state:         # successors per state: deadlock counts, POR's choice
+                for i, st in enumerate(decoded):
+                    before = len(extra)
+                    fn([st], extra, extra.append, err, _ignore, _ignore)
+                    extra_rows += [i] * (len(extra) - before)
+            else:
+                fn(decoded, extra, extra.append, err, _ignore, _ignore)
+        if errs:
+            raise NeedScalar("runtime error in a scalar action")
+        if dead and extra_rows:
+            counts += self.xp.asarray(np.bincount(np.array(extra_rows, dtype=np.int64), minlength=n))
+        return extra, extra_rows
+
+    def _keep_ample(self, produced, extra, extra_rows, n):
+        """(successor words per binding, scalar successors, transitions), with
+        POR: only the ample set's successors of each reduced row"""
+        xp = self.xp
         chosen = self._ample(produced, n) if self.red is not None else None
         outs: list = []
         tr = 0
@@ -248,39 +284,47 @@ class VectorExpander:
             keep = to_host(xp, chosen)[np.array(extra_rows, dtype=np.int64)] < 0
             extra = [x for x, k in zip(extra, keep.tolist()) if k]
         tr += len(extra)
-        if dead:
-            zero = counts == 0
-            if zero.any():
-                if v.has_terminal:
-                    if v.terminal is None:
-                        raise NeedScalar("terminal predicate")
-                    t = v.terminal(p0, None)
-                    if t is not True and (t is False or (zero & ~t).any()):
-                        raise NeedScalar("deadlock")
-                else:
-                    raise NeedScalar("deadlock")
-        if scalar_invs or scalar_reach:
-            self.prog.check_function(scalar_invs, scalar_reach)(self.codec.decode(chunk), found.viol)
-        if self.codec.wide and outs:
-            # wide states: sort and de-duplicate as uint64 words (numpy sorts the store's
-            # V<n> byte strings by generic comparison, several times slower), then pack
-            ws = [xp.concatenate([o[j] for o in outs]) for j in range(v.nw)]
-            order = xp.lexsort(tuple(ws))               # the last word (most significant) first
-            ws = [w[order] for w in ws]
-            keep = xp.ones(len(order), dtype=bool)
-            if len(order) > 1:
-                diff = ws[0][1:] != ws[0][:-1]
-                for w in ws[1:]:
-                    diff |= w[1:] != w[:-1]
-                keep[1:] = diff
-            cand = to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w[keep]) for w in ws], xp))
-            if extra:
-                cand = sorted_unique(np.concatenate([cand, self.codec.encode(extra)]))
-            return cand, tr
+        return outs, extra, tr
+
+    def _check_deadlock(self, counts, p0) -> None:
+        """NeedScalar when a row has no successor and is not terminal"""
+        v = self.v
+        zero = counts == 0
+        if not zero.any():
+            return
+        if not v.has_terminal:
+            raise NeedScalar("deadlock")
+        if v.terminal is None:
+            raise NeedScalar("terminal predicate")
+        t = v.terminal(p0, None)
+        if t is not True and (t is False or (zero & ~t).any()):
+            raise NeedScalar("deadlock")
+
+    def _merge_wide(self, outs, extra):
+        """wide states: sort and de-duplicate as uint64 words (numpy sorts the store's
+        V<n> byte strings by generic comparison, several times slower), then pack"""
+        xp = self.xp
+        ws = [xp.concatenate([o[j] for o in outs]) for j in range(self.v.nw)]
+        order = xp.lexsort(tuple(ws))               # the last word (most significant) first
+        ws = [w[order] for w in ws]
+        keep = xp.ones(len(order), dtype=bool)
+        if len(order) > 1:
+            diff = ws[0][1:] != ws[0][:-1]
+            for w in ws[1:]:
+                diff |= w[1:] != w[:-1]
+            keep[1:] = diff
+        cand = to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w[keep]) for w in ws], xp))
+        if extra:
+            cand = sorted_unique(np.concatenate([cand, self.codec.encode(extra)]))
+        return cand
+
+    def _merge(self, outs, extra):
+        """the successors as sorted unique store entries"""
+        xp = self.xp
         parts = [to_host(xp, from_words(self.codec, [xp.ascontiguousarray(w) for w in ws], xp))
                  for ws in outs]
         if extra:
             parts.append(self.codec.encode(extra))
         if not parts:
-            return self.codec.empty(), tr
-        return sorted_unique(np.concatenate(parts)), tr
+            return self.codec.empty()
+        return sorted_unique(np.concatenate(parts))

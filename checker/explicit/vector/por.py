@@ -145,6 +145,55 @@ def _overlap(a, b) -> bool:
     return a[0] == b[0] and (a[1] is None or b[1] is None or a[1] == b[1])
 
 
+def _binding_info(a: ir.Action, b: tuple) -> BindingInfo:
+    consts = {p.name: v for p, v in zip(a.params, b)}
+    inst, label = _guard(a, consts)
+    reads: set = set()
+    writes: set = set()
+    _stmts_access(a.body, consts, reads, writes)
+    return BindingInfo(inst, label, frozenset(reads), frozenset(writes))
+
+
+def _instances(infos) -> list[tuple]:
+    """the process instances of the bindings, in order of first appearance"""
+    seen: dict = {}
+    for row in infos:
+        for bi in row:
+            if bi.instance is not None:
+                seen.setdefault(bi.instance, None)
+    return list(seen)
+
+
+def _safe_pairs(infos, visible: set) -> set:
+    """the (instance, label) pairs whose every binding is independent of every
+    other instance's steps and invisible to the checked properties"""
+    # locations read / written by each instance (None: the non-process actions)
+    read_by: dict = {}
+    written_by: dict = {}
+    groups: dict = {}
+    for row in infos:
+        for bi in row:
+            read_by.setdefault(bi.instance, set()).update(bi.reads)
+            written_by.setdefault(bi.instance, set()).update(bi.writes)
+            if bi.instance is not None:
+                groups.setdefault((bi.instance, bi.label), []).append(bi)
+    safe: set = set()
+    for (inst, label), members in groups.items():
+        o_read = [loc for other, locs in read_by.items() if other != inst for loc in locs]
+        o_written = [loc for other, locs in written_by.items() if other != inst for loc in locs]
+        if not any(_dependent(bi, visible, o_read, o_written) for bi in members):
+            safe.add((inst, label))
+    return safe
+
+
+def _dependent(bi: BindingInfo, visible, o_read, o_written) -> bool:
+    """a write of one meets a read or write of the other (reads commute), or a
+    write is visible"""
+    return (any(_overlap(w, v) for w in bi.writes for v in visible)
+            or any(_overlap(w, y) for w in bi.writes for y in o_read + o_written)
+            or any(_overlap(r, y) for r in bi.reads for y in o_written))
+
+
 class Reduction:
     """The static part of the reduction for one spec and one set of checked
     properties: per action binding, whether it belongs to a safe (instance,
@@ -154,53 +203,14 @@ class Reduction:
         """``scalar_actions``: indices of actions run by the scalar code (their
         (instance, label) pairs are never ample: their successors are not
         split by binding)"""
-        self.infos: list[list[BindingInfo]] = []
-        for a, binds in zip(spec.actions, bindings):
-            row = []
-            for b in binds:
-                consts = {p.name: v for p, v in zip(a.params, b)}
-                inst, label = _guard(a, consts)
-                reads: set = set()
-                writes: set = set()
-                _stmts_access(a.body, consts, reads, writes)
-                row.append(BindingInfo(inst, label, frozenset(reads), frozenset(writes)))
-            self.infos.append(row)
+        self.infos: list[list[BindingInfo]] = [[_binding_info(a, b) for b in binds]
+                                               for a, binds in zip(spec.actions, bindings)]
         visible: set = set()
         for e in visible_exprs:
             reads_of(e, {}, visible)
-        self.instances: list[tuple] = []        # instance number -> instance
-        number: dict = {}
-        for row in self.infos:
-            for bi in row:
-                if bi.instance is not None and bi.instance not in number:
-                    number[bi.instance] = len(self.instances)
-                    self.instances.append(bi.instance)
-        # locations read / written by each instance (None: the non-process actions)
-        read_by: dict = {}
-        written_by: dict = {}
-        for row in self.infos:
-            for bi in row:
-                read_by.setdefault(bi.instance, set()).update(bi.reads)
-                written_by.setdefault(bi.instance, set()).update(bi.writes)
-        groups: dict = {}
-        for ai, row in enumerate(self.infos):
-            for bj, bi in enumerate(row):
-                if bi.instance is not None:
-                    groups.setdefault((bi.instance, bi.label), []).append(bi)
-        self.safe_pairs: set = set()
-        for (inst, label), members in groups.items():
-            o_read = [loc for other, locs in read_by.items() if other != inst for loc in locs]
-            o_written = [loc for other, locs in written_by.items() if other != inst for loc in locs]
-            ok = True
-            for bi in members:
-                # dependent: a write of one meets a read or write of the other (reads commute)
-                if (any(_overlap(w, v) for w in bi.writes for v in visible)
-                        or any(_overlap(w, y) for w in bi.writes for y in o_read + o_written)
-                        or any(_overlap(r, y) for r in bi.reads for y in o_written)):
-                    ok = False
-                    break
-            if ok:
-                self.safe_pairs.add((inst, label))
+        self.instances: list[tuple] = _instances(self.infos)     # instance number -> instance
+        number = {inst: i for i, inst in enumerate(self.instances)}
+        self.safe_pairs: set = _safe_pairs(self.infos, visible)
         for ai in scalar_actions:
             for bi in self.infos[ai]:
                 self.safe_pairs.discard((bi.instance, bi.label))

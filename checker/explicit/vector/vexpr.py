@@ -271,41 +271,84 @@ ARITH_OPS_CHECKED = ("add", "sub", "mul", "div", "mod")
 
 def magnitude(e, consts) -> int | None:
     """an upper bound of |value| of an integer expression, or None when unknown"""
-    if isinstance(e, ir.Lit):
-        return abs(int(e.value)) if isinstance(e.value, (int, bool)) and not isinstance(e.type, ir.EnumT) \
-            else len(e.type.members) if isinstance(e.type, ir.EnumT) else None
-    if isinstance(e, ir.Local) and e.name in consts:
-        return abs(int(consts[e.name]))
-    if isinstance(e, ir.Local) and ("mag", e.name) in consts:      # a let: vstmts.compile_block
-        return consts[("mag", e.name)]
-    if isinstance(e, ir.Index) or (isinstance(e, ir.Call) and e.fn == "head"):
-        bt = e.base.type if isinstance(e, ir.Index) else e.args[0].type
-        inner = bt.value if isinstance(bt, ir.MapT) else bt.elem if isinstance(bt, ir.SeqT) else None
-        if isinstance(inner, ir.IntT) and inner.concrete:
-            lo, hi = inner.bounds()
-            return max(abs(lo), abs(hi))
-    if isinstance(e, ir.Unary) and e.op == "neg":
-        return magnitude(e.arg, consts)
-    if isinstance(e, ir.Binary) and e.op in ARITH_OPS_CHECKED:
-        a, b = magnitude(e.left, consts), magnitude(e.right, consts)
-        if a is None or b is None:
-            return None
-        return {"add": a + b, "sub": a + b, "mul": a * b, "div": a, "mod": max(a, b)}[e.op]
-    if isinstance(e, ir.Ite):
-        a, b = magnitude(e.then, consts), magnitude(e.else_, consts)
-        return None if a is None or b is None else max(a, b)
-    if isinstance(e, ir.Call) and e.fn in ("min", "max"):
-        ms = [magnitude(a, consts) for a in e.args]
-        return None if None in ms else max(ms)
-    if isinstance(e, ir.Call) and e.fn in ("size", "len"):
-        return 64
-    t = e.type
+    rule = _MAGNITUDE_RULES.get(type(e))
+    m = rule(e, consts) if rule is not None else _BY_TYPE
+    return _type_magnitude(e.type) if m is _BY_TYPE else m
+
+
+_BY_TYPE = object()    # a rule's answer: nothing better than the bound of the expression's type
+
+
+def _type_magnitude(t) -> int | None:
     if isinstance(t, ir.IntT) and t.concrete:
         lo, hi = t.bounds()
         return max(abs(lo), abs(hi))
     if isinstance(t, (ir.BoolT, ir.EnumT)):
         return len(t.members) if isinstance(t, ir.EnumT) else 1
     return None
+
+
+def _lit_magnitude(e: ir.Lit, consts):
+    if isinstance(e.value, (int, bool)) and not isinstance(e.type, ir.EnumT):
+        return abs(int(e.value))
+    return len(e.type.members) if isinstance(e.type, ir.EnumT) else None
+
+
+def _local_magnitude(e: ir.Local, consts):
+    if e.name in consts:
+        return abs(int(consts[e.name]))
+    if ("mag", e.name) in consts:      # a let: vstmts.compile_block
+        return consts[("mag", e.name)]
+    return _BY_TYPE
+
+
+def _element_magnitude(container_type):
+    """the bound of a map's values or a sequence's elements, when integers of a
+    concrete range"""
+    bt = container_type
+    inner = bt.value if isinstance(bt, ir.MapT) else bt.elem if isinstance(bt, ir.SeqT) else None
+    if isinstance(inner, ir.IntT) and inner.concrete:
+        lo, hi = inner.bounds()
+        return max(abs(lo), abs(hi))
+    return _BY_TYPE
+
+
+def _index_magnitude(e: ir.Index, consts):
+    return _element_magnitude(e.base.type)
+
+
+def _unary_magnitude(e: ir.Unary, consts):
+    return magnitude(e.arg, consts) if e.op == "neg" else _BY_TYPE
+
+
+def _binary_magnitude(e: ir.Binary, consts):
+    if e.op not in ARITH_OPS_CHECKED:
+        return _BY_TYPE
+    a, b = magnitude(e.left, consts), magnitude(e.right, consts)
+    if a is None or b is None:
+        return None
+    return {"add": a + b, "sub": a + b, "mul": a * b, "div": a, "mod": max(a, b)}[e.op]
+
+
+def _ite_magnitude(e: ir.Ite, consts):
+    a, b = magnitude(e.then, consts), magnitude(e.else_, consts)
+    return None if a is None or b is None else max(a, b)
+
+
+def _call_magnitude(e: ir.Call, consts):
+    if e.fn == "head":
+        return _element_magnitude(e.args[0].type)
+    if e.fn in ("min", "max"):
+        ms = [magnitude(a, consts) for a in e.args]
+        return None if None in ms else max(ms)
+    if e.fn in ("size", "len"):
+        return 64
+    return _BY_TYPE
+
+
+_MAGNITUDE_RULES = {ir.Lit: _lit_magnitude, ir.Local: _local_magnitude, ir.Index: _index_magnitude,
+                    ir.Unary: _unary_magnitude, ir.Binary: _binary_magnitude, ir.Ite: _ite_magnitude,
+                    ir.Call: _call_magnitude}
 
 
 def _andnot(x, y):
