@@ -763,7 +763,7 @@ def _min_max(ctx: Ctx, node: ir.Call, args: list[R]) -> R:
         iv = (pick(i[0] for i in ivs), pick(i[1] for i in ivs))
     if len(args) == 2 and not all(a.isconst for a in args):
         a, b = args
-        tmp = ctx.fresh()
+        tmp = ctx.fresh()     # (taken in both cases, so the temporaries are numbered as ever)
         if b.isconst or _simple(b.code):     # b is cheap to evaluate twice
             cmp = "<" if fn == "min" else ">"
             code = f"({tmp} if ({tmp} := {a.code}) {cmp} {b.code} else {b.code})"
