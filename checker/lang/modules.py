@@ -35,7 +35,7 @@ import os
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostic, SpecError
-from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, RefinesDecl
+from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, InitDecl, QuantifiedProperty, RefinesDecl
 
 _NAMED = (A.ConstDecl, A.TypeDecl, A.VarDecl, A.ActionDecl, A.InvariantDecl, A.ProcessDecl, A.PropertyDecl,
           A.ReachableDecl, ConstraintDecl)
@@ -147,11 +147,14 @@ def attach_blocks(tree: A.SpecFile, source: str) -> A.SpecFile:
 class _Part:
     """One imported module, renamed into the importer's namespace."""
 
-    def __init__(self, alias: str, decls: tuple, actions: dict[str, A.ActionDecl], names: set[str]):
+    def __init__(self, alias: str, decls: tuple, actions: dict[str, A.ActionDecl], names: set[str],
+                 variables: set[str] = frozenset(), family: bool = False):
         self.alias = alias
         self.decls = decls
         self.actions = actions          # original action name -> renamed declaration
         self.names = names              # original top-level names
+        self.variables = variables      # original names of its variables
+        self.family = family            # `... for n in D`: one instance per index value
 
 
 def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, ...] = ()) -> A.SpecFile:
@@ -254,6 +257,14 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
     # `with { N = e }` instantiates N: e (the importer's expression) replaces it
     decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
     prefix = imp.alias + "." if imp.alias else ""
+    index = ""
+    if imp.index:
+        # the index is bound inside the part under a name no user can write
+        # (no capture by the part's own `n`); `with` expressions say `n`
+        index = imp.index + "#"
+        to_index = _renamer({imp.index: index})
+        given = {k: _rewrite(e, to_index) for k, e in given.items()}
+        inits = {k: _rewrite(e, to_index) for k, e in inits.items()}
     names = {x.name for x in decls if isinstance(x, _NAMED)}
     labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
     renames = {n: prefix + n for n in list(names) + labels}
@@ -279,7 +290,78 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
         if isinstance(x, A.ActionDecl):
             actions[x.name] = renamed
         out.append(renamed)
-    return _Part(imp.alias, tuple(out), actions, names | set(labels))
+    variables = {x.name for x in decls if isinstance(x, A.VarDecl)}
+    if index:
+        out = lift_family(out, {renames[v] for v in variables}, index, imp, source,
+                          from_with={renames[v] for v in inits})
+        by_name = {x.name: x for x in out if isinstance(x, A.ActionDecl)}
+        actions = {k: by_name[a.name] for k, a in actions.items()}
+    return _Part(imp.alias, tuple(out), actions, names | set(labels), variables, family=bool(index))
+
+
+# ---------------------------------------------------------------- instance families
+
+
+def _index_domain(imp: ImportDecl, source: str):
+    """The index set of ``for n in D`` as an expression (a quantifier's domain)."""
+    t = imp.index_type
+    if isinstance(t, A.NamedType):
+        return A.Name(t.name, span=t.span)
+    if isinstance(t, A.RangeType):
+        return A.RangeSet(t.lo, t.hi, span=t.span)
+    raise _error(getattr(t, "span", None) or imp.span, "an instance family is indexed by a named type or a "
+                 "range: `for n in Node`, `for i in 1..N`", source)
+
+
+def lift_family(decls, variables: set[str], index: str, imp: ImportDecl, source: str, from_with=frozenset()):
+    """One instance of the part per value of the index, as TLA+'s
+    ``B(n) == INSTANCE M WITH v <- v[n]``: each variable ``v: T`` becomes
+    ``v: map<D, T>`` and every use of it ``v[n]``; each action gets the
+    index as its first parameter; an invariant, constraint or initial
+    predicate holds for every index, a reachability goal for some index,
+    a temporal property is checked per index (``p(Orders)``).  Constants,
+    types, enums and definitions that read no variable are shared."""
+    dom = _index_domain(imp, source)
+
+    def fn(x):
+        if isinstance(x, A.Name) and x.id in variables:
+            return A.Index(x, A.Name(index, span=x.span), span=x.span)
+        if isinstance(x, A.LValue) and x.name in variables:
+            return dataclasses.replace(x, indices=(A.Name(index, span=x.span),) + x.indices)
+        return x
+
+    def lift(node):
+        return _rewrite(node, fn)
+
+    def every(expr, kind="forall"):
+        return A.Quant(kind, index, dom, lift(expr), span=getattr(expr, "span", None))
+
+    out = []
+    for d in decls:
+        if isinstance(d, A.VarDecl):
+            if d.choice:
+                raise _error(imp.span, f"variable `{d.name}` of module {imp.path} starts from a choice (`in`), "
+                             f"which an instance family cannot repeat per `{imp.index}` yet; give it a value "
+                             "with `with { }` or leave it out with `only { }`", source)
+            init = d.init if d.name in from_with else lift(d.init)
+            out.append(dataclasses.replace(d, type=A.MapType(imp.index_type, d.type, span=d.span),
+                                           init=A.MapBuild(index, dom, init, span=d.span)))
+        elif isinstance(d, A.ActionDecl):
+            d = lift(d)
+            out.append(dataclasses.replace(d, params=(A.Param(index, imp.index_type, span=d.span),) + d.params))
+        elif isinstance(d, (A.InvariantDecl, A.TerminalDecl, ConstraintDecl, InitDecl)):
+            out.append(dataclasses.replace(d, expr=every(d.expr)))
+        elif isinstance(d, A.ReachableDecl):
+            out.append(dataclasses.replace(d, expr=every(d.expr, "exists")))
+        elif isinstance(d, A.PropertyDecl):
+            out.append(QuantifiedProperty(d.name, index, dom, d.kind, lift(d.p),
+                                          lift(d.q) if d.q is not None else None, doc=d.doc, span=d.span))
+        elif not (_top_names(d) & variables):
+            out.append(d)
+        else:
+            raise _error(imp.span, f"`{d.name}` of module {imp.path} reads the part's variables and cannot be "
+                         f"repeated per `{imp.index}` yet; leave it out with `only {{ }}`", source)
+    return out
 
 
 def _qualify_uses(decl, parts: dict[str, _Part], source: str):
@@ -287,12 +369,23 @@ def _qualify_uses(decl, parts: dict[str, _Part], source: str):
     as a statement -> the part's action body, inlined."""
 
     def fn(x):
-        if isinstance(x, A.Field) and isinstance(x.base, A.Name) and x.base.id in parts:
-            part = parts[x.base.id]
-            if x.name not in part.names:
-                raise _error(x.span, f"module `{part.alias}` declares no `{x.name}`", source)
-            return A.Name(f"{part.alias}.{x.name}", span=x.span)
-        return x
+        if not isinstance(x, A.Field):
+            return x
+        base, key = x.base, None
+        if isinstance(base, A.Index) and isinstance(base.base, A.Name) and base.base.id in parts:
+            base, key = base.base, base.key          # family[i].x
+        if not (isinstance(base, A.Name) and base.id in parts):
+            return x
+        part = parts[base.id]
+        if x.name not in part.names:
+            raise _error(x.span, f"module `{part.alias}` declares no `{x.name}`", source)
+        if key is not None and not part.family:
+            raise _error(base.span, f"`{part.alias}` is one instance, not a family: write `{part.alias}.{x.name}`",
+                         source)
+        name = A.Name(f"{part.alias}.{x.name}", span=x.span)
+        if key is not None and x.name in part.variables:
+            return A.Index(name, key, span=x.span)   # instance i's copy of the variable
+        return name
 
     decl = _rewrite(decl, fn)
     return _inline_calls(decl, parts, source)
@@ -304,7 +397,7 @@ def _inline_calls(decl, parts: dict[str, _Part], source: str):
     def stmts(body):
         out = []
         for s in body:
-            if isinstance(s, A.Method) and not s.target.indices and s.target.name in parts:
+            if isinstance(s, A.Method) and s.target.name in parts:
                 out.extend(_inline(s, parts[s.target.name], source, counter))
             else:
                 out.append(_descend(s))
@@ -340,14 +433,19 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
     if action is None:
         raise _error(call.span, f"module `{part.alias}` has no action `{call.method}`"
                      + (f" (its actions: {', '.join(part.actions)})" if part.actions else ""), source)
-    if len(call.args) != len(action.params):
-        raise _error(call.span, f"`{part.alias}.{call.method}` takes {len(action.params)} argument(s), "
-                                f"{len(call.args)} given", source)
+    if part.family != (len(call.target.indices) == 1) or len(call.target.indices) > 1:
+        raise _error(call.span, f"`{part.alias}` is a family of instances: call `{part.alias}[i].{call.method}(...)`"
+                     if part.family else f"`{part.alias}` is one instance: call `{part.alias}.{call.method}(...)`",
+                     source)
+    args = call.target.indices + call.args      # a family's action takes the index first
+    if len(args) != len(action.params):
+        raise _error(call.span, f"`{part.alias}.{call.method}` takes {len(action.params) - part.family} "
+                                f"argument(s), {len(call.args)} given", source)
     counter[0] += 1
     # parameters become fresh locals: a dotted name never clashes with the caller's
     fresh = {p.name: f"{part.alias}.{call.method}#{counter[0]}.{p.name}" for p in action.params}
     body = _rewrite(action.body, _renamer(fresh))
-    lets = [A.Let(fresh[p.name], arg, span=call.span) for p, arg in zip(action.params, call.args)]
+    lets = [A.Let(fresh[p.name], arg, span=call.span) for p, arg in zip(action.params, args)]
     return lets + list(body)
 
 

@@ -2,6 +2,7 @@
 
     constraint small_queue: len(q) <= 3
     import registry from "registry.spec" with { IDS = 2 }
+    import breakers from "breaker.spec" for n in Svc
     refines Lock from "lock.spec" with { pc = ..., lock = ... }
 
 Their tree nodes and the parser callbacks that build them live here (the
@@ -12,6 +13,7 @@ names and checked here, so that they remain usable as names elsewhere.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from lark import Transformer_NonRecursive, v_args
@@ -64,6 +66,10 @@ class ImportDecl:
     doc: str = ""
     span: Span = _span()
     path_span: Span = _span()
+    # ``... for n in D``: one instance of the part per value of D (its
+    # variables become maps over D); "" for a single instance
+    index: str = ""
+    index_type: object = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,16 @@ class ModuleBuilder(Transformer_NonRecursive):
         word, path = c
         self._keyword_name(word, "import")
         return ImportDecl("", self._path(path), doc=self._doc(meta), span=self._tok(path), path_span=self._tok(path))
+
+    def import_family_decl(self, meta, c):
+        *head, index, index_type = c
+        imp = self.import_decl(meta, head)
+        return dataclasses.replace(imp, index=self._name(index), index_type=index_type)
+
+    def import_all_family_decl(self, meta, c):
+        *head, index, index_type = c
+        imp = self.import_all_decl(meta, head)
+        return dataclasses.replace(imp, index=self._name(index), index_type=index_type)
 
     def refines_decl(self, meta, c):
         name, kw, path = c
