@@ -302,17 +302,6 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
 # ---------------------------------------------------------------- instance families
 
 
-def _index_domain(imp: ImportDecl, source: str):
-    """The index set of ``for n in D`` as an expression (a quantifier's domain)."""
-    t = imp.index_type
-    if isinstance(t, A.NamedType):
-        return A.Name(t.name, span=t.span)
-    if isinstance(t, A.RangeType):
-        return A.RangeSet(t.lo, t.hi, span=t.span)
-    raise _error(getattr(t, "span", None) or imp.span, "an instance family is indexed by a named type or a "
-                 "range: `for n in Node`, `for i in 1..N`", source)
-
-
 def lift_family(decls, variables: set[str], index: str, imp: ImportDecl, source: str, from_with=frozenset()):
     """One instance of the part per value of the index, as TLA+'s
     ``B(n) == INSTANCE M WITH v <- v[n]``: each variable ``v: T`` becomes
@@ -321,7 +310,7 @@ def lift_family(decls, variables: set[str], index: str, imp: ImportDecl, source:
     predicate holds for every index, a reachability goal for some index,
     a temporal property is checked per index (``p(Orders)``).  Constants,
     types, enums and definitions that read no variable are shared."""
-    dom = _index_domain(imp, source)
+    dom = A.Name(imp.index_type.name, span=imp.index_type.span)
 
     def fn(x):
         if isinstance(x, A.Name) and x.id in variables:

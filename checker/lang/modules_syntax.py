@@ -112,15 +112,20 @@ class ModuleBuilder(Transformer_NonRecursive):
         self._keyword_name(word, "import")
         return ImportDecl("", self._path(path), doc=self._doc(meta), span=self._tok(path), path_span=self._tok(path))
 
+    # `for n in Node`: the index set is a type name (a range would swallow a
+    # following `with { }` as a record update: `type Slot = 1..3` names it)
     def import_family_decl(self, meta, c):
         *head, index, index_type = c
-        imp = self.import_decl(meta, head)
-        return dataclasses.replace(imp, index=self._name(index), index_type=index_type)
+        return self._family(self.import_decl(meta, head), index, index_type)
 
     def import_all_family_decl(self, meta, c):
         *head, index, index_type = c
-        imp = self.import_all_decl(meta, head)
-        return dataclasses.replace(imp, index=self._name(index), index_type=index_type)
+        return self._family(self.import_all_decl(meta, head), index, index_type)
+
+    def _family(self, imp: ImportDecl, index, index_type) -> ImportDecl:
+        from .ast import NamedType
+        return dataclasses.replace(imp, index=self._name(index),
+                                   index_type=NamedType(self._name(index_type), span=self._tok(index_type)))
 
     def refines_decl(self, meta, c):
         name, kw, path = c
