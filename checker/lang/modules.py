@@ -35,7 +35,10 @@ import os
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostic, SpecError
+from .exprs import Scope
 from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, InitDecl, QuantifiedProperty, RefinesDecl
+from .parser import parse
+from .treewalk import rewrite
 
 _NAMED = (A.ConstDecl, A.TypeDecl, A.VarDecl, A.ActionDecl, A.InvariantDecl, A.ProcessDecl, A.PropertyDecl,
           A.ReachableDecl, ConstraintDecl)
@@ -72,25 +75,6 @@ def _cycle_check(path: str, span, stack: tuple[str, ...], source: str) -> None:
 
 
 # ---------------------------------------------------------------- renaming
-
-
-def _rewrite(node, fn):
-    """Apply ``fn`` bottom-up to every dataclass node of a tree (tuples too)."""
-    if isinstance(node, tuple):
-        return tuple(_rewrite(x, fn) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {}
-        for f in dataclasses.fields(node):
-            if f.name == "span" or not f.init:
-                continue
-            old = getattr(node, f.name)
-            new = _rewrite(old, fn)
-            if new is not old:
-                changes[f.name] = new
-        if changes:
-            node = dataclasses.replace(node, **changes)
-        return fn(node)
-    return node
 
 
 def _renamer(names: dict[str, str]):
@@ -207,7 +191,7 @@ def _top_names(decl) -> set[str]:
         elif isinstance(x, (A.LValue, A.NamedType)):
             found.add(x.name)
         return x
-    _rewrite(decl, fn)
+    rewrite(decl, fn)
     return found
 
 
@@ -235,7 +219,6 @@ def _select(decls, only, imp: ImportDecl, source: str) -> list:
 
 
 def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
-    from .parser import parse
     path = module_path(file, imp.path)
     _cycle_check(path, imp.path_span, stack, source)
     text = read_module(path, imp.path_span, source)
@@ -263,8 +246,8 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
         # (no capture by the part's own `n`); `with` expressions say `n`
         index = imp.index + "#"
         to_index = _renamer({imp.index: index})
-        given = {k: _rewrite(e, to_index) for k, e in given.items()}
-        inits = {k: _rewrite(e, to_index) for k, e in inits.items()}
+        given = {k: rewrite(e, to_index) for k, e in given.items()}
+        inits = {k: rewrite(e, to_index) for k, e in inits.items()}
     names = {x.name for x in decls if isinstance(x, _NAMED)}
     labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
     renames = {n: prefix + n for n in list(names) + labels}
@@ -282,10 +265,10 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
         if isinstance(x, A.VarDecl) and x.name in inits:
             # `with { v = e }`: the part starts from another initial value
             x = dataclasses.replace(x, init=inits[x.name], choice=False)
-            renamed = dataclasses.replace(_rewrite(dataclasses.replace(x, init=A.BoolLit(True)), fn),
+            renamed = dataclasses.replace(rewrite(dataclasses.replace(x, init=A.BoolLit(True)), fn),
                                           init=inits[x.name])
         else:
-            renamed = _rewrite(x, fn)
+            renamed = rewrite(x, fn)
         renamed = dataclasses.replace(renamed, name=renames.get(x.name, x.name))
         if isinstance(x, A.ActionDecl):
             actions[x.name] = renamed
@@ -320,7 +303,7 @@ def lift_family(decls, variables: set[str], index: str, imp: ImportDecl, source:
         return x
 
     def lift(node):
-        return _rewrite(node, fn)
+        return rewrite(node, fn)
 
     def every(expr, kind="forall"):
         return A.Quant(kind, index, dom, lift(expr), span=getattr(expr, "span", None))
@@ -376,7 +359,7 @@ def _qualify_uses(decl, parts: dict[str, _Part], source: str):
             return A.Index(name, key, span=x.span)   # instance i's copy of the variable
         return name
 
-    decl = _rewrite(decl, fn)
+    decl = rewrite(decl, fn)
     return _inline_calls(decl, parts, source)
 
 
@@ -433,7 +416,7 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
     counter[0] += 1
     # parameters become fresh locals: a dotted name never clashes with the caller's
     fresh = {p.name: f"{part.alias}.{call.method}#{counter[0]}.{p.name}" for p in action.params}
-    body = _rewrite(action.body, _renamer(fresh))
+    body = rewrite(action.body, _renamer(fresh))
     lets = [A.Let(fresh[p.name], arg, span=call.span) for p, arg in zip(action.params, args)]
     return lets + list(body)
 
@@ -443,8 +426,6 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
 
 def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
     """Load each ``refines`` target and type its mapping in this spec's scope."""
-    from . import load_file_stacked
-    from .exprs import Scope
     out = []
     for x in decls:
         if not isinstance(x, RefinesDecl):
@@ -454,7 +435,7 @@ def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
         try:
             _cycle_check(path, x.path_span, stack + (os.path.realpath(resolver.file),), resolver.source)
             read_module(path, x.path_span, resolver.source)
-            abstract = load_file_stacked(path, stack + (os.path.realpath(resolver.file),))
+            abstract = resolver.load_module(path, stack + (os.path.realpath(resolver.file),))
         except SpecError as e:
             resolver.d.items.extend(e.diagnostics)
             continue

@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from lark import Transformer_NonRecursive, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 
 from ..ir import Span
-from .diagnostics import Diagnostic
+from . import ast as A
+from .diagnostics import BuildError, Diagnostic
 
 
 def _span() -> Span:
@@ -94,8 +95,7 @@ class ModuleBuilder(Transformer_NonRecursive):
 
     def _keyword_name(self, tok, word: str) -> None:
         if str(tok) != word:
-            from .parser import _BuildError
-            raise _BuildError(Diagnostic(self._tok(tok), f"expected `{word}` here, found `{tok}`"))
+            raise BuildError(Diagnostic(self._tok(tok), f"expected `{word}` here, found `{tok}`"))
 
     def _path(self, tok) -> str:
         return str(tok)[1:-1]
@@ -123,9 +123,8 @@ class ModuleBuilder(Transformer_NonRecursive):
         return self._family(self.import_all_decl(meta, head), index, index_type)
 
     def _family(self, imp: ImportDecl, index, index_type) -> ImportDecl:
-        from .ast import NamedType
         return dataclasses.replace(imp, index=self._name(index),
-                                   index_type=NamedType(self._name(index_type), span=self._tok(index_type)))
+                                   index_type=A.NamedType(self._name(index_type), span=self._tok(index_type)))
 
     def refines_decl(self, meta, c):
         name, kw, path = c
@@ -140,15 +139,13 @@ class ModuleBuilder(Transformer_NonRecursive):
         items = tuple(i for i in items if i is not None)
         for i in items:
             if (i.expr is None) != (str(kw) == "only"):
-                from .parser import _BuildError
-                raise _BuildError(Diagnostic(i.span, "write `NAME = EXPR` in a `with { }` block" if str(kw) == "with"
+                raise BuildError(Diagnostic(i.span, "write `NAME = EXPR` in a `with { }` block" if str(kw) == "with"
                                              else "an `only { }` block lists names, without `=`"))
         return DeclBlock(str(kw), items, span=self._tok(kw))
 
     def with_block(self, meta, c):
         # `with` is also the record-update keyword (`m with { f: e }`), so the
         # lexer makes it a keyword token, not a NAME: rebuild the NAME here.
-        from lark import Token
 
         kw = Token("NAME", "with", line=meta.line, column=meta.column,
                    end_line=meta.line, end_column=meta.column + 4)

@@ -42,12 +42,15 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False, stack: tuple[str, ...] = (), poll=None) -> ir.Spec:
+            generalize: bool = False, stack: tuple[str, ...] = (), poll=None, load_module=None) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
-    for every value the clause allows."""
+    for every value the clause allows.  ``load_module(path, stack)``: the
+    whole front end, for the abstract spec of a ``refines`` (passed in, so
+    that the resolver does not import the package that calls it)."""
     resolver = _Resolver(file, source, consts or {}, generalize)
     resolver.stack = stack  # the files being loaded around this one (refines cycles)
+    resolver.load_module = load_module
     resolver.poll = poll or _no_poll     # between declarations: raises to stop (a time limit, a signal)
     return resolver.spec(tree)
 
