@@ -219,11 +219,46 @@ def _select(decls, only, imp: ImportDecl, source: str) -> list:
 
 
 def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
+    """Read, expand and rename one imported module: select (``only``),
+    instantiate (``with``), prefix (``alias.``), repeat (``for n in D``)."""
     path = module_path(file, imp.path)
     _cycle_check(path, imp.path_span, stack, source)
     text = read_module(path, imp.path_span, source)
     sub = expand_imports(parse(text, path), path, text, stack)
     decls = [x for x in sub.decls if not isinstance(x, RefinesDecl)]  # a part's refinement is checked on it
+    given, inits = _instantiation(imp, decls, source)
+    if imp.only is not None:
+        decls = _select(decls, imp.only, imp, source)
+    # `with { N = e }` instantiates N: e (the importer's expression) replaces it
+    decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
+    index = imp.index + "#" if imp.index else ""
+    if index:
+        # the index is bound inside the part under a name no user can write
+        # (no capture by the part's own `n`); `with` expressions say `n`
+        to_index = _renamer({imp.index: index})
+        given = {k: rewrite(e, to_index) for k, e in given.items()}
+        inits = {k: rewrite(e, to_index) for k, e in inits.items()}
+    renames = _prefixed(decls, imp.alias)
+    out = _renamed(decls, renames, given, inits)
+    variables = {x.name for x in decls if isinstance(x, A.VarDecl)}
+    if index:
+        out = lift_family(out, {renames[v] for v in variables}, index, imp, source,
+                          from_with={renames[v] for v in inits})
+    by_name = {x.name: x for x in out if isinstance(x, A.ActionDecl)}
+    actions = {x.name: by_name[renames[x.name]] for x in decls if isinstance(x, A.ActionDecl)}
+    return _Part(imp.alias, tuple(out), actions, set(renames), variables, family=bool(index))
+
+
+def _prefixed(decls, alias: str) -> dict[str, str]:
+    """Each top-level name and process label of the part -> ``alias.name``."""
+    names = [x.name for x in decls if isinstance(x, _NAMED)]
+    labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
+    return {n: (alias + "." if alias else "") + n for n in names + labels}
+
+
+def _instantiation(imp: ImportDecl, decls, source: str) -> tuple[dict, dict]:
+    """``with { }``: the part's constants given a value (by the importer's
+    expression) and its variables given another initial value."""
     consts = {x.name: x for x in decls if isinstance(x, A.ConstDecl)}
     variables = {x.name: x for x in decls if isinstance(x, A.VarDecl)}
     given, inits = {}, {}
@@ -235,51 +270,31 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
         else:
             raise _error(item.span, f"module {imp.path} has no constant or variable `{item.name}`"
                          + (f" (its constants: {', '.join(consts)})" if consts else ""), source)
-    if imp.only is not None:
-        decls = _select(decls, imp.only, imp, source)
-    # `with { N = e }` instantiates N: e (the importer's expression) replaces it
-    decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
-    prefix = imp.alias + "." if imp.alias else ""
-    index = ""
-    if imp.index:
-        # the index is bound inside the part under a name no user can write
-        # (no capture by the part's own `n`); `with` expressions say `n`
-        index = imp.index + "#"
-        to_index = _renamer({imp.index: index})
-        given = {k: rewrite(e, to_index) for k, e in given.items()}
-        inits = {k: rewrite(e, to_index) for k, e in inits.items()}
-    names = {x.name for x in decls if isinstance(x, _NAMED)}
-    labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
-    renames = {n: prefix + n for n in list(names) + labels}
+    return given, inits
+
+
+def _renamed(decls, renames: dict[str, str], given: dict, inits: dict) -> list:
+    """The part's declarations in the importer's namespace: names prefixed,
+    given constants replaced by their expressions, ``with { v = e }``
+    initial values (the importer's expressions: not renamed) in place."""
     rename = _renamer(renames)
 
     def fn(x):
         if isinstance(x, A.Name) and x.id in given:
             return given[x.id]
         return rename(x)
-    out, actions = [], {}
+    out = []
     for x in decls:
         if isinstance(x, A.EnumDecl):
             out.append(x)
             continue
         if isinstance(x, A.VarDecl) and x.name in inits:
-            # `with { v = e }`: the part starts from another initial value
-            x = dataclasses.replace(x, init=inits[x.name], choice=False)
-            renamed = dataclasses.replace(rewrite(dataclasses.replace(x, init=A.BoolLit(True)), fn),
+            renamed = dataclasses.replace(rewrite(dataclasses.replace(x, init=A.BoolLit(True), choice=False), fn),
                                           init=inits[x.name])
         else:
             renamed = rewrite(x, fn)
-        renamed = dataclasses.replace(renamed, name=renames.get(x.name, x.name))
-        if isinstance(x, A.ActionDecl):
-            actions[x.name] = renamed
-        out.append(renamed)
-    variables = {x.name for x in decls if isinstance(x, A.VarDecl)}
-    if index:
-        out = lift_family(out, {renames[v] for v in variables}, index, imp, source,
-                          from_with={renames[v] for v in inits})
-        by_name = {x.name: x for x in out if isinstance(x, A.ActionDecl)}
-        actions = {k: by_name[a.name] for k, a in actions.items()}
-    return _Part(imp.alias, tuple(out), actions, names | set(labels), variables, family=bool(index))
+        out.append(dataclasses.replace(renamed, name=renames.get(x.name, x.name)))
+    return out
 
 
 # ---------------------------------------------------------------- instance families
