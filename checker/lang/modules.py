@@ -21,11 +21,18 @@ free (the IR has no notion of modules):
   ``alias.act(args)`` inside an action runs the part's action ``act`` as
   part of the same atomic step (synchronous composition: its ``require``\\s
   guard the whole step).  A part's variables are written only by its own
-  actions.
+  actions;
+* ``import alias from "part.spec" for n in D`` (or ``import "part.spec" for
+  n in D``) is an instance family, TLA+'s ``B(n) == INSTANCE M WITH v <-
+  v[n]``: one instance per value of the type ``D``, its variables maps over
+  ``D``, its actions taking the index first (see :func:`lift_family`);
+  ``alias[i].x`` and ``alias[i].act(args)`` address instance ``i``.
 
 Errors (file:line:col with a caret, exit code 2): a missing or unreadable
-module file, an import cycle, an unknown constant in ``with``, an unknown
-name after ``alias.``, an action call with the wrong number of arguments.
+module file, an import cycle, an alias imported twice, an unknown constant in
+``with``, an unknown name after ``alias.``, an action call with the wrong
+number of arguments, a family addressed without its index or a single
+instance with one, a declaration a family cannot repeat yet.
 """
 from __future__ import annotations
 
