@@ -192,3 +192,12 @@ def test_misuse_is_an_error_at_the_import(tmp_path, capsys, files, where, messag
     assert where in err and message in err and "^" in err, err
     with pytest.raises(SpecError):
         load_file(tmp_path / "m.spec")
+
+
+def test_with_may_start_each_instance_elsewhere(tmp_path):
+    """``with { v = e }`` on a family: ``e`` may name the index, each instance starts from its own value."""
+    part = "spec p\nvar v: 0..3 = 0\naction inc { require v < 3\n v = v + 1 }\n"
+    _write(tmp_path, {"p.spec": part,
+                      "m.spec": 'spec m\ntype Slot = 1..3\nimport ps from "p.spec" for i in Slot with { v = i - 1 }\n'})
+    spec = load_file(tmp_path / "m.spec")
+    assert len(explore(spec).states) == 4 * 3 * 2   # v[1] in 0..3, v[2] in 1..3, v[3] in 2..3
