@@ -156,6 +156,9 @@ def test_the_system_composes_its_components_by_import():
         ("registry_fixed.spec", ""), ("client_fixed.spec", ""), ("breaker_fixed.spec", "n")]
     spec = load_file(ROOT / "spec" / "system_fixed.spec")
     assert [v.name for v in spec.vars][:7] == ["name_of", "up", "marked_down", "cursor", "phase", "failures", "waited"]
+    assert str(spec.var("phase").type) == "map<Svc, Phase>"        # one breaker per service
+    document = [x for x in parse((ROOT / "spec" / "system.spec").read_text()).decls if isinstance(x, ImportDecl)]
+    assert [x.path for x in document] == ["registry.spec", "balancer.spec", "breaker.spec"]
 
 
 @pytest.mark.parametrize("files,where,message", [
