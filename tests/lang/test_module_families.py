@@ -108,7 +108,7 @@ def test_a_family_repeats_the_part_per_index_value(family):
     assert spec.const_values() == {}                               # MAX instantiated by `with`
 
 
-@pytest.mark.parametrize("engine", ["explicit", "enum"])
+@pytest.mark.parametrize("engine", ["explicit", pytest.param("enum", marks=pytest.mark.slow)])  # enum: Z3, 10 s
 def test_the_family_means_the_hand_written_maps(family, capsys, engine):
     a = _json(capsys, family / "fam.spec", "--engine", engine)
     b = _json(capsys, family / "by_hand.spec", "--engine", engine)
