@@ -51,8 +51,8 @@ _NAMED = (A.ConstDecl, A.TypeDecl, A.VarDecl, A.ActionDecl, A.InvariantDecl, A.P
           A.ReachableDecl, ConstraintDecl)
 
 
-def _error(span, message: str, source: str) -> SpecError:
-    return SpecError([Diagnostic(span, message)], source)
+def _error(span, message: str, source: str, hint: str = "") -> SpecError:
+    return SpecError([Diagnostic(span, message, hint)], source)
 
 
 def module_path(importer: str, path: str) -> str:
@@ -158,6 +158,7 @@ def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, .
     # shared vocabulary: enums by name, and (for imports without a prefix)
     # identical types and constants, are declared once
     shared = {(type(x).__name__, x.name): x for x in tree.decls if isinstance(x, (A.EnumDecl, A.TypeDecl, A.ConstDecl))}
+    declared = {x.name for x in tree.decls if isinstance(x, _NAMED)}
     merged: list = []
     for imp in imports:
         if imp.alias and imp.alias in parts:
@@ -165,22 +166,38 @@ def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, .
         part = _load_part(imp, file, source, stack)
         if imp.alias:
             parts[imp.alias] = part
-        for d in part.decls:
-            key = (type(d).__name__, d.name)
-            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)) and key in shared:
-                if _same(shared[key], d):
-                    continue
-                if isinstance(d, A.EnumDecl):
-                    raise _error(imp.span, f"enum `{d.name}` of module {imp.path} has members "
-                                           f"{', '.join(d.members)}, but here it has "
-                                           f"{', '.join(shared[key].members)}; an enum shared by modules must "
-                                           "have the same members", source)
-            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)):
-                shared.setdefault(key, d)
-            merged.append(d)
+        merged += _merge(imp, part, shared, declared, source)
     own = [x for x in tree.decls if not isinstance(x, ImportDecl)]
     own = [_qualify_uses(x, parts, source) for x in own]
     return dataclasses.replace(tree, decls=tuple(merged) + tuple(own))
+
+
+def _merge(imp: ImportDecl, part: _Part, shared: dict, declared: set[str], source: str) -> list:
+    """The part's declarations that join the whole: shared vocabulary once
+    (an enum, and without a prefix an identical type or constant), any other
+    name at most once (a clash is reported at the import, not in the part)."""
+    out = []
+    for d in part.decls:
+        key = (type(d).__name__, d.name)
+        if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)) and key in shared:
+            if _same(shared[key], d):
+                continue
+            if isinstance(d, A.EnumDecl):
+                raise _error(imp.span, f"enum `{d.name}` of module {imp.path} has members "
+                                       f"{', '.join(d.members)}, but here it has "
+                                       f"{', '.join(shared[key].members)}; an enum shared by modules must "
+                                       "have the same members", source)
+        if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)):
+            shared.setdefault(key, d)
+        if isinstance(d, _NAMED) and d.name in declared:
+            raise _error(imp.span, f"module {imp.path} declares `{d.name}`, which this spec already has (declared "
+                                   "here or by an earlier import)", source,
+                         f"import it under a name (`import x from \"{imp.path}\"`) or leave `{d.name}` out "
+                         "with `only { }`")
+        if isinstance(d, _NAMED):
+            declared.add(d.name)
+        out.append(d)
+    return out
 
 
 def _same(a, b) -> bool:
@@ -240,6 +257,7 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
     decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
     index = imp.index + "#" if imp.index else ""
     if index:
+        _check_index_free_types(imp, decls, source)
         # the index is bound inside the part under a name no user can write
         # (no capture by the part's own `n`); `with` expressions say `n`
         to_index = _renamer({imp.index: index})
@@ -254,6 +272,22 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
     by_name = {x.name: x for x in out if isinstance(x, A.ActionDecl)}
     actions = {x.name: by_name[renames[x.name]] for x in decls if isinstance(x, A.ActionDecl)}
     return _Part(imp.alias, tuple(out), actions, set(renames), variables, family=bool(index))
+
+
+def _check_index_free_types(imp: ImportDecl, decls, source: str) -> None:
+    """Every instance of a family has the same types: a constant that sizes
+    a type (``0..MAX``) cannot be given a value that depends on the index."""
+    in_types: set[str] = set()
+
+    def fn(x):
+        if isinstance(x, (A.RangeType, A.SeqType)):
+            in_types.update(_top_names(x))
+        return x
+    rewrite(tuple(decls), fn)
+    for item in imp.consts:
+        if item.name in in_types and imp.index in _top_names(item.expr):
+            raise _error(item.span, f"`{item.name}` sizes a type of module {imp.path}, so it cannot depend on the "
+                                    f"index `{imp.index}`: every instance of a family has the same types", source)
 
 
 def _prefixed(decls, alias: str) -> dict[str, str]:

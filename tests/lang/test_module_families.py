@@ -204,3 +204,20 @@ def test_with_may_start_each_instance_elsewhere(tmp_path):
                       "m.spec": 'spec m\ntype Slot = 1..3\nimport ps from "p.spec" for i in Slot with { v = i - 1 }\n'})
     spec = load_file(tmp_path / "m.spec")
     assert len(explore(spec).states) == 4 * 3 * 2   # v[1] in 0..3, v[2] in 1..3, v[3] in 2..3
+
+
+@pytest.mark.parametrize("files,where,message", [
+    # a constant sizing a type (`0..MAX`) is the same for every instance
+    ({"m.spec": 'spec m\nenum N { A, B }\nimport "counter.spec" for n in N with { MAX = n }\n'},
+     "m.spec:3:41", "`MAX` sizes a type of module counter.spec, so it cannot depend on the index `n`"),
+    # the same names twice without a prefix: reported at the import, not inside the part
+    ({"m.spec": 'spec m\nenum N { A, B }\nimport "counter.spec" for n in N\nimport "counter.spec" for n in N\n'},
+     "m.spec:4:8", "module counter.spec declares `v`, which this spec already has"),
+    ({"m.spec": 'spec m\nvar v: bool = false\nimport "counter.spec"\n'},
+     "m.spec:3:8", "module counter.spec declares `v`, which this spec already has"),
+])
+def test_clashes_are_errors_at_the_import(tmp_path, capsys, files, where, message):
+    _write(tmp_path, {"counter.spec": COUNTER, **files})
+    assert cli.main([str(tmp_path / "m.spec")]) == 2
+    err = capsys.readouterr().err
+    assert where in err and message in err and "^" in err, err
