@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from ..ir import Span, Spec
 from .diagnostics import Diagnostic, SpecError
-from .resolve import ConstantOptionError
+from .modules import expand_imports
+from .parser import parse, syntax_parser
+from .resolve import ConstantOptionError, resolve
+from .sugar import desugar_asserts, qualify_members
 
-__all__ = ["load_text", "load_file", "parse_text", "SpecError", "ConstantOptionError", "Diagnostic"]
+__all__ = ["load_text", "load_file", "parse_text", "syntax_parser", "SpecError", "ConstantOptionError", "Diagnostic"]
 
 MAX_NESTING_MESSAGE = "this spec is nested too deeply to check (statements or types inside each other)"
 
 
 def parse_text(text: str, filename: str = "<spec>"):
     """Only the syntax tree (``checker.lang.ast.SpecFile``)."""
-    from .parser import parse
     return parse(text, filename)
 
 
@@ -36,16 +38,13 @@ def load_text(text: str, filename: str = "<spec>", consts: dict[str, int] | None
 
 
 def _load_text(text, filename, consts, generalize, stack, poll=None) -> Spec:
-    from .modules import expand_imports
-    from .parser import parse
-    from .resolve import resolve
     try:
         tree = parse(text, filename, poll)
         if poll is not None:
             poll()
-        from .sugar import desugar_asserts, qualify_members
         tree = qualify_members(desugar_asserts(expand_imports(tree, filename, text, stack)))
-        return resolve(tree, filename, text, consts, generalize, stack=stack, poll=poll)
+        return resolve(tree, filename, text, consts, generalize, stack=stack, poll=poll,
+                       load_module=load_file_stacked)
     except RecursionError:
         # Expressions are typed without recursion; only absurdly deep nesting
         # of blocks or types gets here.

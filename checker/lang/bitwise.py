@@ -11,6 +11,7 @@ is the comprehension bar and `>>` closes `set<set<...>>`.
 from __future__ import annotations
 
 from .. import ir
+from .typerules import describe, fold
 
 BITWISE = ("band", "bor", "bxor", "shl", "shr")
 MAX_WIDTH = 32
@@ -42,7 +43,6 @@ def _bit(a: ir.Expr, i: int, lo: int, hi: int) -> ir.Expr:
 
 def type_bitwise(typer, e, scope):
     """Generator (driven by the Typer's trampoline): the lowered expression."""
-    from .exprs import describe, fold
     d = typer.d
     if len(e.args) != 2:
         d.error(e.span, f"`{e.fn}` takes 2 arguments, not {len(e.args)}")

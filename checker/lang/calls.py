@@ -4,7 +4,7 @@ from __future__ import annotations
 from .. import ir
 from . import ast as A
 from .diagnostics import did_you_mean
-from .exprs import FUNCTIONS, describe, compatible
+from .typerules import FUNCTIONS, compatible, describe
 
 SIGNATURES = {
     "size": "size(s): the number of elements of a set",

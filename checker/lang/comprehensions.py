@@ -21,6 +21,7 @@ from __future__ import annotations
 from .. import ir
 from . import records_ast as R
 from .defs import substitute
+from .typerules import compatible, describe, finite_scalar_problem
 
 MAX_COMPREHENSION_DOMAIN = 10_000  # terms of one lowered comprehension / choose
 
@@ -29,7 +30,6 @@ class ComprehensionTyping:
     """Mixed into exprs.Typer."""
 
     def _comprehension_domain(self, var: str, domain, scope, span):
-        from .exprs import finite_scalar_problem
         dom = self.domain(domain, scope)
         if dom is None:
             return None
@@ -46,7 +46,6 @@ class ComprehensionTyping:
         return t, set_expr, values
 
     def _SetComp(self, e: R.SetComp, scope, expected):
-        from .exprs import describe, finite_scalar_problem
         dom = self._comprehension_domain(e.var, e.domain, scope, e.span)
         if dom is None:
             return None
@@ -81,7 +80,6 @@ class ComprehensionTyping:
         if problem:
             self.d.error(e.elem.span, f"a set's elements must be a finite scalar type: {problem}")
             return None
-        from .exprs import compatible
         if not compatible(elem.type, et):
             self.d.error(e.elem.span, f"a set of {et} cannot hold {describe(elem.type)}")
             return None
@@ -96,7 +94,6 @@ class ComprehensionTyping:
         return _union(terms, rt, e.span)
 
     def _Choose(self, e: R.Choose, scope, expected):
-        from .exprs import describe
         dom = self._comprehension_domain(e.var, e.domain, scope, e.span)
         if dom is None:
             return None
@@ -138,7 +135,6 @@ SEQ_INDEX = "$i"  # the lowered quantifier's variable: not a spec identifier, so
 
 def seq_contains(typer, elem: ir.Expr, seq: ir.Expr, e) -> ir.Expr | None:
     """``x in q`` for a sequence: ``exists i in 0..cap-1: i < len(q) and q[i] == x``."""
-    from .exprs import compatible, describe
     st = seq.type
     if not compatible(elem.type, st.elem):
         typer.d.error(e.span, f"{describe(elem.type)} can never be in a {st}")

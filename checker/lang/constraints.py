@@ -28,10 +28,10 @@ from dataclasses import replace
 
 from .. import ir
 from .exprs import Scope
+from .modules_syntax import ConstraintDecl
 
 
 def resolve_constraints(resolver, decls) -> list[ir.Invariant]:
-    from .modules_syntax import ConstraintDecl
     out = []
     for x in decls:
         if isinstance(x, ConstraintDecl):

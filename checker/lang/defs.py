@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .. import ir
+from . import records_ast as R
+from .typerules import Scope, compatible, describe
 
 
 @dataclass
@@ -35,7 +37,6 @@ class DefTyping:
 
     def def_use(self, name: str, args: list, scope, span):
         """The expansion of ``name(args...)`` (args already typed), or None."""
-        from .exprs import Scope, compatible, describe
         info: DefInfo = self.env.defs[name]
         if not self._def_checked(info, span):
             return None
@@ -57,7 +58,6 @@ class DefTyping:
 
     def _def_checked(self, info: DefInfo, span) -> bool:
         """Type-check a def's declaration once (first use or declaration order)."""
-        from .exprs import Scope
         if info.state == "done":
             return info.ok
         stack = self.__dict__.setdefault("_def_stack", [])
@@ -78,7 +78,6 @@ class DefTyping:
         return info.ok
 
     def _def_body(self, info: DefInfo, scope):
-        from .exprs import compatible, describe
         decl = info.decl
         body = self.typed(decl.body, scope, info.result)
         if body is None:
@@ -99,7 +98,6 @@ def _signature(info: DefInfo) -> str:
 
 def declare(resolver, decls) -> None:
     """Register every ``def`` (types of parameters and result resolved now)."""
-    from . import records_ast as R
     for x in decls:  # parameters may be of any type (sets, maps, sequences too)
         if not isinstance(x, R.DefDecl):
             continue
@@ -128,7 +126,6 @@ def declare(resolver, decls) -> None:
 
 def check_all(typer, decls) -> None:
     """Check every def, used or not, so a mistake in one is always reported."""
-    from . import records_ast as R
     for x in decls:
         if isinstance(x, R.DefDecl) and x.name in typer.env.defs:
             typer._def_checked(typer.env.defs[x.name], x.span)

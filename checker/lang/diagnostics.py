@@ -94,3 +94,15 @@ class Diagnostics:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else ""
+
+
+class BuildError(Exception):
+    """A mistake found while the parser builds the syntax tree (a keyword
+    used as a name, a malformed block): raised by the tree builders
+    (parser.py, modules_syntax.py, records_parse.py), reported by the parser
+    as one diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+

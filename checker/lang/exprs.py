@@ -11,117 +11,22 @@ message, not a cascade.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Generator, Iterable
+from typing import Generator
 
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostics, did_you_mean
 from . import records_ast as R
-from .records import RecordTyping
+from .bitwise import BITWISE, type_bitwise
+from .calls import type_call  # the function table lives in its own module
+from .comprehensions import ComprehensionTyping, seq_contains
 from .defs import DefTyping
-from .comprehensions import ComprehensionTyping
-
-FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
-MAX_DOMAIN = 1_000_000  # a domain larger than this cannot be enumerated by any engine
-
-
-@dataclass
-class Scope:
-    """What a name can mean at one point.  ``locals`` shadow everything else."""
-
-    locals: dict[str, ir.Type] = field(default_factory=dict)
-    allow_vars: bool = True
-    what: str = ""  # e.g. "an initial value": used in "cannot read state variables in ..."
-    process: object = None  # the ProcessInfo whose step is being typed (its locals are visible)
-
-    def with_local(self, name: str, t: ir.Type) -> "Scope":
-        return Scope({**self.locals, name: t}, self.allow_vars, self.what, self.process)
-
-
-@dataclass
-class Env:
-    """Top-level names, filled in by the resolver before any expression is typed."""
-
-    consts: dict[str, ir.ConstDecl] = field(default_factory=dict)
-    enums: dict[str, ir.EnumT] = field(default_factory=dict)
-    members: dict[str, ir.EnumT] = field(default_factory=dict)
-    types: dict[str, ir.Type | None] = field(default_factory=dict)  # named types (None: in error)
-    vars: dict[str, ir.Type | None] = field(default_factory=dict)
-    other: set[str] = field(default_factory=set)  # actions, invariants: names that are not values
-    poisoned: set[str] = field(default_factory=set)  # declared, but in error: stay silent about uses
-    processes: dict[str, object] = field(default_factory=dict)  # name -> processes.ProcessInfo
-    defs: dict[str, object] = field(default_factory=dict)  # name -> defs.DefInfo
-
-
-def compatible(a: ir.Type, b: ir.Type) -> bool:
-    """Can a value of type ``a`` be compared with / stored where ``b`` is expected?
-
-    Integer ranges are all compatible (a value outside a range is a runtime
-    error the engines report, not a type error)."""
-    if isinstance(a, ir.RecordT) or isinstance(b, ir.RecordT):
-        return a == b  # records and tuples: the same type exactly (their values are numbered by it)
-    if isinstance(a, ir.IntT) and isinstance(b, ir.IntT):
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, ir.SetT):
-        return compatible(a.elem, b.elem)
-    if isinstance(a, ir.SeqT):
-        return compatible(a.elem, b.elem)
-    if isinstance(a, ir.MapT):
-        return compatible(a.key, b.key) and compatible(a.value, b.value)
-    return a == b
-
-
-def describe(t: ir.Type) -> str:
-    if isinstance(t, ir.RecordT):
-        return f"a {'tuple' if t.is_tuple else 'record'} {t}" if not t.name else f"a {t.name}"
-    if isinstance(t, ir.IntT):
-        return "an integer" if not t.bounded else f"an integer ({t})"
-    if isinstance(t, ir.BoolT):
-        return "a bool"
-    if isinstance(t, ir.EnumT):
-        return f"a {t.name}"
-    return f"a {t}"
-
-
-def finite_scalar_problem(t: ir.Type) -> str:
-    """Why ``t`` cannot serve as a finite domain ('' if it can)."""
-    if isinstance(t, (ir.BoolT, ir.EnumT)):
-        return ""
-    if isinstance(t, ir.IntT):
-        if not t.bounded:
-            return "an unbounded integer is not a finite domain; use a range lo..hi"
-        if not t.concrete:
-            return f"the range {t} depends on a constant with no value; give it one with --const"
-        lo, hi = t.bounds()
-        if hi - lo + 1 > MAX_DOMAIN:
-            return f"the range {t} has {hi - lo + 1} values; a domain may have at most {MAX_DOMAIN}"
-        return ""
-    return f"{t} is not a finite scalar type (bool, a range or an enum)"
-
-
-def int_hull(types: Iterable[ir.Type]) -> ir.IntT | None:
-    """The smallest concrete range covering some int types, or None if unbounded."""
-    los, his = [], []
-    for t in types:
-        if not (isinstance(t, ir.IntT) and t.concrete):
-            return None
-        lo, hi = t.bounds()
-        los.append(lo)
-        his.append(hi)
-    if not los:
-        return None
-    return ir.IntT(ir.Lit(min(los), ir.INT), ir.Lit(max(his), ir.INT))
-
-
-def lit_type(e: ir.Expr) -> ir.Type:
-    """The type of an expression, narrowed to a one-value range for int literals."""
-    if isinstance(e, ir.Lit) and isinstance(e.type, ir.IntT) and not isinstance(e.type, ir.RecordT):
-        return ir.IntT(ir.Lit(e.value, ir.INT), ir.Lit(e.value, ir.INT))
-    return e.type
-
+from .records import RecordTyping
+from .seqfuns import SEQ_FUNCTIONS, type_seq_function
+# the shared pieces, re-exported: resolve, statements, constraints, sugar and
+# modules import them from here
+from .typerules import (FUNCTIONS, MAX_DOMAIN, Env, Scope, compatible, describe, division_by_zero,  # noqa: F401
+                        finite_scalar_problem, fold, int_hull, lit_type)
 
 Gen = Generator[tuple, "ir.Expr | None", "ir.Expr | None"]
 
@@ -287,7 +192,6 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
                                  "process with no parameter")
             return None
         if e.name != "pc" and e.name not in info.locals:
-            from .diagnostics import did_you_mean
             self.d.error(e.span, f"process `{pname}` has no variable `{e.name}`",
                          did_you_mean(e.name, ["pc", *info.locals]))
             return None
@@ -414,7 +318,6 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             if elem is None or right is None:
                 return None
             if isinstance(right.type, ir.SeqT):  # `x in q` for a sequence (checker/lang/comprehensions.py)
-                from .comprehensions import seq_contains
                 test = seq_contains(self, elem, right, e)
                 if test is None:
                     return None
@@ -585,13 +488,10 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             for a in e.args:
                 args.append((yield (a, scope, None)))
             return None if any(a is None for a in args) else self.def_use(e.fn, args, scope, e.span)
-        from .bitwise import BITWISE, type_bitwise
-        from .seqfuns import SEQ_FUNCTIONS, type_seq_function
         if e.fn in SEQ_FUNCTIONS:  # remove_at/slice (checker/lang/seqfuns.py)
             return (yield from type_seq_function(self, e, scope))
         if e.fn in BITWISE:  # band/bor/bxor/shl/shr (checker/lang/bitwise.py)
             return (yield from type_bitwise(self, e, scope))
-        from .calls import type_call  # the function table lives in its own module
         return (yield from type_call(self, e, scope, expected))
 
 
@@ -612,55 +512,5 @@ def _joint_literal_type(a: ir.Expr | None, b: ir.Expr | None) -> ir.Type | None:
     return ir.SetT(hull) if hull is not None and (a.type.elem != hull or b.type.elem != hull) else None
 
 
-def division_by_zero(e: ir.Expr) -> ir.Expr | None:
-    """The first `/` or `%` in a constant expression whose divisor folds to 0 (iterative)."""
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, ir.Binary):
-            if x.op in ("div", "mod"):
-                d = fold(x.right)
-                if isinstance(d, ir.Lit) and d.value == 0:
-                    return x
-            stack += [x.left, x.right]
-        elif isinstance(x, ir.Unary):
-            stack.append(x.arg)
-    return None
-
-
 def _elem_finite(t: ir.Type) -> bool:
     return isinstance(t, ir.SetT) and not finite_scalar_problem(t.elem)
-
-
-def fold(e: ir.Expr) -> ir.Expr:
-    """Fold an integer expression over literals to one literal, if it is one.
-
-    Iterative; leaves the expression as it is when it mentions a symbolic
-    constant or anything else that is not a literal."""
-    values: dict[int, int] = {}
-    stack: list[tuple[ir.Expr, bool]] = [(e, False)]
-    while stack:
-        x, done = stack.pop()
-        if isinstance(x, ir.Lit) and isinstance(x.value, int) and not isinstance(x.value, bool):
-            values[id(x)] = x.value
-        elif isinstance(x, ir.Unary) and x.op == "neg":
-            if done:
-                if id(x.arg) not in values:
-                    return e
-                values[id(x)] = -values[id(x.arg)]
-            else:
-                stack += [(x, True), (x.arg, False)]
-        elif isinstance(x, ir.Binary) and x.op in ir.ARITH_OPS:
-            if done:
-                if id(x.left) not in values or id(x.right) not in values:
-                    return e
-                a, b = values[id(x.left)], values[id(x.right)]
-                if x.op in ("div", "mod") and b == 0:
-                    return e
-                values[id(x)] = {"add": a + b, "sub": a - b, "mul": a * b,
-                                 "div": a // b if b else 0, "mod": a % b if b else 0}[x.op]
-            else:
-                stack += [(x, True), (x.left, False), (x.right, False)]
-        else:
-            return e
-    return ir.Lit(values[id(e)], ir.INT, span=getattr(e, "span", None))

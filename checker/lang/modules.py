@@ -21,11 +21,18 @@ free (the IR has no notion of modules):
   ``alias.act(args)`` inside an action runs the part's action ``act`` as
   part of the same atomic step (synchronous composition: its ``require``\\s
   guard the whole step).  A part's variables are written only by its own
-  actions.
+  actions;
+* ``import alias from "part.spec" for n in D`` (or ``import "part.spec" for
+  n in D``) is an instance family, TLA+'s ``B(n) == INSTANCE M WITH v <-
+  v[n]``: one instance per value of the type ``D``, its variables maps over
+  ``D``, its actions taking the index first (see :func:`lift_family`);
+  ``alias[i].x`` and ``alias[i].act(args)`` address instance ``i``.
 
 Errors (file:line:col with a caret, exit code 2): a missing or unreadable
-module file, an import cycle, an unknown constant in ``with``, an unknown
-name after ``alias.``, an action call with the wrong number of arguments.
+module file, an import cycle, an alias imported twice, an unknown constant in
+``with``, an unknown name after ``alias.``, an action call with the wrong
+number of arguments, a family addressed without its index or a single
+instance with one, a declaration a family cannot repeat yet.
 """
 from __future__ import annotations
 
@@ -35,14 +42,17 @@ import os
 from .. import ir
 from . import ast as A
 from .diagnostics import Diagnostic, SpecError
-from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, RefinesDecl
+from .exprs import Scope
+from .modules_syntax import ConstraintDecl, DeclBlock, ImportDecl, InitDecl, QuantifiedProperty, RefinesDecl
+from .parser import parse
+from .treewalk import rewrite
 
 _NAMED = (A.ConstDecl, A.TypeDecl, A.VarDecl, A.ActionDecl, A.InvariantDecl, A.ProcessDecl, A.PropertyDecl,
           A.ReachableDecl, ConstraintDecl)
 
 
-def _error(span, message: str, source: str) -> SpecError:
-    return SpecError([Diagnostic(span, message)], source)
+def _error(span, message: str, source: str, hint: str = "") -> SpecError:
+    return SpecError([Diagnostic(span, message, hint)], source)
 
 
 def module_path(importer: str, path: str) -> str:
@@ -72,25 +82,6 @@ def _cycle_check(path: str, span, stack: tuple[str, ...], source: str) -> None:
 
 
 # ---------------------------------------------------------------- renaming
-
-
-def _rewrite(node, fn):
-    """Apply ``fn`` bottom-up to every dataclass node of a tree (tuples too)."""
-    if isinstance(node, tuple):
-        return tuple(_rewrite(x, fn) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {}
-        for f in dataclasses.fields(node):
-            if f.name == "span" or not f.init:
-                continue
-            old = getattr(node, f.name)
-            new = _rewrite(old, fn)
-            if new is not old:
-                changes[f.name] = new
-        if changes:
-            node = dataclasses.replace(node, **changes)
-        return fn(node)
-    return node
 
 
 def _renamer(names: dict[str, str]):
@@ -147,11 +138,14 @@ def attach_blocks(tree: A.SpecFile, source: str) -> A.SpecFile:
 class _Part:
     """One imported module, renamed into the importer's namespace."""
 
-    def __init__(self, alias: str, decls: tuple, actions: dict[str, A.ActionDecl], names: set[str]):
+    def __init__(self, alias: str, decls: tuple, actions: dict[str, A.ActionDecl], names: set[str],
+                 variables: set[str] = frozenset(), family: bool = False):
         self.alias = alias
         self.decls = decls
         self.actions = actions          # original action name -> renamed declaration
         self.names = names              # original top-level names
+        self.variables = variables      # original names of its variables
+        self.family = family            # `... for n in D`: one instance per index value
 
 
 def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, ...] = ()) -> A.SpecFile:
@@ -164,6 +158,7 @@ def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, .
     # shared vocabulary: enums by name, and (for imports without a prefix)
     # identical types and constants, are declared once
     shared = {(type(x).__name__, x.name): x for x in tree.decls if isinstance(x, (A.EnumDecl, A.TypeDecl, A.ConstDecl))}
+    declared = {x.name for x in tree.decls if isinstance(x, _NAMED)}
     merged: list = []
     for imp in imports:
         if imp.alias and imp.alias in parts:
@@ -171,22 +166,38 @@ def expand_imports(tree: A.SpecFile, file: str, source: str, stack: tuple[str, .
         part = _load_part(imp, file, source, stack)
         if imp.alias:
             parts[imp.alias] = part
-        for d in part.decls:
-            key = (type(d).__name__, d.name)
-            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)) and key in shared:
-                if _same(shared[key], d):
-                    continue
-                if isinstance(d, A.EnumDecl):
-                    raise _error(imp.span, f"enum `{d.name}` of module {imp.path} has members "
-                                           f"{', '.join(d.members)}, but here it has "
-                                           f"{', '.join(shared[key].members)}; an enum shared by modules must "
-                                           "have the same members", source)
-            if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)):
-                shared.setdefault(key, d)
-            merged.append(d)
+        merged += _merge(imp, part, shared, declared, source)
     own = [x for x in tree.decls if not isinstance(x, ImportDecl)]
     own = [_qualify_uses(x, parts, source) for x in own]
     return dataclasses.replace(tree, decls=tuple(merged) + tuple(own))
+
+
+def _merge(imp: ImportDecl, part: _Part, shared: dict, declared: set[str], source: str) -> list:
+    """The part's declarations that join the whole: shared vocabulary once
+    (an enum, and without a prefix an identical type or constant), any other
+    name at most once (a clash is reported at the import, not in the part)."""
+    out = []
+    for d in part.decls:
+        key = (type(d).__name__, d.name)
+        if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)) and key in shared:
+            if _same(shared[key], d):
+                continue
+            if isinstance(d, A.EnumDecl):
+                raise _error(imp.span, f"enum `{d.name}` of module {imp.path} has members "
+                                       f"{', '.join(d.members)}, but here it has "
+                                       f"{', '.join(shared[key].members)}; an enum shared by modules must "
+                                       "have the same members", source)
+        if isinstance(d, (A.EnumDecl, A.TypeDecl, A.ConstDecl)):
+            shared.setdefault(key, d)
+        if isinstance(d, _NAMED) and d.name in declared:
+            raise _error(imp.span, f"module {imp.path} declares `{d.name}`, which this spec already has (declared "
+                                   "here or by an earlier import)", source,
+                         f"import it under a name (`import x from \"{imp.path}\"`) or leave `{d.name}` out "
+                         "with `only { }`")
+        if isinstance(d, _NAMED):
+            declared.add(d.name)
+        out.append(d)
+    return out
 
 
 def _same(a, b) -> bool:
@@ -204,7 +215,7 @@ def _top_names(decl) -> set[str]:
         elif isinstance(x, (A.LValue, A.NamedType)):
             found.add(x.name)
         return x
-    _rewrite(decl, fn)
+    rewrite(decl, fn)
     return found
 
 
@@ -232,12 +243,63 @@ def _select(decls, only, imp: ImportDecl, source: str) -> list:
 
 
 def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
-    from .parser import parse
+    """Read, expand and rename one imported module: select (``only``),
+    instantiate (``with``), prefix (``alias.``), repeat (``for n in D``)."""
     path = module_path(file, imp.path)
     _cycle_check(path, imp.path_span, stack, source)
     text = read_module(path, imp.path_span, source)
     sub = expand_imports(parse(text, path), path, text, stack)
     decls = [x for x in sub.decls if not isinstance(x, RefinesDecl)]  # a part's refinement is checked on it
+    given, inits = _instantiation(imp, decls, source)
+    if imp.only is not None:
+        decls = _select(decls, imp.only, imp, source)
+    # `with { N = e }` instantiates N: e (the importer's expression) replaces it
+    decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
+    index = imp.index + "#" if imp.index else ""
+    if index:
+        _check_index_free_types(imp, decls, source)
+        # the index is bound inside the part under a name no user can write
+        # (no capture by the part's own `n`); `with` expressions say `n`
+        to_index = _renamer({imp.index: index})
+        given = {k: rewrite(e, to_index) for k, e in given.items()}
+        inits = {k: rewrite(e, to_index) for k, e in inits.items()}
+    renames = _prefixed(decls, imp.alias)
+    out = _renamed(decls, renames, given, inits)
+    variables = {x.name for x in decls if isinstance(x, A.VarDecl)}
+    if index:
+        out = lift_family(out, {renames[v] for v in variables}, index, imp, source,
+                          from_with={renames[v] for v in inits})
+    by_name = {x.name: x for x in out if isinstance(x, A.ActionDecl)}
+    actions = {x.name: by_name[renames[x.name]] for x in decls if isinstance(x, A.ActionDecl)}
+    return _Part(imp.alias, tuple(out), actions, set(renames), variables, family=bool(index))
+
+
+def _check_index_free_types(imp: ImportDecl, decls, source: str) -> None:
+    """Every instance of a family has the same types: a constant that sizes
+    a type (``0..MAX``) cannot be given a value that depends on the index."""
+    in_types: set[str] = set()
+
+    def fn(x):
+        if isinstance(x, (A.RangeType, A.SeqType)):
+            in_types.update(_top_names(x))
+        return x
+    rewrite(tuple(decls), fn)
+    for item in imp.consts:
+        if item.name in in_types and imp.index in _top_names(item.expr):
+            raise _error(item.span, f"`{item.name}` sizes a type of module {imp.path}, so it cannot depend on the "
+                                    f"index `{imp.index}`: every instance of a family has the same types", source)
+
+
+def _prefixed(decls, alias: str) -> dict[str, str]:
+    """Each top-level name and process label of the part -> ``alias.name``."""
+    names = [x.name for x in decls if isinstance(x, _NAMED)]
+    labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
+    return {n: (alias + "." if alias else "") + n for n in names + labels}
+
+
+def _instantiation(imp: ImportDecl, decls, source: str) -> tuple[dict, dict]:
+    """``with { }``: the part's constants given a value (by the importer's
+    expression) and its variables given another initial value."""
     consts = {x.name: x for x in decls if isinstance(x, A.ConstDecl)}
     variables = {x.name: x for x in decls if isinstance(x, A.VarDecl)}
     given, inits = {}, {}
@@ -249,37 +311,85 @@ def _load_part(imp: ImportDecl, file: str, source: str, stack) -> _Part:
         else:
             raise _error(item.span, f"module {imp.path} has no constant or variable `{item.name}`"
                          + (f" (its constants: {', '.join(consts)})" if consts else ""), source)
-    if imp.only is not None:
-        decls = _select(decls, imp.only, imp, source)
-    # `with { N = e }` instantiates N: e (the importer's expression) replaces it
-    decls = [x for x in decls if not (isinstance(x, A.ConstDecl) and x.name in given)]
-    prefix = imp.alias + "." if imp.alias else ""
-    names = {x.name for x in decls if isinstance(x, _NAMED)}
-    labels = [lab for x in decls if isinstance(x, A.ProcessDecl) for lab in _labels(x.items)]
-    renames = {n: prefix + n for n in list(names) + labels}
+    return given, inits
+
+
+def _renamed(decls, renames: dict[str, str], given: dict, inits: dict) -> list:
+    """The part's declarations in the importer's namespace: names prefixed,
+    given constants replaced by their expressions, ``with { v = e }``
+    initial values (the importer's expressions: not renamed) in place."""
     rename = _renamer(renames)
 
     def fn(x):
         if isinstance(x, A.Name) and x.id in given:
             return given[x.id]
         return rename(x)
-    out, actions = [], {}
+    out = []
     for x in decls:
         if isinstance(x, A.EnumDecl):
             out.append(x)
             continue
         if isinstance(x, A.VarDecl) and x.name in inits:
-            # `with { v = e }`: the part starts from another initial value
-            x = dataclasses.replace(x, init=inits[x.name], choice=False)
-            renamed = dataclasses.replace(_rewrite(dataclasses.replace(x, init=A.BoolLit(True)), fn),
+            renamed = dataclasses.replace(rewrite(dataclasses.replace(x, init=A.BoolLit(True), choice=False), fn),
                                           init=inits[x.name])
         else:
-            renamed = _rewrite(x, fn)
-        renamed = dataclasses.replace(renamed, name=renames.get(x.name, x.name))
-        if isinstance(x, A.ActionDecl):
-            actions[x.name] = renamed
-        out.append(renamed)
-    return _Part(imp.alias, tuple(out), actions, names | set(labels))
+            renamed = rewrite(x, fn)
+        out.append(dataclasses.replace(renamed, name=renames.get(x.name, x.name)))
+    return out
+
+
+# ---------------------------------------------------------------- instance families
+
+
+def lift_family(decls, variables: set[str], index: str, imp: ImportDecl, source: str, from_with=frozenset()):
+    """One instance of the part per value of the index, as TLA+'s
+    ``B(n) == INSTANCE M WITH v <- v[n]``: each variable ``v: T`` becomes
+    ``v: map<D, T>`` and every use of it ``v[n]``; each action gets the
+    index as its first parameter; an invariant, constraint or initial
+    predicate holds for every index, a reachability goal for some index,
+    a temporal property is checked per index (``p(Orders)``).  Constants,
+    types, enums and definitions that read no variable are shared."""
+    dom = A.Name(imp.index_type.name, span=imp.index_type.span)
+
+    def fn(x):
+        if isinstance(x, A.Name) and x.id in variables:
+            return A.Index(x, A.Name(index, span=x.span), span=x.span)
+        if isinstance(x, A.LValue) and x.name in variables:
+            return dataclasses.replace(x, indices=(A.Name(index, span=x.span),) + x.indices)
+        return x
+
+    def lift(node):
+        return rewrite(node, fn)
+
+    def every(expr, kind="forall"):
+        return A.Quant(kind, index, dom, lift(expr), span=getattr(expr, "span", None))
+
+    out = []
+    for d in decls:
+        if isinstance(d, A.VarDecl):
+            if d.choice:
+                raise _error(imp.span, f"variable `{d.name}` of module {imp.path} starts from a choice (`in`), "
+                             f"which an instance family cannot repeat per `{imp.index}` yet; give it a value "
+                             "with `with { }` or leave it out with `only { }`", source)
+            init = d.init if d.name in from_with else lift(d.init)
+            out.append(dataclasses.replace(d, type=A.MapType(imp.index_type, d.type, span=d.span),
+                                           init=A.MapBuild(index, dom, init, span=d.span)))
+        elif isinstance(d, A.ActionDecl):
+            d = lift(d)
+            out.append(dataclasses.replace(d, params=(A.Param(index, imp.index_type, span=d.span),) + d.params))
+        elif isinstance(d, (A.InvariantDecl, A.TerminalDecl, ConstraintDecl, InitDecl)):
+            out.append(dataclasses.replace(d, expr=every(d.expr)))
+        elif isinstance(d, A.ReachableDecl):
+            out.append(dataclasses.replace(d, expr=every(d.expr, "exists")))
+        elif isinstance(d, A.PropertyDecl):
+            out.append(QuantifiedProperty(d.name, index, dom, d.kind, lift(d.p),
+                                          lift(d.q) if d.q is not None else None, doc=d.doc, span=d.span))
+        elif not (_top_names(d) & variables):
+            out.append(d)
+        else:
+            raise _error(imp.span, f"`{d.name}` of module {imp.path} reads the part's variables and cannot be "
+                         f"repeated per `{imp.index}` yet; leave it out with `only {{ }}`", source)
+    return out
 
 
 def _qualify_uses(decl, parts: dict[str, _Part], source: str):
@@ -287,14 +397,25 @@ def _qualify_uses(decl, parts: dict[str, _Part], source: str):
     as a statement -> the part's action body, inlined."""
 
     def fn(x):
-        if isinstance(x, A.Field) and isinstance(x.base, A.Name) and x.base.id in parts:
-            part = parts[x.base.id]
-            if x.name not in part.names:
-                raise _error(x.span, f"module `{part.alias}` declares no `{x.name}`", source)
-            return A.Name(f"{part.alias}.{x.name}", span=x.span)
-        return x
+        if not isinstance(x, A.Field):
+            return x
+        base, key = x.base, None
+        if isinstance(base, A.Index) and isinstance(base.base, A.Name) and base.base.id in parts:
+            base, key = base.base, base.key          # family[i].x
+        if not (isinstance(base, A.Name) and base.id in parts):
+            return x
+        part = parts[base.id]
+        if x.name not in part.names:
+            raise _error(x.span, f"module `{part.alias}` declares no `{x.name}`", source)
+        if key is not None and not part.family:
+            raise _error(base.span, f"`{part.alias}` is one instance, not a family: write `{part.alias}.{x.name}`",
+                         source)
+        name = A.Name(f"{part.alias}.{x.name}", span=x.span)
+        if key is not None and x.name in part.variables:
+            return A.Index(name, key, span=x.span)   # instance i's copy of the variable
+        return name
 
-    decl = _rewrite(decl, fn)
+    decl = rewrite(decl, fn)
     return _inline_calls(decl, parts, source)
 
 
@@ -304,7 +425,7 @@ def _inline_calls(decl, parts: dict[str, _Part], source: str):
     def stmts(body):
         out = []
         for s in body:
-            if isinstance(s, A.Method) and not s.target.indices and s.target.name in parts:
+            if isinstance(s, A.Method) and s.target.name in parts:
                 out.extend(_inline(s, parts[s.target.name], source, counter))
             else:
                 out.append(_descend(s))
@@ -340,14 +461,19 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
     if action is None:
         raise _error(call.span, f"module `{part.alias}` has no action `{call.method}`"
                      + (f" (its actions: {', '.join(part.actions)})" if part.actions else ""), source)
-    if len(call.args) != len(action.params):
-        raise _error(call.span, f"`{part.alias}.{call.method}` takes {len(action.params)} argument(s), "
-                                f"{len(call.args)} given", source)
+    if part.family != (len(call.target.indices) == 1) or len(call.target.indices) > 1:
+        raise _error(call.span, f"`{part.alias}` is a family of instances: call `{part.alias}[i].{call.method}(...)`"
+                     if part.family else f"`{part.alias}` is one instance: call `{part.alias}.{call.method}(...)`",
+                     source)
+    args = call.target.indices + call.args      # a family's action takes the index first
+    if len(args) != len(action.params):
+        raise _error(call.span, f"`{part.alias}.{call.method}` takes {len(action.params) - part.family} "
+                                f"argument(s), {len(call.args)} given", source)
     counter[0] += 1
     # parameters become fresh locals: a dotted name never clashes with the caller's
     fresh = {p.name: f"{part.alias}.{call.method}#{counter[0]}.{p.name}" for p in action.params}
-    body = _rewrite(action.body, _renamer(fresh))
-    lets = [A.Let(fresh[p.name], arg, span=call.span) for p, arg in zip(action.params, call.args)]
+    body = rewrite(action.body, _renamer(fresh))
+    lets = [A.Let(fresh[p.name], arg, span=call.span) for p, arg in zip(action.params, args)]
     return lets + list(body)
 
 
@@ -356,8 +482,6 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
 
 def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
     """Load each ``refines`` target and type its mapping in this spec's scope."""
-    from . import load_file_stacked
-    from .exprs import Scope
     out = []
     for x in decls:
         if not isinstance(x, RefinesDecl):
@@ -367,7 +491,7 @@ def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
         try:
             _cycle_check(path, x.path_span, stack + (os.path.realpath(resolver.file),), resolver.source)
             read_module(path, x.path_span, resolver.source)
-            abstract = load_file_stacked(path, stack + (os.path.realpath(resolver.file),))
+            abstract = resolver.load_module(path, stack + (os.path.realpath(resolver.file),))
         except SpecError as e:
             resolver.d.items.extend(e.diagnostics)
             continue

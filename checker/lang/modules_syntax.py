@@ -2,6 +2,7 @@
 
     constraint small_queue: len(q) <= 3
     import registry from "registry.spec" with { IDS = 2 }
+    import breakers from "breaker.spec" for n in Svc
     refines Lock from "lock.spec" with { pc = ..., lock = ... }
 
 Their tree nodes and the parser callbacks that build them live here (the
@@ -12,12 +13,14 @@ names and checked here, so that they remain usable as names elsewhere.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
-from lark import Transformer_NonRecursive, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 
 from ..ir import Span
-from .diagnostics import Diagnostic
+from . import ast as A
+from .diagnostics import BuildError, Diagnostic
 
 
 def _span() -> Span:
@@ -64,6 +67,10 @@ class ImportDecl:
     doc: str = ""
     span: Span = _span()
     path_span: Span = _span()
+    # ``... for n in D``: one instance of the part per value of D (its
+    # variables become maps over D); "" for a single instance
+    index: str = ""
+    index_type: object = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,7 @@ class ModuleBuilder(Transformer_NonRecursive):
 
     def _keyword_name(self, tok, word: str) -> None:
         if str(tok) != word:
-            from .parser import _BuildError
-            raise _BuildError(Diagnostic(self._tok(tok), f"expected `{word}` here, found `{tok}`"))
+            raise BuildError(Diagnostic(self._tok(tok), f"expected `{word}` here, found `{tok}`"))
 
     def _path(self, tok) -> str:
         return str(tok)[1:-1]
@@ -106,6 +112,20 @@ class ModuleBuilder(Transformer_NonRecursive):
         self._keyword_name(word, "import")
         return ImportDecl("", self._path(path), doc=self._doc(meta), span=self._tok(path), path_span=self._tok(path))
 
+    # `for n in Node`: the index set is a type name (a range would swallow a
+    # following `with { }` as a record update: `type Slot = 1..3` names it)
+    def import_family_decl(self, meta, c):
+        *head, index, index_type = c
+        return self._family(self.import_decl(meta, head), index, index_type)
+
+    def import_all_family_decl(self, meta, c):
+        *head, index, index_type = c
+        return self._family(self.import_all_decl(meta, head), index, index_type)
+
+    def _family(self, imp: ImportDecl, index, index_type) -> ImportDecl:
+        return dataclasses.replace(imp, index=self._name(index),
+                                   index_type=A.NamedType(self._name(index_type), span=self._tok(index_type)))
+
     def refines_decl(self, meta, c):
         name, kw, path = c
         self._keyword_name(kw, "from")
@@ -119,15 +139,13 @@ class ModuleBuilder(Transformer_NonRecursive):
         items = tuple(i for i in items if i is not None)
         for i in items:
             if (i.expr is None) != (str(kw) == "only"):
-                from .parser import _BuildError
-                raise _BuildError(Diagnostic(i.span, "write `NAME = EXPR` in a `with { }` block" if str(kw) == "with"
+                raise BuildError(Diagnostic(i.span, "write `NAME = EXPR` in a `with { }` block" if str(kw) == "with"
                                              else "an `only { }` block lists names, without `=`"))
         return DeclBlock(str(kw), items, span=self._tok(kw))
 
     def with_block(self, meta, c):
         # `with` is also the record-update keyword (`m with { f: e }`), so the
         # lexer makes it a keyword token, not a NAME: rebuild the NAME here.
-        from lark import Token
 
         kw = Token("NAME", "with", line=meta.line, column=meta.column,
                    end_line=meta.line, end_column=meta.column + 4)

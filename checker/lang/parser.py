@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast as A
 from ..ir import Span
-from .diagnostics import Diagnostic, SpecError
+from .diagnostics import BuildError, Diagnostic, SpecError
 from .modules_syntax import ModuleBuilder
 
 KEYWORDS = frozenset(
@@ -38,7 +38,9 @@ MAX_LITERAL_DIGITS = 100  # far beyond any finite domain an engine can explore
 
 
 @lru_cache(maxsize=1)
-def _lark() -> Lark:
+def syntax_parser() -> Lark:
+    """The language's LALR parser, built once (its terminals and rules are
+    public: the language server derives its keyword lists from them)."""
     grammar = resources.files("checker.lang").joinpath("grammar.lark").read_text(encoding="utf-8")
     # cache=True keeps the LALR tables in the temp folder, keyed by a hash of
     # the grammar and options: building them takes most of verify's start-up.
@@ -65,7 +67,7 @@ def _parse_polled(parser: Lark, text: str, start: str, poll):
 def parse(text: str, filename: str = "<spec>", poll=None) -> A.SpecFile:
     """Parse spec text; raise SpecError with every syntax error found.
     ``poll``: called now and then, raises to stop (checker/cancel.py)."""
-    parser = _lark()
+    parser = syntax_parser()
     errors: list[Diagnostic] = []
     trees = []
     start, offset_line, work = "start", 0, text
@@ -88,7 +90,7 @@ def parse(text: str, filename: str = "<spec>", poll=None) -> A.SpecFile:
     try:
         built = [builder.transform(t) for t in trees]
     except VisitError as e:  # an error raised by a builder callback
-        if isinstance(e.orig_exc, _BuildError):
+        if isinstance(e.orig_exc, BuildError):
             raise SpecError([e.orig_exc.diagnostic], text) from None
         raise
     spec = built[0]
@@ -96,12 +98,6 @@ def parse(text: str, filename: str = "<spec>", poll=None) -> A.SpecFile:
 
 
 # ---------------------------------------------------------------- errors
-
-class _BuildError(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.message)
-        self.diagnostic = diagnostic
-
 
 _EXPR_START = {"a name", "a number", "`(`", "`{`", "`[`", "`-`", "`not`", "`true`", "`false`", "`if`",
                "`forall`", "`exists`"}
@@ -241,7 +237,7 @@ class _Builder(RecordsBuilder, ModuleBuilder):  # both Transformer_NonRecursive
 
     def _name(self, tok: Token) -> str:
         if str(tok) in KEYWORDS:
-            raise _BuildError(Diagnostic(self._tok(tok), f"`{tok}` is a keyword and cannot be used as a name"))
+            raise BuildError(Diagnostic(self._tok(tok), f"`{tok}` is a keyword and cannot be used as a name"))
         return str(tok)
 
     def _doc(self, meta) -> str:
@@ -445,7 +441,7 @@ class _Builder(RecordsBuilder, ModuleBuilder):  # both Transformer_NonRecursive
 
     def int_lit(self, meta, c):
         if len(c[0]) > MAX_LITERAL_DIGITS:
-            raise _BuildError(Diagnostic(self._tok(c[0]), f"this number has {len(c[0])} digits; "
+            raise BuildError(Diagnostic(self._tok(c[0]), f"this number has {len(c[0])} digits; "
                                                          f"at most {MAX_LITERAL_DIGITS} are allowed"))
         return A.IntLit(int(c[0]), span=self._tok(c[0]))
 
@@ -471,7 +467,7 @@ class _Builder(RecordsBuilder, ModuleBuilder):  # both Transformer_NonRecursive
     def map_build(self, meta, c):
         head, body = c
         if not (isinstance(head, A.Binary) and head.op == "in" and isinstance(head.left, A.Name)):
-            raise _BuildError(Diagnostic(self._span(meta), "a map is written `[x in K -> value]`"))
+            raise BuildError(Diagnostic(self._span(meta), "a map is written `[x in K -> value]`"))
         return A.MapBuild(head.left.id, head.right, body, span=self._span(meta))
 
 

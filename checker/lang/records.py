@@ -26,6 +26,7 @@ from __future__ import annotations
 from .. import ir
 from . import records_ast as R
 from .diagnostics import did_you_mean
+from .typerules import compatible, describe, finite_scalar_problem
 
 MAX_RECORD_VALUES = 1_000_000  # as exprs.MAX_DOMAIN: a record type is a domain engines enumerate
 
@@ -38,7 +39,6 @@ def _lit(v: int) -> ir.Lit:
 
 def record_type(resolver, x) -> ir.RecordT | None:
     """``{ f: T, ... }`` or ``(T, U, ...)`` -> RecordT (errors reported, None)."""
-    from .exprs import finite_scalar_problem
     d = resolver.d
     if isinstance(x, R.RecordType):
         names = [n for n, _ in x.fields]
@@ -227,7 +227,6 @@ class RecordTyping:
         return None
 
     def _field_fits(self, v: ir.Expr, t: ir.Type, src, what: str) -> bool:
-        from .exprs import compatible, describe
         if not compatible(v.type, t):
             self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}")
             return False
@@ -237,7 +236,6 @@ class RecordTyping:
         return True
 
     def _TupleLit(self, e: R.TupleLit, scope, expected):
-        from .exprs import describe, finite_scalar_problem
         want = expected if isinstance(expected, ir.RecordT) and expected.is_tuple \
             and len(expected.fields) == len(e.elems) else None
         values = []
@@ -263,7 +261,6 @@ class RecordTyping:
 
     def record_field(self, base: ir.Expr, name: str, e):
         """``base.name`` where base is a record (called from Typer._Field)."""
-        from .exprs import describe
         rt = base.type
         if not isinstance(rt, ir.RecordT) or rt.is_tuple:
             what = "a tuple: read its elements with `.0`, `.1`, ..." if isinstance(rt, ir.RecordT) \
@@ -279,7 +276,6 @@ class RecordTyping:
         return read_field(base, rt, names.index(name), e.span)
 
     def _TupleGet(self, e: R.TupleGet, scope, expected):
-        from .exprs import describe
         base = yield (e.base, scope, None)
         if base is None:
             return None
@@ -294,7 +290,6 @@ class RecordTyping:
         return read_field(base, rt, e.index, e.span)
 
     def _With(self, e: R.With, scope, expected):
-        from .exprs import describe
         base = yield (e.base, scope, expected)
         if base is None:
             return None
@@ -325,7 +320,6 @@ class RecordTyping:
 
 def let_tuple(stmts, s: R.LetTuple, scope) -> list | None:
     """``let (a, b) = t``: one ``let`` per element, each reading ``t.i``."""
-    from .exprs import describe
     env, d = stmts.env, stmts.d
     for n in s.names:
         if n in scope.locals or n in env.vars or n in env.consts or n in env.members or s.names.count(n) > 1:
@@ -353,7 +347,6 @@ def let_tuple(stmts, s: R.LetTuple, scope) -> list | None:
 
 def param_domain(resolver, p: R.ParamIn, scope):
     """``action a(m in msgs)``: (element type, membership guard or None)."""
-    from .exprs import finite_scalar_problem
     dom = resolver.t.domain(p.domain, scope)
     if dom is None:
         return None

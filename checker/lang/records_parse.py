@@ -6,7 +6,7 @@ from lark import Transformer_NonRecursive, v_args
 
 from . import ast as A
 from . import records_ast as R
-from .diagnostics import Diagnostic
+from .diagnostics import BuildError, Diagnostic
 
 # Words the constructs of this module make reserved (added to parser.KEYWORDS).
 RECORD_KEYWORDS = frozenset(("def", "with", "choose"))
@@ -54,8 +54,7 @@ class RecordsBuilder(Transformer_NonRecursive):
             return R.SetComp(left.left.id, left.right, right, None, span=self._span(meta))
         if _is_member(right):  # { e | x in S }: a map
             return R.SetComp(right.left.id, right.right, None, left, span=self._span(meta))
-        from .parser import _BuildError
-        raise _BuildError(Diagnostic(self._span(meta), "a set comprehension is written `{ x in S | condition }` "
+        raise BuildError(Diagnostic(self._span(meta), "a set comprehension is written `{ x in S | condition }` "
                                                        "or `{ expression | x in S }`"))
 
     def choose(self, meta, c):
@@ -72,8 +71,7 @@ class RecordsBuilder(Transformer_NonRecursive):
         seen = set()
         for n, _, s in fields:
             if n in seen:
-                from .parser import _BuildError
-                raise _BuildError(Diagnostic(s, f"field `{n}` is given twice"))
+                raise BuildError(Diagnostic(s, f"field `{n}` is given twice"))
             seen.add(n)
 
 

@@ -6,13 +6,23 @@ is only returned when there are none.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import ir
 from . import ast as A
-from .diagnostics import Diagnostics, SpecError, did_you_mean
-from . import records_ast as R
-from .records import named as _named_record, param_domain, record_type
 from . import defs
+from . import records_ast as R
+from .consteval import evaluate_closed
+from .constraints import apply_constraints, resolve_constraints
+from .diagnostics import Diagnostic, Diagnostics, SpecError, did_you_mean
 from .exprs import Env, Scope, Typer, compatible, describe, division_by_zero, finite_scalar_problem, fold
+from .modules import resolve_refinements
+from .modules_syntax import ConstraintDecl, RefinesDecl
+from .processes import ProcessInfo, all_done, any_of, flatten_steps, pc_assign, pc_guard
+from .records import named as _named_record, param_domain, record_type
+from .statements import StatementResolver
+from .sugar import fairness_groups, init_block, initial_predicate, quantified_properties
+from .symmetry import check_symmetric_use
 
 MAX_SEQ_CAP = 1_000  # longer queues make state spaces no engine can explore
 MAX_BINDINGS = 1_000_000  # parameter combinations of one action: beyond this no engine can enumerate them
@@ -32,7 +42,6 @@ class ConstantOptionError(SpecError):
 
     def render(self) -> str:
         if self.span is not None:
-            from .diagnostics import Diagnostic
 
             return Diagnostic(self.span, self.message).render(self.source)
         return f"error: {self.message}"
@@ -42,12 +51,15 @@ class ConstantOptionError(SpecError):
 
 
 def resolve(tree: A.SpecFile, file: str, source: str, consts: dict[str, int] | None = None,
-            generalize: bool = False, stack: tuple[str, ...] = (), poll=None) -> ir.Spec:
+            generalize: bool = False, stack: tuple[str, ...] = (), poll=None, load_module=None) -> ir.Spec:
     """``generalize``: leave every constant that has a ``where`` clause and no
     ``--const`` value symbolic, ignoring its default, so the Z3 engines prove
-    for every value the clause allows."""
+    for every value the clause allows.  ``load_module(path, stack)``: the
+    whole front end, for the abstract spec of a ``refines`` (passed in, so
+    that the resolver does not import the package that calls it)."""
     resolver = _Resolver(file, source, consts or {}, generalize)
     resolver.stack = stack  # the files being loaded around this one (refines cycles)
+    resolver.load_module = load_module
     resolver.poll = poll or _no_poll     # between declarations: raises to stop (a time limit, a signal)
     return resolver.spec(tree)
 
@@ -70,9 +82,60 @@ class _Resolver:
 
     # ------------------------------------------------------------ top level
     def spec(self, tree: A.SpecFile) -> ir.Spec:
+        """The steps, in the order their names become visible: enums,
+        constants, types, variables and definitions, then the declarations
+        that use them (actions, properties), then what the modules, sugar
+        and constraints add."""
         decls = self._check_unique(tree.decls)  # a repeated name: only its first declaration counts
         self._check_overrides(decls)
         enums = [self._enum(x) for x in decls if isinstance(x, A.EnumDecl)]
+        consts = self._constants(decls)
+        symmetric = self._named_types(decls)
+        var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
+        procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
+        infos = self._declare_state(decls, var_decls, procs)
+        enums += [i.pc_type for i in infos]
+        self.poll()
+        variables = self._variables(var_decls, infos, procs)
+        actions, fairness = self._actions_and_fairness(decls)
+        invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
+        self.poll()
+        properties, reachables, terminals = self._goals(decls, invariants)
+        if not var_decls and not procs:
+            self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
+        if symmetric:
+            check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
+        constraints, refinements, initial, init_body = self._composition(
+            decls, variables, actions, fairness, invariants, properties)
+        self.d.raise_if_any()
+        ends = any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)])
+        actions, terminal = apply_constraints(constraints, actions, ends)
+        return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
+                       doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
+                       reachables=tuple(reachables), fairness=tuple(fairness),
+                       terminal=terminal, symmetric=tuple(symmetric), terminals=tuple(terminals),
+                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial,
+                       init_block=init_body)
+
+    def _variables(self, var_decls, infos, procs) -> list[ir.VarDecl]:
+        """The declared variables, then each process's program counter and locals."""
+        variables = [v for v in (self._var(x) for x in var_decls) if v]
+        return variables + [v for info, x in zip(infos, procs) for v in self._process_vars(info, x)]
+
+    def _composition(self, decls, variables, actions, fairness, invariants, properties):
+        """What the declarations of modules.py, constraints.py and sugar.py
+        add: constraints, refinements, initial predicates and blocks (these
+        three returned), fairness groups and quantified properties (appended)."""
+        constraints = resolve_constraints(self, decls)
+        refinements = resolve_refinements(self, decls)
+        initial = initial_predicate(self, decls)
+        init_body = init_block(self, decls, variables)
+        fairness += fairness_groups(self, decls, actions)
+        for r in quantified_properties(self, decls):
+            (invariants if isinstance(r, ir.Invariant) else properties).append(r)
+        return constraints, refinements, initial, init_body
+
+    def _constants(self, decls) -> list[ir.ConstDecl]:
         consts = []
         for x in decls:
             if isinstance(x, A.ConstDecl):
@@ -81,32 +144,39 @@ class _Resolver:
                     self.env.poisoned.add(x.name)
                 else:
                     consts.append(c)
+        return consts
+
+    def _named_types(self, decls) -> list[ir.IntT]:
+        """Resolve ``type X = ...`` in order; returns the symmetric ranges."""
         symmetric: list[ir.IntT] = []
         self._later_types = {x.name for x in decls if isinstance(x, A.TypeDecl)}
         for x in decls:
-            if isinstance(x, A.TypeDecl):
-                self._defining = x.name
-                self.env.types[x.name] = _named_record(self.type(x.type), x.name)
-                self._defining = None
-                self._later_types.discard(x.name)
-                if x.symmetric:
-                    self.env.types[x.name] = self._symmetric(x, self.env.types[x.name])
-                    if self.env.types[x.name] is not None:
-                        symmetric.append(self.env.types[x.name])
+            if not isinstance(x, A.TypeDecl):
+                continue
+            self._defining = x.name
+            self.env.types[x.name] = _named_record(self.type(x.type), x.name)
+            self._defining = None
+            self._later_types.discard(x.name)
+            if x.symmetric:
+                self.env.types[x.name] = self._symmetric(x, self.env.types[x.name])
+                if self.env.types[x.name] is not None:
+                    symmetric.append(self.env.types[x.name])
+        return symmetric
+
+    def _declare_state(self, decls, var_decls, procs) -> list:
+        """Make every name a step may use known before any step is typed:
+        the names that are not values, the variables' types, the ``def``s,
+        the processes (their program counters)."""
         self.env.other.update(x.name for x in decls if isinstance(
             x, (A.ActionDecl, A.InvariantDecl, A.PropertyDecl, A.ReachableDecl, A.TerminalDecl)))
         self.env.other.update(_module_decl_names(decls))
-        var_decls = [x for x in decls if isinstance(x, A.VarDecl)]
         for x in var_decls:  # all variable types first: actions may name any variable
             self.env.vars[x.name] = self.type(x.type)
         defs.declare(self, decls)  # `def`s: checked once here, expanded where used
         defs.check_all(self.t, decls)
-        procs = [x for x in decls if isinstance(x, A.ProcessDecl)]
-        infos = [i for i in (self._process_info(x) for x in procs) if i]
-        enums += [i.pc_type for i in infos]
-        self.poll()
-        variables = [v for v in (self._var(x) for x in var_decls) if v]
-        variables += [v for info, x in zip(infos, procs) for v in self._process_vars(info, x)]
+        return [i for i in (self._process_info(x) for x in procs) if i]
+
+    def _actions_and_fairness(self, decls) -> tuple[list[ir.Action], list[ir.Fairness]]:
         actions, fairness = [], []
         for x in decls:
             self.poll()
@@ -118,15 +188,21 @@ class _Resolver:
                         fairness.append(ir.Fairness(x.fairness, (a.name,), len(a.params), f"action {a.name}",
                                                     span=x.span))
             elif isinstance(x, A.ProcessDecl) and x.name in self.env.processes:
-                steps = self._process_actions(self.env.processes[x.name], x)
-                actions += steps
-                if x.fairness:
-                    info = self.env.processes[x.name]
-                    fairness.append(ir.Fairness(x.fairness, tuple(a.name for a in steps), 1 if info.param else 0,
-                                                f"process {x.name}", span=x.span))
-        invariants = [i for i in (self._invariant(x) for x in decls if isinstance(x, A.InvariantDecl)) if i]
+                actions += self._process_steps(x, fairness)
+        return actions, fairness
+
+    def _process_steps(self, x: A.ProcessDecl, fairness: list) -> list[ir.Action]:
+        info = self.env.processes[x.name]
+        steps = self._process_actions(info, x)
+        if x.fairness:
+            fairness.append(ir.Fairness(x.fairness, tuple(a.name for a in steps), 1 if info.param else 0,
+                                        f"process {x.name}", span=x.span))
+        return steps
+
+    def _goals(self, decls, invariants: list) -> tuple[list, list, list]:
+        """Temporal properties (an `always p` joins the invariants),
+        reachability goals and terminal-state conditions."""
         properties, reachables, terminals = [], [], []
-        self.poll()
         for x in decls:
             if isinstance(x, A.PropertyDecl):
                 r = self._property(x)
@@ -142,31 +218,7 @@ class _Resolver:
                 e = self.t.expect(x.expr, Scope(), ir.BoolT, "a terminal-state condition")
                 if e is not None:
                     terminals.append(ir.Terminal(x.name, e, doc=x.doc, span=x.span))
-        if not var_decls and not procs:
-            self.d.error(tree.span, f"spec `{tree.name}` declares no variables", "add `var NAME: TYPE = VALUE`")
-        if symmetric:
-            from .symmetry import check_symmetric_use
-            check_symmetric_use(self.d, variables, actions, invariants, properties, reachables)
-        from .constraints import apply_constraints, resolve_constraints  # modules, constraints, refinement
-        from .modules import resolve_refinements
-        constraints = resolve_constraints(self, decls)
-        refinements = resolve_refinements(self, decls)
-        from .sugar import fairness_groups, init_block, initial_predicate, quantified_properties
-        initial = initial_predicate(self, decls)
-        init_body = init_block(self, decls, variables)
-        fairness += fairness_groups(self, decls, actions)
-        for r in quantified_properties(self, decls):
-            (invariants if isinstance(r, ir.Invariant) else properties).append(r)
-        self.d.raise_if_any()
-        from .processes import all_done, any_of
-        ends = any_of([all_done(list(self.env.processes.values())), *(t.expr for t in terminals)])
-        actions, terminal = apply_constraints(constraints, actions, ends)
-        return ir.Spec(tree.name, tuple(consts), tuple(enums), tuple(variables), tuple(actions), tuple(invariants),
-                       doc=tree.doc, file=self.file, source=self.source, properties=tuple(properties),
-                       reachables=tuple(reachables), fairness=tuple(fairness),
-                       terminal=terminal, symmetric=tuple(symmetric), terminals=tuple(terminals),
-                       constraints=tuple(constraints), refinements=tuple(refinements), initial=initial,
-                       init_block=init_body)
+        return properties, reachables, terminals
 
     def _symmetric(self, x: A.TypeDecl, t: ir.Type | None) -> ir.IntT | None:
         """The range of ``symmetric type X = lo..hi``, tagged with its name."""
@@ -180,12 +232,10 @@ class _Resolver:
             self.d.error(x.type.span, f"`{x.name}` would be a second name for the symmetric type "
                                       f"`{t.symmetric}`; declare one symmetric type per range")
             return None
-        from dataclasses import replace
         return replace(t, symmetric=x.name)
 
     # ------------------------------------------------------------ processes
     def _process_info(self, x: A.ProcessDecl):
-        from .processes import ProcessInfo, flatten_steps
         if len(x.params) > 1:
             self.d.error(x.params[1].span, "a process has at most one parameter: the instance it is")
             return None
@@ -261,8 +311,6 @@ class _Resolver:
         return out
 
     def _process_actions(self, info, x: A.ProcessDecl) -> list[ir.Action]:
-        from .processes import flatten_steps, pc_assign, pc_guard
-        from .statements import StatementResolver
         scope = Scope(process=info)
         if info.param:
             scope = scope.with_local(info.param.name, info.param.type)
@@ -478,7 +526,6 @@ class _Resolver:
         return None if e is None else ir.Invariant(x.name, e, doc=x.doc, span=x.span)
 
     def _action(self, x: A.ActionDecl) -> ir.Action | None:
-        from .statements import StatementResolver
         params, scope, ok = [], Scope(), True
         guards = []  # `m in msgs` parameters: their membership, required first
         for p in x.params:
@@ -528,7 +575,6 @@ class _Silent:
 
 def _eval_const_bool(e: ir.Expr) -> bool | None:
     """Evaluate a `where` clause whose constants all have values (None if it cannot)."""
-    from .consteval import evaluate_closed
     return evaluate_closed(e)
 
 
@@ -541,5 +587,4 @@ def _source(text: str, span) -> str:
 
 
 def _module_decl_names(decls) -> list[str]:
-    from .modules_syntax import ConstraintDecl, RefinesDecl
     return [x.name for x in decls if isinstance(x, (ConstraintDecl, RefinesDecl))]  # (several `init:` may be given)

@@ -14,6 +14,7 @@ implements (typeok is violated at that step).
 from __future__ import annotations
 
 from .. import ir
+from .typerules import describe
 
 SEQ_FUNCTIONS = ("remove_at", "slice")
 
@@ -46,7 +47,6 @@ def _by_length(q: ir.Expr, length: ir.Expr, t: ir.SeqT, elem_at, span) -> ir.Exp
 
 def type_seq_function(typer, e, scope):
     """Generator (driven by the Typer's trampoline): the lowered expression."""
-    from .exprs import describe
     d = typer.d
     want = 2 if e.fn == "remove_at" else 3
     if len(e.args) != want:

@@ -10,7 +10,9 @@ from .records_ast import LetTuple
 from .records import let_tuple
 from .. import ir
 from . import ast as A
+from .diagnostics import did_you_mean
 from .exprs import Scope, compatible, describe, finite_scalar_problem
+from .processes import pc_assign
 
 MAX_UNROLLED = 100_000  # statements a `for` loop may unroll into (nested loops multiply)
 
@@ -127,8 +129,6 @@ class StatementResolver:
             if isinstance(s, A.Await):
                 c = self.t.expect(s.cond, scope, ir.BoolT, "`await`")
                 return None if c is None else [ir.Require(c, span=s.span)]
-            from .diagnostics import did_you_mean
-            from .processes import pc_assign
             if s.label not in scope.process.labels:
                 self.d.error(s.span, f"process `{scope.process.name}` has no step `{s.label}`",
                              did_you_mean(s.label, scope.process.labels))
@@ -181,7 +181,6 @@ class StatementResolver:
             elif name in self.env.consts:
                 what = "a constant"
             else:
-                from .diagnostics import did_you_mean
                 self.d.error(target.span, f"unknown variable `{name}`", did_you_mean(name, list(self.env.vars)))
                 return None
             self.d.error(target.span, f"cannot assign to `{name}`: it is {what}, not a state variable")

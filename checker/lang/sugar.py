@@ -20,9 +20,12 @@ from __future__ import annotations
 import dataclasses
 
 from .. import ir
+from ..report.evaluate import EvalError, evaluate
 from . import ast as A
-from .modules import _rewrite
-from .modules_syntax import AssertStmt, FairGroup, QuantifiedProperty
+from .exprs import Scope
+from .modules_syntax import AssertStmt, ConjoinedProperty, FairGroup, InitBlock, InitDecl, QuantifiedProperty
+from .statements import StatementResolver
+from .treewalk import rewrite
 
 # ---------------------------------------------------------------- assert
 
@@ -38,7 +41,7 @@ def desugar_asserts(tree: A.SpecFile) -> A.SpecFile:
             return A.Assign(A.LValue(var, (), span=x.span), value, span=x.span)
         return x
 
-    decls = tuple(_rewrite(d, fn) if isinstance(d, (A.ActionDecl, A.ProcessDecl)) else d for d in tree.decls)
+    decls = tuple(rewrite(d, fn) if isinstance(d, (A.ActionDecl, A.ProcessDecl)) else d for d in tree.decls)
     if not found:
         return tree
     extra = []
@@ -59,9 +62,6 @@ def _ghost(a: AssertStmt) -> str:
 
 
 def quantified_properties(resolver, decls) -> list:
-    from ..report.evaluate import EvalError, evaluate
-    from .exprs import Scope
-    from .modules_syntax import ConjoinedProperty
     out = []
     for x in decls:
         if isinstance(x, ConjoinedProperty):   # (T1) and (T2): p[1], p[2]
@@ -90,8 +90,8 @@ def quantified_properties(resolver, decls) -> list:
 
             def subst(n, var=x.var, lit=lit):
                 return lit if isinstance(n, A.Name) and n.id == var else n
-            p = _rewrite(x.p, subst)
-            q = _rewrite(x.q, subst) if x.q is not None else None
+            p = rewrite(x.p, subst)
+            q = rewrite(x.q, subst) if x.q is not None else None
             r = resolver._property(A.PropertyDecl(f"{x.name}({ir.show_value(v)})", x.kind, p, q, doc=x.doc,
                                                   span=x.span))
             if r is not None:
@@ -137,8 +137,6 @@ def fairness_groups(resolver, decls, actions: list) -> list[ir.Fairness]:
 
 def initial_predicate(resolver, decls):
     """The conjunction of the ``init: e`` declarations (None when there is none)."""
-    from .exprs import Scope
-    from .modules_syntax import InitDecl
     out = None
     for x in decls:
         if isinstance(x, InitDecl):
@@ -164,7 +162,7 @@ def qualify_members(tree: A.SpecFile) -> A.SpecFile:
                 and x.name in enums[x.base.id]:
             return A.Name(f"{x.base.id}::{x.name}", span=x.span)
         return x
-    return dataclasses.replace(tree, decls=tuple(_rewrite(d, fn) if not isinstance(d, A.EnumDecl) else d
+    return dataclasses.replace(tree, decls=tuple(rewrite(d, fn) if not isinstance(d, A.EnumDecl) else d
                                                  for d in tree.decls))
 
 
@@ -173,9 +171,6 @@ def qualify_members(tree: A.SpecFile) -> A.SpecFile:
 
 def init_block(resolver, decls, variables) -> tuple:
     """The statements of ``init { ... }`` (at most one), typed as an action body."""
-    from .exprs import Scope
-    from .modules_syntax import InitBlock
-    from .statements import StatementResolver
     blocks = [x for x in decls if isinstance(x, InitBlock)]
     if not blocks:
         return ()

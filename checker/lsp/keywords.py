@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..lang import syntax_parser
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _DECL_EXTRA_RULES = ("fairness", "symmetric", "start")
 _CONSTANT_ALIASES = ("true_lit", "false_lit")
@@ -40,9 +42,7 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    from ..lang.parser import _lark
-
-    parser = _lark()
+    parser = syntax_parser()
     strings = {t.name: t.pattern.value for t in parser.terminals if t.pattern.type == "str"}
     words = {name: s for name, s in strings.items() if _WORD.match(s)}
     decls: set[str] = set()

@@ -17,7 +17,7 @@ import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import Comment, Error, Keyword, Name, String
 
-from checker.lang.parser import KEYWORDS, _lark
+from checker.lang.parser import KEYWORDS, syntax_parser
 from checker.lsp import lexer, textmate
 from checker.lsp.keywords import vocabulary
 
@@ -28,7 +28,7 @@ KEYWORD_SCOPES = ("storage.type.declaration.spec", "support.type.spec", "constan
 
 
 def test_vocabulary_is_every_word_terminal_of_the_grammar():
-    grammar_words = {t.pattern.value for t in _lark().terminals
+    grammar_words = {t.pattern.value for t in syntax_parser().terminals
                      if t.pattern.type == "str" and re.fullmatch(r"[A-Za-z_]\w*", t.pattern.value)}
     v = vocabulary()
     assert set(v.keywords) == grammar_words
@@ -40,7 +40,7 @@ def test_vocabulary_is_every_word_terminal_of_the_grammar():
 
 
 def test_lexer_shapes_are_the_grammars():
-    terminals = {t.name: t.pattern.value for t in _lark().terminals}
+    terminals = {t.name: t.pattern.value for t in syntax_parser().terminals}
     assert lexer.NAME == terminals["NAME"]
     assert terminals["INT"] == "[0-9]+"
     # lark keeps the regex's `\n` as a newline character: the same regular expression
