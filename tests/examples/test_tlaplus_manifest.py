@@ -45,9 +45,17 @@ def test_manifest_is_well_formed():
         assert set(entry["tlc"]) == {"distinct", "depth", "verdict"}
 
 
+def _name(entry: dict) -> str:
+    """The spec's name, with its constants where several entries share the spec."""
+    stem = Path(entry["spec"]).stem
+    if sum(Path(e["spec"]).stem == stem for e in MANIFEST) == 1:
+        return stem
+    return "-".join([stem] + [f"{k}{v}" for k, v in entry["consts"].items()])
+
+
 def _cases():
     for entry in MANIFEST:
-        name = Path(entry["spec"]).stem
+        name = _name(entry)
         if entry["tlc"]["distinct"] > HEAVY:
             yield pytest.param(entry, "default", id=f"{name}-default", marks=pytest.mark.slow)
         else:
