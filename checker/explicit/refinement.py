@@ -32,7 +32,7 @@ from collections import deque
 
 from .. import ir
 from ..interp import StepError, freeze, initial_states, successors
-from ..report.evaluate import EvalError, evaluate
+from ..report.evaluate import EvalError, EvalLimit, evaluate
 from ..results import PropertyResult, Step, Trace, Verdict
 
 KIND = "refinement"
@@ -65,6 +65,8 @@ class _Mapper:
         for (name, e), v in zip(self.ref.mapping, self.abstract.vars):
             try:
                 x = evaluate(e, state, {}, self.consts)
+            except EvalLimit:
+                raise   # the evaluator's limit, not the mapping's: the caller reports unknown
             except EvalError as err:
                 return None, f"the mapping of {name} cannot be evaluated: {err}"
             try:
@@ -123,9 +125,15 @@ def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla
     fairness = ir.fairness_words(spec)
     out = []
     for p in ref.abstract.properties:
-        lasso = find_violation(graph, p, predicate(p.p), predicate(p.q) if p.q is not None else None)
         name = f"{ref.name}: {p.name}"
         line = ref.span.line if ref.span else None
+        try:
+            lasso = find_violation(graph, p, predicate(p.p), predicate(p.q) if p.q is not None else None)
+        except EvalLimit as err:   # as in check_refinement: unknown, not a verdict
+            out.append(PropertyResult(name, "property", Verdict.UNKNOWN,
+                                      f"not decided: the refinement mapping cannot be evaluated ({err})",
+                                      line=line, seconds=time.perf_counter() - t0))
+            continue
         if lasso is None:
             out.append(PropertyResult(name, "property", Verdict.HOLDS,
                                       f"exhaustive search: no fair behaviour of this spec violates {ref.abstract.name}'s "
@@ -142,6 +150,15 @@ def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla
 
 def check_refinement(spec: ir.Spec, ref: ir.Refinement, max_states: int | None = None) -> PropertyResult:
     t0 = time.perf_counter()
+    try:
+        return _check_refinement(spec, ref, max_states, t0)
+    except EvalLimit as err:   # a mapping too deep for the evaluator decides nothing
+        return PropertyResult(ref.name, KIND, Verdict.UNKNOWN,
+                              f"not decided: the refinement mapping cannot be evaluated ({err})",
+                              line=ref.span.line if ref.span else None, seconds=time.perf_counter() - t0)
+
+
+def _check_refinement(spec: ir.Spec, ref: ir.Refinement, max_states: int | None, t0: float) -> PropertyResult:
     m = _Mapper(spec, ref)
     line = ref.span.line if ref.span else None
     abstract_inits = {freeze(ref.abstract, s) for s in initial_states(ref.abstract) if not isinstance(s, StepError)}

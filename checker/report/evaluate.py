@@ -21,6 +21,12 @@ class EvalError(Exception):
     """A runtime error of the spec semantics (or an expression we cannot evaluate)."""
 
 
+class EvalLimit(EvalError):
+    """The evaluator's own limit was reached (an expression nested deeper than
+    MAX_DEPTH, e.g. a comprehension over a large record type): not an error
+    of the spec, so a check that meets it cannot conclude."""
+
+
 def evaluate(e: ir.Expr, state: Mapping[str, Any], env: Mapping[str, Any] | None = None,
              consts: Mapping[str, int] | None = None) -> Any:
     """The value of ``e`` in ``state`` (variables), ``env`` (locals) and ``consts``."""
@@ -34,7 +40,7 @@ class _Eval:
 
     def ev(self, e: ir.Expr, env: dict, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise EvalError("expression nested too deeply to evaluate")
+            raise EvalLimit("expression nested too deeply to evaluate")
         d = depth + 1
         if isinstance(e, ir.Lit):
             return e.value

@@ -11,7 +11,7 @@ import pytest
 from checker import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-SMALL = ("hourclock", "tcommit", "barrier", "asynchinterface", "innerfifo")
+SMALL = ("hourclock", "tcommit", "barrier", "asynchinterface", "innerfifo", "abcorrectness")
 
 
 CASES = [(name, "all") for name in SMALL] + [(name, "enum") for name in SMALL if name != "innerfifo"]
