@@ -14,7 +14,6 @@ from .. import evidence, ir
 from ..cancel import MAX_MEMORY, TIMEOUT, for_options, words
 from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Verdict
-from .compact import CompactStore
 from .compile import Program
 from .constants import NeedsConstants, require_constants  # noqa: F401  (NeedsConstants: re-exported)
 from .ctx import CompileTimeout
@@ -96,6 +95,7 @@ def _search(prog: Program, options: Options, goals: Goals, plan: _Plan) -> Outco
         return bfs_distributed(prog, options, list(goals.invs), goals.typeok, goals.deadlock, list(goals.reach))
     stop = StopPolicy(options)
     if plan.store == "compact":
+        from .compact import CompactStore    # (numpy: imported only when the compact store runs)
         make = None
         if plan.vprog is not None:
             from .vector.plan import make_expander
