@@ -120,7 +120,7 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
         plan = _plan(prog, options, goals)
         out = _search(prog, replace(options, cancel=cancel), goals, plan)
     except CompileTimeout:    # (the compact store compiles its level functions on first use)
-        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
+        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words(), cancel.reason)
     prog.attach(None)   # rebuilding traces and the scans below must not stop half-way
     constraint_note = _count_inside_constraint(spec, prog, out)
     s = describe(spec, prog, options, goals, out, time.perf_counter() - t0, cancel.words(),
@@ -242,7 +242,8 @@ def _never_enabled(spec: ir.Spec, prog: Program, out: Outcome, stats: Stats) -> 
     stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
 
 
-def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str = "") -> CheckResult:
+def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str = "",
+                     reason: Optional[str] = None) -> CheckResult:
     """The timeout expired while compiling: nothing was explored, every
     wanted property is unknown."""
     goals = Goals.of(spec, options)
@@ -253,9 +254,8 @@ def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str =
     items += [("deadlock", DEADLOCK, None)] if goals.deadlock else []
     why = why or words(TIMEOUT, options.timeout)
     method = f"not checked: {why} while compiling the spec"
-    cancel = for_options(options)
     ev = evidence.Search(engine="distributed" if options.distributed else "explicit", states=0, depth=0,
-                         complete=False, stopped_by=cancel.reason or TIMEOUT, store=options.store)
+                         complete=False, stopped_by=reason or TIMEOUT, store=options.store)
     props = [PropertyResult(name, kind, Verdict.UNKNOWN, method, depth=0,
                             doc=getattr(d, "doc", "") or "",
                             line=d.span.line if d is not None and d.span else None,
