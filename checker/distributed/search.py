@@ -62,13 +62,10 @@ def _first_records(found: Found) -> dict:
 def _agree(found: Found, records: list[dict]) -> None:
     """Adopt, for each property not yet violated, the smallest state over all
     ranks' records (typeok: the smallest expanded state that erred)."""
-    for k in sorted({k for r in records for k in r["inv"]}):
-        if k not in found.inv:
-            s, e = min((r["inv"][k] for r in records if k in r["inv"]), key=lambda x: x[0])
-            found.viol(k, s, e)
-    for k in sorted({k for r in records for k in r["reach"]}):
-        if k not in found.reach:
-            found.reached(k, min(r["reach"][k] for r in records if k in r["reach"]))
+    for k, (s, e) in _smallest(records, "inv", found.inv, key=lambda x: x[0]):
+        found.viol(k, s, e)
+    for k, s in _smallest(records, "reach", found.reach):
+        found.reached(k, s)
     errs = [r["typeok"] for r in records if r["typeok"] is not None]
     if errs and found.typeok is None:
         s, e, ai, b = min(errs, key=lambda x: x[0])
@@ -76,6 +73,13 @@ def _agree(found: Found, records: list[dict]) -> None:
     dead = [r["dead"] for r in records if r["dead"] is not None]
     if dead and found.deadlock is None:
         found.dead(min(dead))
+
+
+def _smallest(records: list[dict], field: str, known: dict, key=None):
+    """(property index, the smallest record over the ranks) for each property not in ``known``"""
+    for k in sorted({k for r in records for k in r[field]}):
+        if k not in known:
+            yield k, min((r[field][k] for r in records if k in r[field]), key=key)
 
 
 def bfs_distributed(prog, options: Options, want_invs: list[int], want_typeok: bool,
