@@ -32,7 +32,9 @@ Shapes, one per way of reaching a verdict:
 
 ``stopped_by`` values are ``checker.cancel`` reasons (``timeout``,
 ``interrupted``, ``max_memory``) or the limits ``max_states``, ``max_depth``,
-``budget`` (a per-property budget), ``walks`` (simulation ran its walks).
+``budget`` (a per-property budget), ``walks`` (simulation ran its walks),
+``all_decided`` (every property checked was decided before the space was:
+the search stops then; a swarm stops at its first violation).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ MAX_STATES = "max_states"
 MAX_DEPTH = "max_depth"
 BUDGET = "budget"
 WALKS = "walks"
+ALL_DECIDED = "all_decided"
 
 NOT_SUPPORTED = "not_supported"          # e.g. a temporal property for induct
 NOT_ENCODABLE = "not_encodable"          # the spec cannot be encoded for Z3

@@ -26,7 +26,7 @@ import numpy as np
 from ..explicit import checkpoint as single
 from ..options import Options
 from ..explicit.levels import Levels
-from ..explicit.search import Found, _found_state
+from ..explicit.found import Found
 from .mpi import DistributedError
 
 FORMAT = 1
@@ -103,7 +103,7 @@ class RankCheckpoints:
         # shallow copies: the store replaces its arrays, it never writes into them
         return {"keys": list(levels.keys), "deps": list(levels.deps), "count": levels.count,
                 "levels": levels.levels, "dep_type": np.dtype(levels.dep_type).str,
-                "found": _found_state(found), "depth": depth, "transitions": transitions,
+                "found": found.snapshot(), "depth": depth, "transitions": transitions,
                 "stored": stored, "traffic": {**traffic, "levels": list(traffic["levels"])}}
 
     def save(self, depth: int, snap: dict) -> None:

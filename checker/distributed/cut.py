@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..explicit.levels import Levels, sorted_unique
-from ..explicit.search import Found
+from ..explicit.found import Found
 from .mpi import alltoallv_states
 from .partition import by_owner
 

@@ -23,64 +23,67 @@ import time
 
 import numpy as np
 
-from .. import ir
+from .. import evidence, ir
+from ..explicit import simulate
+from ..explicit.compile import Program
+from ..explicit.constants import require_constants
+from ..explicit.goals import Goals
+from ..explicit.memory import peak_memory_bytes
+from ..explicit.stop import StopPolicy
 from ..options import Options
+from .shrink import shrink
 from .walker import BIASES, DEPTH_FACTORS, Walker
 
 ROUND = 256
 
 
 def check(spec: ir.Spec, options: Options):
-    from ..explicit import simulate
-    from ..explicit.compile import Program
-    from ..explicit.engine import _peak_memory, _require_constants
-    from ..explicit.runtime import StepError
-
-    _require_constants(spec)
+    require_constants(spec)
     t0 = time.perf_counter()
     prog = Program(spec)
-    wanted = set(options.properties) if options.properties is not None else None
-
-    def want(name: str) -> bool:
-        return wanted is None or name in wanted
-
-    goals = tuple(getattr(spec, "reachables", ()))
-    todo = {"invs": [k for k, inv in enumerate(spec.invariants) if want(inv.name)],
-            "reach": [k for k, g in enumerate(goals) if want(g.name)],
-            "typeok": want("typeok"), "deadlock": options.check_deadlock and want("deadlock")}
-    found = simulate._Found()
-    initial = []
-    try:
-        for values, bad in prog.initial_states():
-            if bad is not None:
-                found.typeok = found.typeok or ("init", values, bad)
-                continue
-            initial.append(prog.layout.pack(values))
-    except StepError as e:
-        found.typeok = ("initerr", e)
-    initial = list(dict.fromkeys(initial))
+    goals = Goals.of(spec, options)
+    found = simulate.Findings()
+    initial = simulate.initial_states(prog, found)
     k_walkers = max(1, options.swarm or 1)
+    todo = {"invs": list(goals.invs), "reach": list(goals.reach), "typeok": goals.typeok,
+            "deadlock": goals.deadlock}
 
     def team(indices):
         return [Walker(prog, i, options.seed, options.walks, options.walk_depth, initial, todo)
                 for i in indices]
 
-    to_decide = ({("inv", k) for k in todo["invs"]} | {("reach", k) for k in todo["reach"]}
-              | ({("typeok",)} if todo["typeok"] else set()) | ({("deadlock",)} if todo["deadlock"] else set()))
-    deadline = t0 + options.timeout if options.timeout is not None else None
+    stop = StopPolicy(options)
     if options.distributed:
-        from .mpi import world
-        comm = world()
-        where = f"{comm.Get_size()} MPI rank{'s' if comm.Get_size() != 1 else ''}"
-        final, touched, stopped = _mpi_swarm(comm, team, k_walkers, deadline, options, to_decide)
+        final, touched, stopped, where = _mpi_swarm(team, k_walkers, stop, _to_decide(goals))
     else:
-        procs = min(k_walkers, os.cpu_count() or 1)
-        if procs > 1 and "fork" not in multiprocessing.get_all_start_methods():
-            procs = 1
-        where = f"{procs} process{'es' if procs != 1 else ''}"
-        final, touched, stopped = _local_swarm(team, k_walkers, procs, deadline, options, to_decide)
+        final, touched, stopped, where = _local_swarm(team, k_walkers, stop, _to_decide(goals))
+    shrunk = _adopt(prog, spec, found, final)
+    run = dict(walks=sum(w["walks"] for w in final), asked=k_walkers * options.walks,
+               depth=options.walk_depth, steps=sum(w["steps"] for w in final),
+               transitions=sum(w["transitions"] for w in final), touched=touched,
+               longest=max((w["longest"] for w in final), default=0), seconds=time.perf_counter() - t0,
+               stopped=stopped, ended=_ended(final, stopped))
+    result = simulate.simulation_result(spec, prog, options, found, goals, run, peak_memory_bytes())
+    _describe_swarm(result, options, run, k_walkers, where, shrunk)
+    return result
 
-    from .shrink import shrink
+
+def _to_decide(goals: Goals) -> set:
+    return ({("inv", k) for k in goals.invs} | {("reach", k) for k in goals.reach}
+            | ({("typeok",)} if goals.typeok else set()) | ({("deadlock",)} if goals.deadlock else set()))
+
+
+def _ended(final: list[dict], stopped) -> str:
+    """why the swarm ended, as the evidence says it"""
+    if stopped is not None:
+        return stopped
+    return evidence.WALKS if all(w["done"] for w in final) else evidence.ALL_DECIDED
+
+
+def _adopt(prog, spec: ir.Spec, found, final: list[dict]) -> list[str]:
+    """Each property's finding from the lowest-numbered walker that has one,
+    shrunk, into ``found``; returns the shrinking's words."""
+    goal_decls = tuple(getattr(spec, "reachables", ()))
     shrunk = []
     for key, rec in _first_findings(final).items():
         small, was = shrink(prog, key, rec)
@@ -92,17 +95,15 @@ def check(spec: ir.Spec, options: Options):
             found.typeok = found.typeok or small
         else:
             found.deadlock = small
-        name = {"inv": lambda: spec.invariants[key[1]].name, "reach": lambda: goals[key[1]].name,
+        name = {"inv": lambda: spec.invariants[key[1]].name, "reach": lambda: goal_decls[key[1]].name,
                 "typeok": lambda: "typeok", "deadlock": lambda: "deadlock"}[key[0]]()
         length = len(small[0] if key[0] in ("inv", "typeok") else small) - 1
         shrunk.append(f"{name} {was} -> {length} steps")
-    seconds = time.perf_counter() - t0
-    run = dict(walks=sum(w["walks"] for w in final), asked=k_walkers * options.walks,
-               depth=options.walk_depth, steps=sum(w["steps"] for w in final),
-               transitions=sum(w["transitions"] for w in final), touched=touched,
-               longest=max((w["longest"] for w in final), default=0), seconds=seconds, stopped=stopped)
-    result = simulate._result(spec, prog, options, found, todo["invs"], todo["reach"], todo["typeok"],
-                              todo["deadlock"], want, run, _peak_memory())
+    return shrunk
+
+
+def _describe_swarm(result, options: Options, run: dict, k_walkers: int, where: str, shrunk: list[str]) -> None:
+    seconds, touched = run["seconds"], run["touched"]
     rate = run["steps"] / seconds if seconds > 0 else 0.0
     result.notes[0] = (
         f"swarm simulation: {k_walkers} walkers on {where} (seeds {options.seed}*1000003+i, biases "
@@ -116,7 +117,6 @@ def check(spec: ir.Spec, options: Options):
     result.stats.extra["swarm"] = {"walkers": k_walkers, "where": where, "steps": run["steps"],
                                    "walks": run["walks"], "distinct_states": touched,
                                    "shrunk": shrunk}
-    return result
 
 
 def _first_findings(final: list[dict]) -> dict:
@@ -128,19 +128,19 @@ def _first_findings(final: list[dict]) -> dict:
     return out
 
 
-def _decide(summaries: list[dict], deadline, stop_requested: bool, wanted: set):
-    """(go on?, why it stopped) -- the same on every process that sees the summaries.
-    A violation stops the swarm; a reachability witness does not (it is no
+def _decide(summaries: list[dict], stops: list, wanted: set):
+    """(go on?, why it stopped) -- the same on every process that sees the
+    summaries and the stop reasons the processes polled (``stops``).  A
+    violation stops the swarm; a reachability witness does not (it is no
     violation), unless every wanted property is then decided."""
     found = {key for w in summaries for key in w["found"]}
     if any(key[0] != "reach" for key in found) or (wanted and wanted <= found):
         return False, None
     if all(w["done"] for w in summaries):
         return False, None
-    if deadline is not None and time.perf_counter() >= deadline:
-        return False, "timeout"
-    if stop_requested:
-        return False, "interrupted"
+    reasons = [r for r in stops if r is not None]
+    if reasons:
+        return False, min(reasons)     # (the same choice on every rank)
     return True, None
 
 
@@ -155,34 +155,41 @@ def _touched(walkers: list[Walker]) -> np.ndarray:
     return np.array(sorted(s), dtype=object)
 
 
-def _mpi_swarm(comm, team, k: int, deadline, options: Options, wanted: set):
+def _mpi_swarm(team, k: int, stop: StopPolicy, wanted: set):
+    from .mpi import world
+    comm = world()
     rank, size = comm.Get_rank(), comm.Get_size()
+    where = f"{size} MPI rank{'s' if size != 1 else ''}"
     mine = team(range(rank, k, size))
     while True:
         summaries = _round(mine)
-        stop_here = bool(options.should_stop and options.should_stop())
-        timed_out = deadline is not None and time.perf_counter() >= deadline
-        shared = comm.allgather((summaries, stop_here, timed_out))
-        every = [w for part, _s, _t in shared for w in part]
-        go, why = _decide(every, None, any(s for _p, s, _t in shared), wanted)
-        if go and any(t for _p, _s, t in shared):
-            go, why = False, "timeout"
+        shared = comm.allgather((summaries, stop.poll()))
+        every = [w for part, _r in shared for w in part]
+        go, why = _decide(every, [r for _p, r in shared], wanted)
         if not go:
             break
     states = set()
     for part in comm.allgather(_touched(mine)):
         states.update(part.tolist())
-    return every, len(states), why
+    return every, len(states), why, where
 
 
-def _local_swarm(team, k: int, procs: int, deadline, options: Options, wanted: set):
+def _local_swarm(team, k: int, stop: StopPolicy, wanted: set):
+    procs = min(k, os.cpu_count() or 1)
+    if procs > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        procs = 1
+    where = f"{procs} process{'es' if procs != 1 else ''}"
     if procs <= 1:
         walkers = team(range(k))
         while True:
             every = _round(walkers)
-            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()), wanted)
+            go, why = _decide(every, [stop.poll()], wanted)
             if not go:
-                return every, len(set().union(*(w.touched for w in walkers))), why
+                return every, len(set().union(*(w.touched for w in walkers))), why, where
+    return (*_forked_swarm(team, k, procs, stop, wanted), where)
+
+
+def _forked_swarm(team, k: int, procs: int, stop: StopPolicy, wanted: set):
     ctx = multiprocessing.get_context("fork")
     pipes, children = [], []
     for p in range(procs):
@@ -195,7 +202,7 @@ def _local_swarm(team, k: int, procs: int, deadline, options: Options, wanted: s
     try:
         while True:
             every = [w for c in pipes for w in _receive(c)]
-            go, why = _decide(every, deadline, bool(options.should_stop and options.should_stop()), wanted)
+            go, why = _decide(every, [stop.poll()], wanted)
             for c in pipes:
                 c.send(go)
             if not go:

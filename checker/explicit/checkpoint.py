@@ -29,6 +29,8 @@ import pickle
 import tempfile
 from typing import Any, Optional
 
+from ..version import __version__
+
 FORMAT = 1
 SUFFIX = ".ckpt"
 
@@ -49,8 +51,6 @@ def spec_hash(spec) -> str:
 
 def search_key(spec, options, layout) -> dict[str, Any]:
     """Everything a resumed search must share with the one that was saved."""
-    from .. import __version__
-
     fields = [(f.name, f.offset, f.width) for f in getattr(layout, "fields", ())]
     return {
         "format": FORMAT,

@@ -20,15 +20,16 @@ for those).
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from ..options import Options, Progress
+from ..cancel import Halted
+from ..options import Options
 from .compile import Program
+from .found import Found, packed_initial_states
+from .goals import Goals
 from .levels import Codec, LevelParents, Levels, sorted_unique
-from ..cancel import HEADROOM, Halted, for_options, tree_rss_mb
-from .search import Found, Outcome, check_rest, packed_initial_states, rss_mb
+from .search import Driver, Outcome
+from .stop import MAX_STATES, StopPolicy
 
 CHUNK = 2048             # states per chunk, one worker
 WORKER_CHUNK = 8192      # states per task sent to a worker process
@@ -116,146 +117,136 @@ class _Serial:
         pass
 
 
-RESUMABLE_STOPS = ("timeout", "interrupted", "max_memory")
+class CompactStore:
+    """The compact store under the search driver (``search.Driver``); see
+    the module docstring.  ``make_expander(prog, codec, levels)``: another
+    chunk expander (the vector back end's, ``vector/expander.py``) with its
+    own ``chunk_size``; default: the scalar generated code, in this process
+    or in ``options.workers`` workers."""
 
+    name = "compact"
 
-def _until_halted(results, out: Outcome):
-    """The expander's results until a poll inside a chunk raises Halted: the
-    search then stops with that reason (the chunk's partial successors are
-    dropped; its states count as unexpanded)."""
-    try:
-        yield from results
-    except Halted as h:
-        out.stopped_by = h.reason
+    def __init__(self, prog: Program, options: Options, goals: Goals, stop: StopPolicy, make_expander=None):
+        self.prog = prog
+        self.goals = goals
+        self.stop = stop
+        self.workers = options.workers or 1
+        self.make_expander = make_expander
+        self.codec = Codec(prog.layout.total_bits)
+        self.decode = self.codec.decode
+        self.levels = Levels(self.codec)
+        self.expander = None
+        self.unexpanded: list[np.ndarray] = []
 
+    def _open(self):
+        return self.goals.open(self.found)
 
-def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
-                want_deadlock: bool, want_reach: list[int] = (), make_expander=None) -> Outcome:
-    """``make_expander(prog, codec, levels)``: another chunk expander (the vector back
-    end's, ``vector/expander.py``) with its own ``chunk_size``; default: the
-    scalar generated code, in this process or in ``options.workers`` workers."""
-    t0 = time.perf_counter()
-    out = Outcome()
-    found = Found(len(prog.spec.invariants))
-    out.found = found
-    codec = Codec(prog.layout.total_bits)
-    levels = Levels(codec)
-    limit = options.max_states
+    def start(self, out) -> bool:
+        self.found = out.found
+        level = sorted_unique(self.codec.encode(packed_initial_states(self.prog, self.found)))
+        limit = self.stop.max_states
+        if limit is not None and len(level) > limit:
+            level = level[:limit]
+            out.stopped_by = MAX_STATES
+        self.levels.add(level)
+        self.level = level
+        # generate the collect-mode code here, before any fork: the error codes it
+        # registers (prog.ctx.errors, read back for error messages) are then the
+        # same in the workers and in this process
+        invs, reach, dl = self._open()
+        self.prog.collect_level_function(list(invs), list(reach), dl)
+        if self.make_expander is not None:
+            self.expander = self.make_expander(self.prog, self.codec, self.levels)
+            self.chunk_size = self.expander.chunk_size
+            out.expander = self.expander
+        elif self.workers > 1:
+            from .workers import Pool
+            self.expander = Pool(self.prog, self.codec, self.workers)
+            self.chunk_size = WORKER_CHUNK
+            self.expander.cancel = self.stop.cancel
+        else:
+            self.expander = _Serial(self.prog, self.codec)
+            self.chunk_size = CHUNK
+        return True
 
-    level = sorted_unique(codec.encode(packed_initial_states(prog, found)))
-    if limit is not None and len(level) > limit:
-        level = level[:limit]
-        out.stopped_by = "max_states"
-    levels.add(level)
+    def level_size(self) -> int:
+        return len(self.level)
 
-    def all_violated():
-        return (all(k in found.inv for k in want_invs)
-                and all(k in found.reach for k in want_reach)
-                and (not want_typeok or found.typeok is not None)
-                and (not want_deadlock or found.deadlock is not None))
+    def resuming(self) -> bool:
+        return False
 
-    def active():
-        invs = tuple(k for k in want_invs if k not in found.inv)
-        reach = tuple(k for k in want_reach if k not in found.reach)
-        return invs, reach, want_deadlock and found.deadlock is None
+    def begin_level(self, depth: int) -> None:
+        self.depth = depth
+        self.nxt = _NextLevel(self.levels, depth + 1)
+        n = self.chunk_size
+        self.parts = [self.level[i:i + n] for i in range(0, len(self.level), n)]
+        self.done = 0
 
-    workers = options.workers or 1
-    # generate the collect-mode code here, before any fork: the error codes it
-    # registers (prog.ctx.errors, read back for error messages) are then the
-    # same in the workers and in this process
-    prog.collect_level_function(*map(list, active()[:2]), active()[2])
-    if make_expander is not None:
-        expander = make_expander(prog, codec, levels)
-        chunk_size = expander.chunk_size
-        out.expander = expander
-    elif workers > 1:
-        from .workers import Pool
-        expander = Pool(prog, codec, workers)
-        chunk_size = WORKER_CHUNK
-    else:
-        expander = _Serial(prog, codec)
-        chunk_size = CHUNK
-    depth = 0
-    transitions = 0
-    unexpanded: list[np.ndarray] = []
-    last_report = t0
-    cancel = for_options(options)
-    if workers > 1:
-        expander.cancel = cancel
-    try:
-        while out.stopped_by is None and len(level):
-            if all_violated():
-                out.stopped_by = "all decided"
-                break
-            if options.max_depth is not None and depth >= options.max_depth:
-                out.stopped_by = "max_depth"
-                unexpanded = [level]
-                break
-            nxt = _NextLevel(levels, depth + 1)
-            chunks = [level[i:i + chunk_size] for i in range(0, len(level), chunk_size)]
-            done = 0
-            for cand, tr in _until_halted(expander.run(chunks, active, found), out):
-                done += 1
-                transitions += tr
+    def chunks(self):
+        limit, levels, nxt = self.stop.max_states, self.levels, self.nxt
+        try:
+            for cand, tr in self.expander.run(self.parts, self._open, self.found):
+                self.done += 1
                 nxt.add(levels.new_states(cand))
                 if limit is not None and len(levels) + nxt.upper() > limit \
                         and len(levels) + nxt.exact() > limit:
                     nxt.flush(keep=limit - len(levels))
-                    out.stopped_by = "max_states"
-                    unexpanded = chunks[done:]
-                    break
+                    self.unexpanded = list(self.parts[self.done:])
+                    yield tr, MAX_STATES
+                    return
                 nxt.maybe_flush()
-                if found.changed:
-                    found.changed = False
-                    if all_violated():
-                        break
-                now = time.perf_counter()
-                if done < len(chunks) or nxt.count or nxt.upper():   # as search.bfs: work left
-                    stop = cancel.poll()
-                    out.memory_mb = cancel.memory_mb
-                    if stop is None and options.max_memory_mb is not None:
-                        mb = tree_rss_mb() or rss_mb()
-                        if mb > options.max_memory_mb * HEADROOM:
-                            stop = "max_memory"
-                            out.memory_mb = mb
-                            cancel.stop(stop)
-                    if stop is not None:
-                        out.stopped_by = stop
-                        unexpanded = chunks[done:]
-                        break
-                if options.progress is not None and now - last_report >= 1.0:
-                    last_report = now
-                    note = f"level {depth}: {done}/{len(chunks)} chunks expanded"
-                    options.progress(Progress(len(levels) + nxt.upper(), transitions, depth,
-                                              now - t0, note))
-            if out.stopped_by == "max_memory" and not out.memory_mb:
-                out.memory_mb = cancel.memory_mb
-            if out.stopped_by in RESUMABLE_STOPS and not unexpanded and done < len(chunks):
-                unexpanded = chunks[done:]    # stopped inside chunk ``done``: it counts as unexpanded
-            if out.stopped_by is None and all_violated() and done < len(chunks):
-                out.stopped_by = "all decided"
-            nxt.flush()
-            level = levels.level(depth + 1) if nxt.count else codec.empty()
-            if out.stopped_by is not None:
-                unexpanded.append(level)
-                if len(level) and out.stopped_by != "all decided":
-                    depth += 1
-                break
-            if len(level):
-                depth += 1
-    finally:
-        expander.close()
+                yield tr, None
+        except Halted as h:
+            # a poll inside a chunk: the chunk's partial successors are
+            # dropped; its states count as unexpanded
+            yield 0, h.reason
 
-    if any(len(a) for a in unexpanded):
-        invs, reach, _ = active()
-        if invs or reach:
-            out.unchecked = check_rest(prog, invs, reach, unexpanded, found.viol,
-                                       out.stopped_by in RESUMABLE_STOPS, codec.decode)
-    out.seen = LevelParents(levels, prog)
-    out.states = len(levels)
-    out.transitions = transitions
-    out.depth = depth
-    out.exhaustive = out.stopped_by is None
-    out.seconds = time.perf_counter() - t0
-    out.store_bytes = levels.nbytes()
-    return out
+    def properties_changed(self) -> None:
+        pass    # the expander asks ``_open`` for every chunk
+
+    def level_left(self) -> bool:
+        return self.done < len(self.parts)
+
+    def work_left(self) -> bool:
+        return self.done < len(self.parts) or bool(self.nxt.count or self.nxt.upper())
+
+    def growth_mb(self) -> float:
+        return 0.0
+
+    def stop_here(self) -> None:
+        self.unexpanded = list(self.parts[self.done:])
+
+    def keep_level(self) -> None:
+        self.unexpanded = [self.level]
+
+    def end_level(self, stopped: bool) -> bool:
+        self.nxt.flush()
+        self.level = self.levels.level(self.depth + 1) if self.nxt.count else self.codec.empty()
+        if stopped:
+            self.unexpanded.append(self.level)
+        return bool(len(self.level))
+
+    def tick(self, now: float) -> None:
+        pass
+
+    def progress(self, depth: int) -> tuple[int, str]:
+        return (len(self.levels) + self.nxt.upper(),
+                f"level {depth}: {self.done}/{len(self.parts)} chunks expanded")
+
+    def close(self) -> None:
+        if self.expander is not None:
+            self.expander.close()
+
+    def finish(self, out) -> None:
+        out.seen = LevelParents(self.levels, self.prog)
+        out.states = len(self.levels)
+        out.store_bytes = self.levels.nbytes()
+
+
+def bfs_compact(prog: Program, options: Options, want_invs: list[int], want_typeok: bool,
+                want_deadlock: bool, want_reach: list[int] = (), make_expander=None) -> Outcome:
+    """The search driver on the compact store (``make_expander``: see CompactStore)."""
+    goals = Goals(invs=tuple(want_invs), reach=tuple(want_reach), typeok=want_typeok, deadlock=want_deadlock)
+    stop = StopPolicy(options)
+    return Driver(prog, CompactStore(prog, options, goals, stop, make_expander), goals, stop,
+                  options.progress).run()

@@ -16,16 +16,9 @@ from .expr import compile_expr
 from .layout import (SET_BIAS, Layout, dom_lo, internal_domain, is_bitset, is_int_bitset,
                      set_shift)
 from .stmts import BlockGen, Mode
+from .symmetry import make as make_canonicaliser, writes_symmetric_state
 
 SPECIALISE_MAX = 64     # actions with at most this many bindings get one block per binding
-
-
-def exec_generated(source: str, part: str, ns: dict) -> dict:
-    """Run generated source built by another module of this engine (the
-    symmetry canonicaliser: ``part`` is "symmetry"); only ints and the
-    engine's own names in it."""
-    exec(compile(source, f"<explicit:{part}>", "exec"), ns)
-    return ns
 
 
 def _halted(reason: str):
@@ -53,8 +46,7 @@ class Program:
         self.limit = limit
         self.symmetry = None     # the Canonicaliser when successors are stored by orbit
         if symmetry and spec.symmetric:
-            from .symmetry import make
-            self.symmetry = make(spec, self.layout)
+            self.symmetry = make_canonicaliser(spec, self.layout)
             self.ctx.ns["_canon"] = self.symmetry.canon
         self.bindings = [[tuple(self._internal_binding(a, b)) for b in a.bindings()]
                          for a in spec.actions]
@@ -191,7 +183,6 @@ class Program:
         writes no variable mentioning a symmetric type keeps states canonical)."""
         if self.symmetry is None:
             return False
-        from .symmetry import writes_symmetric_state
         return writes_symmetric_state(a, self.spec)
 
     def _trace_module(self) -> str:

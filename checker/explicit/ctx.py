@@ -193,3 +193,11 @@ def bits_code(sn: str, off: int, width: int, total: int) -> str:
 
 def indent(lines, by: int = 1):
     return [(i + by, t) for i, t in lines]
+
+
+def exec_generated(source: str, part: str, ns: dict) -> dict:
+    """Run generated source built by another module of this engine (the
+    symmetry canonicaliser: ``part`` is "symmetry"); only ints and the
+    engine's own names in it."""
+    exec(compile(source, f"<explicit:{part}>", "exec"), ns)
+    return ns

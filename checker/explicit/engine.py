@@ -1,70 +1,30 @@
-"""Entry point of the explicit-state engine: ``check(spec, options)``."""
+"""Entry point of the explicit-state engine: ``check(spec, options)``.
+
+It compiles the spec, picks a store (``_plan``: dict, compact, workers, the
+vector back end, or the MPI ranks of checker/distributed/), runs the search
+driver (``search.Driver``) and assembles the report: the properties'
+results (``verdicts.py``), the notes and the statistics."""
 from __future__ import annotations
 
-import resource
-import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Optional
 
-from .. import ir
-from ..options import Options
-from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Step,
-                       Trace, Verdict)
+from .. import evidence, ir
 from ..cancel import MAX_MEMORY, TIMEOUT, for_options, words
+from ..options import Options
+from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult, PropertyResult, Stats, Verdict
 from .compile import Program
+from .constants import NeedsConstants, require_constants  # noqa: F401  (NeedsConstants: re-exported)
 from .ctx import CompileTimeout
-from .layout import canon, check_finite
-from .search import RESUMABLE, bfs
-from .trace import error_detail, error_trace, trace_to
-
-
-class NeedsConstants(Exception):
-    """The spec has constants without values; the explicit engine needs them all."""
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        example = " ".join(f"--const {n}=VALUE" for n in names)
-        super().__init__(
-            "the explicit-state engine needs a value for every constant; "
-            f"{', '.join(names)} {'has' if len(names) == 1 else 'have'} none "
-            f"(give {'it' if len(names) == 1 else 'them'} with {example})")
-
-
-def _const_names_in(t: ir.Type) -> list[str]:
-    names: list[str] = []
-    work: list = [t]
-    while work:
-        x = work.pop()
-        if isinstance(x, ir.IntT):
-            work += [b for b in (x.lo, x.hi) if b is not None]
-        elif isinstance(x, ir.SetT):
-            work.append(x.elem)
-        elif isinstance(x, ir.SeqT):
-            work.append(x.elem)
-        elif isinstance(x, ir.MapT):
-            work += [x.key, x.value]
-        elif isinstance(x, ir.Const):
-            names.append(x.name)
-        elif not isinstance(x, (ir.BoolT, ir.EnumT)):
-            work += ir.children(x)   # a bound's expression
-    return names
-
-
-def _require_constants(spec: ir.Spec) -> None:
-    names = [c.name for c in spec.symbolic_consts]
-    types = [v.type for v in spec.vars] + [p.type for a in spec.actions for p in a.params]
-    for t in types:
-        try:
-            check_finite(t)
-        except ir.SymbolicBound:
-            names += _const_names_in(t) or [str(t)]
-    if names:
-        raise NeedsConstants(list(dict.fromkeys(names)))
-
-
-class StoreOptionError(Exception):
-    """An impossible combination of ``store``/``workers`` with other options
-    (the message is for the user; exit code 2)."""
+from .dictstore import DictStore
+from .errors import StoreOptionError
+from .goals import Goals
+from .memory import peak_memory_bytes
+from .search import Driver, Outcome
+from .stop import RESUMABLE, StopPolicy
+from .verdicts import (builtin_results, describe, invariant_results, reach_results,
+                       refinement_results, temporal_results)
 
 
 STORES = ("dict", "compact")
@@ -94,224 +54,151 @@ def _store_for(options: Options, need_graph: bool) -> tuple[str, str | None]:
     return options.store, None
 
 
-def _peak_memory() -> int:
-    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return ru if sys.platform == "darwin" else ru * 1024
+@dataclass
+class _Plan:
+    """The store a run uses, and why when it is not the one asked for."""
+
+    store: str                      # "dict" or "compact"
+    note: Optional[str] = None
+    vprog: object = None            # the vector back end's program, when it runs
+    backend_note: Optional[str] = None
+
+    def label(self, options: Options) -> str:
+        """the store as the evidence names it"""
+        if options.distributed:
+            return "mpi"
+        if self.vprog is not None:
+            return "vector"
+        if self.store == "compact" and options.workers > 1:
+            return "workers"
+        return self.store
 
 
-def check(spec: ir.Spec, options: Options) -> CheckResult:
-    _require_constants(spec)
-    t0 = time.perf_counter()
-    wanted = set(options.properties) if options.properties is not None else None
-
-    def want(name: str) -> bool:
-        return wanted is None or name in wanted
-
-    # Temporal properties are checked on the reachable graph under per-instance
-    # fairness; that graph is not quotiented here, so they get the full search.
-    temporal_wanted = any(want(p.name) for p in getattr(spec, "properties", ()))
-    use_symmetry = bool(spec.symmetric) and options.symmetry and not temporal_wanted
-    # --timeout covers compiling too (a spec can be slow to compile: large
-    # unrolled loops, many actions); the search gets what is left of it
-    cancel = for_options(options)
-    left = cancel.remaining()
-    deadline = t0 + left if left is not None else None
-    try:
-        prog = Program(spec, options.max_states, symmetry=use_symmetry, deadline=deadline,
-                       cancel=cancel)
-    except CompileTimeout:
-        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
-    compile_seconds = time.perf_counter() - t0
-    search_options = replace(options, cancel=cancel)
-
-    want_invs = [k for k, inv in enumerate(spec.invariants) if want(inv.name)]
-    want_typeok = want("typeok")
-    want_deadlock = options.check_deadlock and want("deadlock")
-    goals = tuple(getattr(spec, "reachables", ()))
-    want_reach = [k for k, g in enumerate(goals) if want(g.name)]
-    need_graph = any(want(p.name) for p in getattr(spec, "properties", ()))
-    store, store_note = _store_for(options, need_graph)
+def _plan(prog: Program, options: Options, goals: Goals) -> _Plan:
+    need_graph = bool(goals.temporal)
+    store, note = _store_for(options, need_graph)
     if options.traces > 1 and store != "dict":
         raise StoreOptionError(f"--traces {options.traces}: needs the default --store dict (the further "
                                "traces are read from every stored state's parent)")
-    vprog, backend_note = None, None
+    plan = _Plan(store, note)
     if options.backend != "scalar" or options.por:   # checker/explicit/vector/plan.py: the rule
-        from .vector.plan import make_expander, plan_backend
-        vprog, backend_note = plan_backend(prog, options, need_graph, want_invs)
-        if vprog is not None:
-            store, store_note = "compact", None
+        from .vector.plan import plan_backend
+        plan.vprog, plan.backend_note = plan_backend(prog, options, need_graph, list(goals.invs))
+        if plan.vprog is not None:
+            plan.store, plan.note = "compact", None
+    return plan
+
+
+def _search(prog: Program, options: Options, goals: Goals, plan: _Plan) -> Outcome:
+    if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
+        from ..distributed.search import bfs_distributed
+        return bfs_distributed(prog, options, list(goals.invs), goals.typeok, goals.deadlock, list(goals.reach))
+    stop = StopPolicy(options)
+    if plan.store == "compact":
+        from .compact import CompactStore    # (numpy: imported only when the compact store runs)
+        make = None
+        if plan.vprog is not None:
+            from .vector.plan import make_expander
+            make = make_expander(plan.vprog, options)
+        store = CompactStore(prog, options, goals, stop, make)
+        return Driver(prog, store, goals, stop, options.progress).run()
+    # --traces: no early stop once every property is violated (the further traces are in the rest)
+    whole = bool(goals.temporal) or options.traces > 1
+    return Driver(prog, DictStore(prog, options, goals, stop), goals, stop, options.progress, whole).run()
+
+
+def check(spec: ir.Spec, options: Options) -> CheckResult:
+    require_constants(spec)
+    t0 = time.perf_counter()
+    goals = Goals.of(spec, options)
+    # --timeout covers compiling too (a spec can be slow to compile: large
+    # unrolled loops, many actions); the search gets what is left of it
+    cancel = for_options(options)
     try:
-        if options.distributed:      # over MPI ranks: checker/distributed/ (checks done there)
-            from ..distributed.search import bfs_distributed
-            out = bfs_distributed(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach)
-        elif store == "compact":
-            from .compact import bfs_compact
-            out = bfs_compact(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
-                              make_expander(vprog, options) if vprog is not None else None)
-        else:
-            # --traces: no early stop once every property is violated (the further traces are in the rest)
-            out = bfs(prog, search_options, want_invs, want_typeok, want_deadlock, want_reach,
-                      need_graph or options.traces > 1)
-    except CompileTimeout:    # the compact store compiles its level functions on first use
-        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words())
+        prog = _compile(spec, options, goals, cancel, t0)
+        compile_seconds = time.perf_counter() - t0
+        plan = _plan(prog, options, goals)
+        out = _search(prog, replace(options, cancel=cancel), goals, plan)
+    except CompileTimeout:    # (the compact store compiles its level functions on first use)
+        return _compile_timeout(spec, options, time.perf_counter() - t0, cancel.words(), cancel.reason)
     prog.attach(None)   # rebuilding traces and the scans below must not stop half-way
-    found = out.found
-    constraint_note = None
-    if spec.constraints and out.exhaustive:   # count as TLC does: only the states inside the constraint
-        from .constrained import inside_counts
-        out.states, out.depth, outside = inside_counts(prog, out.seen)
-        constraint_note = (f"state constraint {', '.join(c.name for c in spec.constraints)}: {outside} states "
-                           "outside it were reached and checked but not explored nor counted (TLC's CONSTRAINT)")
-    seconds = time.perf_counter() - t0
-
-    sym_note, sym_extra = _symmetry_report(spec, prog, out, options, temporal_wanted)
-    reduced = " with symmetry reduction" if prog.symmetry is not None else ""
-    if out.exhaustive:
-        holds_method = f"exhaustive search{reduced} ({out.states} states, depth {out.depth})"
-    else:
-        holds_method = f"bounded (not exhaustive){reduced}: depth {out.depth}, {out.states} states"
-        if out.stopped_by in RESUMABLE and cancel.words():   # why it stopped, in words
-            holds_method += f"; {cancel.words()}"
-    method_v = "explicit-state breadth-first search (shortest counterexample)"
-    if getattr(vprog, "reduction", None) is not None:
-        reduced += " and partial-order reduction"
-        holds_method = holds_method.replace("search (", "search with partial-order reduction (", 1) \
-            if out.exhaustive else holds_method
-        method_v = ("explicit-state breadth-first search with partial-order reduction "
-                    "(a real counterexample, not necessarily shortest)")
-
-    def unviolated(name, kind, doc="", line=None):
-        verdict = Verdict.HOLDS if out.exhaustive else Verdict.UNKNOWN
-        return PropertyResult(name, kind, verdict, holds_method, depth=out.depth, doc=doc,
-                              line=line, seconds=seconds)
-
-    props: list[PropertyResult] = []
-    for k in want_invs:
-        inv = spec.invariants[k]
-        line = inv.span.line if inv.span else None
-        if k in found.inv:
-            s, e = found.inv[k]
-            tr = trace_to(prog, out.seen, s)
-            if e is None:
-                detail = f"invariant {inv.name} is false"
-            else:
-                detail = f"evaluating invariant {inv.name} failed: {error_detail(prog, e)}"
-            props.append(PropertyResult(inv.name, INVARIANT, Verdict.VIOLATED, method_v, tr,
-                                        detail, len(tr), doc=inv.doc, line=line,
-                                        seconds=seconds))
-        else:
-            props.append(unviolated(inv.name, INVARIANT, inv.doc, line))
-    temporal = [p for p in getattr(spec, "properties", ()) if want(p.name)]
+    constraint_note = _count_inside_constraint(spec, prog, out)
+    s = describe(spec, prog, options, goals, out, time.perf_counter() - t0, cancel.words(),
+                 plan.label(options), getattr(plan.vprog, "reduction", None) is not None)
     live_extra: dict = {}
-    if temporal and out.exhaustive:
-        from .liveness import Graph, find_violation, lasso_trace, predicate
-        t_graph = time.perf_counter()
-        graph = Graph(prog, out.seen, tla=options.semantics == "tla")
-        live_extra = {"graph_seconds": time.perf_counter() - t_graph, "graph_edges": graph.sg.edges,
-                      "graph_bytes": graph.sg.nbytes() + graph.enabled.nbytes}
-    fairness = ir.fairness_words(spec)
-    if options.semantics == "tla":
-        fairness = ("checked with no fairness" if not spec.fairness else fairness) + (
-            "; TLA+ semantics: every state may stutter forever, and a step that changes nothing "
-            "does not count as a fair action taken")
-    for p in temporal:
-        line = p.span.line if p.span else None
-        if not out.exhaustive:
-            props.append(unviolated(p.name, PROPERTY, p.doc, line))
-            continue
-        pq = predicate(prog, p.q) if p.q is not None else None
-        t_prop = time.perf_counter()
-        lasso = find_violation(graph, p, predicate(prog, p.p), pq)
-        live_extra["liveness_seconds"] = live_extra.get("liveness_seconds", 0.0) + time.perf_counter() - t_prop
-        if lasso is None:
-            props.append(PropertyResult(
-                p.name, PROPERTY, Verdict.HOLDS,
-                f"exhaustive search ({out.states} states): no fair behaviour violates it; {fairness}",
-                depth=out.depth, doc=p.doc, line=line, seconds=seconds))
-        else:
-            tr = lasso_trace(graph, lasso)
-            what = ("a reachable state violates it" if tr.loop_start is None else
-                    f"a fair behaviour that repeats from step {tr.loop_start} forever "
-                    "violates it")
-            props.append(PropertyResult(
-                p.name, PROPERTY, Verdict.VIOLATED,
-                f"explicit-state search: fair lasso in the reachable graph; {fairness}", tr, what, len(tr),
-                doc=p.doc, line=line, seconds=seconds))
-    for k in want_reach:
-        g = goals[k]
-        line = g.span.line if g.span else None
-        if k in found.reach:
-            tr = trace_to(prog, out.seen, found.reach[k])
-            tr.kind = "witness"
-            props.append(PropertyResult(
-                g.name, REACHABLE, Verdict.HOLDS,
-                f"witness found at depth {len(tr)} (explicit-state search, shortest witness)",
-                tr, f"reached a state where {ir.show_expr(g.expr)}", len(tr), doc=g.doc,
-                line=line, seconds=seconds))
-        elif out.exhaustive:
-            props.append(PropertyResult(
-                g.name, REACHABLE, Verdict.VIOLATED, holds_method, None,
-                f"unreachable: no reachable state satisfies {ir.show_expr(g.expr)}", out.depth,
-                doc=g.doc, line=line, seconds=seconds))
-        else:
-            props.append(unviolated(g.name, REACHABLE, g.doc, line))
-    if want_typeok:
-        if found.typeok is not None:
-            tr, detail = _typeok_trace(prog, out, found.typeok)
-            props.append(PropertyResult("typeok", TYPEOK, Verdict.VIOLATED, method_v, tr,
-                                        detail, len(tr), seconds=seconds))
-        else:
-            props.append(unviolated("typeok", TYPEOK))
-    if want_deadlock:
-        if found.deadlock is not None:
-            tr = trace_to(prog, out.seen, found.deadlock)
-            props.append(PropertyResult("deadlock", DEADLOCK, Verdict.VIOLATED, method_v, tr,
-                                        "no action can take a step", len(tr),
-                                        seconds=seconds))
-        else:
-            props.append(unviolated("deadlock", DEADLOCK))
-    if spec.refinements:   # `refines A from "a.spec"`: checked here only (checker/explicit/refinement.py)
-        from .refinement import check_abstract_properties, check_refinement, liveness_refusal
-        for r in spec.refinements:
-            if want(r.name):
-                props.append(check_refinement(spec, r, options.max_states))
-                if out.exhaustive:
-                    props += check_abstract_properties(spec, r, prog, out.seen, options.semantics == "tla")
-                refusal = liveness_refusal(r)
-                if refusal is not None:
-                    props.append(refusal)
-
+    props = (invariant_results(s) + temporal_results(s, live_extra) + reach_results(s) + builtin_results(s)
+             + refinement_results(s))
     traces_notes = []
     if options.traces > 1:
         from .many import add_more_traces
         traces_notes = add_more_traces(prog, out, props, options.traces)
+    sym_note, sym_extra = _symmetry_report(spec, prog, out, options, bool(goals.temporal))
+    notes = (_store_notes(prog, options, plan, compile_seconds) + ([sym_note] if sym_note else [])
+             + traces_notes + ([plan.backend_note] if plan.backend_note else [])
+             + _search_notes(out, options, cancel) + ([constraint_note] if constraint_note else []))
+    extra = {**_search_extra(out, options, plan, compile_seconds), **live_extra,
+             **({"symmetry": sym_extra} if sym_extra else {})}
+    stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
+                  seconds=s.seconds, peak_memory_bytes=peak_memory_bytes(), extra=extra)
+    _never_enabled(spec, prog, out, stats)
+    return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
+                       out.exhaustive, notes)
 
-    if store == "compact":
+
+def _compile(spec: ir.Spec, options: Options, goals: Goals, cancel, t0: float) -> Program:
+    # Temporal properties are checked on the reachable graph under per-instance
+    # fairness; that graph is not quotiented here, so they get the full search.
+    use_symmetry = bool(spec.symmetric) and options.symmetry and not goals.temporal
+    left = cancel.remaining()
+    deadline = t0 + left if left is not None else None
+    return Program(spec, options.max_states, symmetry=use_symmetry, deadline=deadline, cancel=cancel)
+
+
+def _count_inside_constraint(spec: ir.Spec, prog: Program, out: Outcome) -> Optional[str]:
+    """count as TLC does: only the states inside the constraint (after an exhaustive search)"""
+    if not (spec.constraints and out.exhaustive):
+        return None
+    from .constrained import inside_counts
+    out.states, out.depth, outside = inside_counts(prog, out.seen)
+    return (f"state constraint {', '.join(c.name for c in spec.constraints)}: {outside} states "
+            "outside it were reached and checked but not explored nor counted (TLC's CONSTRAINT)")
+
+
+def _store_notes(prog: Program, options: Options, plan: _Plan, compile_seconds: float) -> list[str]:
+    if plan.store == "compact":
         per = "8 bytes (uint64)" if prog.layout.total_bits <= 64 else \
             f"{(prog.layout.total_bits + 7) // 8} bytes"
         stored = (f"exact, full states stored: compact store, sorted numpy arrays, "
                   f"{per} + 1 depth byte per state" + (f"; {options.workers} worker processes"
-                                       if options.workers > 1 else ""))
+                                                       if options.workers > 1 else ""))
     else:
         stored = "exact: full states stored"
-    notes = [stored] + ([store_note] if store_note else []) + [
-             f"state encoding: {prog.layout.total_bits} bits per state; "
-             f"compiled in {compile_seconds:.3f}s"]
-    if sym_note:
-        notes.append(sym_note)
-    notes += traces_notes
-    if backend_note:
-        notes.append(backend_note)
-    limits = {"max_depth": f"stopped at --max-depth {options.max_depth}",
-              "max_states": f"stopped at --max-states {options.max_states}",
-              "timeout": f"stopped: {cancel.words() or words(TIMEOUT, options.timeout)}",
-              "max_memory": f"stopped: {words(MAX_MEMORY, max_memory_mb=options.max_memory_mb)} "
-                            f"(resident set {out.memory_mb:.0f} MB)" if options.max_memory_mb else "",
-              "interrupted": f"stopped: {cancel.words() or 'interrupted'}, partial result",
-              "all decided": "stopped early: every checked property is already decided "
-                             "(violated, or its goal reached)"}
+    return [stored] + ([plan.note] if plan.note else []) + [
+        f"state encoding: {prog.layout.total_bits} bits per state; compiled in {compile_seconds:.3f}s"]
+
+
+def _stop_note(out: Outcome, options: Options, cancel) -> str:
+    """why the search stopped, in words"""
+    reason = out.stopped_by
+    if reason == "max_depth":
+        return f"stopped at --max-depth {options.max_depth}"
+    if reason == "max_states":
+        return f"stopped at --max-states {options.max_states}"
+    if reason == "timeout":
+        return f"stopped: {cancel.words() or words(TIMEOUT, options.timeout)}"
+    if reason == "max_memory":
+        return (f"stopped: {words(MAX_MEMORY, max_memory_mb=options.max_memory_mb)} "
+                f"(resident set {out.memory_mb:.0f} MB)" if options.max_memory_mb else "")
+    if reason == "interrupted":
+        return f"stopped: {cancel.words() or 'interrupted'}, partial result"
+    return ("stopped early: every checked property is already decided "
+            "(violated, or its goal reached)")
+
+
+def _search_notes(out: Outcome, options: Options, cancel) -> list[str]:
+    notes = []
     if out.stopped_by is not None:
-        notes.append(limits[out.stopped_by])
+        notes.append(_stop_note(out, options, cancel))
     if out.unchecked:
         notes.append(f"{out.unchecked} stored states were never expanded nor checked "
                      "(stopped before their turn)")
@@ -322,78 +209,64 @@ def check(spec: ir.Spec, options: Options) -> CheckResult:
     if out.checkpoint_path is not None and out.checkpoints:
         notes.append(f"checkpoint: {out.checkpoint_path}"
                      + (" (resume with --resume)" if out.stopped_by in RESUMABLE else ""))
-    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds,
-             **getattr(out, "extra", {})}
-    if store == "compact":
-        extra["store"] = store
+    return notes
+
+
+def _search_extra(out: Outcome, options: Options, plan: _Plan, compile_seconds: float) -> dict:
+    extra = {"search_seconds": out.seconds, "compile_seconds": compile_seconds, **getattr(out, "extra", {})}
+    if plan.store == "compact":
+        extra["store"] = plan.store
         extra["store_bytes"] = out.store_bytes
         extra["workers"] = options.workers
-    if constraint_note:
-        notes.append(constraint_note)
     if out.checks_skipped is not None:     # invariant skipping (readsets.py)
         extra["invariant_checks_skipped"] = out.checks_skipped
-    if vprog is not None:
+    if plan.vprog is not None:
         ex = out.expander
         extra["backend"] = "vector"
         extra["vector_chunks"] = ex.chunks
         extra["scalar_chunks"] = ex.scalar_chunks     # chunks with something to report
         if ex.red is not None:
             extra["por_reduced_states"] = ex.reduced_rows  # states expanded with an ample set
-    stats = Stats(states=out.states, transitions=out.transitions, depth=out.depth,
-                  seconds=seconds, peak_memory_bytes=_peak_memory(),
-                  extra={**extra, **live_extra, **({"symmetry": sym_extra} if sym_extra else {})})
-    if out.exhaustive and spec.actions:
-        from .edges import never_enabled
-        t_scan = time.perf_counter()
-        dead = getattr(out, "never_enabled", None)      # (combined over the ranks when distributed)
-        dead = never_enabled(prog, out.seen) if dead is None else dead
-        stats.extra["never_enabled"] = [spec.actions[ai].name for ai in dead]
-        stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
-    return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
-                       out.exhaustive, notes)
+    return extra
 
 
-def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str = "") -> CheckResult:
+def _never_enabled(spec: ir.Spec, prog: Program, out: Outcome, stats: Stats) -> None:
+    """the actions enabled in no reachable state (after an exhaustive search)"""
+    if not (out.exhaustive and spec.actions):
+        return
+    from .edges import never_enabled
+    t_scan = time.perf_counter()
+    dead = getattr(out, "never_enabled", None)      # (combined over the ranks when distributed)
+    dead = never_enabled(prog, out.seen) if dead is None else dead
+    stats.extra["never_enabled"] = [spec.actions[ai].name for ai in dead]
+    stats.extra["never_enabled_seconds"] = time.perf_counter() - t_scan
+
+
+def _compile_timeout(spec: ir.Spec, options: Options, seconds: float, why: str = "",
+                     reason: Optional[str] = None) -> CheckResult:
     """The timeout expired while compiling: nothing was explored, every
     wanted property is unknown."""
-    wanted = set(options.properties) if options.properties is not None else None
-    items = [(i.name, INVARIANT, i) for i in spec.invariants]
-    items += [(p.name, PROPERTY, p) for p in getattr(spec, "properties", ())]
-    items += [(g.name, REACHABLE, g) for g in getattr(spec, "reachables", ())]
-    items.append(("typeok", TYPEOK, None))
-    if options.check_deadlock:
-        items.append(("deadlock", DEADLOCK, None))
+    goals = Goals.of(spec, options)
+    items = [(spec.invariants[k].name, INVARIANT, spec.invariants[k]) for k in goals.invs]
+    items += [(p.name, PROPERTY, p) for p in goals.temporal]
+    items += [(spec.reachables[k].name, REACHABLE, spec.reachables[k]) for k in goals.reach]
+    items += [("typeok", TYPEOK, None)] if goals.typeok else []
+    items += [("deadlock", DEADLOCK, None)] if goals.deadlock else []
     why = why or words(TIMEOUT, options.timeout)
     method = f"not checked: {why} while compiling the spec"
+    ev = evidence.Search(engine="distributed" if options.distributed else "explicit", states=0, depth=0,
+                         complete=False, stopped_by=reason or TIMEOUT, store=options.store)
     props = [PropertyResult(name, kind, Verdict.UNKNOWN, method, depth=0,
                             doc=getattr(d, "doc", "") or "",
                             line=d.span.line if d is not None and d.span else None,
-                            seconds=seconds)
-             for name, kind, d in items if wanted is None or name in wanted]
+                            seconds=seconds, evidence=ev)
+             for name, kind, d in items]
     stats = Stats(states=0, transitions=0, depth=0, seconds=seconds,
-                  peak_memory_bytes=_peak_memory(), extra={"compile_seconds": seconds})
+                  peak_memory_bytes=peak_memory_bytes(), extra={"compile_seconds": seconds})
     notes = ["exact: full states stored",
              f"stopped: {why} while compiling: no state explored"]
     return CheckResult(spec.name, spec.file, "explicit", spec.const_values(), props, stats,
                        False, notes)
-
-
-def _typeok_trace(prog: Program, out, rec) -> tuple[Trace, str]:
-    if rec[0] == "initerr":
-        return Trace([Step(None, (), {})]), f"evaluating the initial values failed: " \
-            f"{error_detail(prog, rec[1])}"
-    if rec[0] == "init":
-        _, values, (i, x) = rec
-        state = {}
-        for f, v in zip(prog.layout.fields, values):
-            state[f.name] = canon(f.type, v)
-        v = prog.spec.vars[i]
-        line = v.span.line if v.span else "?"
-        detail = (f"{v.name} = {ir.show_value(state[v.name])} is outside its type {v.type} "
-                  f"(initial value, line {line})")
-        return Trace([Step(None, (), state)]), detail
-    parent, e, ai, b = rec
-    return error_trace(prog, out.seen, parent, e, ai, b), error_detail(prog, e)
 
 
 def _symmetry_report(spec: ir.Spec, prog: Program, out, options: Options, temporal: bool):

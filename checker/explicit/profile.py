@@ -67,10 +67,10 @@ def _columns(head, rows) -> list[str]:
 def profile_space(spec: ir.Spec, max_states: int | None = None) -> SpaceProfile:
     """Raises SpaceTooLarge past ``max_states``, and for a spec whose
     constants do not all have a value (``--all-values``)."""
-    from .engine import NeedsConstants, _require_constants
+    from .constants import NeedsConstants, require_constants
 
     try:
-        _require_constants(spec)
+        require_constants(spec)
     except NeedsConstants as e:
         raise SpaceTooLarge(str(e)) from None
     prog = Program(spec, max_states)

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import replace
 
-from .. import ir
+from .. import evidence, ir
 from ..interp import StepError, freeze, initial_states, successors
 from ..report.evaluate import EvalError, EvalLimit, evaluate
 from ..results import PropertyResult, Step, Trace, Verdict
@@ -49,7 +50,10 @@ def liveness_refusal(ref: ir.Refinement) -> PropertyResult | None:
                           "not checked: the abstract spec's " + ", ".join(unchecked)
                           + " under the refinement mapping (not implemented; the steps are checked as `"
                           + ref.name + "`, the abstract temporal properties as `" + ref.name + ": NAME`)",
-                          line=ref.span.line if ref.span else None)
+                          line=ref.span.line if ref.span else None,
+                          evidence=evidence.NotChecked(KIND, evidence.NOT_IMPLEMENTED,
+                                                       "the abstract spec's " + ", ".join(unchecked)
+                                                       + " under the refinement mapping"))
 
 
 class _Mapper:
@@ -92,9 +96,11 @@ def _unchecked_liveness(abstract: ir.Spec) -> list[str]:
     return [f"fairness of {f.origin or ', '.join(f.actions)}" for f in abstract.fairness]
 
 
-def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla: bool) -> list[PropertyResult]:
+def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla: bool,
+                              depth: int = 0) -> list[PropertyResult]:
     """The abstract spec's temporal properties, read through the mapping, on
-    the concrete reachable graph (fair cycles under the concrete fairness)."""
+    the concrete reachable graph (fair cycles under the concrete fairness;
+    ``seen``: every reachable state, found by a search of ``depth`` levels)."""
     from .liveness import Graph, find_violation, lasso_trace
     if not ref.abstract.properties:
         return []
@@ -123,6 +129,7 @@ def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla
                 return False
         return holds
     fairness = ir.fairness_words(spec)
+    searched = evidence.Search(engine=KIND, states=len(seen), depth=depth, complete=True)
     out = []
     for p in ref.abstract.properties:
         name = f"{ref.name}: {p.name}"
@@ -132,92 +139,130 @@ def check_abstract_properties(spec: ir.Spec, ref: ir.Refinement, prog, seen, tla
         except EvalLimit as err:   # as in check_refinement: unknown, not a verdict
             out.append(PropertyResult(name, "property", Verdict.UNKNOWN,
                                       f"not decided: the refinement mapping cannot be evaluated ({err})",
-                                      line=line, seconds=time.perf_counter() - t0))
+                                      line=line, seconds=time.perf_counter() - t0,
+                                      evidence=evidence.NotChecked("explicit", evidence.NOT_SUPPORTED,
+                                                                   f"the refinement mapping cannot be evaluated ({err})")))
             continue
         if lasso is None:
             out.append(PropertyResult(name, "property", Verdict.HOLDS,
                                       f"exhaustive search: no fair behaviour of this spec violates {ref.abstract.name}'s "
                                       f"property {p.name} under the refinement mapping; {fairness}",
-                                      line=line, seconds=time.perf_counter() - t0))
+                                      line=line, seconds=time.perf_counter() - t0, evidence=searched))
         else:
             tr = lasso_trace(graph, lasso)
             out.append(PropertyResult(name, "property", Verdict.VIOLATED,
                                       f"explicit-state search: fair lasso in the reachable graph; {fairness}", tr,
                                       f"{ref.abstract.name}'s property {p.name}, read through the refinement "
-                                      "mapping, is violated", len(tr), line=line, seconds=time.perf_counter() - t0))
+                                      "mapping, is violated", len(tr), line=line, seconds=time.perf_counter() - t0,
+                                      evidence=replace(searched, shortest=False)))
     return out
 
 
 def check_refinement(spec: ir.Spec, ref: ir.Refinement, max_states: int | None = None) -> PropertyResult:
     t0 = time.perf_counter()
     try:
-        return _check_refinement(spec, ref, max_states, t0)
+        return _RefinementSearch(spec, ref, max_states).run()
     except EvalLimit as err:   # a mapping too deep for the evaluator decides nothing
         return PropertyResult(ref.name, KIND, Verdict.UNKNOWN,
                               f"not decided: the refinement mapping cannot be evaluated ({err})",
-                              line=ref.span.line if ref.span else None, seconds=time.perf_counter() - t0)
+                              line=ref.span.line if ref.span else None, seconds=time.perf_counter() - t0,
+                              evidence=evidence.NotChecked("explicit", evidence.NOT_SUPPORTED,
+                                                           f"the refinement mapping cannot be evaluated ({err})"))
 
 
-def _check_refinement(spec: ir.Spec, ref: ir.Refinement, max_states: int | None, t0: float) -> PropertyResult:
-    m = _Mapper(spec, ref)
-    line = ref.span.line if ref.span else None
-    abstract_inits = {freeze(ref.abstract, s) for s in initial_states(ref.abstract) if not isinstance(s, StepError)}
-    parents: dict[tuple, tuple | None] = {}
-    frontier: deque = deque()
+class _RefinementSearch:
+    """The breadth-first search of the concrete spec that matches every step
+    against the abstract spec's (module docstring)."""
 
-    def violated(chain_end: tuple | None, last: Step | None, detail: str, depth: int) -> PropertyResult:
-        steps = _path(spec, parents, chain_end) if chain_end is not None else []
+    def __init__(self, spec: ir.Spec, ref: ir.Refinement, max_states: int | None):
+        self.t0 = time.perf_counter()
+        self.spec = spec
+        self.ref = ref
+        self.max_states = max_states
+        self.m = _Mapper(spec, ref)
+        self.line = ref.span.line if ref.span else None
+        self.parents: dict[tuple, tuple | None] = {}
+        self.frontier: deque = deque()
+
+    def _evidence(self, depth: int, complete: bool, stopped_by=None) -> evidence.Search:
+        return evidence.Search(engine=KIND, states=len(self.parents), depth=depth, complete=complete,
+                               stopped_by=stopped_by)
+
+    def _result(self, verdict: Verdict, method: str, depth: int, ev, **kw) -> PropertyResult:
+        return PropertyResult(self.ref.name, KIND, verdict, method, depth=depth, line=self.line,
+                              seconds=time.perf_counter() - self.t0, evidence=ev, **kw)
+
+    def _violated(self, chain_end: tuple | None, last: Step | None, detail: str, depth: int) -> PropertyResult:
+        steps = _path(self.spec, self.parents, chain_end) if chain_end is not None else []
         if last is not None:
             steps.append(last)
-        return PropertyResult(ref.name, KIND, Verdict.VIOLATED,
-                              "explicit-state breadth-first search of the concrete spec, each step matched "
-                              "against the abstract spec's steps (shortest counterexample)",
-                              trace=Trace(steps), detail=detail, depth=depth, line=line,
-                              seconds=time.perf_counter() - t0)
+        return self._result(Verdict.VIOLATED,
+                            "explicit-state breadth-first search of the concrete spec, each step matched "
+                            "against the abstract spec's steps (shortest counterexample)", depth,
+                            self._evidence(depth, False, evidence.ALL_DECIDED), trace=Trace(steps), detail=detail)
 
-    for s in initial_states(spec):
-        if isinstance(s, StepError):
-            continue  # typeok reports it
-        f = freeze(spec, s)
-        if f in parents:
-            continue
-        a, why = m.image(s)
-        if a is None or a not in abstract_inits:
-            return violated(None, Step(None, (), dict(s)),
-                            why or f"the initial state maps to {_show(ref.abstract, a)}, which is not an initial "
-                                   f"state of {ref.abstract.name}", 0)
-        parents[f] = None
-        frontier.append((f, s, a, 0))
-    depth = 0
-    while frontier:
-        f, s, a, d = frontier.popleft()
-        depth = max(depth, d)
-        for name, args, t in successors(spec, s):
-            if isinstance(t, StepError):
-                continue  # an erroneous step is typeok's violation
-            b, why = m.image(t)
-            if b is None or (b != a and b not in m.abstract_next(a)):
-                detail = why or (f"the step {name}{_args(args)} maps {_show(ref.abstract, a)} to "
-                                 f"{_show(ref.abstract, b)}: no step of {ref.abstract.name} does that, "
-                                 "and it is not a stutter")
-                return violated(f, Step(name, tuple(args), dict(t)), detail, d + 1)
-            g = freeze(spec, t)
-            if g not in parents:
-                parents[g] = (f, name, tuple(args))
-                if max_states is not None and len(parents) >= max_states:
-                    return PropertyResult(ref.name, KIND, Verdict.UNKNOWN,
-                                          f"bounded (not exhaustive): stopped at {len(parents)} states",
-                                          depth=d + 1, line=line, seconds=time.perf_counter() - t0)
-                frontier.append((g, t, b, d + 1))
-    unchecked = _unchecked_liveness(ref.abstract)
-    detail = ""
-    if unchecked:
-        detail = (f"safety part only: see `{ref.name} (liveness)` for the abstract spec's "
-                  + ", ".join(unchecked))
-    return PropertyResult(ref.name, KIND, Verdict.HOLDS,
-                          f"exhaustive search ({len(parents)} states, depth {depth}): every step maps to a "
-                          f"step of {ref.abstract.name} or a stutter",
-                          detail=detail, depth=depth, line=line, seconds=time.perf_counter() - t0)
+    def _initial(self) -> PropertyResult | None:
+        """the initial states into the frontier; a violation when one maps outside the abstract initial states"""
+        spec, ref = self.spec, self.ref
+        abstract_inits = {freeze(ref.abstract, s) for s in initial_states(ref.abstract)
+                          if not isinstance(s, StepError)}
+        for s in initial_states(spec):
+            if isinstance(s, StepError):
+                continue  # typeok reports it
+            f = freeze(spec, s)
+            if f in self.parents:
+                continue
+            a, why = self.m.image(s)
+            if a is None or a not in abstract_inits:
+                return self._violated(None, Step(None, (), dict(s)),
+                                      why or f"the initial state maps to {_show(ref.abstract, a)}, which is not "
+                                             f"an initial state of {ref.abstract.name}", 0)
+            self.parents[f] = None
+            self.frontier.append((f, s, a, 0))
+        return None
+
+    def _step(self, f, a, d: int, name, args, t) -> PropertyResult | None:
+        """one concrete step from ``f`` (mapped to ``a``) to ``t``: a violation, a stop, or None"""
+        b, why = self.m.image(t)
+        abstract = self.ref.abstract
+        if b is None or (b != a and b not in self.m.abstract_next(a)):
+            detail = why or (f"the step {name}{_args(args)} maps {_show(abstract, a)} to "
+                             f"{_show(abstract, b)}: no step of {abstract.name} does that, "
+                             "and it is not a stutter")
+            return self._violated(f, Step(name, tuple(args), dict(t)), detail, d + 1)
+        g = freeze(self.spec, t)
+        if g not in self.parents:
+            self.parents[g] = (f, name, tuple(args))
+            if self.max_states is not None and len(self.parents) >= self.max_states:
+                return self._result(Verdict.UNKNOWN, f"bounded (not exhaustive): stopped at {len(self.parents)} states",
+                                    d + 1, self._evidence(d + 1, False, evidence.MAX_STATES))
+            self.frontier.append((g, t, b, d + 1))
+        return None
+
+    def run(self) -> PropertyResult:
+        got = self._initial()
+        if got is not None:
+            return got
+        depth = 0
+        while self.frontier:
+            f, s, a, d = self.frontier.popleft()
+            depth = max(depth, d)
+            for name, args, t in successors(self.spec, s):
+                if isinstance(t, StepError):
+                    continue  # an erroneous step is typeok's violation
+                got = self._step(f, a, d, name, args, t)
+                if got is not None:
+                    return got
+        ref = self.ref
+        unchecked = _unchecked_liveness(ref.abstract)
+        detail = ""
+        if unchecked:
+            detail = (f"safety part only: see `{ref.name} (liveness)` for the abstract spec's "
+                      + ", ".join(unchecked))
+        return self._result(Verdict.HOLDS,
+                            f"exhaustive search ({len(self.parents)} states, depth {depth}): every step maps to a "
+                            f"step of {ref.abstract.name} or a stutter", depth, self._evidence(depth, True),
+                            detail=detail)
 
 
 def _path(spec: ir.Spec, parents: dict, f: tuple) -> list[Step]:

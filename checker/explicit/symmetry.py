@@ -37,6 +37,7 @@ import math
 from itertools import permutations, product
 
 from .. import ir
+from .ctx import exec_generated
 from .layout import SET_BIAS, Layout, is_bitset, is_int_bitset
 
 TIE_ORDERS = 720        # orders of tied values tried per state before giving up exactness
@@ -353,7 +354,6 @@ class KeyedCanonicaliser(Canonicaliser):
             lines.append("        s = " + " | ".join(terms))
         lines.append("    return s")
         orbit.append("    return total")
-        from .compile import exec_generated
         exec_generated("\n".join(lines + orbit) + "\n", "symmetry", ns)
         return ns["canon"], ns["orbit"]
 

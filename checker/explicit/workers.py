@@ -22,7 +22,7 @@ import traceback
 from ..cancel import TICK
 from .compile import Program
 from .levels import Codec, sorted_unique
-from .search import Found
+from .found import Found
 
 
 def fork_available() -> bool:

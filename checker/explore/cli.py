@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def load_explorer(path: str, const_args: list[str]):
     """(Explorer, None) or (None, message) for a spec that cannot be explored."""
-    from ..explicit.engine import NeedsConstants, _require_constants
+    from ..explicit.constants import NeedsConstants, require_constants
     from ..lang import SpecError
     from ..run import InputError, load
     from .model import Explorer
@@ -41,7 +41,7 @@ def load_explorer(path: str, const_args: list[str]):
         consts[name] = lo
     try:
         spec = load(path, consts)
-        _require_constants(spec)
+        require_constants(spec)
         return Explorer(spec), None
     except SpecError as e:
         return None, str(e)

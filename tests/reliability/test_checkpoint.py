@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from checker.explicit import search
+from checker.explicit import dictstore
 from checker.options import Options
 from checker.run import run
 
@@ -58,7 +58,7 @@ def test_interrupt_and_resume_in_process_same_traces(tmp_path, monkeypatch, stop
     """Interrupted (mid-level: small chunks) once or twice, then resumed: the same
     states, transitions, depth, verdicts and counterexample traces (two invariants
     violated at depths 50 and 200, the deadlock at depth 247)."""
-    monkeypatch.setattr(search, "CHUNK", 64)
+    monkeypatch.setattr(dictstore, "CHUNK", 64)   # (the dict store's chunk size)
     spec = tmp_path / "synth.spec"
     spec.write_text(SYNTH)
     ref = run(str(spec))

@@ -17,7 +17,7 @@ BACKENDS = ("scalar", "vector", "auto")
 
 def plan_backend(prog, options, need_graph: bool, want_invs):
     """(VectorProgram or None, note or None)"""
-    from ..engine import StoreOptionError
+    from ..errors import StoreOptionError
     backend = options.backend
     if backend not in BACKENDS:
         raise StoreOptionError(f"--backend {backend}: unknown back end; choose scalar, vector or auto")
@@ -61,7 +61,7 @@ def plan_backend(prog, options, need_graph: bool, want_invs):
 
 
 def _check_por(prog, options, need_graph: bool) -> None:
-    from ..engine import StoreOptionError
+    from ..errors import StoreOptionError
     if need_graph:
         raise StoreOptionError("--por: temporal properties are not checked under partial-order "
                                "reduction (only invariants, reachability goals, typeok and deadlock); "
