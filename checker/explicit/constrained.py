@@ -11,6 +11,8 @@ stored state: the search itself is unchanged).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..report.evaluate import EvalError, evaluate
 
 
@@ -33,6 +35,21 @@ def inside_counts(prog, seen) -> tuple[int, int, int]:
         else:
             outside += 1
     return inside, deepest, outside
+
+
+def inside_mask(prog, nodes) -> np.ndarray:
+    """A bool per stored state in ``nodes``: does it satisfy every constraint
+    (an evaluation error counts as outside, as in ``inside_counts``)."""
+    spec = prog.spec
+    consts = spec.const_values()
+    out = np.zeros(len(nodes), dtype=bool)
+    for i, s in enumerate(nodes):
+        state = prog.layout.canonical(s)
+        try:
+            out[i] = all(evaluate(c.expr, state, {}, consts) for c in spec.constraints)
+        except EvalError:
+            out[i] = False
+    return out
 
 
 def _depths(seen):

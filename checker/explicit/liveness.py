@@ -19,6 +19,16 @@ Fair components follow Emerson–Lei: in a strongly connected component, a
 where it is enabled (and the rest is split again).  Predicates that fail to
 evaluate count as false.  Lassos are not guaranteed to be the shortest.
 
+Under ``--semantics tla`` and a ``constraint`` (TLC's CONSTRAINT) the states
+outside it are left out of the behaviour graph, as TLC does (it adds a
+successor to the liveness graph only when the successor is inside the model):
+an edge into such a state is dropped, but the group it belongs to stays
+*enabled* in its source, so a behaviour that could only go on by leaving the
+constraint stutters there and is unfair if a fair group is enabled.  Under
+the default semantics a state outside a constraint is a state with no step
+(the front end guards every action with the constraint), which stutters
+forever, as in every other engine.
+
 Everything works on whole arrays (numpy): the strongly connected components
 come from scipy's iterative algorithm (no recursion), the fairness groups
 enabled in a state are a bitset per state (one uint64 word per 64 groups),
@@ -81,6 +91,7 @@ class Graph:
             side = self.weak if fair[fi].kind == "weak" else self.strong
             side[gr // 64] |= np.uint64(1 << (gr % 64))
         self.enabled = self._enabled_bits()
+        self.inside = self._inside()
 
     def _enabled_bits(self) -> np.ndarray:
         """(n, words): the groups with a transition from each state."""
@@ -101,6 +112,24 @@ class Graph:
             # nodes with edges only: their edge ranges are consecutive and cover lo:hi
             out[a + has] = np.bitwise_or.reduceat(bits, sg.offsets[a:b][has] - lo, axis=0)
         return out
+
+    def _inside(self) -> np.ndarray | None:
+        """Which nodes satisfy every ``constraint`` (None: no constraint, or the
+        default semantics, where the outside states are ordinary dead ends)."""
+        spec = self.prog.spec
+        if not self.tla or not getattr(spec, "constraints", ()):
+            return None
+        from .constrained import inside_mask
+        return inside_mask(self.prog, self.nodes)
+
+    def stutter_mask(self) -> np.ndarray:
+        """The nodes where a behaviour may end by stuttering forever, fairly."""
+        sg, n = self.sg, self.n
+        unfair = ((self.enabled & (self.weak | self.strong)) != 0).any(axis=1) if self.words \
+            else np.zeros(n, dtype=bool)
+        if self.tla:   # any state may stutter forever, fairly where no fair group is enabled
+            return ~unfair if self.inside is None else ~unfair & self.inside
+        return sg.degree == 0
 
     def succ(self, v: int):
         return self.sg.succ(v)
@@ -362,24 +391,23 @@ def _bfs_cycle(g: Graph, start: int, comp: np.ndarray) -> list[int]:
 def find_violation(g: Graph, prop: ir.Temporal, pred_p, pred_q) -> Lasso | None:
     n = g.n
     P = np.fromiter((pred_p(s) for s in g.nodes), dtype=bool, count=n)
-    everything = np.ones(n, dtype=bool)
-    stutter = g.sg.degree == 0
-    if g.tla:   # any state may stutter forever, fairly where no fair group is enabled
-        stutter = ~((g.enabled & (g.weak | g.strong)) != 0).any(axis=1) if g.words else np.ones(n, dtype=bool)
+    # the behaviour graph: every node, or the nodes inside the constraints
+    everything = np.ones(n, dtype=bool) if g.inside is None else g.inside
+    stutter = g.stutter_mask()
     kind = prop.kind
     if kind == "always":
-        bad = np.flatnonzero(~P)
+        bad = np.flatnonzero(~P & everything)
         return None if not bad.size else Lasso(_prefix(g, int(bad[0])), -1, {})
     if kind == "leads_to":
         Q = np.fromiter((pred_q(s) for s in g.nodes), dtype=bool, count=n)
-        return _search(g, np.flatnonzero(P & ~Q), ~Q, stutter, None)
+        return _search(g, np.flatnonzero(P & ~Q & everything), ~Q & everything, stutter, None)
     if kind == "eventually":
         init = np.array(g.init, dtype=np.int64)
-        return _search(g, init[~P[init]] if init.size else init, ~P, stutter, None)
+        return _search(g, init[~P[init] & everything[init]] if init.size else init, ~P & everything, stutter, None)
     if kind == "always_eventually":
-        return _search(g, np.flatnonzero(~P), ~P, stutter, None)
+        return _search(g, np.flatnonzero(~P & everything), ~P & everything, stutter, None)
     if kind == "eventually_always":
-        return _search(g, np.arange(n), everything, stutter, ~P)
+        return _search(g, np.flatnonzero(everything), everything, stutter, ~P)
     raise ValueError(f"unknown temporal kind {kind}")
 
 
