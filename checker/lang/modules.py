@@ -480,6 +480,18 @@ def _inline(call: A.Method, part: _Part, source: str, counter: list) -> list:
 # ---------------------------------------------------------------- refinement
 
 
+def _shared_constants(resolver, abstract: ir.Spec) -> dict[str, int]:
+    """The constants of ``abstract`` that this spec also declares, with this
+    spec's values where they differ from the abstract spec's defaults."""
+    out = {}
+    for c in abstract.consts:
+        mine = resolver.env.consts.get(c.name)
+        value = getattr(mine, "value", None)
+        if value is not None and value != c.value:
+            out[c.name] = value
+    return out
+
+
 def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
     """Load each ``refines`` target and type its mapping in this spec's scope."""
     out = []
@@ -492,6 +504,11 @@ def resolve_refinements(resolver, decls) -> list[ir.Refinement]:
             _cycle_check(path, x.path_span, stack + (os.path.realpath(resolver.file),), resolver.source)
             read_module(path, x.path_span, resolver.source)
             abstract = resolver.load_module(path, stack + (os.path.realpath(resolver.file),))
+            # as TLA+'s INSTANCE (an implicit `N <- N` for every constant of
+            # the same name): the abstract spec gets this spec's values
+            shared = _shared_constants(resolver, abstract)
+            if shared:
+                abstract = resolver.load_module(path, stack + (os.path.realpath(resolver.file),), shared)
         except SpecError as e:
             resolver.d.items.extend(e.diagnostics)
             continue

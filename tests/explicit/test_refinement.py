@@ -117,3 +117,30 @@ def test_abstract_properties_under_the_mapping_and_the_refused_fairness(tmp_path
 def test_the_refinement_alone_with_property(capsys):
     r = _result(capsys, CORPUS / "peterson.spec", "--property", "refines Lock")
     assert [p["name"] for p in r["properties"]] == ["refines Lock"]
+
+
+def test_the_abstract_spec_gets_same_named_constants_as_instance_does(tmp_path, capsys):
+    """TLA+'s INSTANCE substitutes N <- N for a constant of the same name: a
+    counter that counts to this spec's N refines one bounded by N only when
+    the abstract spec gets N = 4 too (its default, 2, would reject the step
+    to 3)."""
+    (tmp_path / "abs.spec").write_text("spec abs\nconst N: 1..5 = 2\nvar y: 0..5 = 0\n"
+                                       "action up { require y < N; y = y + 1 }\n")
+    (tmp_path / "conc.spec").write_text("spec conc\nconst N: 1..5 = 2\nvar x: 0..5 = 0\n"
+                                        "action inc { require x < N; x = x + 1 }\n"
+                                        "refines abs from \"abs.spec\" with { y = x }\n")
+    from checker import cli
+    import json
+    for n, verdict in ((2, "holds"), (4, "holds")):
+        cli.main([str(tmp_path / "conc.spec"), "--json", "--const", f"N={n}", "--property", "refines abs"])
+        [r] = json.loads(capsys.readouterr().out)["results"]
+        [p] = [p for p in r["properties"] if p["name"] == "refines abs"]
+        assert p["verdict"] == verdict and f"{n + 1} states" in p["method"]
+    # a different name is not passed on: the abstract bound stays 2
+    (tmp_path / "conc2.spec").write_text("spec conc2\nconst M: 1..5 = 4\nvar x: 0..5 = 0\n"
+                                         "action inc { require x < M; x = x + 1 }\n"
+                                         "refines abs from \"abs.spec\" with { y = x }\n")
+    cli.main([str(tmp_path / "conc2.spec"), "--json", "--property", "refines abs"])
+    [r] = json.loads(capsys.readouterr().out)["results"]
+    [p] = [p for p in r["properties"] if p["name"] == "refines abs"]
+    assert p["verdict"] == "violated" and len(p["trace"]["steps"]) == 4   # init, 1, 2, then 3 is no abstract step
