@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from ..record_args import shown_expr
+from .. import evidence as ev
 from .. import ir
+from ..record_args import shown_expr
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Step, Trace, Verdict)
 
@@ -214,8 +215,25 @@ def _is_bounded(result: CheckResult, p: PropertyResult) -> bool:
         return False
     if result.engine in ("explicit", "bmc"):
         return not result.exhaustive
-    m = p.method.lower()
-    return any(w in m for w in ("bounded", "up to", "depth"))
+    return bounded_evidence(p.evidence)
+
+
+def bounded_evidence(e) -> bool:
+    """Evidence of a search that stopped at a bound: a state-graph search
+    not complete, BMC or the bounded lasso search, random walks, k-induction
+    whose step case failed up to --max-k, a BMC the solver stopped."""
+    e = ev.inner(e)
+    if isinstance(e, ev.Search):
+        return not e.complete
+    if isinstance(e, ev.Induction):
+        return e.failed == "step"
+    if isinstance(e, ev.SolverGaveUp):
+        return e.engine == "bmc"
+    return isinstance(e, (ev.Bounded, ev.Simulation))
+
+
+# the engines whose own words for a search that stopped begin with "bounded (not exhaustive)"
+_SAYS_BOUNDED = ("explicit", "refinement", "distributed")
 
 
 def _label(result: CheckResult, p: PropertyResult) -> str:
@@ -223,9 +241,14 @@ def _label(result: CheckResult, p: PropertyResult) -> str:
             Verdict.ERROR: "ERROR"}[p.verdict]
 
 
+def _says_bounded(e) -> bool:
+    e = ev.inner(e)
+    return isinstance(e, ev.Search) and not e.complete and e.engine in _SAYS_BOUNDED
+
+
 def _method(result: CheckResult, p: PropertyResult) -> str:
     m = p.method
-    if _is_bounded(result, p) and "bounded (not exhaustive)" not in m:
+    if _is_bounded(result, p) and not _says_bounded(p.evidence):
         m = f"bounded (not exhaustive): {m}" if m else "bounded (not exhaustive)"
     return m
 
@@ -289,44 +312,12 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
            color: bool = False) -> str:
     """The whole report of one result, ending with a newline."""
     st = _Style(color)
-    out: list[str] = []
-    out.append(st.bold(f"spec {result.spec}") + f"  ({result.file})")
     runs = getattr(result, "runs", None)
-    engine = result.engine
-    if runs:
-        engine += " (" + ", ".join(runs) + ", cross-checked)"
-    out.append(f"  engine     {engine}")
-    consts = _consts_text(result, spec)
-    if consts:
-        out.append(f"  constants  {consts}")
-    out.append("")
-
+    out = _header(result, spec, st, runs)
     props = result.properties
     nw = max([len(p.name) for p in props] + [4])
     for p in props:
-        label = _label(result, p)
-        line = f"  {st.verdict(p.verdict, f'{label:<8}')}  {p.name:<{nw}}  {_method(result, p)}"
-        if timing and p.seconds >= 0.01 and result.engine != "explicit":
-            line += st.dim(f"  [{_fmt_seconds(p.seconds)}]")
-        out.append(line)
-        sub = "  " + " " * 10
-        if p.doc:
-            for d in p.doc.strip().splitlines():
-                out.append(sub + st.dim(d.strip()))
-        if p.detail.startswith("engines disagree"):
-            out.append(sub + st.verdict(Verdict.ERROR, "engines disagree (see below)"))
-        elif p.detail and p.verdict is not Verdict.HOLDS and p.trace is None:
-            out.append(sub + p.detail)
-        if runs:
-            per = []
-            for e, r in runs.items():
-                for q in r.properties:
-                    if q.name == p.name:
-                        per.append(f"{e}: {q.verdict.value}")
-            if per:
-                out.append(sub + st.dim(", ".join(per)))
-        if p.found_invariant:
-            out.extend(_found_invariant(p.found_invariant, sub))
+        out.extend(_property_lines(result, p, st, nw, timing, runs))
     if not props:
         out.append("  (no properties checked)")
     out.append("")
@@ -335,104 +326,184 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
         out.append("  " + stats)
     for n in result.notes:
         out.append("  note: " + (n if timing else redact_timing(n)))
-
-    disagreements = getattr(result, "disagreements", None)
-    if disagreements:
-        out.append("")
-        out.append(st.verdict(Verdict.ERROR, "ENGINES DISAGREE -- this is a bug in the checker; "
-                                             "please report it with this spec:"))
-        for d in disagreements:
-            out.append("  " + d)
-        for p in props:
-            if not p.detail.startswith("engines disagree") or not runs:
-                continue
-            for e, r in runs.items():
-                for q in r.properties:
-                    if q.name != p.name:
-                        continue
-                    out.append("")
-                    out.append(f"  {e}: {q.name} {q.verdict.value} ({q.method})")
-                    if q.detail:
-                        out.append("    " + q.detail)
-                    if q.found_invariant:
-                        out.append("    inductive invariant: " + q.found_invariant)
-                    if q.trace is not None:
-                        out.extend(render_trace(q.trace, spec, st, indent="    "))
-
+    out.extend(_disagreement_section(result, spec, st, runs))
     for p in props:
-        if p.trace is None or p.detail.startswith("engines disagree"):
-            continue
-        out.append("")
-        out.extend(_explain(result, spec, p, st))
-        for i, extra in enumerate(getattr(p, "more_traces", ()) or (), start=2):  # --traces K
-            n = len(extra)
-            total = 1 + len(p.more_traces)
-            out.append("")
-            out.append(st.bold(f"{p.name}: trace {i} of {total}, {n} step{'s' if n != 1 else ''}"))
-            out.extend(render_trace(extra, spec, st))
-
+        if p.trace is not None and not disagree(p):
+            out.extend(_trace_section(result, spec, p, st))
     out.append("")
     out.append(_summary(result, st))
     return "\n".join(out) + "\n"
 
 
+def disagree(p: PropertyResult) -> bool:
+    """Did engines contradict each other on this property (``--engine all``)?"""
+    return isinstance(p.evidence, ev.Disagreement)
+
+
+def _header(result: CheckResult, spec: Optional[ir.Spec], st: _Style, runs) -> list[str]:
+    out = [st.bold(f"spec {result.spec}") + f"  ({result.file})"]
+    engine = result.engine
+    if runs:
+        engine += " (" + ", ".join(runs) + ", cross-checked)"
+    out.append(f"  engine     {engine}")
+    consts = _consts_text(result, spec)
+    if consts:
+        out.append(f"  constants  {consts}")
+    out.append("")
+    return out
+
+
+def _property_lines(result: CheckResult, p: PropertyResult, st: _Style, nw: int, timing: bool,
+                    runs) -> list[str]:
+    """One property's verdict line and what goes under it."""
+    label = _label(result, p)
+    line = f"  {st.verdict(p.verdict, f'{label:<8}')}  {p.name:<{nw}}  {_method(result, p)}"
+    if timing and p.seconds >= 0.01 and result.engine != "explicit":
+        line += st.dim(f"  [{_fmt_seconds(p.seconds)}]")
+    out = [line]
+    sub = "  " + " " * 10
+    if p.doc:
+        out.extend(sub + st.dim(d.strip()) for d in p.doc.strip().splitlines())
+    if disagree(p):
+        out.append(sub + st.verdict(Verdict.ERROR, "engines disagree (see below)"))
+    elif p.detail and p.verdict is not Verdict.HOLDS and p.trace is None:
+        out.append(sub + p.detail)
+    if runs:
+        per = [f"{e}: {q.verdict.value}" for e, r in runs.items() for q in r.properties if q.name == p.name]
+        if per:
+            out.append(sub + st.dim(", ".join(per)))
+    if p.found_invariant:
+        out.extend(_found_invariant(p.found_invariant, sub))
+    return out
+
+
+def _disagreement_section(result: CheckResult, spec: Optional[ir.Spec], st: _Style, runs) -> list[str]:
+    """Every engine's own verdict on each property the engines disagree on."""
+    disagreements = getattr(result, "disagreements", None)
+    if not disagreements:
+        return []
+    out = ["", st.verdict(Verdict.ERROR, "ENGINES DISAGREE -- this is a bug in the checker; "
+                                         "please report it with this spec:")]
+    out.extend("  " + d for d in disagreements)
+    for p in result.properties:
+        if not disagree(p) or not runs:
+            continue
+        for e, r in runs.items():
+            for q in r.properties:
+                if q.name == p.name:
+                    out.extend(_engine_side(e, q, spec, st))
+    return out
+
+
+def _engine_side(engine: str, q: PropertyResult, spec: Optional[ir.Spec], st: _Style) -> list[str]:
+    out = ["", f"  {engine}: {q.name} {q.verdict.value} ({q.method})"]
+    if q.detail:
+        out.append("    " + q.detail)
+    if q.found_invariant:
+        out.append("    inductive invariant: " + q.found_invariant)
+    if q.trace is not None:
+        out.extend(render_trace(q.trace, spec, st, indent="    "))
+    return out
+
+
+def _trace_section(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st: _Style) -> list[str]:
+    """The property's trace explained, then the further traces of --traces K."""
+    out = [""] + _explain(result, spec, p, st)
+    total = 1 + len(getattr(p, "more_traces", ()) or ())
+    for i, extra in enumerate(getattr(p, "more_traces", ()) or (), start=2):
+        n = len(extra)
+        out.append("")
+        out.append(st.bold(f"{p.name}: trace {i} of {total}, {n} step{'s' if n != 1 else ''}"))
+        out.extend(render_trace(extra, spec, st))
+    return out
+
+
 def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st: _Style) -> list[str]:
     tr = p.trace
     assert tr is not None
-    out: list[str] = []
+    out = [_trace_title(result, p, st)]
+    if tr.kind == "cti":
+        out.append("  (the first state may be unreachable); the invariant may need strengthening")
+    inline = p.kind == TYPEOK and bool(p.detail.strip()) and len(tr.steps) > 1 and tr.kind != "cti"
+    out.extend(render_trace(tr, spec, st, last_error=p.detail.strip() if inline else ""))
+    if not tr.steps:
+        return out
+    lines, restated = _why(result, spec, p)
+    out.extend(lines)
+    detail = p.detail.strip()
+    if detail and p.verdict is not Verdict.HOLDS and not inline and not restated:
+        out.append("  " + detail)
+    return out
+
+
+def _trace_title(result: CheckResult, p: PropertyResult, st: _Style) -> str:
+    tr = p.trace
     n = len(tr)
     steps = f"{n} step{'s' if n != 1 else ''}"
     where = f" (line {p.line})" if p.line else ""
     title = p.name if p.kind in (TYPEOK, DEADLOCK) and p.name == p.kind else f"{_kind_word(p)} {p.name}"
     if tr.kind == "cti":
-        out.append(st.bold(f"{title}{where}: counterexample to induction, {steps}"))
-        out.append("  (the first state may be unreachable); the invariant may need strengthening")
-    elif tr.kind == "witness":
-        out.append(st.bold(f"{title}{where}: witness, {steps}"))
-    else:
-        lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
-        out.append(st.verdict(p.verdict, f"{title}{where} {_label(result, p)}")
-                   + f": trace of {steps}{lasso}")
-    inline = p.kind == TYPEOK and bool(p.detail.strip()) and len(tr.steps) > 1 and tr.kind != "cti"
-    out.extend(render_trace(tr, spec, st, last_error=p.detail.strip() if inline else ""))
-    if not tr.steps:
-        return out
-    last = tr.steps[-1]
+        return st.bold(f"{title}{where}: counterexample to induction, {steps}")
+    if tr.kind == "witness":
+        return st.bold(f"{title}{where}: witness, {steps}")
+    lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
+    return st.verdict(p.verdict, f"{title}{where} {_label(result, p)}") + f": trace of {steps}{lasso}"
+
+
+def _why(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult) -> tuple[list[str], bool]:
+    """What the last state of the trace shows about the property, and whether
+    that already says what the engine's detail says (then it is not repeated)."""
+    tr = p.trace
     last_i = len(tr.steps) - 1
-    explained = False
-    if p.kind == INVARIANT and spec is not None:
-        inv = next((i for i in spec.invariants if i.name == p.name), None)
-        if inv is not None:
-            out.append("")
-            out.append(f"  invariant {inv.name}: {shown_expr(spec, inv.expr)}")
-            out.extend(_parts(inv.expr, last.state, result, last_i, spec))
-            explained = True
-    elif p.kind == PROPERTY and spec is not None:
-        prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
-        if prop is not None:
-            out.append("")
-            out.append(f"  property {prop.name}: {temporal_text(prop)}")
-            if tr.loop_start is not None:
-                out.append(f"  the behaviour above runs forever: steps {tr.loop_start}..{last_i} repeat")
-            explained = True
-    elif p.kind == REACHABLE and spec is not None:
-        goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
-        if goal is not None:
-            out.append("")
-            out.append(f"  reachable {goal.name}: {shown_expr(spec, goal.expr)}")
-            if tr.kind == "witness":
-                out.append(f"  holds in the last state (step {last_i})")
-    elif p.kind == DEADLOCK:
-        out.append("")
-        out.append(f"  no action can take a step in the last state (step {last_i})")
-        explained = True
+    if p.kind == DEADLOCK:
+        out = ["", f"  no action can take a step in the last state (step {last_i})"]
         for t in getattr(spec, "terminals", ()):  # the intended ends, none of which this state is
             out.append(f"  and it is not terminal: {t.name} ({ir.show_expr(t.expr)}) is false there")
-    detail = p.detail.strip()
-    redundant = inline or explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
-    if detail and p.verdict is not Verdict.HOLDS and not redundant:
-        out.append("  " + detail)
-    return out
+        return out, True     # every engine's deadlock detail says just that
+    if spec is None:
+        return [], False
+    if p.kind == INVARIANT:
+        return _why_invariant(result, spec, p)
+    if p.kind == PROPERTY:
+        prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
+        if prop is None:
+            return [], False
+        out = ["", f"  property {prop.name}: {temporal_text(prop)}"]
+        if tr.loop_start is not None:
+            out.append(f"  the behaviour above runs forever: steps {tr.loop_start}..{last_i} repeat")
+        return out, _says_false(p) and tr.loop_start is None
+    if p.kind == REACHABLE:
+        goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
+        if goal is None:
+            return [], False
+        out = ["", f"  reachable {goal.name}: {shown_expr(spec, goal.expr)}"]
+        if tr.kind == "witness":
+            out.append(f"  holds in the last state (step {last_i})")
+        return out, False
+    return [], False
+
+
+def _why_invariant(result: CheckResult, spec: ir.Spec, p: PropertyResult) -> tuple[list[str], bool]:
+    inv = next((i for i in spec.invariants if i.name == p.name), None)
+    if inv is None:
+        return [], False
+    tr = p.trace
+    last_i = len(tr.steps) - 1
+    out = ["", f"  invariant {inv.name}: {shown_expr(spec, inv.expr)}"]
+    parts, value = _parts(inv.expr, tr.steps[-1].state, result, last_i, spec)
+    out.extend(parts)
+    return out, value is False and tr.kind != "cti" and _says_false(p)
+
+
+def _says_false(p: PropertyResult) -> bool:
+    """The engine's detail says only that the property is false in the last
+    state, which the explanation shows: the explicit engine and the Z3
+    engines for a trace without symbolic constants (the enum engine's words
+    say where, and are kept)."""
+    e = ev.inner(p.evidence)
+    if isinstance(e, ev.Search) and e.engine == "enum":
+        return p.kind == PROPERTY
+    return not p.trace.consts and p.kind == INVARIANT
 
 
 _TEMPORAL_FORMAT = {
@@ -459,17 +530,22 @@ def _paren_loose(e, text: str) -> str:
         isinstance(e, ir.Binary) and e.op == "implies") else text
 
 
-def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int, spec=None) -> list[str]:
+def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int,
+           spec=None) -> tuple[list[str], Any]:
+    """The lines explaining the expression's value in the last state, and
+    that value (None when it could not be evaluated)."""
     from .evaluate import EvalError, evaluate, explain
 
-    out = []
+    out: list[str] = []
+    v = None
     try:
         v = evaluate(expr, state, consts=result.consts)
         val = ir.show_value(v)
     except EvalError as e:
+        v = None
         val = f"an error ({e})"
     except Exception:  # a malformed state: the report must not crash
-        return out
+        return out, None
     out.append(f"  is {val} in the last state (step {step}):" if not val.startswith("an error")
                else f"  evaluates to {val} in the last state (step {step})")
     try:
@@ -477,7 +553,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
     except Exception:
         rows = []
     if not rows:
-        return out
+        return out, v
     w = min(max(len("  " * lvl + t) for lvl, t, _ in rows), 50)
     for lvl, text, value in rows:
         left = "  " * lvl + text
@@ -486,7 +562,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
             out.append("    " + " " * w + "  " + value)
         else:
             out.append(f"    {left:<{w}}  {value}")
-    return out
+    return out, v
 
 
 def _summary(result: CheckResult, st: _Style) -> str:
