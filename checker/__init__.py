@@ -5,7 +5,7 @@ returns a ``CheckResult``; ``checker.load(...)`` returns the typed IR.
 Imports are lazy so that ``import checker`` (and the ``verify`` command)
 start fast.
 """
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["check", "load", "SpecError", "Verdict", "__version__"]
 

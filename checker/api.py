@@ -56,7 +56,7 @@ def check(source: Source, consts: Optional[dict[str, int]] = None, engine: str =
     from . import engines
     if engine != "all" and engine not in engines.ENGINES:
         raise ValueError(f"unknown engine {engine!r}; known: {', '.join(engines.ENGINES)}, all")
-    from .run import run_spec
+    from .orchestrate.dispatch import run_spec
 
     spec = load(source, consts, filename)
     return run_spec(spec, engine, Options(**options))

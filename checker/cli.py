@@ -314,7 +314,7 @@ def _check_output_paths(args) -> None:
 def parse(argv: Sequence[str]):
     """argv -> run.Request (raises UsageError)."""
     from .options import Options
-    from .run import Request
+    from .orchestrate.execute import Request
 
     argv = _induct_subcommand(list(argv))
     args = build_parser().parse_args(argv)
@@ -448,7 +448,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 2
         except SystemExit as e:  # --help, --version
             return e.code if isinstance(e.code, int) else 0
-        from .run import execute
+        from .orchestrate.execute import execute
 
         code = execute(req, keep_handlers=True)
         if as_program:
@@ -466,7 +466,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as e:
         if os.environ.get("VERIFY_DEBUG"):
             raise
-        from .run import _internal_message
+        from .orchestrate.execute import internal_message as _internal_message
 
         sys.stderr.write(_internal_message(e) + "\n")
         return 4

@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     except Exception as e:
         if os.environ.get("VERIFY_DEBUG"):
             raise
-        from .run import _internal_message
+        from .orchestrate.execute import internal_message as _internal_message
         sys.stderr.write(_internal_message(e) + "\n")
         return 4
 

@@ -29,7 +29,7 @@ def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
     {run: seconds}} -- everything but "seconds" is deterministic."""
     from ..lang import load_file
     from ..options import Options
-    from ..run import run_spec
+    from ..orchestrate.dispatch import run_spec
     from .diagrams import state_graph
     from .index import index_section, summary_row
     from .page import Runs, spec_page
@@ -69,7 +69,7 @@ def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
 
 def main() -> int:
     from ..lang import SpecError
-    from ..run import InputError
+    from ..errors import InputError
 
     job = json.load(sys.stdin)
     settings = DocsSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in job["settings"].items()})

@@ -29,13 +29,10 @@ import pickle
 import tempfile
 from typing import Any, Optional
 
+from ..errors import CheckpointError  # noqa: F401  (raised here; an input error for the orchestration)
+
 FORMAT = 1
 SUFFIX = ".ckpt"
-
-
-class CheckpointError(Exception):
-    """A checkpoint that cannot be used (missing, damaged, or for another
-    spec or other options).  The message is for the user; exit code 2."""
 
 
 def spec_hash(spec) -> str:
@@ -49,7 +46,7 @@ def spec_hash(spec) -> str:
 
 def search_key(spec, options, layout) -> dict[str, Any]:
     """Everything a resumed search must share with the one that was saved."""
-    from .. import __version__
+    from ..version import __version__
 
     fields = [(f.name, f.offset, f.width) for f in getattr(layout, "fields", ())]
     return {

@@ -16,18 +16,7 @@ from .ctx import CompileTimeout
 from .layout import canon, check_finite
 from .search import RESUMABLE, bfs
 from .trace import error_detail, error_trace, trace_to
-
-
-class NeedsConstants(Exception):
-    """The spec has constants without values; the explicit engine needs them all."""
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        example = " ".join(f"--const {n}=VALUE" for n in names)
-        super().__init__(
-            "the explicit-state engine needs a value for every constant; "
-            f"{', '.join(names)} {'has' if len(names) == 1 else 'have'} none "
-            f"(give {'it' if len(names) == 1 else 'them'} with {example})")
+from ..errors import NeedsConstants, StoreOptionError  # noqa: F401  (raised here; matched by type in checker/orchestrate)
 
 
 def _const_names_in(t: ir.Type) -> list[str]:
@@ -60,11 +49,6 @@ def _require_constants(spec: ir.Spec) -> None:
             names += _const_names_in(t) or [str(t)]
     if names:
         raise NeedsConstants(list(dict.fromkeys(names)))
-
-
-class StoreOptionError(Exception):
-    """An impossible combination of ``store``/``workers`` with other options
-    (the message is for the user; exit code 2)."""
 
 
 STORES = ("dict", "compact")
