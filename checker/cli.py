@@ -13,6 +13,7 @@ import re
 import sys
 from typing import Optional, Sequence
 
+from . import engines
 from .engines import ALL_DEFAULT_TIMEOUT
 
 USAGE_EPILOG = """\
@@ -44,7 +45,7 @@ examples:
   verify explore spec/breaker.spec                       step through it in the browser (127.0.0.1)
 """
 
-ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
+ENGINE_CHOICES = tuple(engines.names())   # the registry (checker/engines.py)
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")  # a.N: constant N of import a
 _INT = re.compile(r"[+-]?[0-9]+\Z")

@@ -110,6 +110,17 @@ def names(family: Optional[str] = None) -> list[str]:
     return [e.name for e in REGISTRY.values() if family is None or e.family == family]
 
 
+def names_of_whole_spec() -> list[str]:
+    """The engines that check a whole spec from ``check(spec, options)``
+    alone (not induct, which needs the invariants to prove together)."""
+    return [e.name for e in REGISTRY.values() if not e.takes_invariants]
+
+
+def single_engines() -> list[str]:
+    """The engines that check a whole spec on their own (not induct, not a cross-check)."""
+    return [e.name for e in REGISTRY.values() if not e.takes_invariants and e.family != CROSS_CHECK]
+
+
 def engine(name: str) -> Engine:
     """The engine called ``name``; KeyError naming the known ones."""
     try:

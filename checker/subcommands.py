@@ -88,7 +88,7 @@ def _docs(argv: list[str]) -> int:
 
     args = _docs_parser().parse_args(argv)
     chosen = tuple(e.strip() for e in args.engines.split(",") if e.strip())
-    bad = [e for e in chosen if e not in engines.ENGINES or e == "induct"]
+    bad = [e for e in chosen if e not in engines.single_engines()]
     if bad or not chosen:
         raise UsageError(f"--engines: unknown engine {bad[0] if bad else '(none)'}; "
                          f"choose from explicit, bmc, kind, pdr")

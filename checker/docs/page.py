@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from .. import ir
+from .. import engines, ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 from .diagrams import cell as md_cell
 from .diagrams import mermaid, trace_table
 from .words import (BUILTIN_DOC, ENGINE_TITLE, cell, combined, consts_words, doc_text, find, sentence, short,
                     source_text, statement, terminal_sentence)
 
-SYMBOLIC = ("kind", "pdr", "bmc")
 
 
 @dataclass
@@ -258,7 +257,7 @@ def _method_section(runs: Runs) -> list[str]:
     if runs.all_values:
         out.append(f"- **{runs.all_values_title()}**: the Z3 engines again, with the constants that have a "
                    "`where` clause left symbolic: a proof there holds for every allowed value.")
-    if not any(e in SYMBOLIC for e in runs.at_values):
+    if not any(engines.engine(e).family in (engines.BOUNDED, engines.PROVING) for e in runs.at_values):
         return out + [""]
     out += ["", f"Z3 runs use random seed {s.seed} and a resource limit of {s.rlimit:,} units per solver call "
                 f"(z3 `rlimit`, counted in solver steps, not seconds), so the verdicts are the same on every run "

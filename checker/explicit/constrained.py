@@ -11,7 +11,7 @@ stored state: the search itself is unchanged).
 """
 from __future__ import annotations
 
-from ..report.evaluate import EvalError, evaluate
+from ..evaluate import EvalError, evaluate
 
 
 def inside_counts(prog, seen) -> tuple[int, int, int]:

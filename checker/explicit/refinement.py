@@ -32,7 +32,7 @@ from collections import deque
 
 from .. import ir
 from ..interp import StepError, freeze, initial_states, successors
-from ..report.evaluate import EvalError, evaluate
+from ..evaluate import EvalError, evaluate
 from ..results import PropertyResult, Step, Trace, Verdict
 
 KIND = "refinement"

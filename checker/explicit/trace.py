@@ -24,10 +24,14 @@ def path_to(seen: dict, s: int) -> list[int]:
     return chain
 
 
-def _label(prog: Program, ai: int, b: tuple) -> tuple[str, tuple]:
+def action_of(prog: Program, ai: int, b: tuple) -> tuple[str, tuple]:
+    """(action name, canonical arguments) of action ``ai`` under binding ``b``."""
     a = prog.spec.actions[ai]
     args = tuple(canon(p.type, v) for p, v in zip(a.params, b))
     return a.name, args
+
+
+_label = action_of   # the name the explicit engine's own modules use
 
 
 def find_step(prog: Program, parent: int, child: int):

@@ -18,7 +18,7 @@ from .. import ir
 from ..explicit.compile import Program
 from ..explicit.runtime import StepError
 from ..explicit.search import Found, packed_initial_states
-from ..explicit.trace import _label, error_detail
+from ..explicit.trace import action_of, error_detail
 from ..results import Step
 
 
@@ -95,7 +95,7 @@ class Explorer:
                     fn(s, out, errs, b)
                 except StepError as e:     # the generated code may raise instead of collecting
                     errs.append(e)
-                name, args = _label(self.prog, ai, b)
+                name, args = action_of(self.prog, ai, b)
                 label = Step(name, args).label()
                 n = len(out) + len(errs)
                 if n == 0:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import ir
-from ..docs.diagrams import _actor_types, participant
-from ..report.evaluate import EvalError, evaluate, explain
+from ..docs.diagrams import actor_types, participant
+from ..evaluate import EvalError, evaluate, explain
 
 _MISSING = object()
 
@@ -84,7 +84,7 @@ def swimlanes(spec: ir.Spec, labels: list[tuple[Optional[str], tuple, str]]) -> 
     """The path as a sequence diagram: one column per participant (process
     instance, or the first argument of an action over a named type, or env),
     one row per step.  None when every step is the environment's."""
-    who = _actor_types(spec)
+    who = actor_types(spec)
     lanes: list[str] = []
     rows = []
     for i, (action, args, label) in enumerate(labels, start=1):

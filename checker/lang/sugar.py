@@ -59,7 +59,7 @@ def _ghost(a: AssertStmt) -> str:
 
 
 def quantified_properties(resolver, decls) -> list:
-    from ..report.evaluate import EvalError, evaluate
+    from ..evaluate import EvalError, evaluate
     from .exprs import Scope
     from .modules_syntax import ConjoinedProperty
     out = []

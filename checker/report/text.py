@@ -13,6 +13,7 @@ from typing import Any, Mapping, Optional
 from .. import evidence as ev
 from .. import ir
 from ..record_args import shown_expr
+from .changes import changes, show_typed, var_order, var_types  # noqa: F401  (show_typed: also for report users)
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Step, Trace, Verdict)
 
@@ -54,68 +55,6 @@ class _Style:
         return self._c(code, s)
 
 
-# ---------------------------------------------------------------- values
-
-
-def show_typed(v: Any, t: Optional[ir.Type]) -> str:
-    """A canonical value as text; with its type, maps show their keys: ``[a -> 1, b -> 0]``."""
-    if t is None:
-        return ir.show_value(v)
-    if isinstance(t, ir.RecordT) or isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
-        return ir.show_typed_value(v, t)  # records and tuples by field
-    try:
-        if isinstance(t, ir.MapT) and isinstance(v, tuple):
-            keys = ir.domain_values(t.key)
-            if len(keys) == len(v):
-                return "[" + ", ".join(f"{show_typed(k, t.key)} -> {show_typed(x, t.value)}"
-                                       for k, x in zip(keys, v)) + "]"
-        if isinstance(t, ir.SeqT) and isinstance(v, tuple):
-            return "[" + ", ".join(show_typed(x, t.elem) for x in v) + "]"
-    except (ir.SymbolicBound, TypeError):
-        pass
-    return ir.show_value(v)
-
-
-def _var_types(spec: Optional[ir.Spec]) -> dict[str, ir.Type]:
-    return {v.name: v.type for v in spec.vars} if spec is not None else {}
-
-
-def _var_order(spec: Optional[ir.Spec], trace: Trace) -> list[str]:
-    names = [v.name for v in spec.vars] if spec is not None else []
-    for st in trace.steps:
-        for n in st.state:
-            if n not in names:
-                names.append(n)
-    return names
-
-
-def _changes(prev: Optional[Mapping[str, Any]], cur: Mapping[str, Any], order: list[str],
-             types: dict[str, ir.Type]) -> list[str]:
-    out = []
-    for name in order:
-        if name not in cur:
-            continue
-        v = cur[name]
-        t = types.get(name)
-        if prev is not None and name in prev:
-            old = prev[name]
-            if old == v and type(old) is type(v):
-                continue
-            if isinstance(t, ir.MapT) and isinstance(v, tuple) and isinstance(old, tuple) \
-                    and len(v) == len(old) and len(v) > 1:
-                try:
-                    keys = ir.domain_values(t.key)
-                except (ir.SymbolicBound, TypeError):
-                    keys = ()
-                diff = [i for i in range(len(v)) if v[i] != old[i]]
-                if len(keys) == len(v) and 0 < len(diff) < len(v):
-                    out.extend(f"{name}[{ir.show_value(keys[i])}] = {show_typed(v[i], t.value)}"
-                               for i in diff)
-                    continue
-        out.append(f"{name} = {show_typed(v, t)}")
-    return out
-
-
 def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_Style] = None,
                  indent: str = "  ", last_error: str = "") -> list[str]:
     """The trace as a table: step, action with arguments, the variables that changed.
@@ -123,8 +62,8 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
     ``last_error``: the last step fails with this runtime error (typeok);
     it is shown in that step's row."""
     style = style or _Style(False)
-    order = _var_order(spec, trace)
-    types = _var_types(spec)
+    order = var_order(spec, trace)
+    types = var_types(spec)
     labels = [s.label() for s in trace.steps]
     if trace.kind == "cti" and trace.steps and trace.steps[0].action is None:
         labels[0] = "(any state)"
@@ -136,7 +75,7 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
         if trace.loop_start is not None and i == trace.loop_start:
             lines.append(indent + style.bold(f"{'':>{sw}}  -- loop starts here: steps {i}.."
                                              f"{len(trace.steps) - 1} repeat forever --"))
-        ch = _changes(prev, step.state, order, types)
+        ch = changes(prev, step.state, order, types)
         failing = bool(last_error) and i == len(trace.steps) - 1 and i > 0
         if failing:
             ch = ch + [style.verdict(Verdict.VIOLATED, "fails: ") + last_error] if ch else \
@@ -150,7 +89,7 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
         prev = step.state
     if trace.loop_start is not None:
         if trace.closing is not None:  # the step that closes the loop, back to loop_start's state
-            ch = _changes(prev, trace.closing.state, order, types) or ["(no change)"]
+            ch = changes(prev, trace.closing.state, order, types) or ["(no change)"]
             head = f"{len(trace.steps):>{sw}}  {trace.closing.label():<{aw}}  "
             ch[-1] += f"  (the state of step {trace.loop_start} again)"
             for j, chunk in enumerate(_pack(ch, JOIN_WIDTH)):
@@ -534,7 +473,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
            spec=None) -> tuple[list[str], Any]:
     """The lines explaining the expression's value in the last state, and
     that value (None when it could not be evaluated)."""
-    from .evaluate import EvalError, evaluate, explain
+    from ..evaluate import EvalError, evaluate, explain
 
     out: list[str] = []
     v = None
