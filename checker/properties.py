@@ -46,12 +46,15 @@ def is_wanted(name: str, options) -> bool:
     return wanted is None or name in wanted
 
 
-def wanted(spec: ir.Spec, options) -> list[Declared]:
+def wanted(spec: ir.Spec, options, supports: Optional[frozenset] = None) -> list[Declared]:
     """The properties a run checks: every declared one (deadlock only with
-    ``check_deadlock``) that ``--property`` names, when given."""
+    ``check_deadlock``) that ``--property`` names, when given; with
+    ``supports`` (an engine's, checker/engines.py) only the kinds it checks."""
     out = []
     for d in declared(spec):
         if d.kind == DEADLOCK and not options.check_deadlock:
+            continue
+        if supports is not None and d.kind not in supports:
             continue
         if is_wanted(d.name, options):
             out.append(d)

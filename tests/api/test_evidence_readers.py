@@ -231,3 +231,4 @@ def test_properties_in_one_place():
     assert property_names(s) == ["small", "calm", "eventually_on", "typeok", "deadlock"]
     assert [d.name for d in wanted(s, Options())] == ["small", "calm", "eventually_on", "typeok", "deadlock"]
     assert [d.name for d in wanted(s, Options(check_deadlock=False, properties=("calm", "deadlock")))] == ["calm"]
+    assert [d.name for d in wanted(s, Options(), engines.engine("induct").supports)] == ["small", "calm"]
