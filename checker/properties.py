@@ -8,10 +8,12 @@ refinements, then the built-in typeok and deadlock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from . import ir
 from .results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK
+
+if TYPE_CHECKING:   # annotations only: the pytest plugin imports this module at every pytest start
+    from . import ir
 
 BUILTIN_PROPERTIES = (TYPEOK, DEADLOCK)
 REFINEMENT = "refinement"
