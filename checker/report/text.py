@@ -398,7 +398,9 @@ def _why(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult) -> tup
         out = ["", f"  no action can take a step in the last state (step {last_i})"]
         for t in getattr(spec, "terminals", ()):  # the intended ends, none of which this state is
             out.append(f"  and it is not terminal: {t.name} ({ir.show_expr(t.expr)}) is false there")
-        return out, True     # every engine's deadlock detail says just that
+        # every engine's deadlock detail says just that; a counterexample to
+        # induction's says why it is not a proof, and stays
+        return out, tr.kind != "cti"
     if spec is None:
         return [], False
     if p.kind == INVARIANT:

@@ -20,7 +20,7 @@ from checker.properties import property_names, wanted
 from checker.report.itf import trace_to_itf
 from checker.report.json_report import VERSION, document
 from checker.report.text import render
-from checker.results import (EXIT_INTERNAL, EXIT_VIOLATED, INVARIANT, PROPERTY, TYPEOK, CheckResult,
+from checker.results import (DEADLOCK, EXIT_INTERNAL, EXIT_VIOLATED, INVARIANT, PROPERTY, TYPEOK, CheckResult,
                              PropertyResult, Stats, Step, Trace, Verdict, exit_code)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "result.schema.json").read_text())
@@ -150,6 +150,12 @@ def test_text_report_restates_no_detail_the_explanation_shows():
     said = "invariant small is false"
     q = prop(verdict=Verdict.VIOLATED, trace=bad, detail=said, evidence=ev.Search("explicit", 4, 1, True))
     assert said not in render(result("explicit", q), s, timing=False)
+    cti = Trace(bad.steps, kind="cti")
+    note = "not proved: this counterexample to induction may start in an unreachable state"
+    for kind in (INVARIANT, DEADLOCK):
+        q = prop("small" if kind == INVARIANT else "deadlock", kind, Verdict.UNKNOWN, trace=cti, detail=note,
+                 evidence=ev.Induction(1, failed="step"))
+        assert note in render(result("kind", q), s, timing=False)
     enum = prop(verdict=Verdict.VIOLATED, trace=bad, detail="count <= 3 is false in the last state",
                 evidence=ev.Search("enum", 4, 1, True))
     assert "count <= 3 is false in the last state" in render(result("enum", enum), s, timing=False)
