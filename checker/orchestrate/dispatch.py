@@ -136,13 +136,10 @@ def note_dead_actions(spec: ir.Spec, result: CheckResult) -> None:
     for r in runs:
         dead = r.stats.extra.get("never_enabled") if r.engine == "explicit" else None
         if dead is not None and r.exhaustive:
+            from ..explicit.edges import dead_action_warning   # the explicit engine ran: its module is loaded
+
             result.notes.extend("warning: " + dead_action_warning(a) for a in dead)
             return
-
-
-def dead_action_warning(action: str) -> str:
-    return (f"action {action} is never enabled in any reachable state (its guard may be wrong, or the spec "
-            f"vacuous there)")
 
 
 # ---------------------------------------------------------------- one engine
