@@ -56,7 +56,7 @@ def run_case(spec_name: str, prop: str, consts: dict, with_frozen: bool, rlimit:
     start = time.monotonic()
     r = check(text, consts, engine="pdr", properties=[prop], solver_rlimit=rlimit, timeout=timeout)
     (p,) = r.properties
-    return p.verdict.value, time.monotonic() - start, frozen_names(p.detail)
+    return p.verdict.value, time.monotonic() - start, frozen_names(p.evidence)
 
 
 def main() -> None:

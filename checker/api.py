@@ -54,9 +54,9 @@ def check(source: Source, consts: Optional[dict[str, int]] = None, engine: str =
     if "properties" in options and options["properties"] is not None:
         options["properties"] = tuple(options["properties"])
     from . import engines
-    if engine != "all" and engine not in engines.ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(engines.ENGINES)}, all")
-    from .run import run_spec
+    if engine not in engines.REGISTRY:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(engines.names())}")
+    from .orchestrate.dispatch import run_spec
 
     spec = load(source, consts, filename)
     return run_spec(spec, engine, Options(**options))

@@ -1,4 +1,4 @@
-"""The ``verify`` command's arguments: ``sys.argv`` -> ``run.Request``.
+"""The ``verify`` command's arguments: ``sys.argv`` -> ``orchestrate.execute.Request``.
 
 Also the pieces the subcommands (``checker.subcommands``, ``checker.watch``,
 ``checker.explore.cli``) parse their own arguments with: ``ArgParser``
@@ -15,6 +15,7 @@ import os
 import re
 from typing import Sequence
 
+from . import engines
 from .engines import ALL_DEFAULT_TIMEOUT
 
 USAGE_EPILOG = """\
@@ -46,7 +47,7 @@ examples:
   verify explore spec/breaker.spec                       step through it in the browser (127.0.0.1)
 """
 
-ENGINE_CHOICES = ("explicit", "bmc", "kind", "pdr", "induct", "enum", "all")
+ENGINE_CHOICES = tuple(engines.names())   # the registry (checker/engines.py)
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")  # a.N: constant N of import a
 _INT = re.compile(r"[+-]?[0-9]+\Z")
@@ -316,7 +317,7 @@ def _check_output_paths(args) -> None:
 def parse(argv: Sequence[str]):
     """argv -> run.Request (raises UsageError).  The option groups are checked
     in this order (the first problem found is the one reported)."""
-    from .run import Request
+    from .orchestrate.execute import Request
 
     argv = induct_subcommand(list(argv))
     args = build_parser().parse_args(argv)

@@ -55,7 +55,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 2
         except SystemExit as e:  # --help, --version
             return e.code if isinstance(e.code, int) else 0
-        from .run import execute
+        from .orchestrate.execute import execute
 
         code = execute(req, keep_handlers=True)
         if as_program:
@@ -73,7 +73,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception as e:
         if os.environ.get("VERIFY_DEBUG"):
             raise
-        from .run import _internal_message
+        from .orchestrate.execute import internal_message as _internal_message
 
         sys.stderr.write(_internal_message(e) + "\n")
         return 4

@@ -50,7 +50,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 from . import ir
 from .interp import StepError, freeze, initial_states, run_action, thaw
-from .report.evaluate import EvalError, evaluate
+from .evaluate import EvalError, evaluate
 
 ActionFn = Callable[..., Any]
 

@@ -53,6 +53,11 @@ NOT_IMPLEMENTED = "not_implemented"      # e.g. abstract fairness under refineme
 OTHER_ENGINE = "other_engine"            # checked by another engine only (refinement)
 NOT_REACHED = "not_reached"              # the run stopped before this property
 
+# Why a proof on the cone of influence (``Pdr.cone``) is sound (``Pdr.cone_sound``)
+CONE_EXACT = "exact"                     # no update of the dropped variables can err
+CONE_TYPEOK_PROVED = "typeok_proved"     # typeok is proved (by PDR, or k = 0 from proved invariants)
+CONE_TYPEOK_BY_KIND = "typeok_by_kind"   # typeok is proved by k-induction (PDR could not prove it)
+
 
 @dataclass(frozen=True)
 class Search:
@@ -102,6 +107,9 @@ class Pdr:
     assumed: tuple[str, ...] = ()
     jointly: tuple[str, ...] = ()
     path: Optional[str] = None    # a violation's trace: "spacer" or "bmc"
+    # the proof ran on ``cone`` (the variables kept; None: the whole spec)
+    # because of this (a CONE_* constant)
+    cone_sound: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ is a ``dict`` from variable name to canonical value.  It is slow and simple on
 purpose: it is the executable reading of the rules in the ``checker.ir``
 docstring, against which the engines (and the Python models, through
 :mod:`checker.conformance`) can be compared.  Expressions are evaluated by
-:func:`checker.report.evaluate.evaluate`, so there is exactly one reference
+:func:`checker.evaluate.evaluate`, so there is exactly one reference
 expression evaluator.
 
     from checker import load
@@ -26,7 +26,7 @@ implement identically"):
   branches yields several);
 * ``Let`` binds or rebinds an immutable local;
 * ``If`` runs one of its two statement lists;
-* a runtime error (an :class:`~checker.report.evaluate.EvalError` from an
+* a runtime error (an :class:`~checker.evaluate.EvalError` from an
   expression, or an assignment of a value outside the variable's declared
   type, checked deeply with :func:`checker.ir.contains`) makes that branch of
   the step erroneous: it yields a :class:`StepError` instead of a state.
@@ -49,7 +49,7 @@ from itertools import product
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import ir
-from .report.evaluate import EvalError, evaluate
+from .evaluate import EvalError, evaluate
 
 State = dict
 

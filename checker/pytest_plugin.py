@@ -34,12 +34,16 @@ from typing import Optional
 
 import pytest
 
+from . import engines
+from .errors import InputError
+from .properties import property_names
+
 _SLOW = re.compile(r"^\s*//\s*pytest:\s*slow\b", re.M)
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("spec", "model checking of .spec files (svc-modelcheck)")
-    group.addoption("--spec-engine", default="explicit", choices=("explicit", "bmc", "kind", "pdr", "all"),
+    group.addoption("--spec-engine", default="explicit", choices=engines.names_of_whole_spec(),
                     help="engine used for .spec files (default: explicit)")
     group.addoption("--spec-const", action="append", default=[], metavar="N=V",
                     help="set a constant of the .spec files that declare it")
@@ -118,7 +122,6 @@ class SpecFile(pytest.File):
 
     def collect(self):
         from .lang import SpecError, load_text
-        from .run import property_names
 
         text = self.path.read_text(encoding="utf-8", errors="replace")
         consts = self._consts(text)
@@ -158,7 +161,7 @@ class SpecFile(pytest.File):
         """Run the check once for the whole file."""
         if self._result is None and self._error is None:
             from .options import Options
-            from .run import InputError, run_spec
+            from .orchestrate.dispatch import run_spec   # the engines' code, imported when a spec runs
 
             opts = Options(max_states=self.config.getoption("spec_max_states"))
             try:

@@ -155,13 +155,30 @@ class CheckResult:
         return Verdict.HOLDS
 
 
-# Exit codes of the CLI, one per overall verdict.
+# Exit codes of the CLI: one per overall verdict, 4 for a bug in the checker.
 EXIT_HOLDS = 0
 EXIT_VIOLATED = 1
 EXIT_INPUT_ERROR = 2
 EXIT_UNKNOWN = 3
+EXIT_INTERNAL = 4
 
 
-def exit_code(v: Verdict) -> int:
+def exit_code(result: "CheckResult | Verdict") -> int:
+    """The exit code of one result (or verdict): engines that disagree are a
+    bug in the checker (4); otherwise by the overall verdict."""
+    if isinstance(result, CheckResult):
+        if getattr(result, "disagreements", None):
+            return EXIT_INTERNAL
+        result = result.verdict
     return {Verdict.HOLDS: EXIT_HOLDS, Verdict.VIOLATED: EXIT_VIOLATED,
-            Verdict.UNKNOWN: EXIT_UNKNOWN, Verdict.ERROR: EXIT_INPUT_ERROR}[v]
+            Verdict.UNKNOWN: EXIT_UNKNOWN, Verdict.ERROR: EXIT_INPUT_ERROR}[result]
+
+
+def worst_exit(codes) -> int:
+    """The exit code of several results: internal error > input error >
+    violated > unknown > holds."""
+    codes = list(codes)
+    for c in (EXIT_INTERNAL, EXIT_INPUT_ERROR, EXIT_VIOLATED, EXIT_UNKNOWN, EXIT_HOLDS):
+        if c in codes:
+            return c
+    return EXIT_HOLDS

@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     except Exception as e:
         if os.environ.get("VERIFY_DEBUG"):
             raise
-        from .run import _internal_message
+        from .orchestrate.execute import internal_message as _internal_message
         sys.stderr.write(_internal_message(e) + "\n")
         return 4
 
@@ -88,7 +88,7 @@ def _docs(argv: list[str]) -> int:
 
     args = _docs_parser().parse_args(argv)
     chosen = tuple(e.strip() for e in args.engines.split(",") if e.strip())
-    bad = [e for e in chosen if e not in engines.ENGINES or e == "induct"]
+    bad = [e for e in chosen if e not in engines.single_engines()]
     if bad or not chosen:
         raise UsageError(f"--engines: unknown engine {bad[0] if bad else '(none)'}; "
                          f"choose from explicit, bmc, kind, pdr")

@@ -53,7 +53,7 @@ def stamp(files) -> tuple:
 
 def run_once(req) -> Outcome:
     """One check of every file, as ``verify`` without ``--watch`` would do it, read back as JSON."""
-    from .run import execute
+    from .orchestrate.execute import execute
 
     out, err = io.StringIO(), io.StringIO()
     code = execute(replace(req, json=True, timing=False), stdout=out, stderr=err)

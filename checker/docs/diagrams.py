@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 
 from .. import ir
 from ..results import Trace
-from ..report.text import _changes, _var_order, _var_types, show_typed
+from ..report.changes import changes as changes_between, show_typed, var_order, var_types
 
 MERMAID_TEXT_LIMIT = 160  # characters of one message or note; longer ones are cut with "..."
 
@@ -26,8 +26,8 @@ def cell(s: str) -> str:
 
 def trace_table(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
     """The trace as a Markdown table: step, action, the variables that changed."""
-    order = _var_order(spec, trace)
-    types = _var_types(spec)
+    order = var_order(spec, trace)
+    types = var_types(spec)
     rows = ["| step | action | changes |", "|---:|---|---|"]
     prev: Optional[Mapping[str, Any]] = None
     for i, step in enumerate(trace.steps):
@@ -36,12 +36,12 @@ def trace_table(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
             label = "(any state)"
         if trace.loop_start is not None and i == trace.loop_start:
             label = "↻ " + label
-        changes = _changes(prev, step.state, order, types)
+        changes = changes_between(prev, step.state, order, types)
         rows.append(f"| {i} | `{cell(label)}` | {cell(', '.join(changes)) or '(nothing)'} |")
         prev = step.state
     if trace.loop_start is not None:
         if trace.closing is not None:
-            changes = _changes(prev, trace.closing.state, order, types)
+            changes = changes_between(prev, trace.closing.state, order, types)
             rows.append(f"| {len(trace.steps)} | `{cell(trace.closing.label())}` | "
                         f"{cell(', '.join(changes)) or '(nothing)'} (back to the state of step {trace.loop_start}) |")
         rows.append("")
@@ -118,8 +118,8 @@ def mermaid(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
     """The trace as a Mermaid sequence diagram: each participant (process
     instance, or the environment) sends its steps to the shared state; a note
     under each arrow says what changed."""
-    order = _var_order(spec, trace)
-    types = _var_types(spec)
+    order = var_order(spec, trace)
+    types = var_types(spec)
     who = actor_types(spec)
     steps = list(trace.steps[1:]) + ([trace.closing] if trace.closing is not None else [])
     actors: list[str] = []
@@ -131,7 +131,7 @@ def mermaid(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
     out = ["```mermaid", "sequenceDiagram"]
     out += [f"    participant {ids[a]} as {mermaid_text(a)}" for a in actors]
     out.append("    participant S as state")
-    init = _changes(None, trace.steps[0].state, order, types)
+    init = changes_between(None, trace.steps[0].state, order, types)
     out.append(f"    Note over S: {mermaid_text('initially ' + ', '.join(init))}")
     prev = trace.steps[0].state
     looping = trace.loop_start is not None and trace.loop_start + 1 <= len(steps)
@@ -141,7 +141,7 @@ def mermaid(trace: Trace, spec: Optional[ir.Spec]) -> list[str]:
         closing = i == len(trace.steps)
         msg = f"{i}. {_message(st.action, st.label())}" + (f" (back to step {trace.loop_start})" if closing else "")
         out.append(f"    {ids[participant(st.action, st.args, who)]}->>S: {mermaid_text(msg)}")
-        changes = _changes(prev, st.state, order, types)
+        changes = changes_between(prev, st.state, order, types)
         if changes and not closing:
             out.append(f"    Note over S: {mermaid_text(', '.join(changes))}")
         prev = st.state
@@ -166,7 +166,7 @@ def state_graph(spec: ir.Spec, max_states: int, marked: list[Mapping[str, Any]] 
         prog, g = reachable_graph(spec, max_states)
     except GraphTooLarge:
         return None
-    types = _var_types(spec)
+    types = var_types(spec)
     values = [prog.layout.canonical(s) for s in g.nodes]
     names = [v.name for v in spec.vars]
     varying = [n for n in names if len({repr(vals[n]) for vals in values}) > 1]

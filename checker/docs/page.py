@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from .. import ir
+from .. import engines, ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 from .diagrams import cell as md_cell
 from .diagrams import mermaid, trace_table
-from .words import BUILTIN_DOC, terminal_sentence, ENGINE_TITLE, cell, combined, doc_text, find, sentence, short, source_text, statement
+from .words import (BUILTIN_DOC, ENGINE_TITLE, cell, combined, consts_words, doc_text, find, sentence, short,
+                    source_text, statement, terminal_sentence)
 
-SYMBOLIC = ("kind", "pdr", "bmc")
 
 
 @dataclass
@@ -150,11 +150,12 @@ def _details(runs: Runs, name: str) -> list[str]:
     for e, r in runs.at_values.items():
         q = find(r, name)
         if q is not None:
-            out.append(f"- **{ENGINE_TITLE.get(e, e)}**: {sentence(e, r, q)}")
+            out.append(f"- **{ENGINE_TITLE.get(e, e)}**: {sentence(e, r, q, spec, _rlimit(runs))}")
     for e, r in runs.all_values.items():
         q = find(r, name)
         if q is not None:
-            out.append(f"- **{ENGINE_TITLE.get(e, e)}, {runs.all_values_title()}**: {sentence(e, r, q)}")
+            out.append(f"- **{ENGINE_TITLE.get(e, e)}, {runs.all_values_title()}**: "
+                       f"{sentence(e, r, q, spec, _rlimit(runs))}")
     out.append("")
     verdicts = {q.verdict for r in runs.at_values.values() if (q := find(r, name)) is not None}
     if {Verdict.HOLDS, Verdict.VIOLATED} <= verdicts:
@@ -164,6 +165,11 @@ def _details(runs: Runs, name: str) -> list[str]:
         out += [f"Inductive invariant found by PDR{title}:", "", "```", inv, "```", ""]
     out += _traces(runs, name)
     return out
+
+
+def _rlimit(runs: Runs) -> Optional[int]:
+    """The resource limit per solver call the Z3 engines ran under (DocsSettings.rlimit)."""
+    return getattr(runs.settings, "rlimit", None)
 
 
 def expected_verdict(spec: ir.Spec, name: str) -> Optional[str]:
@@ -216,8 +222,8 @@ def _trace_block(spec: ir.Spec, engine: str, q: PropertyResult, where: str) -> l
     if q.kind == PROPERTY and tr.loop_start is not None:
         what = "Counterexample (a behaviour that repeats forever)"
     head = f"{what} ({ENGINE_TITLE.get(engine, engine)}{where}, {len(tr)} step{'' if len(tr) == 1 else 's'})"
-    if where and q.detail and "(with " in q.detail:
-        head += ", with " + q.detail.rsplit("(with ", 1)[1][:-1]
+    if where and consts_words(tr):
+        head += ", with " + consts_words(tr)
     return [head + ":", ""] + trace_table(tr, spec) + [""] + mermaid(tr, spec) + [""]
 
 
@@ -251,7 +257,7 @@ def _method_section(runs: Runs) -> list[str]:
     if runs.all_values:
         out.append(f"- **{runs.all_values_title()}**: the Z3 engines again, with the constants that have a "
                    "`where` clause left symbolic: a proof there holds for every allowed value.")
-    if not any(e in SYMBOLIC for e in runs.at_values):
+    if not any(engines.engine(e).family in (engines.BOUNDED, engines.PROVING) for e in runs.at_values):
         return out + [""]
     out += ["", f"Z3 runs use random seed {s.seed} and a resource limit of {s.rlimit:,} units per solver call "
                 f"(z3 `rlimit`, counted in solver steps, not seconds), so the verdicts are the same on every run "

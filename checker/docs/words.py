@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .. import evidence as ev
 from .. import ir
 from ..results import PROPERTY, REACHABLE, CheckResult, PropertyResult, Verdict
 
@@ -99,8 +100,36 @@ def _steps(n: int) -> str:
     return f"{n} step{'' if n == 1 else 's'}"
 
 
+def _how(q: PropertyResult):
+    """The evidence of the engine whose verdict this is (under a cross-check, the chosen one's)."""
+    return ev.inner(q.evidence)
+
+
 def _limited(q: PropertyResult) -> bool:
-    return "resource limit reached" in (q.detail or "") or "resource limit reached" in q.method
+    """The solver stopped at the per-query resource limit (rlimit)."""
+    e = _how(q)
+    return isinstance(e, ev.SolverGaveUp) and e.resource_limit
+
+
+def _jointly(q: PropertyResult) -> bool:
+    e = _how(q)
+    return isinstance(e, (ev.Induction, ev.Pdr)) and bool(e.jointly)
+
+
+def _from_proved_k0(q: PropertyResult) -> bool:
+    """Proved by induction with k = 0 from invariants proved before (no
+    invariant to find): ``Induction(k=0)``, or a PDR result that assumed
+    proved invariants and needed no invariant of its own."""
+    e = _how(q)
+    if isinstance(e, ev.Induction):
+        return e.k == 0
+    return isinstance(e, ev.Pdr) and e.invariant is None and bool(e.assumed) and not e.on_product
+
+
+def _pdr_assuming(q: PropertyResult) -> bool:
+    """PDR stepped only from states satisfying invariants proved alone (not the temporal product)."""
+    e = _how(q)
+    return isinstance(e, ev.Pdr) and bool(e.assumed) and not e.on_product
 
 
 def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
@@ -123,11 +152,11 @@ def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
         if engine == "explicit":
             return "holds"
         if engine == "kind":
-            return f"proved, k = {q.depth}" + (" (jointly)" if "jointly" in q.method else "")
+            return f"proved, k = {q.depth}" + (" (jointly)" if _jointly(q) else "")
         if engine == "pdr":
-            if "k = 0" in q.method:
+            if _from_proved_k0(q):
                 return "proved (k = 0 from others)"
-            return "proved" + (" (assuming others)" if "assuming" in q.method else "")
+            return "proved" + (" (assuming others)" if _pdr_assuming(q) else "")
         return "holds"
     # unknown
     if engine == "explicit" and not r.exhaustive:
@@ -139,8 +168,12 @@ def cell(engine: str, r: CheckResult, q: Optional[PropertyResult]) -> str:
     return "unknown"
 
 
-def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
-    """How one engine obtained its verdict, as a sentence for the details."""
+def sentence(engine: str, r: CheckResult, q: PropertyResult, spec: Optional[ir.Spec] = None,
+             rlimit: Optional[int] = None) -> str:
+    """How one engine obtained its verdict, as a sentence for the details.
+
+    ``spec`` names the variables a proof on the cone of influence left out;
+    ``rlimit`` is the per-query resource limit the Z3 engines ran under."""
     v = q.verdict
     if v is Verdict.ERROR:
         return f"**error**: {q.detail or q.method}"
@@ -153,26 +186,26 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
         how = "k-induction with k = {}".format(q.depth) if engine == "kind" else "PDR"
         return (f"proved by {how} on the liveness-to-safety product (the spec with a saved copy of "
                 f"the state where a loop would start, and what the loop has seen): no fair lasso "
-                f"violates it{_assumed(q)}.{_cone_words(q)}{_frozen_words(q)}")
+                f"violates it{_assumed(q)}.{_cone_words(q, spec)}{_frozen_words(q)}")
     if v is Verdict.HOLDS and q.kind != REACHABLE:
         if engine == "kind":
             how = f"proved by k-induction with k = {q.depth}"
-            if "jointly" in q.method:
-                how += ", jointly with other invariants (" + q.detail.split("assumes the invariants ", 1)[-1] + ")"
+            if _jointly(q):
+                how += (", jointly with other invariants (" + ", ".join(_how(q).jointly)
+                        + ", all proved (alone, or jointly in the same way))")
             return how + "."
         if engine == "pdr":
-            if "k = 0" in q.method:
+            if _from_proved_k0(q):
                 return f"proved: {q.detail} (induction with k = 0, no invariant to find)."
             if q.found_invariant == "true":
                 return "proved by PDR: the declared types of the variables alone are an inductive invariant."
             extra = " (stepping only from states that satisfy the invariants proved alone)" \
-                if "assuming" in q.method else ""
+                if _pdr_assuming(q) else ""
             return f"proved by PDR{extra}, with the inductive invariant below."
     if v is Verdict.UNKNOWN:
         why = q.detail or q.method
         if _limited(q):
-            limit = re.search(r"rlimit [\d,]+ per solver call", why)
-            why = "stopped at the resource limit" + (f" ({limit.group(0)})" if limit else "")
+            why = "stopped at the resource limit" + (f" (rlimit {rlimit:,} per solver call)" if rlimit else "")
             if engine == "kind" and q.depth is not None:
                 why += f", trying k = {q.depth + 1}"
         if engine == "kind" and q.trace is not None and q.trace.kind == "cti":
@@ -182,33 +215,34 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult) -> str:
     return f"{_word(q)} — {_found(engine, q)}."
 
 
-def _cone_words(q: PropertyResult) -> str:
+_CONE_WHY = {ev.CONE_EXACT: "no update of them can err",
+             ev.CONE_TYPEOK_PROVED: "typeok holds",
+             ev.CONE_TYPEOK_BY_KIND: "typeok holds, proved by k-induction (PDR could not prove it)"}
+
+
+def _cone_words(q: PropertyResult, spec: Optional[ir.Spec]) -> str:
     """PDR's temporal proofs may run on the property's cone of influence."""
-    d = q.detail or ""
-    if "cannot see (" not in d:
+    e = _how(q)
+    if not isinstance(e, ev.Pdr) or e.cone is None or spec is None:
         return ""
-    dropped = d.split("cannot see (", 1)[1].split(";", 1)[0]
-    if "typeok is proved (by k-induction" in d:
-        why = "typeok holds, proved by k-induction (PDR could not prove it)"
-    elif "typeok is proved" in d:
-        why = "typeok holds"
-    else:
-        why = "no update of them can err"
-    return f" The proof ran on the property's cone of influence, without {dropped} (sound because {why})."
+    dropped = [v.name for v in spec.vars if v.name not in e.cone]
+    if not dropped:
+        return ""
+    why = _CONE_WHY.get(e.cone_sound, _CONE_WHY[ev.CONE_EXACT])
+    return (f" The proof ran on the property's cone of influence, without {', '.join(dropped)} "
+            f"(sound because {why}).")
 
 
-def frozen_names(detail: str | None) -> str:
-    """The variables a temporal proof held fixed on the loop, as its verdict
-    names them (l2s_check._fixed_words), or ""."""
-    d = detail or ""
-    if " held fixed on the loop" not in d:
-        return ""
-    return d.split(" held fixed on the loop", 1)[0].rsplit("with ", 1)[1]
+def frozen_names(e) -> str:
+    """The variables a temporal proof held fixed on the loop (its evidence's
+    ``frozen``), as the verdict names them, or ""."""
+    e = ev.inner(e)
+    return ", ".join(e.frozen) if isinstance(e, (ev.Induction, ev.Pdr)) else ""
 
 
 def _frozen_words(q: PropertyResult) -> str:
     """Temporal proofs hold fixed on the loop what no violating loop can change."""
-    names = frozen_names(q.detail)
+    names = frozen_names(q.evidence)
     if not names:
         return ""
     return (f" On the loop, {names} were held fixed: Z3 showed first that no loop in which the "
@@ -216,14 +250,16 @@ def _frozen_words(q: PropertyResult) -> str:
 
 
 def _assumed(q: PropertyResult) -> str:
-    said = (q.detail or "").split("assumes the invariants ", 1)
-    return f", assuming the invariants {said[1].split(', proved first')[0]} (proved first)" if len(said) == 2 else ""
+    e = _how(q)
+    if isinstance(e, (ev.Induction, ev.Pdr)) and e.assumed:
+        return f", assuming the invariants {', '.join(e.assumed)} (proved first)"
+    return ""
 
 
 def _found(engine: str, q: PropertyResult) -> str:
     """How a trace was found (violated, or a reachability witness)."""
     n = f"{len(q.trace) if q.trace is not None else q.depth}-step"
-    vals = _values(q.detail)
+    vals = _values(q.trace)
     vals = f", {vals}" if vals else ""
     if q.kind == PROPERTY and engine in ("kind", "pdr"):
         how = "the base case of k-induction" if engine == "kind" else "Spacer, on the liveness-to-safety product,"
@@ -233,7 +269,7 @@ def _found(engine: str, q: PropertyResult) -> str:
     what = "witness" if q.kind == REACHABLE else "counterexample"
     if engine == "kind":
         return f"a {n} {what} found by the base case of k-induction (bounded model checking){vals}"
-    if engine == "pdr" and "not necessarily shortest" in q.method:
+    if engine == "pdr" and _spacer_path(q):
         return f"Spacer found the property {'reachable' if q.kind == REACHABLE else 'violated'}; " \
                f"its own {n} {what}, replayed by Z3 through the transition relation " \
                f"(not necessarily a shortest one){vals}"
@@ -279,7 +315,7 @@ def combined(runs: list[tuple[str, CheckResult]], name: str) -> str:
         return "proved (" + ", ".join(ENGINE_TITLE[e] for e in proved) + ")"
     if refuted:
         e, q = refuted[0]
-        vals = _values(q.detail)
+        vals = _values(q.trace)
         return f"**violated**{' ' + vals if vals else ''}: {_steps(len(q.trace))}" if q.trace else "**violated**"
     reach = [q for _, _, q in found if q.kind == REACHABLE]
     if reach and any(q.verdict is Verdict.HOLDS for q in reach):
@@ -289,11 +325,23 @@ def combined(runs: list[tuple[str, CheckResult]], name: str) -> str:
     return "unknown"
 
 
-def _values(detail: str) -> str:
-    """'(with THRESHOLD = 1)' at the end of a detail -> 'for THRESHOLD = 1'."""
-    if detail and detail.endswith(")") and "(with " in detail:
-        return "for " + detail.rsplit("(with ", 1)[1][:-1]
-    return ""
+def _spacer_path(q: PropertyResult) -> bool:
+    """The trace is Spacer's own path, replayed (not necessarily a shortest one)."""
+    e = _how(q)
+    return isinstance(e, ev.Pdr) and e.path == "spacer"
+
+
+def consts_words(trace) -> str:
+    """The symbolic constants' values a trace was found for: 'THRESHOLD = 1, N = 2', or ''."""
+    if trace is None or not trace.consts:
+        return ""
+    return ", ".join(f"{k} = {v}" for k, v in trace.consts.items())
+
+
+def _values(trace) -> str:
+    """The values of the symbolic constants a trace was found for: 'for THRESHOLD = 1'."""
+    shown = consts_words(trace)
+    return f"for {shown}" if shown else ""
 
 
 def find(r: CheckResult, name: str) -> Optional[PropertyResult]:

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from . import DocsSettings
 
-SYMBOLIC = ("kind", "pdr", "bmc")
+from .. import engines
+
+
+def _proving(engine: str) -> bool:
+    """A Z3 engine that bounds or proves (bmc, kind, pdr): it runs under the
+    docs' seed and resource limit, and again for every value of the
+    constants with a ``where`` clause."""
+    return engines.engine(engine).family in (engines.BOUNDED, engines.PROVING)
 
 
 def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
@@ -29,7 +36,7 @@ def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
     {run: seconds}} -- everything but "seconds" is deterministic."""
     from ..lang import load_file
     from ..options import Options
-    from ..run import run_spec
+    from ..orchestrate.dispatch import run_spec
     from .diagrams import state_graph
     from .index import index_section, summary_row
     from .page import Runs, spec_page
@@ -40,12 +47,12 @@ def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
     at_values, all_values = {}, {}
     for e in settings.engines:
         start = time.monotonic()
-        at_values[e] = run_spec(spec, e, z3_opts if e in SYMBOLIC else Options())
+        at_values[e] = run_spec(spec, e, z3_opts if _proving(e) else Options())
         seconds[e] = time.monotonic() - start
     if any(c.where is not None for c in spec.consts):
         general = load_file(path, generalize=True)  # `where` constants keep no value: proved for all
         for e in settings.engines:
-            if e in SYMBOLIC:
+            if _proving(e):
                 start = time.monotonic()
                 all_values[e] = run_spec(general, e, z3_opts)
                 seconds[e + ", all values"] = time.monotonic() - start
@@ -69,7 +76,7 @@ def document(path: str, out_dir: str, settings: DocsSettings) -> dict:
 
 def main() -> int:
     from ..lang import SpecError
-    from ..run import InputError
+    from ..errors import InputError
 
     job = json.load(sys.stdin)
     settings = DocsSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in job["settings"].items()})

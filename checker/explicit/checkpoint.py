@@ -30,14 +30,10 @@ import tempfile
 from typing import Any, Optional
 
 from ..version import __version__
+from ..errors import CheckpointError  # noqa: F401  (raised here; an input error for the orchestration)
 
 FORMAT = 1
 SUFFIX = ".ckpt"
-
-
-class CheckpointError(Exception):
-    """A checkpoint that cannot be used (missing, damaged, or for another
-    spec or other options).  The message is for the user; exit code 2."""
 
 
 def spec_hash(spec) -> str:

@@ -364,7 +364,7 @@ class Program:
         the search; an error counts as false)."""
         if self.spec.initial is None:
             return None
-        from ..report.evaluate import EvalError, evaluate
+        from ..evaluate import EvalError, evaluate
         consts = self.spec.const_values()
 
         def holds(values: list) -> bool:

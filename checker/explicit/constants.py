@@ -3,19 +3,8 @@ for every constant: the check that says which are missing."""
 from __future__ import annotations
 
 from .. import ir
+from ..errors import NeedsConstants  # noqa: F401  (raised here; matched by type in checker/orchestrate)
 from .layout import check_finite
-
-
-class NeedsConstants(Exception):
-    """The spec has constants without values; the explicit engine needs them all."""
-
-    def __init__(self, names: list[str]):
-        self.names = names
-        example = " ".join(f"--const {n}=VALUE" for n in names)
-        super().__init__(
-            "the explicit-state engine needs a value for every constant; "
-            f"{', '.join(names)} {'has' if len(names) == 1 else 'have'} none "
-            f"(give {'it' if len(names) == 1 else 'them'} with {example})")
 
 
 def _const_names_in(t: ir.Type) -> list[str]:

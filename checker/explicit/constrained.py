@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..report.evaluate import EvalError, evaluate
+from ..evaluate import EvalError, evaluate
 
 
 def inside_counts(prog, seen) -> tuple[int, int, int]:

@@ -1,10 +1,8 @@
-"""Errors of the explicit engine's options that are the user's to fix
-(exit code 2), in a module of their own so that the store planning
-(engine.py) and the vector back end's (vector/plan.py) both raise them
-without importing each other."""
+"""The explicit engine's option errors that are the user's to fix (exit
+code 2).  The classes live in checker/errors.py (the orchestration matches
+them by type); this module re-exports the one the store planning
+(engine.py) and the vector back end (vector/plan.py) raise, so neither
+imports the other."""
 from __future__ import annotations
 
-
-class StoreOptionError(Exception):
-    """An impossible combination of ``store``/``workers`` with other options
-    (the message is for the user; exit code 2)."""
+from ..errors import StoreOptionError  # noqa: F401

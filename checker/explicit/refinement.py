@@ -33,7 +33,7 @@ from dataclasses import replace
 
 from .. import evidence, ir
 from ..interp import StepError, freeze, initial_states, successors
-from ..report.evaluate import EvalError, EvalLimit, evaluate
+from ..evaluate import EvalError, EvalLimit, evaluate
 from ..results import PropertyResult, Step, Trace, Verdict
 
 KIND = "refinement"

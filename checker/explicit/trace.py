@@ -32,6 +32,7 @@ def action_label(prog: Program, ai: int, b: tuple) -> tuple[str, tuple]:
     return a.name, args
 
 
+
 def find_step(prog: Program, parent: int, child: int):
     for ai, binds in enumerate(prog.bindings):
         fn = prog.trace_fns[ai]

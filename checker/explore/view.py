@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from .. import ir
 from ..docs.diagrams import actor_types, participant
-from ..report.evaluate import EvalError, evaluate, explain
+from ..evaluate import EvalError, evaluate, explain
 
 _MISSING = object()
 

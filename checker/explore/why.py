@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import ir
 from ..interp import Runner
-from ..report.evaluate import EvalError, evaluate
+from ..evaluate import EvalError, evaluate
 
 _SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in",
            "subset": "subset"}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 
 from .. import ir
-from ..report.evaluate import EvalError, evaluate
+from ..evaluate import EvalError, evaluate
 from . import ast as A
 from .exprs import Scope
 from .modules_syntax import AssertStmt, ConjoinedProperty, FairGroup, InitBlock, InitDecl, QuantifiedProperty

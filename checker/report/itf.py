@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import ir
+from ..evidence import to_json
 from ..results import PropertyResult, Step, Trace
 
 
@@ -167,6 +168,10 @@ def trace_to_itf(trace: Trace, spec: ir.Spec, prop: Optional[PropertyResult] = N
     if prop is not None:
         meta.update({"property": prop.name, "property-kind": prop.kind, "verdict": prop.verdict.value,
                      "method": prop.method, "description": prop.detail})
+        if prop.evidence is not None:   # how the verdict was reached, as data (checker/evidence.py)
+            meta["evidence"] = to_json(prop.evidence)
+    if trace.consts:
+        meta["consts"] = {str(k): v for k, v in trace.consts.items()}
     if engine:
         meta["engine"] = engine
     states = []

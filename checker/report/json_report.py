@@ -11,12 +11,14 @@ import json
 import math
 from typing import Any, Optional
 
-from .. import ir
+from .. import evidence, ir
 from ..results import CheckResult, PropertyResult, Trace
 from .text import redact_timing
 
 FORMAT = "svc-modelcheck-result"
-VERSION = 1  # fields added since (exit_code 143, coverage) remove or rename nothing: docs/json-schema.md
+# 2: every property has its "evidence" (checker/evidence.py) and every trace its "consts";
+# fields added within a version remove or rename nothing: docs/json-schema.md
+VERSION = 2
 
 
 def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
@@ -89,7 +91,8 @@ def trace_to_json(trace: Trace, spec: Optional[ir.Spec] = None) -> dict:
             "label": s.label(),
             "state": {n: value_to_json(s.state[n], types.get(n)) for n in names},
         })
-    return {"kind": trace.kind, "length": len(trace), "loop_start": trace.loop_start, "steps": steps}
+    return {"kind": trace.kind, "length": len(trace), "loop_start": trace.loop_start,
+            "consts": {str(k): _plain(v) for k, v in trace.consts.items()}, "steps": steps}
 
 
 def property_to_json(p: PropertyResult, spec: Optional[ir.Spec], timing: bool = True) -> dict:
@@ -101,6 +104,7 @@ def property_to_json(p: PropertyResult, spec: Optional[ir.Spec], timing: bool = 
         "detail": p.detail,
         "depth": p.depth,
         "found_invariant": p.found_invariant,
+        "evidence": _plain(evidence.to_json(p.evidence)),
         "doc": p.doc,
         "line": p.line,
         "seconds": round(p.seconds, 6) if timing else None,

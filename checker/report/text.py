@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from ..record_args import shown_expr
+from .. import evidence as ev
 from .. import ir
+from ..record_args import shown_expr
+from .changes import changes, show_typed, var_order, var_types  # noqa: F401  (show_typed: also for report users)
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Step, Trace, Verdict)
 
@@ -53,68 +55,6 @@ class _Style:
         return self._c(code, s)
 
 
-# ---------------------------------------------------------------- values
-
-
-def show_typed(v: Any, t: Optional[ir.Type]) -> str:
-    """A canonical value as text; with its type, maps show their keys: ``[a -> 1, b -> 0]``."""
-    if t is None:
-        return ir.show_value(v)
-    if isinstance(t, ir.RecordT) or isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
-        return ir.show_typed_value(v, t)  # records and tuples by field
-    try:
-        if isinstance(t, ir.MapT) and isinstance(v, tuple):
-            keys = ir.domain_values(t.key)
-            if len(keys) == len(v):
-                return "[" + ", ".join(f"{show_typed(k, t.key)} -> {show_typed(x, t.value)}"
-                                       for k, x in zip(keys, v)) + "]"
-        if isinstance(t, ir.SeqT) and isinstance(v, tuple):
-            return "[" + ", ".join(show_typed(x, t.elem) for x in v) + "]"
-    except (ir.SymbolicBound, TypeError):
-        pass
-    return ir.show_value(v)
-
-
-def _var_types(spec: Optional[ir.Spec]) -> dict[str, ir.Type]:
-    return {v.name: v.type for v in spec.vars} if spec is not None else {}
-
-
-def _var_order(spec: Optional[ir.Spec], trace: Trace) -> list[str]:
-    names = [v.name for v in spec.vars] if spec is not None else []
-    for st in trace.steps:
-        for n in st.state:
-            if n not in names:
-                names.append(n)
-    return names
-
-
-def _changes(prev: Optional[Mapping[str, Any]], cur: Mapping[str, Any], order: list[str],
-             types: dict[str, ir.Type]) -> list[str]:
-    out = []
-    for name in order:
-        if name not in cur:
-            continue
-        v = cur[name]
-        t = types.get(name)
-        if prev is not None and name in prev:
-            old = prev[name]
-            if old == v and type(old) is type(v):
-                continue
-            if isinstance(t, ir.MapT) and isinstance(v, tuple) and isinstance(old, tuple) \
-                    and len(v) == len(old) and len(v) > 1:
-                try:
-                    keys = ir.domain_values(t.key)
-                except (ir.SymbolicBound, TypeError):
-                    keys = ()
-                diff = [i for i in range(len(v)) if v[i] != old[i]]
-                if len(keys) == len(v) and 0 < len(diff) < len(v):
-                    out.extend(f"{name}[{ir.show_value(keys[i])}] = {show_typed(v[i], t.value)}"
-                               for i in diff)
-                    continue
-        out.append(f"{name} = {show_typed(v, t)}")
-    return out
-
-
 def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_Style] = None,
                  indent: str = "  ", last_error: str = "") -> list[str]:
     """The trace as a table: step, action with arguments, the variables that changed.
@@ -122,8 +62,8 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
     ``last_error``: the last step fails with this runtime error (typeok);
     it is shown in that step's row."""
     style = style or _Style(False)
-    order = _var_order(spec, trace)
-    types = _var_types(spec)
+    order = var_order(spec, trace)
+    types = var_types(spec)
     labels = [s.label() for s in trace.steps]
     if trace.kind == "cti" and trace.steps and trace.steps[0].action is None:
         labels[0] = "(any state)"
@@ -135,7 +75,7 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
         if trace.loop_start is not None and i == trace.loop_start:
             lines.append(indent + style.bold(f"{'':>{sw}}  -- loop starts here: steps {i}.."
                                              f"{len(trace.steps) - 1} repeat forever --"))
-        ch = _changes(prev, step.state, order, types)
+        ch = changes(prev, step.state, order, types)
         failing = bool(last_error) and i == len(trace.steps) - 1 and i > 0
         if failing:
             ch = ch + [style.verdict(Verdict.VIOLATED, "fails: ") + last_error] if ch else \
@@ -149,7 +89,7 @@ def render_trace(trace: Trace, spec: Optional[ir.Spec] = None, style: Optional[_
         prev = step.state
     if trace.loop_start is not None:
         if trace.closing is not None:  # the step that closes the loop, back to loop_start's state
-            ch = _changes(prev, trace.closing.state, order, types) or ["(no change)"]
+            ch = changes(prev, trace.closing.state, order, types) or ["(no change)"]
             head = f"{len(trace.steps):>{sw}}  {trace.closing.label():<{aw}}  "
             ch[-1] += f"  (the state of step {trace.loop_start} again)"
             for j, chunk in enumerate(_pack(ch, JOIN_WIDTH)):
@@ -214,8 +154,25 @@ def _is_bounded(result: CheckResult, p: PropertyResult) -> bool:
         return False
     if result.engine in ("explicit", "bmc"):
         return not result.exhaustive
-    m = p.method.lower()
-    return any(w in m for w in ("bounded", "up to", "depth"))
+    return bounded_evidence(p.evidence)
+
+
+def bounded_evidence(e) -> bool:
+    """Evidence of a search that stopped at a bound: a state-graph search
+    not complete, BMC or the bounded lasso search, random walks, k-induction
+    whose step case failed up to --max-k, a BMC the solver stopped."""
+    e = ev.inner(e)
+    if isinstance(e, ev.Search):
+        return not e.complete
+    if isinstance(e, ev.Induction):
+        return e.failed == "step"
+    if isinstance(e, ev.SolverGaveUp):
+        return e.engine == "bmc"
+    return isinstance(e, (ev.Bounded, ev.Simulation))
+
+
+# the engines whose own words for a search that stopped begin with "bounded (not exhaustive)"
+_SAYS_BOUNDED = ("explicit", "refinement", "distributed")
 
 
 def _label(result: CheckResult, p: PropertyResult) -> str:
@@ -223,9 +180,14 @@ def _label(result: CheckResult, p: PropertyResult) -> str:
             Verdict.ERROR: "ERROR"}[p.verdict]
 
 
+def _says_bounded(e) -> bool:
+    e = ev.inner(e)
+    return isinstance(e, ev.Search) and not e.complete and e.engine in _SAYS_BOUNDED
+
+
 def _method(result: CheckResult, p: PropertyResult) -> str:
     m = p.method
-    if _is_bounded(result, p) and "bounded (not exhaustive)" not in m:
+    if _is_bounded(result, p) and not _says_bounded(p.evidence):
         m = f"bounded (not exhaustive): {m}" if m else "bounded (not exhaustive)"
     return m
 
@@ -289,44 +251,12 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
            color: bool = False) -> str:
     """The whole report of one result, ending with a newline."""
     st = _Style(color)
-    out: list[str] = []
-    out.append(st.bold(f"spec {result.spec}") + f"  ({result.file})")
     runs = getattr(result, "runs", None)
-    engine = result.engine
-    if runs:
-        engine += " (" + ", ".join(runs) + ", cross-checked)"
-    out.append(f"  engine     {engine}")
-    consts = _consts_text(result, spec)
-    if consts:
-        out.append(f"  constants  {consts}")
-    out.append("")
-
+    out = _header(result, spec, st, runs)
     props = result.properties
     nw = max([len(p.name) for p in props] + [4])
     for p in props:
-        label = _label(result, p)
-        line = f"  {st.verdict(p.verdict, f'{label:<8}')}  {p.name:<{nw}}  {_method(result, p)}"
-        if timing and p.seconds >= 0.01 and result.engine != "explicit":
-            line += st.dim(f"  [{_fmt_seconds(p.seconds)}]")
-        out.append(line)
-        sub = "  " + " " * 10
-        if p.doc:
-            for d in p.doc.strip().splitlines():
-                out.append(sub + st.dim(d.strip()))
-        if p.detail.startswith("engines disagree"):
-            out.append(sub + st.verdict(Verdict.ERROR, "engines disagree (see below)"))
-        elif p.detail and p.verdict is not Verdict.HOLDS and p.trace is None:
-            out.append(sub + p.detail)
-        if runs:
-            per = []
-            for e, r in runs.items():
-                for q in r.properties:
-                    if q.name == p.name:
-                        per.append(f"{e}: {q.verdict.value}")
-            if per:
-                out.append(sub + st.dim(", ".join(per)))
-        if p.found_invariant:
-            out.extend(_found_invariant(p.found_invariant, sub))
+        out.extend(_property_lines(result, p, st, nw, timing, runs))
     if not props:
         out.append("  (no properties checked)")
     out.append("")
@@ -335,104 +265,186 @@ def render(result: CheckResult, spec: Optional[ir.Spec] = None, timing: bool = T
         out.append("  " + stats)
     for n in result.notes:
         out.append("  note: " + (n if timing else redact_timing(n)))
-
-    disagreements = getattr(result, "disagreements", None)
-    if disagreements:
-        out.append("")
-        out.append(st.verdict(Verdict.ERROR, "ENGINES DISAGREE -- this is a bug in the checker; "
-                                             "please report it with this spec:"))
-        for d in disagreements:
-            out.append("  " + d)
-        for p in props:
-            if not p.detail.startswith("engines disagree") or not runs:
-                continue
-            for e, r in runs.items():
-                for q in r.properties:
-                    if q.name != p.name:
-                        continue
-                    out.append("")
-                    out.append(f"  {e}: {q.name} {q.verdict.value} ({q.method})")
-                    if q.detail:
-                        out.append("    " + q.detail)
-                    if q.found_invariant:
-                        out.append("    inductive invariant: " + q.found_invariant)
-                    if q.trace is not None:
-                        out.extend(render_trace(q.trace, spec, st, indent="    "))
-
+    out.extend(_disagreement_section(result, spec, st, runs))
     for p in props:
-        if p.trace is None or p.detail.startswith("engines disagree"):
-            continue
-        out.append("")
-        out.extend(_explain(result, spec, p, st))
-        for i, extra in enumerate(getattr(p, "more_traces", ()) or (), start=2):  # --traces K
-            n = len(extra)
-            total = 1 + len(p.more_traces)
-            out.append("")
-            out.append(st.bold(f"{p.name}: trace {i} of {total}, {n} step{'s' if n != 1 else ''}"))
-            out.extend(render_trace(extra, spec, st))
-
+        if p.trace is not None and not disagree(p):
+            out.extend(_trace_section(result, spec, p, st))
     out.append("")
     out.append(_summary(result, st))
     return "\n".join(out) + "\n"
 
 
+def disagree(p: PropertyResult) -> bool:
+    """Did engines contradict each other on this property (``--engine all``)?"""
+    return isinstance(p.evidence, ev.Disagreement)
+
+
+def _header(result: CheckResult, spec: Optional[ir.Spec], st: _Style, runs) -> list[str]:
+    out = [st.bold(f"spec {result.spec}") + f"  ({result.file})"]
+    engine = result.engine
+    if runs:
+        engine += " (" + ", ".join(runs) + ", cross-checked)"
+    out.append(f"  engine     {engine}")
+    consts = _consts_text(result, spec)
+    if consts:
+        out.append(f"  constants  {consts}")
+    out.append("")
+    return out
+
+
+def _property_lines(result: CheckResult, p: PropertyResult, st: _Style, nw: int, timing: bool,
+                    runs) -> list[str]:
+    """One property's verdict line and what goes under it."""
+    label = _label(result, p)
+    line = f"  {st.verdict(p.verdict, f'{label:<8}')}  {p.name:<{nw}}  {_method(result, p)}"
+    if timing and p.seconds >= 0.01 and result.engine != "explicit":
+        line += st.dim(f"  [{_fmt_seconds(p.seconds)}]")
+    out = [line]
+    sub = "  " + " " * 10
+    if p.doc:
+        out.extend(sub + st.dim(d.strip()) for d in p.doc.strip().splitlines())
+    if disagree(p):
+        out.append(sub + st.verdict(Verdict.ERROR, "engines disagree (see below)"))
+    elif p.detail and p.verdict is not Verdict.HOLDS and p.trace is None:
+        out.append(sub + p.detail)
+    if runs:
+        per = [f"{e}: {q.verdict.value}" for e, r in runs.items() for q in r.properties if q.name == p.name]
+        if per:
+            out.append(sub + st.dim(", ".join(per)))
+    if p.found_invariant:
+        out.extend(_found_invariant(p.found_invariant, sub))
+    return out
+
+
+def _disagreement_section(result: CheckResult, spec: Optional[ir.Spec], st: _Style, runs) -> list[str]:
+    """Every engine's own verdict on each property the engines disagree on."""
+    disagreements = getattr(result, "disagreements", None)
+    if not disagreements:
+        return []
+    out = ["", st.verdict(Verdict.ERROR, "ENGINES DISAGREE -- this is a bug in the checker; "
+                                         "please report it with this spec:")]
+    out.extend("  " + d for d in disagreements)
+    for p in result.properties:
+        if not disagree(p) or not runs:
+            continue
+        for e, r in runs.items():
+            for q in r.properties:
+                if q.name == p.name:
+                    out.extend(_engine_side(e, q, spec, st))
+    return out
+
+
+def _engine_side(engine: str, q: PropertyResult, spec: Optional[ir.Spec], st: _Style) -> list[str]:
+    out = ["", f"  {engine}: {q.name} {q.verdict.value} ({q.method})"]
+    if q.detail:
+        out.append("    " + q.detail)
+    if q.found_invariant:
+        out.append("    inductive invariant: " + q.found_invariant)
+    if q.trace is not None:
+        out.extend(render_trace(q.trace, spec, st, indent="    "))
+    return out
+
+
+def _trace_section(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st: _Style) -> list[str]:
+    """The property's trace explained, then the further traces of --traces K."""
+    out = [""] + _explain(result, spec, p, st)
+    total = 1 + len(getattr(p, "more_traces", ()) or ())
+    for i, extra in enumerate(getattr(p, "more_traces", ()) or (), start=2):
+        n = len(extra)
+        out.append("")
+        out.append(st.bold(f"{p.name}: trace {i} of {total}, {n} step{'s' if n != 1 else ''}"))
+        out.extend(render_trace(extra, spec, st))
+    return out
+
+
 def _explain(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult, st: _Style) -> list[str]:
     tr = p.trace
     assert tr is not None
-    out: list[str] = []
+    out = [_trace_title(result, p, st)]
+    if tr.kind == "cti":
+        out.append("  (the first state may be unreachable); the invariant may need strengthening")
+    inline = p.kind == TYPEOK and bool(p.detail.strip()) and len(tr.steps) > 1 and tr.kind != "cti"
+    out.extend(render_trace(tr, spec, st, last_error=p.detail.strip() if inline else ""))
+    if not tr.steps:
+        return out
+    lines, restated = _why(result, spec, p)
+    out.extend(lines)
+    detail = p.detail.strip()
+    if detail and p.verdict is not Verdict.HOLDS and not inline and not restated:
+        out.append("  " + detail)
+    return out
+
+
+def _trace_title(result: CheckResult, p: PropertyResult, st: _Style) -> str:
+    tr = p.trace
     n = len(tr)
     steps = f"{n} step{'s' if n != 1 else ''}"
     where = f" (line {p.line})" if p.line else ""
     title = p.name if p.kind in (TYPEOK, DEADLOCK) and p.name == p.kind else f"{_kind_word(p)} {p.name}"
     if tr.kind == "cti":
-        out.append(st.bold(f"{title}{where}: counterexample to induction, {steps}"))
-        out.append("  (the first state may be unreachable); the invariant may need strengthening")
-    elif tr.kind == "witness":
-        out.append(st.bold(f"{title}{where}: witness, {steps}"))
-    else:
-        lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
-        out.append(st.verdict(p.verdict, f"{title}{where} {_label(result, p)}")
-                   + f": trace of {steps}{lasso}")
-    inline = p.kind == TYPEOK and bool(p.detail.strip()) and len(tr.steps) > 1 and tr.kind != "cti"
-    out.extend(render_trace(tr, spec, st, last_error=p.detail.strip() if inline else ""))
-    if not tr.steps:
-        return out
-    last = tr.steps[-1]
+        return st.bold(f"{title}{where}: counterexample to induction, {steps}")
+    if tr.kind == "witness":
+        return st.bold(f"{title}{where}: witness, {steps}")
+    lasso = " (a lasso: it ends in a loop)" if tr.loop_start is not None else ""
+    return st.verdict(p.verdict, f"{title}{where} {_label(result, p)}") + f": trace of {steps}{lasso}"
+
+
+def _why(result: CheckResult, spec: Optional[ir.Spec], p: PropertyResult) -> tuple[list[str], bool]:
+    """What the last state of the trace shows about the property, and whether
+    that already says what the engine's detail says (then it is not repeated)."""
+    tr = p.trace
     last_i = len(tr.steps) - 1
-    explained = False
-    if p.kind == INVARIANT and spec is not None:
-        inv = next((i for i in spec.invariants if i.name == p.name), None)
-        if inv is not None:
-            out.append("")
-            out.append(f"  invariant {inv.name}: {shown_expr(spec, inv.expr)}")
-            out.extend(_parts(inv.expr, last.state, result, last_i, spec))
-            explained = True
-    elif p.kind == PROPERTY and spec is not None:
-        prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
-        if prop is not None:
-            out.append("")
-            out.append(f"  property {prop.name}: {temporal_text(prop)}")
-            if tr.loop_start is not None:
-                out.append(f"  the behaviour above runs forever: steps {tr.loop_start}..{last_i} repeat")
-            explained = True
-    elif p.kind == REACHABLE and spec is not None:
-        goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
-        if goal is not None:
-            out.append("")
-            out.append(f"  reachable {goal.name}: {shown_expr(spec, goal.expr)}")
-            if tr.kind == "witness":
-                out.append(f"  holds in the last state (step {last_i})")
-    elif p.kind == DEADLOCK:
-        out.append("")
-        out.append(f"  no action can take a step in the last state (step {last_i})")
-        explained = True
+    if p.kind == DEADLOCK:
+        out = ["", f"  no action can take a step in the last state (step {last_i})"]
         for t in getattr(spec, "terminals", ()):  # the intended ends, none of which this state is
             out.append(f"  and it is not terminal: {t.name} ({ir.show_expr(t.expr)}) is false there")
-    detail = p.detail.strip()
-    redundant = inline or explained and (detail.endswith(" is false") or detail.startswith("no action can take"))
-    if detail and p.verdict is not Verdict.HOLDS and not redundant:
-        out.append("  " + detail)
-    return out
+        # every engine's deadlock detail says just that; a counterexample to
+        # induction's says why it is not a proof, and stays
+        return out, tr.kind != "cti"
+    if spec is None:
+        return [], False
+    if p.kind == INVARIANT:
+        return _why_invariant(result, spec, p)
+    if p.kind == PROPERTY:
+        prop = next((t for t in getattr(spec, "properties", ()) if t.name == p.name), None)
+        if prop is None:
+            return [], False
+        out = ["", f"  property {prop.name}: {temporal_text(prop)}"]
+        if tr.loop_start is not None:
+            out.append(f"  the behaviour above runs forever: steps {tr.loop_start}..{last_i} repeat")
+        return out, _says_false(p) and tr.loop_start is None
+    if p.kind == REACHABLE:
+        goal = next((g for g in getattr(spec, "reachables", ()) if g.name == p.name), None)
+        if goal is None:
+            return [], False
+        out = ["", f"  reachable {goal.name}: {shown_expr(spec, goal.expr)}"]
+        if tr.kind == "witness":
+            out.append(f"  holds in the last state (step {last_i})")
+        return out, False
+    return [], False
+
+
+def _why_invariant(result: CheckResult, spec: ir.Spec, p: PropertyResult) -> tuple[list[str], bool]:
+    inv = next((i for i in spec.invariants if i.name == p.name), None)
+    if inv is None:
+        return [], False
+    tr = p.trace
+    last_i = len(tr.steps) - 1
+    out = ["", f"  invariant {inv.name}: {shown_expr(spec, inv.expr)}"]
+    parts, value = _parts(inv.expr, tr.steps[-1].state, result, last_i, spec)
+    out.extend(parts)
+    return out, value is False and tr.kind != "cti" and _says_false(p)
+
+
+def _says_false(p: PropertyResult) -> bool:
+    """The engine's detail says only that the property is false in the last
+    state, which the explanation shows: the explicit engine and the Z3
+    engines for a trace without symbolic constants (the enum engine's words
+    say where, and are kept)."""
+    e = ev.inner(p.evidence)
+    if isinstance(e, ev.Search) and e.engine == "enum":
+        return p.kind == PROPERTY
+    return not p.trace.consts and p.kind == INVARIANT
 
 
 _TEMPORAL_FORMAT = {
@@ -459,17 +471,22 @@ def _paren_loose(e, text: str) -> str:
         isinstance(e, ir.Binary) and e.op == "implies") else text
 
 
-def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int, spec=None) -> list[str]:
-    from .evaluate import EvalError, evaluate, explain
+def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: int,
+           spec=None) -> tuple[list[str], Any]:
+    """The lines explaining the expression's value in the last state, and
+    that value (None when it could not be evaluated)."""
+    from ..evaluate import EvalError, evaluate, explain
 
-    out = []
+    out: list[str] = []
+    v = None
     try:
         v = evaluate(expr, state, consts=result.consts)
         val = ir.show_value(v)
     except EvalError as e:
+        v = None
         val = f"an error ({e})"
     except Exception:  # a malformed state: the report must not crash
-        return out
+        return out, None
     out.append(f"  is {val} in the last state (step {step}):" if not val.startswith("an error")
                else f"  evaluates to {val} in the last state (step {step})")
     try:
@@ -477,7 +494,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
     except Exception:
         rows = []
     if not rows:
-        return out
+        return out, v
     w = min(max(len("  " * lvl + t) for lvl, t, _ in rows), 50)
     for lvl, text, value in rows:
         left = "  " * lvl + text
@@ -486,7 +503,7 @@ def _parts(expr: ir.Expr, state: Mapping[str, Any], result: CheckResult, step: i
             out.append("    " + " " * w + "  " + value)
         else:
             out.append(f"    {left:<{w}}  {value}")
-    return out
+    return out, v
 
 
 def _summary(result: CheckResult, st: _Style) -> str:

@@ -1,10 +1,19 @@
 import pytest
 
+import checker.lang.diagnostics as checker_diagnostics
 import fakes  # tests/cli is on sys.path through pyproject.toml (pythonpath)
 
 
-class SpecError(Exception):
-    """Stands in for checker.lang.diagnostics.SpecError."""
+class SpecError(checker_diagnostics.SpecError):
+    """Stands in for checker.lang.diagnostics.SpecError (a subclass: the
+    orchestration matches it by type), with a ready-made message."""
+
+    def __init__(self, message: str):
+        Exception.__init__(self, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def fake_load_file(path, consts=None):
@@ -47,9 +56,9 @@ class FakeEngines:
 def fake(monkeypatch, tmp_path):
     """A fake front end and fake engines; returns (engines, spec_path)."""
     import checker.engines
-    import checker.run
+    import checker.orchestrate.load
 
-    monkeypatch.setattr(checker.run, "front_end", lambda: fake_load_file)
+    monkeypatch.setattr(checker.orchestrate.load, "front_end", lambda: fake_load_file)
     eng = FakeEngines()
     monkeypatch.setattr(checker.engines, "get", eng.get)
     path = tmp_path / "breaker.spec"

@@ -8,7 +8,7 @@ import pytest
 import fakes
 from checker import ir
 from checker.options import Progress
-from checker.report import evaluate as E
+from checker import evaluate as E
 from checker.report.json_report import value_to_json
 from checker.report.progress import ProgressLine
 from checker.report.text import render, render_trace, show_typed

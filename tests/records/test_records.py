@@ -343,7 +343,7 @@ def test_bitwise_functions_agree_with_python_and_across_engines():
     assert _verdicts(en) == _verdicts(ex)
     kind = engines.get("kind")(spec, Options(max_k=2, solver_rlimit=5_000_000))
     assert _verdicts(kind)["and_ok"] == _verdicts(kind)["xor_ok"] == "holds"
-    from checker.report.evaluate import evaluate
+    from checker.evaluate import evaluate
     bx = next(i for i in spec.invariants if i.name == "xor_ok").expr
     for x, y in [(5, 3), (7, 0), (6, 6)]:
         assert evaluate(bx, {"x": x, "y": y}) is True
@@ -363,7 +363,7 @@ invariant sl: slice(q, i, j) == q
 
 
 def test_remove_at_and_slice_are_pythons():
-    from checker.report.evaluate import EvalError, evaluate
+    from checker.evaluate import EvalError, evaluate
     spec = checker.load(SEQS)
     rm = next(x for x in spec.invariants if x.name == "rm").expr.left
     sl = next(x for x in spec.invariants if x.name == "sl").expr.left

@@ -86,7 +86,7 @@ BAD_OUTPUTS = [
 
 @pytest.mark.parametrize("args,message", BAD_OUTPUTS, ids=[" ".join(a) for a, _ in BAD_OUTPUTS])
 def test_unwritable_output_is_exit_2_before_any_work(workdir, tmp_path, capsys, monkeypatch, args, message):
-    import checker.run as run_mod
+    import checker.orchestrate.dispatch as run_mod
 
     def no_work(*a, **k):
         raise AssertionError("a spec was checked although the output cannot be written")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .. import ir
+from . import ir
 
 MAX_DEPTH = 400
 
