@@ -12,7 +12,7 @@ import jsonschema
 from checker import engines
 from checker import evidence as ev
 from checker.api import load
-from checker.cli import ENGINE_CHOICES
+from checker.arguments import ENGINE_CHOICES
 from checker.docs.words import cell, combined, frozen_names, sentence
 from checker.options import Options
 from checker.orchestrate.merge import merge
