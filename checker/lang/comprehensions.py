@@ -73,6 +73,12 @@ class ComprehensionTyping:
         if elem is None:
             return None
         et = want if want is not None else elem.type
+        if isinstance(et, ir.SetT):  # `{ b.voters | b in S }`: a set of sets, its elements packed (records_sets.py)
+            from .records_sets import value_type
+            et = value_type(self.d, et, e.elem.span)
+            if et is None:
+                return None
+        elem = self.coerce(elem, et)
         if isinstance(et, ir.IntT) and not et.bounded:
             self.d.error(e.elem.span, "the elements of this set have no finite range",
                          "compare it with, or assign it to, a set of a declared type")

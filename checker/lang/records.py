@@ -39,6 +39,7 @@ def _lit(v: int) -> ir.Lit:
 def record_type(resolver, x) -> ir.RecordT | None:
     """``{ f: T, ... }`` or ``(T, U, ...)`` -> RecordT (errors reported, None)."""
     from .exprs import finite_scalar_problem
+    from .records_sets import value_type
     d = resolver.d
     if isinstance(x, R.RecordType):
         names = [n for n, _ in x.fields]
@@ -51,13 +52,14 @@ def record_type(resolver, x) -> ir.RecordT | None:
         items = [(str(i), t) for i, t in enumerate(x.elems)]
     fields, size = [], 1
     for n, tx in items:
-        t = resolver.type(tx)
+        t = value_type(d, resolver.type(tx), tx.span)  # a set field: packed (records_sets.py)
         if t is None:
             return None
         problem = finite_scalar_problem(t)
         if problem:
             d.error(tx.span, f"a {'tuple element' if isinstance(x, R.TupleType) else 'record field'} must be a "
-                             f"finite scalar type (bool, a range, an enum, or a record or tuple of those): {problem}")
+                             f"finite type (bool, a range, an enum, a set of those, or a record or tuple of "
+                             f"those): {problem}")
             return None
         if isinstance(t, ir.IntT) and t.symmetric:
             d.error(tx.span, f"a record or tuple cannot hold a value of the symmetric type `{t.symmetric}`: the "
@@ -83,10 +85,10 @@ def named(t, name: str):
 
 def index_of(e: ir.Expr, t: ir.Type) -> ir.Expr:
     """The position (0-based) of value ``e`` in the domain order of ``t``."""
+    if isinstance(t, ir.RecordT):
+        return e  # a record, tuple or packed set is its own position (-1 outside: see _range_guard)
     if isinstance(e, ir.Lit):
         return _lit(ir.domain_values(t).index(e.value))
-    if isinstance(t, ir.RecordT):
-        return e
     if isinstance(t, ir.IntT):
         lo = t.bounds()[0]
         return e if lo == 0 else ir.Binary("sub", e, _lit(lo), ir.INT)
@@ -131,8 +133,12 @@ def read_field(base: ir.Expr, rt: ir.RecordT, i: int, span=None) -> ir.Expr:
 
 def _in_range(e: ir.Expr, t: ir.Type) -> bool:
     """Is ``e`` statically a value of field type ``t``?"""
-    if not isinstance(t, ir.IntT) or isinstance(t, ir.RecordT):
-        return True  # bools and enums are type-checked; records are compared exactly
+    if isinstance(t, ir.RecordT):
+        # records are compared exactly; only a value built by a guarded literal (-1 when a field
+        # is out of range, a set with a member outside: records_sets.pack) may be outside its type
+        return not (isinstance(e, ir.Ite) or isinstance(e, ir.Lit) and not ir.contains(t, e.value))
+    if not isinstance(t, ir.IntT):
+        return True  # bools and enums are type-checked
     lo, hi = t.bounds()
     if isinstance(e, ir.Lit):
         return lo <= e.value <= hi
@@ -199,7 +205,7 @@ class RecordTyping:
         by_name = dict(e.fields)
         values = []
         for n, t in rt.fields:
-            v = yield (by_name[n], scope, t)
+            v = self.coerce((yield (by_name[n], scope, t)), t)
             if v is None:
                 return None
             if not self._field_fits(v, t, by_name[n], f"field `{n}` of {rt}"):
@@ -245,10 +251,18 @@ class RecordTyping:
             values.append((yield (x, scope, want.fields[i][1] if want else None)))
         if any(v is None for v in values):
             return None
+        if want is not None:
+            values = [self.coerce(v, t) for v, (_, t) in zip(values, want.fields)]
         if want is None:
+            from .records_sets import value_type
             types = []
-            for v, x in zip(values, e.elems):
+            for i, (v, x) in enumerate(zip(values, e.elems)):
                 t = v.type
+                if isinstance(t, ir.SetT):  # a set element: packed (records_sets.py)
+                    t = value_type(self.d, t, x.span)
+                    if t is None:
+                        return None
+                    values[i] = v = self.coerce(v, t)
                 if isinstance(v, ir.Lit) and isinstance(t, ir.IntT) and not isinstance(t, ir.RecordT) \
                         or finite_scalar_problem(t):
                     self.d.error(x.span, f"cannot tell the type of this tuple element ({describe(t)})",
@@ -311,7 +325,7 @@ class RecordTyping:
                 return None
             i = names.index(n)
             t = rt.fields[i][1]
-            v = yield (x, scope, t)
+            v = self.coerce((yield (x, scope, t)), t)
             if v is None or not self._field_fits(v, t, x, f"field `{n}` of {rt}"):
                 return None
             checked.append((rt.fields[i], v))

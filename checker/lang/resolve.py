@@ -12,6 +12,7 @@ from .diagnostics import Diagnostics, SpecError, did_you_mean
 from . import records_ast as R
 from .records import named as _named_record, param_domain, record_type
 from . import defs
+from .records_sets import value_type
 from .exprs import Env, Scope, Typer, compatible, describe, division_by_zero, finite_scalar_problem, fold
 
 MAX_SEQ_CAP = 1_000  # longer queues make state spaces no engine can explore
@@ -440,7 +441,7 @@ class _Resolver:
         raise AssertionError(x)
 
     def _container(self, inner: A.TypeExpr, make, what: str) -> ir.Type | None:
-        t = self.type(inner)
+        t = value_type(self.d, self.type(inner), inner.span)  # a set of sets: packed (records_sets.py)
         if t is None:
             return None
         problem = finite_scalar_problem(t)
@@ -488,7 +489,7 @@ class _Resolver:
                 if got is not None and got[1] is not None:
                     guards.append(got[1])
             else:
-                t = self.type(p.type)
+                t = value_type(self.d, self.type(p.type), p.type.span)  # a set: packed (records_sets.py)
             if t is None:
                 ok = False
                 continue

@@ -196,7 +196,7 @@ class StatementResolver:
             base = bases[-1]
             bt = base.type
             if isinstance(bt, ir.MapT):
-                key = self.t.typed(k, scope, bt.key)
+                key = self.t.coerce(self.t.typed(k, scope, bt.key), bt.key)  # a set key: packed (records_sets.py)
                 if key is None:
                     return None
                 if not compatible(key.type, bt.key):

@@ -1,0 +1,166 @@
+"""Sets used as values: ``set<set<Node>>``, ``{ voters: set<Node> }``,
+``seq<(Kind, set<Node>), 2>``, ``map<set<Node>, bool>``, ``action a(s: set<Node>)``.
+
+Where a finite scalar is needed (a set's element, a record or tuple field,
+a map key, a parameter), a ``set<E>`` becomes :class:`ir.PackedSetT`: the
+numbers 0..2**n-1 (n values in E), a value's bit set when it is a member.
+Like a record, engines see a range and need no code of their own.
+
+The typer never hands a packed number to a construct: every typed result of
+a PackedSetT type is *unpacked* (the union over E's values of ``{d}`` when
+its bit is set), so ``size(m.voters)``, ``s union t``, ``forall x in s`` work
+on a real set; and where a packed value is stored (``S union {s}``, ``s in
+S``, a field, a key), :func:`coerce` packs it again (``pack(unpack(raw))``
+is ``raw``: no round trip in the generated code).  A set whose elements fall
+outside E packs to -1, a value outside the type: storing it violates typeok,
+as storing an out-of-range record field does (checker/lang/records.py).
+
+Bound: E may have at most MAX_PACKED_ELEMS values (a packed set type then
+has 65,536 values: a set of them is a bit set of that many bits in the
+explicit engine's state, and a comprehension over them has that many terms).
+"""
+from __future__ import annotations
+
+from .. import ir
+
+MAX_PACKED_ELEMS = 16
+
+
+def _lit(v: int) -> ir.Lit:
+    return ir.Lit(v, ir.INT)
+
+
+def value_type(d, t: ir.Type | None, span) -> ir.Type | None:
+    """``t`` as a type that can stand where a finite scalar goes: a set is
+    packed (errors reported, None); every other type is returned as it is."""
+    if not isinstance(t, ir.SetT):
+        return t
+    from .exprs import finite_scalar_problem
+    problem = finite_scalar_problem(t.elem)
+    if problem:
+        d.error(span, f"a set used as a value (an element, a field, a key or a parameter) must have finite "
+                      f"elements: {problem}")
+        return None
+    n = len(ir.domain_values(t.elem))
+    if n > MAX_PACKED_ELEMS:
+        d.error(span, f"a set used as a value (an element, a field, a key or a parameter) may range over at most "
+                      f"{MAX_PACKED_ELEMS} values, but {t.elem} has {n:,}",
+                "use a smaller element type, or keep this set in a variable of its own")
+        return None
+    return ir.packed_set_type(t.elem)
+
+
+def set_view(t: ir.Type | None) -> ir.Type | None:
+    """What the typer works with in place of a packed set: the set itself."""
+    return ir.SetT(t.elem) if isinstance(t, ir.PackedSetT) else t
+
+
+class _Unpacked:
+    """The raw number each unpacked expression was made from (per Typer:
+    kept with the expression, so an id is never reused while it is here)."""
+
+    def __init__(self):
+        self.raw: dict[int, tuple[ir.Expr, ir.Expr]] = {}
+
+    def remember(self, unpacked: ir.Expr, raw: ir.Expr) -> ir.Expr:
+        self.raw[id(unpacked)] = (unpacked, raw)
+        return unpacked
+
+    def origin(self, e: ir.Expr) -> ir.Expr | None:
+        got = self.raw.get(id(e))
+        return got[1] if got is not None and got[0] is e else None
+
+
+def unpack(e: ir.Expr, memo: _Unpacked) -> ir.Expr:
+    """The set whose number is ``e`` (e typed PackedSetT)."""
+    pt: ir.PackedSetT = e.type  # type: ignore[assignment]
+    st = ir.SetT(pt.elem)
+    values = ir.domain_values(pt.elem)
+    if isinstance(e, ir.Lit) and isinstance(e.value, int) and 0 <= e.value < 2 ** len(values):
+        members = ir.packed_set_value(pt, e.value)
+        return memo.remember(ir.SetLit(tuple(ir.Lit(v, pt.elem) for v in values if v in members), st,
+                                       span=e.span), e)
+    out: ir.Expr | None = None
+    for i, v in enumerate(values):
+        bit = ir.Binary("div", e, _lit(2 ** i), ir.INT) if i else e
+        has = ir.Binary("eq", ir.Binary("mod", bit, _lit(2), ir.INT), _lit(1), ir.BOOL)
+        term = ir.Ite(has, ir.SetLit((ir.Lit(v, pt.elem),), st), ir.SetLit((), st), st)
+        out = term if out is None else ir.Binary("union", out, term, st)
+    if out is None:
+        out = ir.SetLit((), st)
+    if isinstance(out, ir.Binary):
+        out = ir.Binary(out.op, out.left, out.right, st, span=e.span)
+    return memo.remember(out, e)
+
+
+def pack(e: ir.Expr, pt: ir.PackedSetT, memo: _Unpacked) -> ir.Expr:
+    """The number of set ``e`` in ``pt`` (-1 when an element is outside pt.elem)."""
+    raw = memo.origin(e)
+    if raw is not None and raw.type == pt:
+        return raw
+    values = ir.domain_values(pt.elem)
+    if isinstance(e, ir.SetLit) and all(isinstance(x, ir.Lit) for x in e.elems):
+        members = {x.value for x in e.elems}
+        if all(ir.contains(pt.elem, m) for m in members):
+            return ir.Lit(ir.packed_set_number(pt, members), pt, span=e.span)
+        return ir.Lit(-1, pt, span=e.span)
+    total: ir.Expr | None = None
+    for i, v in enumerate(values):
+        term = ir.Ite(ir.Binary("in", ir.Lit(v, pt.elem), e, ir.BOOL), _lit(2 ** i), _lit(0), ir.INT)
+        total = term if total is None else ir.Binary("add", total, term, ir.INT)
+    if total is None:
+        total = _lit(0)
+    if _within(e.type, pt.elem):
+        return ir.Binary("add", total, _lit(0), pt, span=e.span)
+    # every element inside E: the set is a subset of E's values
+    whole = ir.SetLit(tuple(ir.Lit(v, pt.elem) for v in values), ir.SetT(pt.elem))
+    return ir.Ite(ir.Binary("subset", e, whole, ir.BOOL), total, _lit(-1), pt, span=e.span)
+
+
+def _within(st: ir.Type, elem: ir.Type) -> bool:
+    """Are the elements of a set of type ``st`` statically values of ``elem``?"""
+    if not isinstance(st, ir.SetT):
+        return False
+    t = st.elem
+    if not isinstance(elem, ir.IntT) or isinstance(elem, ir.RecordT):
+        return t == elem or not isinstance(elem, ir.IntT)
+    if isinstance(t, ir.RecordT) or not (isinstance(t, ir.IntT) and t.concrete):
+        return False
+    lo, hi = elem.bounds()
+    return lo <= t.bounds()[0] and t.bounds()[1] <= hi
+
+
+class SetValueTyping:
+    """Mixed into exprs.Typer: the memo and the coercion every store uses."""
+
+    @property
+    def _unpacked(self) -> _Unpacked:
+        memo = self.__dict__.get("_unpacked_memo")
+        if memo is None:
+            memo = self.__dict__["_unpacked_memo"] = _Unpacked()
+        return memo
+
+    def unpacked(self, e: ir.Expr | None) -> ir.Expr | None:
+        """A typed result as the typer's constructs see it: a packed set unpacked."""
+        if e is not None and isinstance(e.type, ir.PackedSetT):
+            return unpack(e, self._unpacked)
+        return e
+
+    def coerce(self, e: ir.Expr | None, want: ir.Type | None) -> ir.Expr | None:
+        """``e`` stored where a ``want`` goes: a set packed when want is a packed set."""
+        if e is not None and isinstance(want, ir.PackedSetT) and isinstance(e.type, ir.SetT):
+            from .exprs import compatible
+            if compatible(e.type.elem, want.elem):
+                return pack(e, want, self._unpacked)
+        return e
+
+    def literal_value_type(self, first: ir.SetT, elems, e) -> ir.Type | None:
+        """The packed type of the elements of a set literal of sets typed
+        with no context (``{{1}, {2, 3}}``): integer elements over the range
+        covering every element set's range."""
+        from .exprs import int_hull
+        elem = first.elem
+        if isinstance(elem, ir.IntT) and not isinstance(elem, ir.RecordT) and not elem.symmetric:
+            hull = int_hull(x.type.elem for x in elems if isinstance(x.type, ir.SetT))
+            elem = hull if hull is not None else elem
+        return value_type(self.d, ir.SetT(elem), e.span)
