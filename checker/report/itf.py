@@ -26,6 +26,8 @@ class ITFError(ValueError):
 def to_itf(v: Any, t: ir.Type) -> Any:
     if isinstance(t, ir.BoolT):
         return bool(v)
+    if isinstance(t, ir.PackedSetT):  # a set used as a value (a set's element, a field): an ITF set
+        return to_itf(ir.packed_set_value(t, v), ir.SetT(t.elem))
     if isinstance(t, ir.RecordT):  # records -> ITF records, tuples -> {"#tup": [...]}
         vals = [to_itf(x, ft) for (_, ft), x in zip(t.fields, ir.record_fields(t, v))]
         return {"#tup": vals} if t.is_tuple else {n: x for (n, _), x in zip(t.fields, vals)}
@@ -58,6 +60,12 @@ def from_itf(j: Any, t: ir.Type, where: str) -> Any:
         if not isinstance(j, bool):
             raise bad("a boolean")
         return j
+    if isinstance(t, ir.PackedSetT):
+        members = from_itf(j, ir.SetT(t.elem), where)
+        outside = [x for x in members if not ir.contains(t.elem, x)]
+        if outside:
+            raise ITFError(f"{where}: {ir.show_value(outside[0])} is outside {t.elem}")
+        return ir.packed_set_number(t, members)
     if isinstance(t, ir.RecordT):
         return _record_from_itf(j, t, where, bad)
     if isinstance(t, ir.IntT):
