@@ -107,10 +107,12 @@ class ComprehensionTyping:
         if dom is None:
             return None
         t, set_expr, values = dom
-        if isinstance(t, ir.IntT) and t.symmetric:
+        from .symmetry import symmetric_names
+        if symmetric_names(t):
             # the least value would tell interchangeable values apart: unsound under symmetry reduction
+            name = next(iter(symmetric_names(t)))
             self.d.error(e.span, f"`choose` picks the least value in the type's order, but the values of the "
-                                 f"symmetric type {t.symmetric} are interchangeable and have no order",
+                                 f"symmetric type {name} are interchangeable and have no order",
                          "use a parameter (`action a(x in S)`) or `exists x in S: ...`, or drop `symmetric`")
             return None
         cond = yield (e.body, scope.with_local(e.var, t), ir.BOOL)

@@ -16,8 +16,7 @@ of its own: a record is one packed integer field of the explicit state, a
 ``set<Msg>`` is a bit set over the numbers, a Z3 record is one bounded
 integer.  Limits, stated honestly: a field must be a finite scalar (bool, a
 range, an enum, or a record/tuple of those), so a record cannot hold a set,
-a map or a sequence; a field of a ``symmetric type`` is rejected (the
-symmetry reduction permutes plain ranges only); a literal whose range field
+a map or a sequence (a set is packed: records_sets.py); a literal whose range field
 is given a value outside its range is a value outside the record type
 (number -1), so storing it is a typeok violation.
 """
@@ -26,6 +25,12 @@ from __future__ import annotations
 from .. import ir
 from . import records_ast as R
 from .diagnostics import did_you_mean
+
+# The span of ``x - lo``, the position of a value of a ``symmetric type`` in a
+# record's number: arithmetic the symmetry check (checker/lang/symmetry.py)
+# lets through, because the record it builds is permuted as a whole (the
+# field's signature was checked where the record was built, _field_fits).
+RECORD_INDEX = ir.Span("<a symmetric value's position in a record>", 0, 0)
 
 MAX_RECORD_VALUES = 1_000_000  # as exprs.MAX_DOMAIN: a record type is a domain engines enumerate
 
@@ -61,11 +66,6 @@ def record_type(resolver, x) -> ir.RecordT | None:
                              f"finite type (bool, a range, an enum, a set of those, or a record or tuple of "
                              f"those): {problem}")
             return None
-        if isinstance(t, ir.IntT) and t.symmetric:
-            d.error(tx.span, f"a record or tuple cannot hold a value of the symmetric type `{t.symmetric}`: the "
-                             f"symmetry reduction permutes plain ranges only",
-                    "declare the type without `symmetric`, or keep these values in their own variables")
-            return None
         size *= len(ir.domain_values(t))
         fields.append((n, t))
     if size > MAX_RECORD_VALUES:
@@ -91,6 +91,8 @@ def index_of(e: ir.Expr, t: ir.Type) -> ir.Expr:
         return _lit(ir.domain_values(t).index(e.value))
     if isinstance(t, ir.IntT):
         lo = t.bounds()[0]
+        if t.symmetric:
+            return ir.Binary("sub", e, _lit(lo), ir.INT, span=RECORD_INDEX)
         return e if lo == 0 else ir.Binary("sub", e, _lit(lo), ir.INT)
     if isinstance(t, ir.BoolT):
         return ir.Ite(e, _lit(1), _lit(0), ir.INT)
@@ -234,11 +236,19 @@ class RecordTyping:
 
     def _field_fits(self, v: ir.Expr, t: ir.Type, src, what: str) -> bool:
         from .exprs import compatible, describe
+        from .symmetry import symmetric_names
         if not compatible(v.type, t):
             self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}")
             return False
         if isinstance(v, ir.Lit) and not ir.contains(t, v.value):
             self.d.error(src.span, f"{ir.show_value(v.value)} is not a value of {t} ({what})")
+            return False
+        from .symmetry import signature
+        if signature(v.type) != signature(t):  # a symmetric field holds values of its type only
+            name = next(iter(symmetric_names(v.type) | symmetric_names(t)))
+            self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}: the values of "
+                                   f"the symmetric type {name} meet only values of {name}",
+                         f"no literal or plain integer may stand for a value of {name}")
             return False
         return True
 

@@ -41,6 +41,13 @@ def value_type(d, t: ir.Type | None, span) -> ir.Type | None:
         d.error(span, f"a set used as a value (an element, a field, a key or a parameter) must have finite "
                       f"elements: {problem}")
         return None
+    from .symmetry import symmetric_names
+    if symmetric_names(t.elem):
+        name = next(iter(symmetric_names(t.elem)))
+        d.error(span, f"a set of values of the symmetric type {name} cannot be used as a value (an element, a "
+                      f"field, a key or a parameter): the symmetry reduction permutes it only as a variable",
+                "keep this set in a variable (or a map's value) of its own, or drop `symmetric`")
+        return None
     n = len(ir.domain_values(t.elem))
     if n > MAX_PACKED_ELEMS:
         d.error(span, f"a set used as a value (an element, a field, a key or a parameter) may range over at most "

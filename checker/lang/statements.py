@@ -238,10 +238,12 @@ class StatementResolver:
         if problem:
             self.d.error(s.domain.span, problem)
             return None
-        if isinstance(t, ir.IntT) and t.symmetric:
+        from .symmetry import symmetric_names
+        if symmetric_names(t):  # a symmetric type, or records holding its values
+            name = next(iter(symmetric_names(t)))
             self.d.error(s.domain.span, f"`for` runs its body over the values of the symmetric type "
-                                        f"`{t.symmetric}` in order, so its effect may depend on that order",
-                         f"write the update as a map `[x in {t.symmetric} -> ...]`, or test with "
+                                        f"`{name}` in order, so its effect may depend on that order",
+                         f"write the update as a map `[x in {name} -> ...]`, or test with "
                          f"`forall`/`exists`")
             return None
         if s.var in scope.locals or s.var in self.env.vars or s.var in self.env.consts:
