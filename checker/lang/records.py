@@ -14,11 +14,14 @@ significant; see ir.py).  Every construct here becomes ordinary integer IR:
 So every engine (explicit, Z3, enum, interpreter) checks records with no code
 of its own: a record is one packed integer field of the explicit state, a
 ``set<Msg>`` is a bit set over the numbers, a Z3 record is one bounded
-integer.  Limits, stated honestly: a field must be a finite scalar (bool, a
-range, an enum, or a record/tuple of those), so a record cannot hold a set,
-a map or a sequence (a set is packed: records_sets.py); a literal whose range field
-is given a value outside its range is a value outside the record type
-(number -1), so storing it is a typeok violation.
+integer.  Limits, stated honestly: a field must be finite (bool, a range,
+an enum, a set of those, packed by records_sets.py, or a record/tuple of
+those), so a record cannot hold a map or a sequence; a literal whose range
+field is given a value outside its range is a value outside the record type
+(number -1; a record field that is -1 makes the whole record -1), so storing
+it is a typeok violation.  A field of a ``symmetric type`` is allowed: its
+signature is checked where the record is built (_field_fits) and the
+explicit engine's symmetry reduction permutes inside the number.
 """
 from __future__ import annotations
 
