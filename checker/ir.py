@@ -838,6 +838,51 @@ def packed_set_number(t: PackedSetT, s) -> int:
     return sum(1 << i for i, x in enumerate(domain_values(t.elem)) if x in s)
 
 
+@dataclass(frozen=True)
+class PackedSeqT(RecordT):
+    """A ``seq<E, cap>`` used as a value (a record field, a set's element, a
+    map key): numbered by length first (every shorter sequence before a
+    longer one), then its elements as digits in base |E|, the first element
+    most significant.  Engines see a range; checker/lang/records_sets.py
+    packs and unpacks it."""
+
+    elem: "Type" = BOOL
+    cap: int = 0
+
+    def offset(self, length: int) -> int:
+        """The number of the first sequence of this length."""
+        n = len(domain_values(self.elem))
+        return sum(n ** j for j in range(length))
+
+    def __str__(self) -> str:
+        return f"seq<{self.elem}, {self.cap}>"
+
+
+def packed_seq_type(elem: "Type", cap: int) -> PackedSeqT:
+    n = len(domain_values(elem))
+    size = sum(n ** j for j in range(cap + 1))
+    return PackedSeqT(Lit(0, INT), Lit(size - 1, INT), elem=elem, cap=cap)
+
+
+def packed_seq_value(t: PackedSeqT, v: int) -> tuple:
+    """The sequence whose number is ``v``."""
+    values = domain_values(t.elem)
+    length = max(j for j in range(t.cap + 1) if t.offset(j) <= v)
+    rest, out = v - t.offset(length), []
+    for _ in range(length):
+        rest, d = divmod(rest, len(values))
+        out.append(values[d])
+    return tuple(reversed(out))
+
+
+def packed_seq_number(t: PackedSeqT, q) -> int:
+    values = domain_values(t.elem)
+    total = 0
+    for x in q:
+        total = total * len(values) + values.index(x)
+    return t.offset(len(q)) + total
+
+
 def record_fields(t: RecordT, v: int) -> tuple:
     """The canonical values of the fields of record number ``v`` (deep: a
     field that is itself a record stays its number)."""
@@ -859,6 +904,8 @@ def show_record(t: RecordT, v: object) -> str:
     """A record/tuple value as spec text: ``{kind: Prepared, rm: 1}`` / ``(1, true)``."""
     if isinstance(v, bool) or not isinstance(v, int) or not contains(t, v):
         return f"<not a {t}: {show_value(v)}>"
+    if isinstance(t, PackedSeqT):
+        return "[" + ", ".join(show_typed_value(x, t.elem) for x in packed_seq_value(t, v)) + "]"
     if isinstance(t, PackedSetT):
         return "{" + ", ".join(show_typed_value(x, t.elem)
                                for x in sorted(packed_set_value(t, v), key=_sort_key)) + "}"

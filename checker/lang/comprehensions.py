@@ -73,7 +73,7 @@ class ComprehensionTyping:
         if elem is None:
             return None
         et = want if want is not None else elem.type
-        if isinstance(et, ir.SetT):  # `{ b.voters | b in S }`: a set of sets, its elements packed (records_sets.py)
+        if isinstance(et, (ir.SetT, ir.SeqT)):  # `{ b.voters | b in S }`: a set of sets, its elements packed (records_sets.py)
             from .records_sets import value_type
             et = value_type(self.d, et, e.elem.span)
             if et is None:

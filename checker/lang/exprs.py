@@ -76,7 +76,7 @@ def compatible(a: ir.Type, b: ir.Type) -> bool:
 
 
 def describe(t: ir.Type) -> str:
-    if isinstance(t, ir.PackedSetT):
+    if isinstance(t, (ir.PackedSetT, ir.PackedSeqT)):
         return f"a {t}"
     if isinstance(t, ir.RecordT):
         return f"a {'tuple' if t.is_tuple else 'record'} {t}" if not t.name else f"a {t.name}"
@@ -512,7 +512,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping, SetValueTyping):
             want = self.literal_value_type(want, elems, e)
             if want is None:
                 return None
-        if isinstance(want, ir.PackedSetT):
+        if isinstance(want, (ir.PackedSetT, ir.PackedSeqT)):
             elems = [self.coerce(x, want) for x in elems]
         if want is None:
             self.d.error(e.span, "the elements of this set have no finite range",

@@ -271,7 +271,7 @@ class RecordTyping:
             types = []
             for i, (v, x) in enumerate(zip(values, e.elems)):
                 t = v.type
-                if isinstance(t, ir.SetT):  # a set element: packed (records_sets.py)
+                if isinstance(t, (ir.SetT, ir.SeqT)):  # a set or sequence element: packed (records_sets.py)
                     t = value_type(self.d, t, x.span)
                     if t is None:
                         return None

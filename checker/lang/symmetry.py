@@ -38,9 +38,9 @@ _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
 
 def signature(t: ir.Type):
     """Where symmetric types occur in ``t`` (None: nowhere)."""
-    if isinstance(t, ir.PackedSetT):
+    if isinstance(t, (ir.PackedSetT, ir.PackedSeqT)):
         e = signature(t.elem)
-        return ("SetT", e) if e else None
+        return ("SetT" if isinstance(t, ir.PackedSetT) else "SeqT", e) if e else None
     if isinstance(t, ir.RecordT):  # a record or tuple: its fields' signatures
         fields = tuple(signature(ft) for _, ft in t.fields)
         return ("record", fields) if any(fields) else None
@@ -61,7 +61,7 @@ def symmetric_names(t: ir.Type) -> set[str]:
     work = [t]
     while work:
         x = work.pop()
-        if isinstance(x, ir.PackedSetT):
+        if isinstance(x, (ir.PackedSetT, ir.PackedSeqT)):
             work.append(x.elem)
         elif isinstance(x, ir.RecordT):
             work += [ft for _, ft in x.fields]

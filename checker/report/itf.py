@@ -26,6 +26,8 @@ class ITFError(ValueError):
 def to_itf(v: Any, t: ir.Type) -> Any:
     if isinstance(t, ir.BoolT):
         return bool(v)
+    if isinstance(t, ir.PackedSeqT):  # a sequence used as a value: an ITF list
+        return to_itf(ir.packed_seq_value(t, v), ir.SeqT(t.elem, t.cap))
     if isinstance(t, ir.PackedSetT):  # a set used as a value (a set's element, a field): an ITF set
         return to_itf(ir.packed_set_value(t, v), ir.SetT(t.elem))
     if isinstance(t, ir.RecordT):  # records -> ITF records, tuples -> {"#tup": [...]}
@@ -60,6 +62,12 @@ def from_itf(j: Any, t: ir.Type, where: str) -> Any:
         if not isinstance(j, bool):
             raise bad("a boolean")
         return j
+    if isinstance(t, ir.PackedSeqT):
+        q = from_itf(j, ir.SeqT(t.elem, t.cap), where)
+        outside = [x for x in q if not ir.contains(t.elem, x)]
+        if outside:
+            raise ITFError(f"{where}: {ir.show_value(outside[0])} is outside {t.elem}")
+        return ir.packed_seq_number(t, q)
     if isinstance(t, ir.PackedSetT):
         members = from_itf(j, ir.SetT(t.elem), where)
         outside = [x for x in members if not ir.contains(t.elem, x)]

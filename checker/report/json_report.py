@@ -23,6 +23,8 @@ def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
     """A canonical value as JSON data (see the module doc)."""
     if isinstance(v, bool):
         return v
+    if isinstance(t, ir.PackedSeqT) and isinstance(v, int) and ir.contains(t, v):
+        return value_to_json(ir.packed_seq_value(t, v), ir.SeqT(t.elem, t.cap))  # a sequence used as a value
     if isinstance(t, ir.PackedSetT) and isinstance(v, int) and ir.contains(t, v):
         return value_to_json(ir.packed_set_value(t, v), ir.SetT(t.elem))  # a set used as a value: a list
     if isinstance(t, ir.RecordT) and isinstance(v, int) and ir.contains(t, v):
