@@ -536,7 +536,8 @@ class Gen:
         tuples of sets; built by comprehensions, `with`, `choose`, tuple
         destructuring, set and `r in S` parameters.  Which parts and which
         properties appear is drawn, the names are placeholders (hostile names
-        reach field names too).  Kept small: a node type of 2 or 3 values."""
+        reach field names too), and a set of sequences.  Kept small: a node
+        type of 2 or 3 values."""
         src = self.src
         n = 2 if src.int(0, 3) else 3
         cap = src.int(1, 2)
@@ -591,6 +592,10 @@ class Gen:
             f"reachable @J5: exists @X14 in @W1: size(@X14{voters}) == {n}",
         ]
         lines += [p for p in props if src.bool()] or props[:1]
+        if src.bool():  # sequences used as values: a set of them (ir.PackedSeqT)
+            lines += ["var @W3: set<seq<@EK0, 1>> = {}",
+                      "action @B6(@Q7: @EK0) {", "  @W3 = @W3 union {[@Q7]}", "}",
+                      "invariant @J6: forall @X15 in @W3: len(@X15) == 1 and @X15[0] in {@MK0_0, @MK0_1}"]
         return lines
 
 
