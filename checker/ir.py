@@ -809,6 +809,80 @@ def record_type(fields, is_tuple: bool = False, name: str = "") -> RecordT:
     return RecordT(Lit(0, INT), Lit(size - 1, INT), fields=tuple(fields), is_tuple=is_tuple, name=name)
 
 
+@dataclass(frozen=True)
+class PackedSetT(RecordT):
+    """A ``set<E>`` used as a value (an element of a set, a record field, a
+    map key, a parameter): numbered like a record of one bool per value of
+    ``E``, the bit of ``E``'s i-th value worth 2**i, so ``{}`` is 0 and the
+    number is the usual bit mask.  Engines see the range 0..2**n-1; the front
+    end (checker/lang/records_sets.py) packs and unpacks it."""
+
+    elem: "Type" = BOOL
+
+    def __str__(self) -> str:
+        return f"set<{self.elem}>"
+
+
+def packed_set_type(elem: "Type") -> PackedSetT:
+    values = domain_values(elem)
+    fields = tuple((str(i), BOOL) for i in reversed(range(len(values))))  # first field most significant
+    return PackedSetT(Lit(0, INT), Lit(2 ** len(values) - 1, INT), fields=fields, elem=elem)
+
+
+def packed_set_value(t: PackedSetT, v: int) -> frozenset:
+    """The set whose number is ``v``."""
+    return frozenset(x for i, x in enumerate(domain_values(t.elem)) if v >> i & 1)
+
+
+def packed_set_number(t: PackedSetT, s) -> int:
+    return sum(1 << i for i, x in enumerate(domain_values(t.elem)) if x in s)
+
+
+@dataclass(frozen=True)
+class PackedSeqT(RecordT):
+    """A ``seq<E, cap>`` used as a value (a record field, a set's element, a
+    map key): numbered by length first (every shorter sequence before a
+    longer one), then its elements as digits in base |E|, the first element
+    most significant.  Engines see a range; checker/lang/records_sets.py
+    packs and unpacks it."""
+
+    elem: "Type" = BOOL
+    cap: int = 0
+
+    def offset(self, length: int) -> int:
+        """The number of the first sequence of this length."""
+        n = len(domain_values(self.elem))
+        return sum(n ** j for j in range(length))
+
+    def __str__(self) -> str:
+        return f"seq<{self.elem}, {self.cap}>"
+
+
+def packed_seq_type(elem: "Type", cap: int) -> PackedSeqT:
+    n = len(domain_values(elem))
+    size = sum(n ** j for j in range(cap + 1))
+    return PackedSeqT(Lit(0, INT), Lit(size - 1, INT), elem=elem, cap=cap)
+
+
+def packed_seq_value(t: PackedSeqT, v: int) -> tuple:
+    """The sequence whose number is ``v``."""
+    values = domain_values(t.elem)
+    length = max(j for j in range(t.cap + 1) if t.offset(j) <= v)
+    rest, out = v - t.offset(length), []
+    for _ in range(length):
+        rest, d = divmod(rest, len(values))
+        out.append(values[d])
+    return tuple(reversed(out))
+
+
+def packed_seq_number(t: PackedSeqT, q) -> int:
+    values = domain_values(t.elem)
+    total = 0
+    for x in q:
+        total = total * len(values) + values.index(x)
+    return t.offset(len(q)) + total
+
+
 def record_fields(t: RecordT, v: int) -> tuple:
     """The canonical values of the fields of record number ``v`` (deep: a
     field that is itself a record stays its number)."""
@@ -830,6 +904,11 @@ def show_record(t: RecordT, v: object) -> str:
     """A record/tuple value as spec text: ``{kind: Prepared, rm: 1}`` / ``(1, true)``."""
     if isinstance(v, bool) or not isinstance(v, int) or not contains(t, v):
         return f"<not a {t}: {show_value(v)}>"
+    if isinstance(t, PackedSeqT):
+        return "[" + ", ".join(show_typed_value(x, t.elem) for x in packed_seq_value(t, v)) + "]"
+    if isinstance(t, PackedSetT):
+        return "{" + ", ".join(show_typed_value(x, t.elem)
+                               for x in sorted(packed_set_value(t, v), key=_sort_key)) + "}"
     parts = [show_typed_value(x, ft) for (_, ft), x in zip(t.fields, record_fields(t, v))]
     if t.is_tuple:
         return "(" + ", ".join(parts) + ")"
@@ -842,6 +921,8 @@ def show_typed_value(v: object, t: "Type") -> str:
         return show_record(t, v)
     if isinstance(t, SetT) and isinstance(t.elem, RecordT) and isinstance(v, frozenset):
         return "{" + ", ".join(show_record(t.elem, x) for x in sorted(v, key=_sort_key)) + "}"
+    if isinstance(t, SetT) and isinstance(v, frozenset) and has_record(t.elem):
+        return "{" + ", ".join(show_typed_value(x, t.elem) for x in sorted(v, key=_sort_key)) + "}"
     if isinstance(t, SeqT) and isinstance(v, tuple):
         return "[" + ", ".join(show_typed_value(x, t.elem) for x in v) + "]"
     if isinstance(t, MapT) and isinstance(v, tuple) and has_record(t):

@@ -88,9 +88,14 @@ class Canonicaliser:
         return [name for name, _, _ in self.types]
 
     def _is_binary(self, t: ir.Type) -> bool:
+        """Can one symmetric value's features depend on another's?  Maps from
+        the type to it, and records holding its values (a record ties the
+        values in its fields together): ties are then broken by trying orders."""
         work = [t]
         while work:
             x = work.pop()
+            if isinstance(x, ir.RecordT) and _names(x):
+                return True
             if isinstance(x, ir.MapT):
                 if isinstance(x.key, ir.IntT) and x.key.symmetric and x.key.symmetric in _names(x.value):
                     return True
@@ -100,10 +105,54 @@ class Canonicaliser:
         return False
 
     # ---------------------------------------------------------------- permuting
+    def _record_permuter(self, t: ir.RecordT):
+        """fn(record number, perms) -> the number of the record with every
+        symmetric value in its fields renamed (nested records included)."""
+        parts = []
+        for (_, ft), stride, size in zip(t.fields, t.strides(), t.sizes()):
+            if isinstance(ft, ir.RecordT) and _names(ft):
+                parts.append((stride, size, self._record_permuter(ft)))
+            elif isinstance(ft, ir.IntT) and ft.symmetric:
+                name = ft.symmetric
+                parts.append((stride, size, lambda d, P, name=name: P[name][d]))
+
+        def perm_record(v, P):
+            out = v
+            for stride, size, f in parts:
+                d = (v // stride) % size
+                out += (f(d, P) - d) * stride
+            return out
+        return perm_record
+
     def _permuter(self, t: ir.Type):
         """fn(internal value, perms) -> the value with every symmetric value renamed."""
         if not _names(t):
             return None
+        if isinstance(t, ir.RecordT):
+            return self._record_permuter(t)
+        if isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
+            f = self._record_permuter(t.elem)
+            if is_int_bitset(t):
+                def perm_record_bits(v, P):
+                    out, bits = 0, v
+                    while bits:
+                        low = bits & -bits
+                        x = low.bit_length() - 1 - SET_BIAS
+                        out |= 1 << (f(x, P) + SET_BIAS)
+                        bits ^= low
+                    return out
+                return perm_record_bits
+            return lambda v, P: frozenset(f(x, P) for x in v)
+        if isinstance(t, ir.MapT) and isinstance(t.key, ir.RecordT):
+            fk = self._record_permuter(t.key) if _names(t.key) else (lambda k, P: k)
+            fv = self._permuter(t.value) or (lambda x, P: x)
+
+            def perm_record_keys(v, P):
+                out = [None] * len(v)
+                for k, x in enumerate(v):
+                    out[fk(k, P)] = fv(x, P)
+                return tuple(out)
+            return perm_record_keys
         if isinstance(t, ir.IntT):
             name, lo = t.symmetric, self.lo[t.symmetric]
             return lambda v, P: lo + P[name][v - lo]
@@ -151,6 +200,27 @@ class Canonicaliser:
         if name not in _names(t):
             return None
         n, lo = self.size[name], self.lo[name]
+        if isinstance(t, ir.RecordT):
+            places = self._record_places(t, name)
+            return lambda v: [tuple(j for j, d in enumerate(places(v)) if d == i) for i in range(n)]
+        if isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
+            places, erase = self._record_places(t.elem, name), self._record_eraser(t.elem, name)
+
+            def members(v):
+                if isinstance(v, int):
+                    out, bits = [], v
+                    while bits:
+                        low = bits & -bits
+                        out.append(low.bit_length() - 1 - SET_BIAS)
+                        bits ^= low
+                    return out
+                return list(v)
+
+            def record_set(v):
+                rows = [(erase(r), places(r)) for r in members(v)]
+                return [tuple(sorted((e, tuple(j for j, d in enumerate(p) if d == i)) for e, p in rows
+                                     if i in p)) for i in range(n)]
+            return record_set
         if isinstance(t, ir.IntT):
             return lambda v: [v - lo == i for i in range(n)]
         if isinstance(t, ir.SetT):
@@ -178,10 +248,45 @@ class Canonicaliser:
             return lambda v: [tuple(col) for col in zip(*(f(x) for x in v))]
         return None
 
+    def _record_places(self, t: ir.RecordT, name: str):
+        """fn(record number) -> the index of ``name``'s value in each field of
+        that type (nested records flattened, in field order)."""
+        parts = []
+        for (_, ft), stride, size in zip(t.fields, t.strides(), t.sizes()):
+            if isinstance(ft, ir.RecordT) and name in _names(ft):
+                parts.append((stride, size, self._record_places(ft, name)))
+            elif isinstance(ft, ir.IntT) and ft.symmetric == name:
+                parts.append((stride, size, None))
+
+        def places(v):
+            out = []
+            for stride, size, inner in parts:
+                d = (v // stride) % size
+                out += inner(d) if inner else [d]
+            return out
+        return places
+
+    def _record_eraser(self, t: ir.RecordT, name: str):
+        """fn(record number) -> the number with ``name``'s fields set to index 0."""
+        def erase(v):
+            out = v
+            for (_, ft), stride, size in zip(t.fields, t.strides(), t.sizes()):
+                d = (v // stride) % size
+                if isinstance(ft, ir.RecordT) and name in _names(ft):
+                    out += (self._record_eraser(ft, name)(d) - d) * stride
+                elif isinstance(ft, ir.IntT) and ft.symmetric == name:
+                    out -= d * stride
+            return out
+        return erase
+
     def _eraser(self, t: ir.Type, name: str):
         """fn(internal value) -> an orderable key with the values of ``name`` blanked out."""
         if name not in _names(t):
             return _okey
+        if isinstance(t, ir.RecordT):
+            return self._record_eraser(t, name)
+        if isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
+            return lambda v: v.bit_count() if isinstance(v, int) else len(v)
         if isinstance(t, ir.IntT):
             return lambda v: 0
         if isinstance(t, ir.SetT):

@@ -84,7 +84,7 @@ def _update(typer, e: A.Call, scope, base):
         d.error(e.args[0].span, f"`update` needs a map or a sequence, but this is {describe(t)}",
                 SIGNATURES["update"])
         return None
-    k = yield (e.args[1], scope, key_t)
+    k = typer.coerce((yield (e.args[1], scope, key_t)), key_t)  # a set key: packed (records_sets.py)
     v = yield (e.args[2], scope, val_t)
     if k is None or v is None:
         return None

@@ -72,6 +72,12 @@ class ComprehensionTyping:
         if elem is None:
             return None
         et = want if want is not None else elem.type
+        if isinstance(et, (ir.SetT, ir.SeqT)):  # `{ b.voters | b in S }`: a set of sets, its elements packed (records_sets.py)
+            from .records_sets import value_type
+            et = value_type(self.d, et, e.elem.span)
+            if et is None:
+                return None
+        elem = self.coerce(elem, et)
         if isinstance(et, ir.IntT) and not et.bounded:
             self.d.error(e.elem.span, "the elements of this set have no finite range",
                          "compare it with, or assign it to, a set of a declared type")
@@ -98,10 +104,12 @@ class ComprehensionTyping:
         if dom is None:
             return None
         t, set_expr, values = dom
-        if isinstance(t, ir.IntT) and t.symmetric:
+        from .symmetry import symmetric_names
+        if symmetric_names(t):
             # the least value would tell interchangeable values apart: unsound under symmetry reduction
+            name = next(iter(symmetric_names(t)))
             self.d.error(e.span, f"`choose` picks the least value in the type's order, but the values of the "
-                                 f"symmetric type {t.symmetric} are interchangeable and have no order",
+                                 f"symmetric type {name} are interchangeable and have no order",
                          "use a parameter (`action a(x in S)`) or `exists x in S: ...`, or drop `symmetric`")
             return None
         cond = yield (e.body, scope.with_local(e.var, t), ir.BOOL)

@@ -27,11 +27,12 @@ from .seqfuns import SEQ_FUNCTIONS, type_seq_function
 # modules import them from here
 from .typerules import (FUNCTIONS, MAX_DOMAIN, Env, Scope, compatible, describe, division_by_zero,  # noqa: F401
                         finite_scalar_problem, fold, int_hull, lit_type)
+from .records_sets import SetValueTyping, set_view
 
 Gen = Generator[tuple, "ir.Expr | None", "ir.Expr | None"]
 
 
-class Typer(RecordTyping, DefTyping, ComprehensionTyping):
+class Typer(RecordTyping, DefTyping, ComprehensionTyping, SetValueTyping):
     def __init__(self, env: Env, diags: Diagnostics):
         self.env = env
         self.d = diags
@@ -45,7 +46,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
                 request = stack[-1].send(result)
             except StopIteration as stop:
                 stack.pop()
-                result = stop.value
+                result = self.unpacked(stop.value)  # a set used as a value, as a set (records_sets.py)
                 continue
             stack.append(self._visit(*request))
             result = None
@@ -53,7 +54,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
 
     def _visit(self, e: A.Expr, scope: Scope, expected: ir.Type | None) -> Gen:
         method = getattr(self, "_" + type(e).__name__)
-        return method(e, scope, expected)
+        return method(e, scope, set_view(expected))
 
     def expect(self, e: A.Expr, scope: Scope, want: type, what: str) -> ir.Expr | None:
         """Type ``e`` and require its type to be of class ``want`` (e.g. ir.BoolT)."""
@@ -75,6 +76,9 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
         if named or isinstance(e, A.RangeSet):
             t = (self.env.types.get(e.id) or self.env.enums.get(e.id)) if named \
                 else self.range_type(e.lo, e.hi, e.span)
+            if named and isinstance(t, ir.SetT):  # `type Group = set<Node>`: every set of nodes (records_sets.py)
+                from .records_sets import value_type
+                t = value_type(self.d, t, e.span)
             if t is None:
                 return None
             problem = finite_scalar_problem(t)
@@ -302,6 +306,11 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             typed_right = yield (e.right, scope, None)
             ct = typed_right.type if typed_right is not None else None
             elem = yield (e.left, scope, ct.elem if isinstance(ct, (ir.SetT, ir.SeqT)) else None)
+        elif isinstance(e.left, A.SetLit):
+            # `{1, 2} in S`: the set literal takes its type from S's elements
+            typed_right = yield (e.right, scope, None)
+            ct = typed_right.type if typed_right is not None else None
+            elem = yield (e.left, scope, ct.elem if isinstance(ct, ir.SetT) else None)
         else:
             elem = yield (e.left, scope, None)
         if isinstance(e.right, A.RangeSet):
@@ -325,6 +334,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             if not isinstance(right.type, ir.SetT):
                 self.d.error(e.right.span, f"`in` needs a set on its right, but this is {describe(right.type)}")
                 return None
+            elem = self.coerce(elem, right.type.elem)
             if not compatible(elem.type, right.type.elem):
                 self.d.error(e.span, f"{describe(elem.type)} can never be in a {right.type}")
                 return None
@@ -399,6 +409,12 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
         if typed is None:
             return None
         elems, want = typed
+        if isinstance(want, ir.SetT):  # a set of sets with no context: its elements packed (records_sets.py)
+            want = self.literal_value_type(want, elems, e)
+            if want is None:
+                return None
+        if isinstance(want, (ir.PackedSetT, ir.PackedSeqT)):
+            elems = [self.coerce(x, want) for x in elems]
         if want is None:
             self.d.error(e.span, "the elements of this set have no finite range",
                          "compare it with, or assign it to, a set of a declared type")
@@ -467,6 +483,7 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping):
             key = yield (e.key, scope, base.type.key)
             if key is None:
                 return None
+            key = self.coerce(key, base.type.key)
             if not compatible(key.type, base.type.key):
                 self.d.error(e.key.span, f"this map's keys are {base.type.key}, but this is {describe(key.type)}")
                 return None

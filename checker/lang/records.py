@@ -14,12 +14,14 @@ significant; see ir.py).  Every construct here becomes ordinary integer IR:
 So every engine (explicit, Z3, enum, interpreter) checks records with no code
 of its own: a record is one packed integer field of the explicit state, a
 ``set<Msg>`` is a bit set over the numbers, a Z3 record is one bounded
-integer.  Limits, stated honestly: a field must be a finite scalar (bool, a
-range, an enum, or a record/tuple of those), so a record cannot hold a set,
-a map or a sequence; a field of a ``symmetric type`` is rejected (the
-symmetry reduction permutes plain ranges only); a literal whose range field
-is given a value outside its range is a value outside the record type
-(number -1), so storing it is a typeok violation.
+integer.  Limits, stated honestly: a field must be finite (bool, a range,
+an enum, a set of those, packed by records_sets.py, or a record/tuple of
+those), so a record cannot hold a map or a sequence; a literal whose range
+field is given a value outside its range is a value outside the record type
+(number -1; a record field that is -1 makes the whole record -1), so storing
+it is a typeok violation.  A field of a ``symmetric type`` is allowed: its
+signature is checked where the record is built (_field_fits) and the
+explicit engine's symmetry reduction permutes inside the number.
 """
 from __future__ import annotations
 
@@ -27,6 +29,12 @@ from .. import ir
 from . import records_ast as R
 from .diagnostics import did_you_mean
 from .typerules import compatible, describe, finite_scalar_problem
+
+# The span of ``x - lo``, the position of a value of a ``symmetric type`` in a
+# record's number: arithmetic the symmetry check (checker/lang/symmetry.py)
+# lets through, because the record it builds is permuted as a whole (the
+# field's signature was checked where the record was built, _field_fits).
+RECORD_INDEX = ir.Span("<a symmetric value's position in a record>", 0, 0)
 
 MAX_RECORD_VALUES = 1_000_000  # as exprs.MAX_DOMAIN: a record type is a domain engines enumerate
 
@@ -39,6 +47,7 @@ def _lit(v: int) -> ir.Lit:
 
 def record_type(resolver, x) -> ir.RecordT | None:
     """``{ f: T, ... }`` or ``(T, U, ...)`` -> RecordT (errors reported, None)."""
+    from .records_sets import value_type
     d = resolver.d
     if isinstance(x, R.RecordType):
         names = [n for n, _ in x.fields]
@@ -51,18 +60,14 @@ def record_type(resolver, x) -> ir.RecordT | None:
         items = [(str(i), t) for i, t in enumerate(x.elems)]
     fields, size = [], 1
     for n, tx in items:
-        t = resolver.type(tx)
+        t = value_type(d, resolver.type(tx), tx.span)  # a set field: packed (records_sets.py)
         if t is None:
             return None
         problem = finite_scalar_problem(t)
         if problem:
             d.error(tx.span, f"a {'tuple element' if isinstance(x, R.TupleType) else 'record field'} must be a "
-                             f"finite scalar type (bool, a range, an enum, or a record or tuple of those): {problem}")
-            return None
-        if isinstance(t, ir.IntT) and t.symmetric:
-            d.error(tx.span, f"a record or tuple cannot hold a value of the symmetric type `{t.symmetric}`: the "
-                             f"symmetry reduction permutes plain ranges only",
-                    "declare the type without `symmetric`, or keep these values in their own variables")
+                             f"finite type (bool, a range, an enum, a set of those, or a record or tuple of "
+                             f"those): {problem}")
             return None
         size *= len(ir.domain_values(t))
         fields.append((n, t))
@@ -83,12 +88,14 @@ def named(t, name: str):
 
 def index_of(e: ir.Expr, t: ir.Type) -> ir.Expr:
     """The position (0-based) of value ``e`` in the domain order of ``t``."""
+    if isinstance(t, ir.RecordT):
+        return e  # a record, tuple or packed set is its own position (-1 outside: see _range_guard)
     if isinstance(e, ir.Lit):
         return _lit(ir.domain_values(t).index(e.value))
-    if isinstance(t, ir.RecordT):
-        return e
     if isinstance(t, ir.IntT):
         lo = t.bounds()[0]
+        if t.symmetric:
+            return ir.Binary("sub", e, _lit(lo), ir.INT, span=RECORD_INDEX)
         return e if lo == 0 else ir.Binary("sub", e, _lit(lo), ir.INT)
     if isinstance(t, ir.BoolT):
         return ir.Ite(e, _lit(1), _lit(0), ir.INT)
@@ -131,8 +138,12 @@ def read_field(base: ir.Expr, rt: ir.RecordT, i: int, span=None) -> ir.Expr:
 
 def _in_range(e: ir.Expr, t: ir.Type) -> bool:
     """Is ``e`` statically a value of field type ``t``?"""
-    if not isinstance(t, ir.IntT) or isinstance(t, ir.RecordT):
-        return True  # bools and enums are type-checked; records are compared exactly
+    if isinstance(t, ir.RecordT):
+        # records are compared exactly; only a value built by a guarded literal (-1 when a field
+        # is out of range, a set with a member outside: records_sets.pack) may be outside its type
+        return not (isinstance(e, ir.Ite) or isinstance(e, ir.Lit) and not ir.contains(t, e.value))
+    if not isinstance(t, ir.IntT):
+        return True  # bools and enums are type-checked
     lo, hi = t.bounds()
     if isinstance(e, ir.Lit):
         return lo <= e.value <= hi
@@ -199,7 +210,7 @@ class RecordTyping:
         by_name = dict(e.fields)
         values = []
         for n, t in rt.fields:
-            v = yield (by_name[n], scope, t)
+            v = self.coerce((yield (by_name[n], scope, t)), t)
             if v is None:
                 return None
             if not self._field_fits(v, t, by_name[n], f"field `{n}` of {rt}"):
@@ -227,11 +238,19 @@ class RecordTyping:
         return None
 
     def _field_fits(self, v: ir.Expr, t: ir.Type, src, what: str) -> bool:
+        from .symmetry import symmetric_names
         if not compatible(v.type, t):
             self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}")
             return False
         if isinstance(v, ir.Lit) and not ir.contains(t, v.value):
             self.d.error(src.span, f"{ir.show_value(v.value)} is not a value of {t} ({what})")
+            return False
+        from .symmetry import signature
+        if signature(v.type) != signature(t):  # a symmetric field holds values of its type only
+            name = next(iter(symmetric_names(v.type) | symmetric_names(t)))
+            self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}: the values of "
+                                   f"the symmetric type {name} meet only values of {name}",
+                         f"no literal or plain integer may stand for a value of {name}")
             return False
         return True
 
@@ -243,10 +262,18 @@ class RecordTyping:
             values.append((yield (x, scope, want.fields[i][1] if want else None)))
         if any(v is None for v in values):
             return None
+        if want is not None:
+            values = [self.coerce(v, t) for v, (_, t) in zip(values, want.fields)]
         if want is None:
+            from .records_sets import value_type
             types = []
-            for v, x in zip(values, e.elems):
+            for i, (v, x) in enumerate(zip(values, e.elems)):
                 t = v.type
+                if isinstance(t, (ir.SetT, ir.SeqT)):  # a set or sequence element: packed (records_sets.py)
+                    t = value_type(self.d, t, x.span)
+                    if t is None:
+                        return None
+                    values[i] = v = self.coerce(v, t)
                 if isinstance(v, ir.Lit) and isinstance(t, ir.IntT) and not isinstance(t, ir.RecordT) \
                         or finite_scalar_problem(t):
                     self.d.error(x.span, f"cannot tell the type of this tuple element ({describe(t)})",
@@ -306,7 +333,7 @@ class RecordTyping:
                 return None
             i = names.index(n)
             t = rt.fields[i][1]
-            v = yield (x, scope, t)
+            v = self.coerce((yield (x, scope, t)), t)
             if v is None or not self._field_fits(v, t, x, f"field `{n}` of {rt}"):
                 return None
             checked.append((rt.fields[i], v))

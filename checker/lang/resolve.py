@@ -15,6 +15,7 @@ from . import records_ast as R
 from .consteval import evaluate_closed
 from .constraints import apply_constraints, resolve_constraints
 from .diagnostics import Diagnostic, Diagnostics, SpecError, did_you_mean
+from .records_sets import value_type
 from .exprs import Env, Scope, Typer, compatible, describe, division_by_zero, finite_scalar_problem, fold
 from .modules import resolve_refinements
 from .modules_syntax import ConstraintDecl, RefinesDecl
@@ -488,7 +489,7 @@ class _Resolver:
         raise AssertionError(x)
 
     def _container(self, inner: A.TypeExpr, make, what: str) -> ir.Type | None:
-        t = self.type(inner)
+        t = value_type(self.d, self.type(inner), inner.span)  # a set of sets: packed (records_sets.py)
         if t is None:
             return None
         problem = finite_scalar_problem(t)
@@ -535,7 +536,7 @@ class _Resolver:
                 if got is not None and got[1] is not None:
                     guards.append(got[1])
             else:
-                t = self.type(p.type)
+                t = value_type(self.d, self.type(p.type), p.type.span)  # a set: packed (records_sets.py)
             if t is None:
                 ok = False
                 continue

@@ -195,7 +195,7 @@ class StatementResolver:
             base = bases[-1]
             bt = base.type
             if isinstance(bt, ir.MapT):
-                key = self.t.typed(k, scope, bt.key)
+                key = self.t.coerce(self.t.typed(k, scope, bt.key), bt.key)  # a set key: packed (records_sets.py)
                 if key is None:
                     return None
                 if not compatible(key.type, bt.key):
@@ -237,10 +237,12 @@ class StatementResolver:
         if problem:
             self.d.error(s.domain.span, problem)
             return None
-        if isinstance(t, ir.IntT) and t.symmetric:
+        from .symmetry import symmetric_names
+        if symmetric_names(t):  # a symmetric type, or records holding its values
+            name = next(iter(symmetric_names(t)))
             self.d.error(s.domain.span, f"`for` runs its body over the values of the symmetric type "
-                                        f"`{t.symmetric}` in order, so its effect may depend on that order",
-                         f"write the update as a map `[x in {t.symmetric} -> ...]`, or test with "
+                                        f"`{name}` in order, so its effect may depend on that order",
+                         f"write the update as a map `[x in {name} -> ...]`, or test with "
                          f"`forall`/`exists`")
             return None
         if s.var in scope.locals or s.var in self.env.vars or s.var in self.env.consts:

@@ -30,6 +30,7 @@ parameters of type T (every value is enumerated).  The walk is iterative.
 from __future__ import annotations
 
 from .. import ir
+from .records import RECORD_INDEX
 
 _ORDER = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
@@ -37,6 +38,12 @@ _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}
 
 def signature(t: ir.Type):
     """Where symmetric types occur in ``t`` (None: nowhere)."""
+    if isinstance(t, (ir.PackedSetT, ir.PackedSeqT)):
+        e = signature(t.elem)
+        return ("SetT" if isinstance(t, ir.PackedSetT) else "SeqT", e) if e else None
+    if isinstance(t, ir.RecordT):  # a record or tuple: its fields' signatures
+        fields = tuple(signature(ft) for _, ft in t.fields)
+        return ("record", fields) if any(fields) else None
     if isinstance(t, ir.IntT):
         return t.symmetric or None
     if isinstance(t, (ir.SetT, ir.SeqT)):
@@ -54,7 +61,11 @@ def symmetric_names(t: ir.Type) -> set[str]:
     work = [t]
     while work:
         x = work.pop()
-        if isinstance(x, ir.IntT) and x.symmetric:
+        if isinstance(x, (ir.PackedSetT, ir.PackedSeqT)):
+            work.append(x.elem)
+        elif isinstance(x, ir.RecordT):
+            work += [ft for _, ft in x.fields]
+        elif isinstance(x, ir.IntT) and x.symmetric:
             out.add(x.symmetric)
         elif isinstance(x, (ir.SetT, ir.SeqT)):
             work.append(x.elem)
@@ -78,6 +89,8 @@ def _flat(sig) -> str:
         return "_"
     if sig[0] == "map":
         return f"map<{_flat(sig[1])}, {_flat(sig[2])}>"
+    if sig[0] == "record":
+        return "{" + ", ".join(_flat(f) for f in sig[1]) + "}"
     return f"{sig[0].lower().rstrip('t')}<{_flat(sig[1])}>"
 
 
@@ -127,6 +140,10 @@ class _Checker:
         stack = [(root, fallback)]
         while stack:
             e, fb = stack.pop()
+            if getattr(e, "span", None) == RECORD_INDEX:
+                # x - lo inside a record's number: the record is permuted whole (records.py)
+                stack += [(c, fb) for c in _children(e)]
+                continue
             fb = getattr(e, "span", None) or fb
             self.node(e, fb)
             stack += [(c, fb) for c in _children(e)]
@@ -159,12 +176,15 @@ class _Checker:
                 self.scalar_op(e, fb, [e.key], "sequence index")
         elif isinstance(e, ir.Call):
             self.call(e, fb)
-        elif isinstance(e, ir.Quant) and isinstance(e.domain, ir.IntT) and e.domain.symmetric:
+        elif isinstance(e, ir.Quant) and symmetric_names(e.domain):
             bad = may_fail(e.body)
+            name = next(iter(symmetric_names(e.domain)))
             if bad is not None:
-                self.error(bad, fb, f"`{e.kind}` over the symmetric type {e.domain.symmetric} stops at the first "
+                over = f"the symmetric type {name}" if getattr(e.domain, "symmetric", "") \
+                    else f"records holding values of the symmetric type {name}"
+                self.error(bad, fb, f"`{e.kind}` over {over} stops at the first "
                                     f"deciding value, and this can fail at run time: whether the check fails "
-                                    f"would depend on the order of {e.domain.symmetric}'s values",
+                                    f"would depend on the order of {name}'s values",
                            "move what can fail out of the quantifier (e.g. `let h = head(q)` after `require len(q) > 0`)")
 
     def call(self, e: ir.Call, fb) -> None:

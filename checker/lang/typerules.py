@@ -47,7 +47,7 @@ def compatible(a: ir.Type, b: ir.Type) -> bool:
 
     Integer ranges are all compatible (a value outside a range is a runtime
     error the engines report, not a type error)."""
-    if isinstance(a, ir.RecordT) or isinstance(b, ir.RecordT):
+    if isinstance(a, ir.RecordT) or isinstance(b, ir.RecordT):  # packed sets too (records_sets.py)
         return a == b  # records and tuples: the same type exactly (their values are numbered by it)
     if isinstance(a, ir.IntT) and isinstance(b, ir.IntT):
         return True
@@ -63,6 +63,8 @@ def compatible(a: ir.Type, b: ir.Type) -> bool:
 
 
 def describe(t: ir.Type) -> str:
+    if isinstance(t, (ir.PackedSetT, ir.PackedSeqT)):
+        return f"a {t}"
     if isinstance(t, ir.RecordT):
         return f"a {'tuple' if t.is_tuple else 'record'} {t}" if not t.name else f"a {t.name}"
     if isinstance(t, ir.IntT):

@@ -14,7 +14,7 @@ def show_typed(v: Any, t: Optional[ir.Type]) -> str:
     """A canonical value as text; with its type, maps show their keys: ``[a -> 1, b -> 0]``."""
     if t is None:
         return ir.show_value(v)
-    if isinstance(t, ir.RecordT) or isinstance(t, ir.SetT) and isinstance(t.elem, ir.RecordT):
+    if isinstance(t, ir.RecordT) or isinstance(t, ir.SetT) and ir.has_record(t.elem):
         return ir.show_typed_value(v, t)  # records and tuples by field
     try:
         if isinstance(t, ir.MapT) and isinstance(v, tuple):
@@ -62,7 +62,7 @@ def changes(prev: Optional[Mapping[str, Any]], cur: Mapping[str, Any], order: li
                     keys = ()
                 diff = [i for i in range(len(v)) if v[i] != old[i]]
                 if len(keys) == len(v) and 0 < len(diff) < len(v):
-                    out.extend(f"{name}[{ir.show_value(keys[i])}] = {show_typed(v[i], t.value)}"
+                    out.extend(f"{name}[{show_typed(keys[i], t.key)}] = {show_typed(v[i], t.value)}"
                                for i in diff)
                     continue
         out.append(f"{name} = {show_typed(v, t)}")

@@ -27,6 +27,10 @@ class ITFError(ValueError):
 def to_itf(v: Any, t: ir.Type) -> Any:
     if isinstance(t, ir.BoolT):
         return bool(v)
+    if isinstance(t, ir.PackedSeqT):  # a sequence used as a value: an ITF list
+        return to_itf(ir.packed_seq_value(t, v), ir.SeqT(t.elem, t.cap))
+    if isinstance(t, ir.PackedSetT):  # a set used as a value (a set's element, a field): an ITF set
+        return to_itf(ir.packed_set_value(t, v), ir.SetT(t.elem))
     if isinstance(t, ir.RecordT):  # records -> ITF records, tuples -> {"#tup": [...]}
         vals = [to_itf(x, ft) for (_, ft), x in zip(t.fields, ir.record_fields(t, v))]
         return {"#tup": vals} if t.is_tuple else {n: x for (n, _), x in zip(t.fields, vals)}
@@ -147,7 +151,25 @@ def _record_from_itf(j: Any, t: ir.RecordT, where: str, bad) -> int:
 
 
 # the reader of each kind of type, tried in this order (a record type is an IntT)
-_READERS = ((ir.BoolT, _bool_from_itf), (ir.RecordT, _record_from_itf), (ir.IntT, _int_from_itf),
+def _packed_seq_from_itf(j: Any, t: ir.PackedSeqT, where: str, bad) -> int:
+    q = from_itf(j, ir.SeqT(t.elem, t.cap), where)
+    outside = [x for x in q if not ir.contains(t.elem, x)]
+    if outside:
+        raise ITFError(f"{where}: {ir.show_value(outside[0])} is outside {t.elem}")
+    return ir.packed_seq_number(t, q)
+
+
+def _packed_set_from_itf(j: Any, t: ir.PackedSetT, where: str, bad) -> int:
+    members = from_itf(j, ir.SetT(t.elem), where)
+    outside = [x for x in members if not ir.contains(t.elem, x)]
+    if outside:
+        raise ITFError(f"{where}: {ir.show_value(outside[0])} is outside {t.elem}")
+    return ir.packed_set_number(t, members)
+
+
+# packed sets and sequences before records (they are RecordT subclasses)
+_READERS = ((ir.BoolT, _bool_from_itf), (ir.PackedSeqT, _packed_seq_from_itf),
+            (ir.PackedSetT, _packed_set_from_itf), (ir.RecordT, _record_from_itf), (ir.IntT, _int_from_itf),
             (ir.EnumT, _enum_from_itf), (ir.SetT, _set_from_itf), (ir.SeqT, _seq_from_itf),
             (ir.MapT, _map_from_itf))
 

@@ -25,6 +25,10 @@ def value_to_json(v: Any, t: Optional[ir.Type] = None) -> Any:
     """A canonical value as JSON data (see the module doc)."""
     if isinstance(v, bool):
         return v
+    if isinstance(t, ir.PackedSeqT) and isinstance(v, int) and ir.contains(t, v):
+        return value_to_json(ir.packed_seq_value(t, v), ir.SeqT(t.elem, t.cap))  # a sequence used as a value
+    if isinstance(t, ir.PackedSetT) and isinstance(v, int) and ir.contains(t, v):
+        return value_to_json(ir.packed_set_value(t, v), ir.SetT(t.elem))  # a set used as a value: a list
     if isinstance(t, ir.RecordT) and isinstance(v, int) and ir.contains(t, v):
         # a record as an object of its fields, a tuple as a list
         vals = [value_to_json(x, ft) for (_, ft), x in zip(t.fields, ir.record_fields(t, v))]

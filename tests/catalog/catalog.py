@@ -507,3 +507,7 @@ CATALOG += [
         "deadlock": P(H, U, H, U, k=0),
     }),
 ]
+
+# compound values (sets of sets, records holding sets): their own file
+from catalog_compound import COMPOUND  # noqa: E402  (imports Entry and P from this module)
+CATALOG += COMPOUND

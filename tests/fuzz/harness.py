@@ -219,3 +219,67 @@ def known_bug(outcome: Outcome) -> str | None:
         if re.search(pattern, outcome.detail):
             return name
     return None
+
+
+# ---------------------------------------------------------------- differential
+
+
+def engines_disagree(text: str, max_states: int = 3000, symbolic: bool = False,
+                     rlimit: int = 20_000_000) -> list[str] | None:
+    """Every engine on one valid spec: what they disagree on (empty: they
+    agree); None when the explicit search is not exhaustive within
+    ``max_states`` (nothing to compare against).
+
+    * the explicit engine's dict store, its compact store and the reference
+      interpreter (checker/interp.py) find the same states and transitions;
+    * the enum engine (every model of the Z3 transition relation) finds the
+      same states and gives every property the explicit verdict;
+    * ``symbolic``: bmc to the explicit search's depth finds each invariant
+      violation with the shortest length, and never one explicit does not;
+      kind and pdr never prove what explicit refutes nor refute what it proves.
+    """
+    import checker
+    from checker import engines, interp
+    from checker.options import Options
+    from checker.results import Verdict
+
+    spec = checker.load(text)
+    ref = checker.check(text, max_states=max_states)
+    if not ref.exhaustive:
+        return None
+    problems = []
+    want = {p.name: p for p in ref.properties}
+    counts = (ref.stats.states, ref.stats.transitions, ref.stats.depth)
+    compact = checker.check(text, max_states=max_states, store="compact")
+    if (compact.stats.states, compact.stats.transitions, compact.stats.depth) != counts:
+        problems.append(f"compact store {compact.stats.states} states, dict store {counts[0]}")
+    explored = interp.explore(spec)
+    if len(explored.states) != counts[0] or explored.transitions - len(explored.errors) != counts[1]:
+        problems.append(f"interpreter {len(explored.states)} states, explicit {counts[0]}")
+    en = engines.get("enum")(spec, Options())
+    if en.stats.states != counts[0]:
+        problems.append(f"enum {en.stats.states} states, explicit {counts[0]}")
+    for p in en.properties:
+        if p.name in want and p.verdict is not want[p.name].verdict:
+            problems.append(f"{p.name}: enum {p.verdict.value}, explicit {want[p.name].verdict.value}")
+    if not symbolic:
+        return problems
+    depth = counts[2] + 1
+    opts = Options(depth=depth, max_k=3, solver_rlimit=rlimit)
+    for name in ("bmc", "kind", "pdr"):
+        r = engines.get(name)(spec, opts)
+        for p in r.properties:
+            ex = want.get(p.name)
+            if ex is None or p.kind != "invariant":
+                continue
+            if p.verdict is Verdict.VIOLATED and ex.verdict is Verdict.HOLDS:
+                problems.append(f"{p.name}: {name} refutes it, explicit proves it")
+            if p.verdict is Verdict.HOLDS and ex.verdict is Verdict.VIOLATED:
+                problems.append(f"{p.name}: {name} proves it, explicit refutes it")
+            if name == "bmc" and ex.verdict is Verdict.VIOLATED and ex.trace is not None:
+                if p.verdict is Verdict.VIOLATED and p.trace is not None and len(p.trace) != len(ex.trace):
+                    problems.append(f"{p.name}: bmc trace {len(p.trace)} steps, explicit {len(ex.trace)}")
+                if p.verdict is Verdict.UNKNOWN and (p.depth is None or p.depth >= len(ex.trace)):
+                    problems.append(f"{p.name}: bmc found nothing to depth {p.depth}, explicit at "
+                                    f"{len(ex.trace)}")
+    return problems

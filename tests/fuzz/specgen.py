@@ -530,12 +530,85 @@ class Gen:
         ]
 
 
-def gen_spec(src: Src, max_depth: int = 3, records: bool = False) -> str:
+    def compound_part(self) -> list[str]:
+        """Compound values (checker/lang/records_sets.py): a set of sets, a
+        record or tuple holding a set, a set of those, a map to sequences of
+        tuples of sets; built by comprehensions, `with`, `choose`, tuple
+        destructuring, set and `r in S` parameters.  Which parts and which
+        properties appear is drawn, the names are placeholders (hostile names
+        reach field names too), and a set of sequences.  Kept small: a node
+        type of 2 or 3 values."""
+        src = self.src
+        n = 2 if src.int(0, 3) else 3
+        cap = src.int(1, 2)
+        tuple_record = src.bool()
+        lines = [
+            f"type @ND0 = 1..{n}",
+            "type @H0 = set<@ND0>",
+            "enum @EK0 { @MK0_0, @MK0_1 }",
+            "type @C0 = (@EK0, set<@ND0>)" if tuple_record else "type @C0 = { @G0: @EK0, @G1: set<@ND0> }",
+        ]
+        kind, voters = (".0", ".1") if tuple_record else (".@G0", ".@G1")
+
+        def rec(k: str, s: str) -> str:
+            return f"({k}, {s})" if tuple_record else f"{{ @G0: {k}, @G1: {s} }}"
+
+        start = src.choice(["{}", "{ @X5 in @H0 | size(@X5) == 1 }", "{{1}}"])
+        lines += [
+            f"var @W0: set<set<@ND0>> = {start}",
+            "var @W1: set<@C0> = {}",
+            "var @W2: map<@ND0, seq<(@EK0, set<@ND0>), " + str(cap) + ">> = [@X6 in @ND0 -> []]",
+        ]
+        limit = src.int(2, 3)
+        actions = [
+            ["action @B0(@Q0: @ND0) {", f"  require size(@W0) < {limit}", "  @W0 = @W0 union {{@Q0}}", "}"],
+            ["action @B1(@Q1: @H0) {", "  require size(@Q1) >= 2 and @Q1 not in @W0",
+             f"  require size(@W0) < {limit}", "  @W0 = @W0 union {@Q1}", "}"],
+            ["action @B2(@Q2: @ND0) {", "  require size(@W1) < 2",
+             f"  @W1 = @W1 union {{{rec('@MK0_0', '{@Q2}')}}}", "}"],
+            ["action @B3(@Q3 in @W1, @Q4: @ND0) {", f"  require @Q4 not in @Q3{voters}",
+             f"  let @L3 = @Q3{voters} union {{@Q4}}",
+             f"  @W1 = (@W1 minus {{@Q3}}) union {{{rec('@MK0_1', '@L3')}}}"
+             if tuple_record or src.bool() else
+             f"  @W1 = (@W1 minus {{@Q3}}) union {{@Q3 with {{ @G0: @MK0_1, @G1: @L3 }}}}", "}"],
+            ["action @B4(@Q5: @ND0) {", "  require size(@W0) > 0 and len(@W2[@Q5]) < " + str(cap),
+             "  let @L4 = choose @X7 in @W0: size(@X7) >= 1" if src.bool() else
+             "  let @L4 = choose @X7 in @W0: true",
+             f"  @W2[@Q5] = push(@W2[@Q5], ({src.choice(['@MK0_0', '@MK0_1'])}, @L4))", "}"],
+            ["action @B5(@Q6: @ND0) {", "  require len(@W2[@Q6]) > 0", "  let (@L5, @L6) = head(@W2[@Q6])",
+             "  @W2[@Q6] = tail(@W2[@Q6])", "  if @L5 == @MK0_1 { @W0 = @W0 minus {@L6} } else {",
+             f"    @W1 = @W1 union {{{rec('@L5', '@L6')}}}", "  }", "}"],
+        ]
+        keep = [a for a in actions if src.int(0, 3)] or actions[:1]
+        for a in keep:
+            lines += a
+        props = [
+            f"invariant @J0: forall @X8 in @W0: size(@X8) <= {src.int(1, n)}",
+            f"invariant @J1: {{ @X9{voters} | @X9 in @W1 }} subset @W0",
+            f"invariant @J2: size({{ @X10 in @W1 | @X10{kind} == @MK0_1 }}) <= {src.int(0, 1)}",
+            f"invariant @J3: forall @X11 in @ND0: forall @X12 in 0..{cap - 1}: "
+            f"@X12 < len(@W2[@X11]) => @W2[@X11][@X12].1 in @W0",
+            f"invariant @J4: size(@W1) == 0 or {src.choice(['1', '2'])} in (choose @X13 in @W1: true){voters}",
+            f"reachable @J5: exists @X14 in @W1: size(@X14{voters}) == {n}",
+        ]
+        lines += [p for p in props if src.bool()] or props[:1]
+        if src.bool():  # sequences used as values: a set of them (ir.PackedSeqT)
+            lines += ["var @W3: set<seq<@EK0, 1>> = {}",
+                      "action @B6(@Q7: @EK0) {", "  @W3 = @W3 union {[@Q7]}", "}",
+                      "invariant @J6: forall @X15 in @W3: len(@X15) == 1 and @X15[0] in {@MK0_0, @MK0_1}"]
+        return lines
+
+
+def gen_spec(src: Src, max_depth: int = 3, records: bool = False, compound: bool = False) -> str:
     """A template (placeholders for names) of a valid spec; ``records``: with
-    a record part (Gen.record_part) after the rest."""
+    a record part (Gen.record_part) after the rest; ``compound``: with a part
+    of compound values (Gen.compound_part)."""
     g = Gen(src, max_depth)
     g.records = records
-    return g.spec()
+    text = g.spec()
+    if compound:
+        text += "\n".join(g.compound_part()) + "\n"
+    return text
 
 
 # ---------------------------------------------------------------- token mutations

@@ -37,7 +37,7 @@ CASES = [
     ("constant outside its range", "const K: 1..4 = 7", "constant `K` = 7 (its default) is outside its range 1..4", H + 1, 17),
     ("constant violates where", "const K: int where K > 2 = 1", "does not satisfy `where K > 2`", H + 1, 20),
     ("unbounded variable", "var y: int = 0", "`int` is unbounded", H + 1, 8),
-    ("set of a non-finite type", "var y: set<seq<0..1, 2>> = {}", "a set's elements must be a finite scalar type", H + 1, 12),
+    ("set of a non-finite type", "var y: set<map<0..1, bool>> = {}", "a set's elements must be a finite scalar type", H + 1, 12),
     ("assign to a constant", "const K: 1..4 = 2\naction a { K = 3 }", "cannot assign to `K`: it is a constant", H + 2, 12),
     ("assign to a parameter", "action a(c: C) { c = 2 }", "cannot assign to `c`", H + 1, 18),
     ("method on wrong type", "action a { s.push(1) }", "has no method `.push`", H + 1, 12),
