@@ -21,6 +21,7 @@ from __future__ import annotations
 from .. import ir
 from . import records_ast as R
 from .defs import substitute
+from .packed_types import value_type
 from .typerules import compatible, describe, finite_scalar_problem
 
 MAX_COMPREHENSION_DOMAIN = 10_000  # terms of one lowered comprehension / choose
@@ -73,7 +74,6 @@ class ComprehensionTyping:
             return None
         et = want if want is not None else elem.type
         if isinstance(et, (ir.SetT, ir.SeqT)):  # `{ b.voters | b in S }`: a set of sets, its elements packed (records_sets.py)
-            from .records_sets import value_type
             et = value_type(self.d, et, e.elem.span)
             if et is None:
                 return None

@@ -25,6 +25,7 @@ from .records import RecordTyping
 from .seqfuns import SEQ_FUNCTIONS, type_seq_function
 # the shared pieces, re-exported: resolve, statements, constraints, sugar and
 # modules import them from here
+from .packed_types import value_type
 from .typerules import (FUNCTIONS, MAX_DOMAIN, Env, Scope, compatible, describe, division_by_zero,  # noqa: F401
                         finite_scalar_problem, fold, int_hull, lit_type)
 from .records_sets import SetValueTyping, set_view
@@ -77,7 +78,6 @@ class Typer(RecordTyping, DefTyping, ComprehensionTyping, SetValueTyping):
             t = (self.env.types.get(e.id) or self.env.enums.get(e.id)) if named \
                 else self.range_type(e.lo, e.hi, e.span)
             if named and isinstance(t, ir.SetT):  # `type Group = set<Node>`: every set of nodes (records_sets.py)
-                from .records_sets import value_type
                 t = value_type(self.d, t, e.span)
             if t is None:
                 return None

@@ -28,13 +28,14 @@ from __future__ import annotations
 from .. import ir
 from . import records_ast as R
 from .diagnostics import did_you_mean
-from .typerules import compatible, describe, finite_scalar_problem
+from .packed_types import value_type
+from .symmetry import signature, symmetric_names
+from .typerules import RECORD_INDEX, compatible, describe, finite_scalar_problem
 
 # The span of ``x - lo``, the position of a value of a ``symmetric type`` in a
 # record's number: arithmetic the symmetry check (checker/lang/symmetry.py)
 # lets through, because the record it builds is permuted as a whole (the
 # field's signature was checked where the record was built, _field_fits).
-RECORD_INDEX = ir.Span("<a symmetric value's position in a record>", 0, 0)
 
 MAX_RECORD_VALUES = 1_000_000  # as exprs.MAX_DOMAIN: a record type is a domain engines enumerate
 
@@ -47,7 +48,6 @@ def _lit(v: int) -> ir.Lit:
 
 def record_type(resolver, x) -> ir.RecordT | None:
     """``{ f: T, ... }`` or ``(T, U, ...)`` -> RecordT (errors reported, None)."""
-    from .records_sets import value_type
     d = resolver.d
     if isinstance(x, R.RecordType):
         names = [n for n, _ in x.fields]
@@ -238,14 +238,12 @@ class RecordTyping:
         return None
 
     def _field_fits(self, v: ir.Expr, t: ir.Type, src, what: str) -> bool:
-        from .symmetry import symmetric_names
         if not compatible(v.type, t):
             self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}")
             return False
         if isinstance(v, ir.Lit) and not ir.contains(t, v.value):
             self.d.error(src.span, f"{ir.show_value(v.value)} is not a value of {t} ({what})")
             return False
-        from .symmetry import signature
         if signature(v.type) != signature(t):  # a symmetric field holds values of its type only
             name = next(iter(symmetric_names(v.type) | symmetric_names(t)))
             self.d.error(src.span, f"{what} is {describe(t)}, but this is {describe(v.type)}: the values of "
@@ -265,7 +263,6 @@ class RecordTyping:
         if want is not None:
             values = [self.coerce(v, t) for v, (_, t) in zip(values, want.fields)]
         if want is None:
-            from .records_sets import value_type
             types = []
             for i, (v, x) in enumerate(zip(values, e.elems)):
                 t = v.type

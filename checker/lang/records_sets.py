@@ -25,66 +25,12 @@ explicit engine's state, and a comprehension over them has that many terms).
 from __future__ import annotations
 
 from .. import ir
+from .packed_types import MAX_PACKED_ELEMS, MAX_PACKED_VALUES, value_type  # noqa: F401  (re-exported)
+from .records import _range_guard, index_of, value_at
 from .typerules import compatible, finite_scalar_problem, int_hull
-
-MAX_PACKED_ELEMS = 16
-MAX_PACKED_VALUES = 2 ** MAX_PACKED_ELEMS  # ... and a sequence used as a value that many values
-
 
 def _lit(v: int) -> ir.Lit:
     return ir.Lit(v, ir.INT)
-
-
-def value_type(d, t: ir.Type | None, span) -> ir.Type | None:
-    """``t`` as a type that can stand where a finite scalar goes: a set or a
-    sequence is packed (errors reported, None); every other type is
-    returned as it is."""
-    if isinstance(t, ir.SeqT):
-        return _seq_value_type(d, t, span)
-    if not isinstance(t, ir.SetT):
-        return t
-    problem = finite_scalar_problem(t.elem)
-    if problem:
-        d.error(span, f"a set used as a value (an element, a field, a key or a parameter) must have finite "
-                      f"elements: {problem}")
-        return None
-    from .symmetry import symmetric_names
-    if symmetric_names(t.elem):
-        name = next(iter(symmetric_names(t.elem)))
-        d.error(span, f"a set of values of the symmetric type {name} cannot be used as a value (an element, a "
-                      f"field, a key or a parameter): the symmetry reduction permutes it only as a variable",
-                "keep this set in a variable (or a map's value) of its own, or drop `symmetric`")
-        return None
-    n = len(ir.domain_values(t.elem))
-    if n > MAX_PACKED_ELEMS:
-        d.error(span, f"a set used as a value (an element, a field, a key or a parameter) may range over at most "
-                      f"{MAX_PACKED_ELEMS} values, but {t.elem} has {n:,}",
-                "use a smaller element type, or keep this set in a variable of its own")
-        return None
-    return ir.packed_set_type(t.elem)
-
-
-def _seq_value_type(d, t: ir.SeqT, span) -> ir.Type | None:
-    from .symmetry import symmetric_names
-    problem = finite_scalar_problem(t.elem)
-    if problem:
-        d.error(span, f"a sequence used as a value (an element, a field, a key or a parameter) must have finite "
-                      f"elements: {problem}")
-        return None
-    if symmetric_names(t.elem):
-        name = next(iter(symmetric_names(t.elem)))
-        d.error(span, f"a sequence of values of the symmetric type {name} cannot be used as a value (an element, "
-                      f"a field, a key or a parameter): the symmetry reduction permutes it only as a variable",
-                "keep this sequence in a variable (or a map's value) of its own, or drop `symmetric`")
-        return None
-    n = len(ir.domain_values(t.elem))
-    count = sum(n ** j for j in range(t.cap + 1))
-    if count > MAX_PACKED_VALUES:
-        d.error(span, f"a sequence used as a value (an element, a field, a key or a parameter) may have at most "
-                      f"{MAX_PACKED_VALUES:,} values, but {t} has {count:,}",
-                "use a smaller element type or capacity, or keep this sequence in a variable of its own")
-        return None
-    return ir.packed_seq_type(t.elem, t.cap)
 
 
 def set_view(t: ir.Type | None) -> ir.Type | None:
@@ -114,7 +60,6 @@ class _Unpacked:
 def unpack_seq(e: ir.Expr, memo: _Unpacked) -> ir.Expr:
     """The sequence whose number is ``e`` (e typed PackedSeqT): by length,
     the shortest first, each element a digit in base |E|."""
-    from .records import value_at
     pt: ir.PackedSeqT = e.type  # type: ignore[assignment]
     st = ir.SeqT(pt.elem, pt.cap)
     n = len(ir.domain_values(pt.elem))
@@ -142,7 +87,6 @@ def unpack_seq(e: ir.Expr, memo: _Unpacked) -> ir.Expr:
 
 def pack_seq(e: ir.Expr, pt: ir.PackedSeqT, memo: _Unpacked) -> ir.Expr:
     """The number of sequence ``e`` in ``pt`` (-1 when an element is outside pt.elem)."""
-    from .records import _range_guard, index_of
     raw = memo.origin(e)
     if raw is not None and raw.type == pt:
         return raw

@@ -30,7 +30,7 @@ parameters of type T (every value is enumerated).  The walk is iterative.
 from __future__ import annotations
 
 from .. import ir
-from .records import RECORD_INDEX
+from .typerules import RECORD_INDEX
 
 _ORDER = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _ARITH = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%"}

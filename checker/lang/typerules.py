@@ -10,6 +10,10 @@ from typing import Iterable
 
 from .. import ir
 
+# the span that marks the index arithmetic of a symmetric value inside a
+# record (records.py builds it, symmetry.py recognises it)
+RECORD_INDEX = ir.Span("<a symmetric value's position in a record>", 0, 0)
+
 FUNCTIONS = ("size", "len", "head", "tail", "push", "update", "min", "max")
 MAX_DOMAIN = 1_000_000  # a domain larger than this cannot be enumerated by any engine
 
