@@ -9,7 +9,7 @@ in this process, one after another, with the same resource limit per query:
 * ``cone``      the property's cone of influence (coi.py), integer leaves;
 * ``cone+bits`` both (what pdr runs first now).
 
-The cone is the one pdr itself uses (l2s_check._cone: exact when no dropped
+The cone is the one pdr itself uses (product_proofs._cone: exact when no dropped
 update can err, else only after typeok is proved with PDR); every invariant Spacer
 returns is re-checked by the same validation the engine uses, so a "holds"
 here is a proof.  Resource limits, not wall-clock budgets, decide
@@ -32,11 +32,11 @@ sys.path.insert(0, ROOT)
 from checker.lang import load_text  # noqa: E402
 from checker.options import Options  # noqa: E402
 from checker.results import TYPEOK  # noqa: E402
-from checker.symbolic import bitblast, pdr, spacer_path  # noqa: E402
+from checker.symbolic import bitblast, horn_clauses, spacer  # noqa: E402
 from checker.symbolic.common import Clock, build_props  # noqa: E402
 from checker.symbolic.encode import Encoder  # noqa: E402
 from checker.symbolic.l2s import Product  # noqa: E402
-from checker.symbolic.l2s_check import _cone, product_prop  # noqa: E402
+from checker.symbolic.product_proofs import _cone, product_prop  # noqa: E402
 
 CASES = [
     ("breaker_fixed.spec", "recovers", {"CALLERS": 1}),
@@ -54,7 +54,7 @@ def run_variant(prod, t, bits: bool, rlimit: int, seed: int = 0):
     clock = Clock(None, rlimit)
     start = time.monotonic()
     if bits:
-        s, r, I = bitblast.solve(prod, pp.bad, spacer_path.spacer_params(seed), clock)
+        s, r, I = bitblast.solve(prod, pp.bad, horn_clauses.spacer_params(seed), clock)
     else:
         s, r, inv, cs, cur = pdr._horn(prod, pp, seed, clock)
         I = s.model().eval(inv(*cs, *cur)) if r == z3.sat else None
@@ -91,7 +91,7 @@ def main() -> None:
             spec = load_text(f.read(), path, consts)
         enc = Encoder(spec)
         t = next(p for p in spec.properties if p.name == prop)
-        # the cone pdr itself would use (l2s_check._cone): exact, or after typeok
+        # the cone pdr itself would use (product_proofs._cone): exact, or after typeok
         whole = Product(enc, t)
         small, _goods, dropped, why, _used = _cone(
             enc, _Prop(prop, t), [], lambda: typeok_proved(enc, args.rlimit), 0,

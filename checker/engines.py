@@ -23,7 +23,7 @@ ENGINES: dict[str, tuple[str, str, str]] = {
              "k-induction with Z3, k = 1..--max-k (proves invariants for every depth)"),
     "pdr": ("checker.symbolic.pdr", "check",
             "PDR / IC3 with Z3's Spacer (proves invariants, prints the inductive invariant)"),
-    "enum": ("checker.symbolic.z3enum_check", "check",
+    "enum": ("checker.enum.engine", "check",
              "every reachable state, each one's successors enumerated by Z3 from the symbolic "
              "encoding (cross-checks the explicit engine; small specs)"),
     "induct": ("checker.symbolic.induct", "check",

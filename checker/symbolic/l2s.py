@@ -12,7 +12,7 @@ violating lasso exists, in any number of steps.
 The product state is the spec's state ``s``, a copy ``c``, and booleans:
 
 * ``saved``    -- the loop start has been chosen (``c`` is it);
-* per property kind (the violations are those of temporal.py's lasso):
+* per property kind (the violations are those of lasso_search.py's lasso):
   ``seen``  p held somewhere (eventually p; always p records "not p");
   ``inloop`` p held in a loop state (always eventually p) or not p did
   (eventually always p); for ``p ~> q``: ``pend`` (some earlier state had p
@@ -97,6 +97,10 @@ class Product:
 
     # ------------------------------------------------------------ states
 
+
+    def frozen_names(self) -> tuple[str, ...]:
+        """The leaves held fixed on the loop, by name (as the words show them)."""
+        return tuple(str(self.base.cur.leaves[i].term) for i in self.frozen)
     def _property_bits(self) -> list[str]:
         k = self.t.kind
         if k == "leads_to":

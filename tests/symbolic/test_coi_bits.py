@@ -24,7 +24,7 @@ from checker.results import Verdict
 from checker.symbolic import bitblast, coi
 from checker.symbolic.common import Clock
 from checker.symbolic.encode import Encoder
-from checker.symbolic.l2s_check import _cone_is_exact, _exact_cone_keeping_one
+from checker.symbolic.product_proofs import _cone_is_exact, _exact_cone_keeping_one
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -3,7 +3,7 @@
 The claim is checked against whole reachable graphs: every edge of a cycle
 inside the property's region (an edge within one strongly connected
 component of the region's reachable subgraph) must keep every frozen leaf's
-value.  The graphs come from the enum engine (z3enum.py), whose states are
+value.  The graphs come from the enum engine (checker/enum/enumerator.py), whose states are
 tuples of exactly the leaves frozen.py talks about; they do not use
 frozen.py.  The claim is stronger than what the product needs (it holds of
 every loop, fair or not), so any cycle is a counterexample to it."""
@@ -23,7 +23,7 @@ from checker.results import Verdict
 from checker.options import Options
 from checker.symbolic.common import Clock, prepare
 from checker.symbolic.frozen import frozen_leaves, region
-from checker.symbolic.z3enum import Enumerator, Evaluator
+from checker.enum.enumerator import Enumerator, Evaluator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SLOW_GRAPHS = ("spec/tracing_fixed.spec",)   # its big steps: 40 s to enumerate

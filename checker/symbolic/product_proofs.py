@@ -3,7 +3,7 @@ product (l2s.py).
 
 Both engines prove "the product has no reachable bad state", which means no
 fair lasso violates the property: a proof for every behaviour, not a bound.
-Counterexamples come from the bounded lasso search (temporal.py), so every
+Counterexamples come from the bounded lasso search (lasso_search.py), so every
 engine shows the same shortest lasso; when an engine knows a violation
 exists but the lasso search runs out of budget, the verdict is unknown.
 
@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import z3
 
+from .. import evidence as ev
 from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Verdict
-from . import bitblast, coi, decode, spacer_path, temporal
+from . import bitblast, coi, decode, horn_clauses, lasso_search
 from .common import Clock, Prop, build_props, new_solver, with_consts
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .frozen import frozen_leaves
-from .kind import StepCase
+from .induction import StepCase
 from .l2s import Product
+from .outcome import gave_up
+from .spacer import TRACE_DEPTH_LIMIT, solve_horn, validate
 
 PRODUCT = "the liveness-to-safety product"
 
@@ -31,8 +34,9 @@ def product_prop(prod: Product, p: Prop) -> Prop:
     return Prop(p.name, INVARIANT, prod.bad, mk_not(prod.bad), line=p.line, doc=p.doc, decl=p.decl)
 
 
-def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict, shortest: bool = True) -> PropertyResult:
+def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict, evidence, shortest: bool = True) -> PropertyResult:
     trace, detail, cs = found
+    trace.consts = dict(cs)
     for c, v in cs.items():
         consts.setdefault(c, v)
     n = len(trace.steps)
@@ -41,14 +45,14 @@ def _violated(p: Prop, found, engine: str, clock: Clock, consts: dict, shortest:
            f"Spacer's own path, replayed by Z3 (a fair lasso of {states}, not necessarily the shortest")
     return PropertyResult(
         p.name, p.kind, Verdict.VIOLATED,
-        f"{engine}; {how}; {temporal.STUTTER_NOTE})",
+        f"{engine}; {how}; {lasso_search.STUTTER_NOTE})",
         trace=trace, detail=with_consts(detail, cs), depth=len(trace),
-        line=p.line, doc=p.doc, seconds=clock.elapsed())
+        line=p.line, doc=p.doc, seconds=clock.elapsed(), evidence=evidence)
 
 
-def _unknown(p: Prop, method: str, detail: str, clock: Clock, depth: int | None = None) -> PropertyResult:
+def _unknown(p: Prop, method: str, detail: str, clock: Clock, evidence, depth: int | None = None) -> PropertyResult:
     return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, method, detail=detail, depth=depth,
-                          line=p.line, doc=p.doc, seconds=clock.elapsed())
+                          line=p.line, doc=p.doc, seconds=clock.elapsed(), evidence=evidence)
 
 
 def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
@@ -63,7 +67,7 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
         prod = Product(enc, p.decl, fixed)
         pp = product_prop(prod, p)
         assume = tuple(Prop(a.name, INVARIANT, None, prod.lift(a.good)) for a in proved)
-        lasso = temporal.Lasso(enc, p, options.seed)
+        lasso = lasso_search.Lasso(enc, p, options.seed)
         step = StepCase(prod, pp, options.seed, assume)
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "k-induction", detail=str(e),
@@ -71,14 +75,15 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
     for k in range(1, options.max_k + 1):
         if clock.expired():
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
-                            clock.stop_words(), clock, k - 1)
+                            clock.stop_words(), clock, gave_up("kind", clock, depth=k - 1), k - 1)
         r = lasso.check(k, clock)
         if r == "unknown":
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
                             f"the solver returned unknown in the base case: {clock.why_unknown(lasso.solver)}",
-                            clock, k - 1)
+                            clock, gave_up("kind", clock, lasso.solver, k - 1), k - 1)
         if r is not None:
-            return _violated(p, r, f"k-induction base case on {PRODUCT}", clock, consts)
+            return _violated(p, r, f"k-induction base case on {PRODUCT}", clock, consts,
+                             ev.Bounded(len(r[0]), lasso=True))
         res, _m = step.check(k, clock)
         if res == z3.unsat:
             return PropertyResult(
@@ -86,24 +91,26 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
                 detail=f"proved for every behaviour: no fair lasso violates it"
                        + (f" ({_fixed_words(prod)})" if fixed else "")
                        + f"; {ir.fairness_words(enc.spec)}" + _assumed(proved),
-                depth=k, line=p.line, doc=p.doc, seconds=clock.elapsed())
+                depth=k, line=p.line, doc=p.doc, seconds=clock.elapsed(),
+                evidence=ev.Induction(k, assumed=tuple(a.name for a in proved), on_product=True,
+                                      frozen=prod.frozen_names()))
         if res == z3.unknown:
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
                             f"the solver returned unknown in the step case: {clock.why_unknown(step.solver)}",
-                            clock, k - 1)
+                            clock, gave_up("kind", clock, step.solver, k - 1), k - 1)
         if progress:
             progress(k, p.name)
     return _unknown(p, f"k-induction on {PRODUCT}, not proved up to k = {options.max_k}",
                     f"no violating lasso of at most {options.max_k} states, and the step case "
-                    f"fails at every k up to {options.max_k} (not a proof)", clock, options.max_k)
+                    f"fails at every k up to {options.max_k} (not a proof)", clock,
+                    ev.Induction(options.max_k, assumed=tuple(a.name for a in proved), on_product=True,
+                                 frozen=prod.frozen_names(), failed="step"), options.max_k)
 
 
 def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: dict,
                  progress=None, typeok_proved=lambda: "") -> PropertyResult:
     """Spacer on the product: an inductive invariant of the product that
     excludes every bad state proves the property."""
-    from .pdr import TRACE_DEPTH_LIMIT, _validate
-
     clock = Clock.of(options)
     method = f"PDR (Spacer) on {PRODUCT}"
     try:
@@ -124,9 +131,10 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)", detail=str(e),
                               line=p.line, doc=p.doc)
     if r == z3.sat:
-        bad = _validate(small, spp, I, options.seed, clock, small_assume)
+        bad = validate(small, spp, I, options.seed, clock, small_assume)
         if bad is not None:
-            return _unknown(p, f"{method}, not proved", f"Spacer's invariant failed validation: {bad}", clock)
+            why = f"Spacer's invariant failed validation: {bad}"
+            return _unknown(p, f"{method}, not proved", why, clock, gave_up("pdr", clock, reason=why))
         how = [f"{PRODUCT} over Boolean coordinates" if bits else PRODUCT]
         if dropped:
             how.append("without the variables the property cannot see (" + ", ".join(dropped)
@@ -138,19 +146,23 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
             detail=f"proved for every behaviour: no fair lasso violates it (Spacer's inductive "
                    f"invariant of {' '.join(how)}, re-checked); {ir.fairness_words(enc.spec)}"
                    + _assumed(used),
-            line=p.line, doc=p.doc, seconds=clock.elapsed())
+            line=p.line, doc=p.doc, seconds=clock.elapsed(),
+            evidence=ev.Pdr(cone=tuple(v.name for v in penc.spec.vars) if dropped else None,
+                            frozen=small.frozen_names(), bit_level=bits, on_product=True,
+                            assumed=tuple(a.name for a in used)))
     if r == z3.unknown:
-        return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock)
+        return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock,
+                        gave_up("pdr", clock, s))
     found, why_not = spacer_lasso(prod, p, options.seed, clock, assume)
     if found is not None:
-        return _violated(p, found, method, clock, consts, shortest=False)
-    found, reached, why, _ = temporal.search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
+        return _violated(p, found, method, clock, consts, ev.Pdr(on_product=True, path="spacer"), shortest=False)
+    found, reached, why, _ = lasso_search.search(enc, p, TRACE_DEPTH_LIMIT, clock, options.seed, progress)
     if found is None:
-        return _unknown(p, f"{method}, not proved",
-                        f"Spacer reports a violation, but its path was unusable ({why_not}) and the "
-                        f"lasso search found no trace ({why or 'depth limit'}) up to depth {reached}",
-                        clock, max(reached, 0))
-    return _violated(p, found, method, clock, consts)
+        why = (f"Spacer reports a violation, but its path was unusable ({why_not}) and the "
+               f"lasso search found no trace ({why or 'depth limit'}) up to depth {reached}")
+        return _unknown(p, f"{method}, not proved", why, clock,
+                        gave_up("pdr", clock, reason=why, depth=max(reached, 0)), max(reached, 0))
+    return _violated(p, found, method, clock, consts, ev.Pdr(on_product=True, path="bmc"))
 
 
 def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
@@ -160,16 +172,14 @@ def _spacer(prod: Product, pp: Prop, seed: int, clock: Clock, assume):
     not within the same resource limit).  Under a time budget the first try
     gets two thirds of it.  -> (solver, result, invariant over ``prod.cur``
     or None, whether the answer came from the bit-level run)."""
-    from .pdr import _horn
-
     try:
         first = clock if clock.timeout is None else clock.share(clock.remaining_ms() / 1500)
-        s, r, I = bitblast.solve(prod, pp.bad, spacer_path.spacer_params(seed), first, assume)
+        s, r, I = bitblast.solve(prod, pp.bad, horn_clauses.spacer_params(seed), first, assume)
         if r != z3.unknown:
             return s, r, I, True
     except bitblast.Unbounded:
         pass
-    s, r, inv, cs, cur = _horn(prod, pp, seed, clock, assume)
+    s, r, inv, cs, cur = solve_horn(prod, pp, seed, clock, assume)
     return s, r, (s.model().eval(inv(*cs, *cur)) if r == z3.sat else None), False
 
 
@@ -180,7 +190,7 @@ def _share(clock: Clock, n: int) -> Clock:
 
 
 def _fixed_words(prod: Product) -> str:
-    names = ", ".join(str(prod.base.cur.leaves[i].term) for i in prod.frozen)
+    names = ", ".join(prod.frozen_names())
     return f"with {names} held fixed on the loop (no violating loop can change them)"
 
 
@@ -250,12 +260,12 @@ def _cone_is_exact(enc: Encoder, small: Encoder, seed: int, clock: Clock) -> boo
 
 def spacer_lasso(prod: Product, p: Prop, seed: int, clock: Clock, assume=None):
     """The lasso of Spacer's own path to a bad product state, replayed by Z3
-    through the product's transition relation (spacer_path).  -> ((trace,
+    through the product's transition relation (horn_clauses).  -> ((trace,
     detail, consts), "") or (None, why not).  Not necessarily the shortest."""
-    path, why = spacer_path.ground_path(prod, prod.bad, seed, clock, assume)
+    path, why = horn_clauses.ground_path(prod, prod.bad, seed, clock, assume)
     if path is None:
         return None, why
-    m, u = spacer_path.replay_model(prod, path, prod.bad, seed, clock)
+    m, u = horn_clauses.replay_model(prod, path, prod.bad, seed, clock)
     if m is None:
         return None, u
     n = path.steps
@@ -284,7 +294,7 @@ def spacer_lasso(prod: Product, p: Prop, seed: int, clock: Clock, assume=None):
         if frm is None:
             return None, "Spacer's lasso has no state where the promise is pending"
     cs = decode.consts(m, prod.base)
-    return (trace, temporal.describe(prod.base, t, trace, loop, stuck, frm), cs), ""
+    return (trace, lasso_search.describe(prod.base, t, trace, loop, stuck, frm), cs), ""
 
 
 def _assumed(proved: list) -> str:
