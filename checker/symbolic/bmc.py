@@ -172,7 +172,7 @@ def check(spec: ir.Spec, options: Options):
     for p in props:
         clock = Clock.of(options)
         if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
-            out.append(stopped_result(p, "bounded model checking", options))
+            out.append(stopped_result(p, "bounded model checking", options, "bmc"))
             continue
         if p.kind == PROPERTY:
             out.append(_temporal(enc, p, options, clock, progress, consts, extra))
@@ -183,7 +183,8 @@ def check(spec: ir.Spec, options: Options):
             found, reached, why, st = searched
         except Unsupported as e:
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded model checking",
-                                      detail=str(e), line=p.line, doc=p.doc))
+                                      detail=str(e), line=p.line, doc=p.doc,
+                                      evidence=ev.NotChecked("bmc", ev.NOT_ENCODABLE, str(e))))
             continue
         extra[p.name] = st
         secs = clock.elapsed()
@@ -231,7 +232,7 @@ def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, c
         found, reached, why, st = searched
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded lasso search",
-                              detail=str(e), **common)
+                              detail=str(e), evidence=ev.NotChecked("bmc", ev.NOT_ENCODABLE, str(e)), **common)
     extra[p.name] = st
     common["seconds"] = clock.elapsed()
     if found is not None:

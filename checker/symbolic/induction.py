@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import z3
 
 from ..options import Options
-from ..results import DEADLOCK, INVARIANT, TYPEOK, Trace, Verdict
+from ..results import INVARIANT, TYPEOK, Trace, Verdict
 from . import decode
 from .bmc import BMC
 from .common import Clock, Prop, new_solver, solver_stats
@@ -22,17 +22,20 @@ from .unroll import Unroller
 
 @dataclass(frozen=True)
 class Joint:
-    """How a property was proved with others' help: at ``k``, assuming
-    ``assumed`` (proved before it) and, in a joint proof, ``jointly`` (the
-    other candidates proved together with it)."""
+    """How property ``name`` was proved with others' help: at ``k``,
+    assuming ``assumed`` (proved before it) and, in a joint proof,
+    ``jointly``: every candidate proved together in that round, itself
+    included (so a joint proof is never mistaken for one that only assumed
+    proved invariants, even when it was the only candidate left)."""
+    name: str
     k: int
     assumed: tuple[str, ...] = ()
     jointly: tuple[str, ...] = ()
 
     @property
     def others(self) -> list[str]:
-        """Every invariant its step case assumed, in the order the words name them."""
-        return list(self.assumed) + list(self.jointly)
+        """Every other invariant its step case assumed, in the order the words name them."""
+        return list(self.assumed) + [n for n in self.jointly if n != self.name]
 
 
 class StepCase:
@@ -42,7 +45,7 @@ class StepCase:
         self.enc, self.prop = enc, prop
         self.assume = tuple(a for a in assume if a is not prop)  # other invariants assumed at s0..s_{k-1}
         # ... and at s_k too: sound only for invariants proved before (see
-        # prove_assuming_invariants), never for the candidates of a joint proof
+        # schedule.py, stage 3), never for the candidates of a joint proof
         self.assume_last = assume_last
         self.u = Unroller(enc, prefix="k")
         self.solver = new_solver(seed)
@@ -87,7 +90,8 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
     """-> ("holds", k, None) | ("violated", n, Found) | ("cti", k, (trace, consts))
     | ("unknown", k, (why, SolverGaveUp)); also solver statistics.  ``assume``: invariants
     assumed in the step case (sound only as in :func:`prove_jointly`), also
-    in its last state with ``assume_last`` (as in :func:`prove_assuming_invariants`)."""
+    in its last state with ``assume_last`` (sound only for invariants proved
+    before: schedule.py, stage 3)."""
     if clock.stopped():     # the run was stopped: not even the unrolling
         return ("unknown", 0, (clock.stop_words(), gave_up("kind", clock, depth=0))), {}
     base, step = BMC(enc, p, seed), StepCase(enc, p, seed, assume, assume_last)
@@ -150,53 +154,18 @@ def prove_jointly(enc: Encoder, props: list, out: list, options: Options) -> dic
             if what != "holds":
                 failed = c
                 break
-            done[c.name] = Joint(k, tuple(a.name for a in proved),
-                                 tuple(a.name for a in cands if a is not c))
+            done[c.name] = Joint(c.name, k, tuple(a.name for a in proved), tuple(a.name for a in cands))
         if failed is None:
             return done
         cands.remove(failed)
     return {}
 
 
-def prove_assuming_invariants(enc: Encoder, props: list, out: list, options: Options) -> dict:
-    """k-induction for typeok and deadlock, assuming every proved invariant.
-
-    The Houdini loop above covers invariants only; typeok and deadlock are
-    often not inductive for the same reason (the step case starts in an
-    unreachable state) and need the same facts.  Here each one still
-    unknown is proved again with the proved invariants assumed at every
-    state s0..s_k of the step case, the last one included.  Sound: the
-    assumed invariants were proved before (alone, or jointly with their own
-    base cases), so they hold in every reachable state; the step case is
-    only ever applied to paths of reachable states, so dropping the paths
-    through other states loses nothing.  (Unlike the candidates of
-    :func:`prove_jointly`, which may not be assumed in the last state: they
-    are what is being proved there.)  typeok and deadlock are never assumed
-    themselves, and the base case is checked again.
-    -> {name: Joint}"""
-    verdict = {r.name: r for r in out}
-    proved = tuple(p for p in props if p.kind == INVARIANT and verdict[p.name].verdict is Verdict.HOLDS)
-    if not proved:
-        return {}
-    done = {}
-    for p in props:
-        if p.kind not in (TYPEOK, DEADLOCK) or verdict[p.name].verdict is not Verdict.UNKNOWN:
-            continue
-        if implied(enc, p, proved, Clock.of(options), options.seed):
-            done[p.name] = Joint(0, tuple(a.name for a in proved))
-            continue
-        (what, k, _info), _st = prove(enc, p, options.max_k, Clock.of(options), options.seed, None, proved,
-                                      assume_last=True)
-        if what == "holds":
-            done[p.name] = Joint(k, tuple(a.name for a in proved))
-    return done
-
-
 def implied(enc: Encoder, p: Prop, proved: tuple, clock: Clock, seed: int) -> bool:
     """Induction with k = 0: every state satisfying the proved invariants
     satisfies p (for typeok: no erroneous step leaves it), and no initial
-    value is erroneous.  Sound as in :func:`prove_assuming_invariants`: the
-    reachable states all satisfy the proved invariants.  One state and (for
+    value is erroneous.  Sound: the reachable states all satisfy the proved
+    invariants (schedule.py, stage 3).  One state and (for
     typeok) one step, asked about one action at a time, where the step case
     with k = 1 has two states and two whole steps: on specs with large
     steps (loops over many spans) it fits a budget several times smaller.

@@ -71,7 +71,7 @@ def kind_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts:
         step = StepCase(prod, pp, options.seed, assume)
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "k-induction", detail=str(e),
-                              line=p.line, doc=p.doc)
+                              line=p.line, doc=p.doc, evidence=ev.NotChecked("kind", ev.NOT_ENCODABLE, str(e)))
     for k in range(1, options.max_k + 1):
         if clock.expired():
             return _unknown(p, f"k-induction on {PRODUCT}, not proved (stopped at k = {k})",
@@ -129,7 +129,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
         s, r, I, bits = _spacer(small, spp, options.seed, clock, small_assume)
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)", detail=str(e),
-                              line=p.line, doc=p.doc)
+                              line=p.line, doc=p.doc, evidence=ev.NotChecked("pdr", ev.NOT_ENCODABLE, str(e)))
     if r == z3.sat:
         bad = validate(small, spp, I, options.seed, clock, small_assume)
         if bad is not None:

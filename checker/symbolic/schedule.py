@@ -7,10 +7,17 @@ proved, which is what makes every assumption sound:
 2. **jointly**: the invariants still unknown, with help from those proved
    (kind: Houdini over the candidates, base cases checked; pdr: stepping only
    from states satisfying the invariants proved alone);
-3. **assuming the proved invariants**: typeok and deadlock still unknown:
-   first induction with k = 0 (every state satisfying the proved invariants
-   satisfies the property: induction.implied), then the engine again with
-   the proved invariants assumed;
+3. **assuming the proved invariants**: typeok and deadlock still unknown
+   (often not inductive for the same reason as the invariants: the step
+   case starts in an unreachable state): first induction with k = 0 (every
+   state satisfying the proved invariants satisfies the property:
+   induction.implied), then the engine again with the proved invariants
+   assumed (kind: at every state of the step case, the last one included).
+   Sound: the assumed invariants were proved before, so they hold in every
+   reachable state, and dropping the paths through other states loses
+   nothing.  (Unlike stage 2's candidates, which may not be assumed in the
+   last state: they are what is being proved there.)  typeok and deadlock
+   are never assumed themselves;
 4. **temporal** properties on the liveness-to-safety product, assuming every
    invariant proved by then.
 
@@ -25,6 +32,7 @@ import time
 from typing import Protocol
 
 from .. import ir
+from ..evidence import NOT_ENCODABLE, NotChecked
 from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, TYPEOK, CheckResult, PropertyResult, Stats, Verdict
 from .common import Clock, Progressor, Prop, prepare, result, stopped_result
@@ -74,7 +82,7 @@ def run(spec: ir.Spec, options: Options, engine: str, prover_of) -> CheckResult:
     proved = proved_invariants(props, out)
     for i, p in enumerate(props):
         if p.kind == PROPERTY:
-            out[i] = stopped_result(p, prover.words, options)
+            out[i] = stopped_result(p, prover.words, options, prover.engine)
             if out[i] is None:
                 out[i] = prover.temporal(p, props, out, proved, consts)
                 deepest = max(deepest, out[i].depth or 0)
@@ -92,13 +100,14 @@ def _alone(prover: Prover, props: list[Prop], options: Options):
             continue
         clock = Clock.of(options)
         if clock.stopped():   # the run was stopped: no more encoding
-            out.append(stopped_result(p, prover.words, options))
+            out.append(stopped_result(p, prover.words, options, prover.engine))
             continue
         try:
             r, st, depth = prover.alone(p, clock)
         except Unsupported as e:
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, prover.words,
-                                      detail=str(e), line=p.line, doc=p.doc))
+                                      detail=str(e), line=p.line, doc=p.doc,
+                                      evidence=NotChecked(prover.engine, NOT_ENCODABLE, str(e))))
             continue
         extra[p.name] = st
         deepest = max(deepest, depth)
