@@ -95,12 +95,12 @@ class Product:
         self.p = self._pred(t.p)
         self.q = self._pred(t.q) if t.q is not None else None
 
-    # ------------------------------------------------------------ states
-
-
     def frozen_names(self) -> tuple[str, ...]:
         """The leaves held fixed on the loop, by name (as the words show them)."""
         return tuple(str(self.base.cur.leaves[i].term) for i in self.frozen)
+
+    # ------------------------------------------------------------ states
+
     def _property_bits(self) -> list[str]:
         k = self.t.kind
         if k == "leads_to":

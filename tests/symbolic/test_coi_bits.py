@@ -24,7 +24,7 @@ from checker.results import Verdict
 from checker.symbolic import bitblast, coi
 from checker.symbolic.common import Clock
 from checker.symbolic.encode import Encoder
-from checker.symbolic.product_proofs import _cone_is_exact, _exact_cone_keeping_one
+from checker.symbolic.reductions import cone_is_exact, exact_cone_keeping_one
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -135,7 +135,7 @@ def test_typeok_proved_by_k_induction_lets_pdr_use_the_whole_cone():
 def test_the_cone_is_exact_when_no_dropped_update_can_err(spec_name, prop, exact):
     spec = _load(spec_name)
     small, _ = coi.reduce(spec, _prop(spec, prop))
-    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
+    assert cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
 
 
 # `n` overflows on the third flip; `seen` never errs.  The whole cone (x)
@@ -155,8 +155,8 @@ def test_an_inexact_cone_keeps_one_variable_more():
     whole, dropped = coi.reduce(spec, t)
     assert dropped == ("n", "seen")
     enc = Encoder(spec)
-    assert not _cone_is_exact(enc, Encoder(whole), 0, Clock(None, None))
-    small, small_enc, got = _exact_cone_keeping_one(enc, t, dropped, 0, Clock(None, None))
+    assert not cone_is_exact(enc, Encoder(whole), 0, Clock(None, None))
+    small, small_enc, got = exact_cone_keeping_one(enc, t, dropped, 0, Clock(None, None))
     assert got == ("seen",)
     assert [v.name for v in small.vars] == ["x", "n"]
     # the verdict is kept: the third flip errs, so x == 0 stutters forever
@@ -169,7 +169,7 @@ def test_an_inexact_cone_keeps_one_variable_more():
 def test_an_overflowing_ghost_makes_the_cone_inexact():
     spec = load_text(OVERFLOW)
     small, _ = coi.reduce(spec, _prop(spec, "flips"))
-    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is False
+    assert cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is False
 
 
 RANGES = """spec ranges
