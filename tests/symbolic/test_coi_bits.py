@@ -17,6 +17,7 @@ import pytest
 import z3
 
 import checker
+from checker import evidence as ev
 from checker.explicit.engine import check as explicit_check
 from checker.lang import load_text
 from checker.options import Options
@@ -102,6 +103,13 @@ def test_a_proof_in_the_cone_says_what_it_dropped():
     assert ("over Boolean coordinates without the variables the property cannot see "
             "(consecutive, trials, trial, open_justified, half_open_justified, close_justified, "
             "trial_failure_ignored; sound because no update of them can err)") in res.detail
+    # the same facts as evidence: the cone kept what the words did not drop, at bit level
+    dropped = {"consecutive", "trials", "trial", "open_justified", "half_open_justified", "close_justified",
+               "trial_failure_ignored"}
+    e = res.evidence
+    assert isinstance(e, ev.Pdr) and e.on_product and e.bit_level and e.path is None
+    assert e.cone and not dropped & set(e.cone) and "phase" in e.cone
+    assert e.frozen == () or "held fixed on the loop" in res.detail
 
 
 def _pdr_tracing_requests_finish():
@@ -125,6 +133,7 @@ def test_typeok_proved_by_k_induction_lets_pdr_use_the_whole_cone():
             "remote_ok, error_recorded; sound because typeok is proved (by k-induction: implied (k = 0) "
             "by the invariants ") in res.detail
     assert "proved jointly by k-induction" in res.detail
+    assert res.evidence.cone is not None and "pos" not in res.evidence.cone
 
 
 @pytest.mark.parametrize("spec_name,prop,exact", [

@@ -110,7 +110,7 @@ def _pdr_orders_breaker():
         r = check(f.read(), engine="pdr", properties=["order_requests_answered"],
                   solver_rlimit=500_000_000)
     (p,) = r.properties
-    return p.verdict, p.method, p.detail
+    return p.verdict, p.method, p.detail, p.evidence
 
 
 def test_pdr_proves_that_every_order_request_is_answered():
@@ -119,7 +119,8 @@ def test_pdr_proves_that_every_order_request_is_answered():
     # and response held fixed on the loop it is proved (about 80 s here).
     # A fresh process: Spacer's answer depends on what the process built.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        verdict, method, detail = pool.submit(_pdr_orders_breaker).result()
+        verdict, method, detail, evidence = pool.submit(_pdr_orders_breaker).result()
     assert verdict is Verdict.HOLDS, detail
     assert method == "PDR (Spacer) on the liveness-to-safety product"
     assert "held fixed on the loop" in detail and "req[1]" in detail and "age[1]" in detail
+    assert {"req[1]", "age[1]"} <= set(evidence.frozen) and evidence.on_product
