@@ -2,21 +2,11 @@
 engine (the proof of one property is in spacer.py, the order of the proofs
 in schedule.py; here are the verdicts' words and evidence).
 
-One uninterpreted predicate ``Inv(consts, state)`` over the symbolic
-constants and the state leaves:
-
-    const_axiom and Init(s)              -> Inv(c, s)
-    Inv(c, s) and T(s, s')               -> Inv(c, s')
-    Inv(c, s) and Bad(s)                 -> false
-
-``sat`` means an interpretation of Inv exists: a safe inductive invariant.
-That interpretation is re-checked with plain SMT queries before it is
-reported; a solver ``unknown`` is never reported as proved.
-
-``unsat`` means a counterexample exists.  Spacer is asked again through the
-Fixedpoint API for its own path (horn_clauses.py), which Z3 replays through
-the transition relation; that trace is not necessarily the shortest.  If
-the path is unusable, bmc finds the shortest trace instead.
+What a verdict means (Horn clauses, the invariant's re-check, whose trace
+a violation shows): spacer.py.  Before Spacer is asked about typeok or
+deadlock assuming proved invariants, the cheaper induction with k = 0
+(schedule.py, stage 3); invariants not proved alone get a second try
+stepping only from states that satisfy those proved alone (stage 2).
 """
 from __future__ import annotations
 
@@ -25,7 +15,7 @@ from dataclasses import replace
 from .. import evidence as ev
 from .. import ir
 from ..options import Options
-from ..results import INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Verdict
+from ..results import INVARIANT, REACHABLE, TYPEOK, PropertyResult, Verdict
 from .common import Clock, Prop, build_props, reach_result
 from .encode import Encoder, Unsupported, mk_and
 from .induction import implied, prove_jointly

@@ -17,7 +17,7 @@ from functools import lru_cache
 import pytest
 
 from catalog import CATALOG, ENGINES, OWN_DIR, ROOT, SPEC_DIR, Entry
-from crosscheck import genuine_violation, not_shortest
+from crosscheck import not_shortest
 from pins import problems as pin_problems
 from checker import engines
 from checker.lang import load_text

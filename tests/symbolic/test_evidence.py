@@ -178,3 +178,39 @@ def test_every_evidence_renders_as_json():
     for engine in ("bmc", "kind", "pdr"):
         for p in checker.check(TOGETHER, engine=engine, max_k=3).properties:
             assert ev.to_json(p.evidence)["type"] in ev.TYPE_NAMES.values()
+
+
+def test_the_schedule_runs_its_stages_in_order():
+    """schedule.py: alone (report order, temporal skipped), jointly, k = 0 /
+    assuming for typeok and deadlock, then temporal with the proved invariants."""
+    from checker.symbolic import schedule
+    from checker.symbolic.kind import KInduction
+
+    calls = []
+
+    class Recording(KInduction):
+        def alone(self, p, clock):
+            calls.append(("alone", p.name))
+            return super().alone(p, clock)
+
+        def jointly(self, props, out):
+            calls.append(("jointly",))
+            return super().jointly(props, out)
+
+        def implied(self, r, proved, clock):
+            calls.append(("implied", r.name, tuple(p.name for p in proved)))
+            return super().implied(r, proved, clock)
+
+        def assuming(self, p, r, proved, clock):
+            calls.append(("assuming", p.name))
+            return super().assuming(p, r, proved, clock)
+
+        def temporal(self, p, props, out, proved, consts):
+            calls.append(("temporal", p.name, tuple(a.name for a in proved)))
+            return super().temporal(p, props, out, proved, consts)
+
+    text = TYPEOK_FROM_SAME + "property moves: always eventually (x == y)\n"
+    r = schedule.run(load_text(text), Options(max_k=2, check_deadlock=False), "kind", Recording)
+    assert calls == [("alone", "same"), ("alone", "typeok"), ("jointly",), ("implied", "typeok", ("same",)),
+                     ("temporal", "moves", ("same",))]
+    assert [p.name for p in r.properties] == ["same", "moves", "typeok"]
