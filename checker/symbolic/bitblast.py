@@ -25,6 +25,7 @@ import z3
 
 from .common import Clock
 from .encode import mk_and
+from .system import TransitionSystem
 
 
 class Unbounded(Exception):
@@ -98,7 +99,7 @@ def _bounds(lf) -> tuple[int, int]:
     raise Unbounded(lf.var)
 
 
-def solve(enc, bad, params, clock: Clock, assume=None):
+def solve(enc: TransitionSystem, bad, params, clock: Clock, assume=None):
     """Spacer on the bit-level clauses: (solver, result, invariant over the
     original ``cur`` leaves or None).  Raises Unbounded."""
     b = Bits(enc)

@@ -17,6 +17,7 @@ from .bmc import BMC
 from .common import Clock, Prop, new_solver, solver_stats
 from .encode import Encoder
 from .outcome import gave_up
+from .system import TransitionSystem
 from .unroll import Unroller
 
 
@@ -41,7 +42,8 @@ class Joint:
 class StepCase:
     """P(s0..s_{k-1}), T, all states distinct, not P(s_k): unsat proves P."""
 
-    def __init__(self, enc: Encoder, prop: Prop, seed: int, assume: tuple = (), assume_last: bool = False):
+    def __init__(self, enc: TransitionSystem, prop: Prop, seed: int, assume: tuple = (),
+                 assume_last: bool = False):
         self.enc, self.prop = enc, prop
         self.assume = tuple(a for a in assume if a is not prop)  # other invariants assumed at s0..s_{k-1}
         # ... and at s_k too: sound only for invariants proved before (see

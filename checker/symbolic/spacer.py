@@ -28,13 +28,14 @@ from .bmc import BMC, search
 from .common import Clock, Prop, new_solver, solver_stats
 from .encode import Encoder, mk_and, mk_not
 from .outcome import gave_up
+from .system import TransitionSystem
 
 # how deep the re-run of bmc may go to produce a concrete trace after Spacer
 # reports that the property is violated and its own path is unusable
 TRACE_DEPTH_LIMIT = 10_000
 
 
-def solve_horn(enc: Encoder, p: Prop, seed: int, clock: Clock, assume=None):
+def solve_horn(enc: TransitionSystem, p: Prop, seed: int, clock: Clock, assume=None):
     """Spacer on p's Horn clauses (horn_clauses.clauses, head ``false``).
     ``assume``: invariants already proved, over the current state; only
     states satisfying them are stepped from (sound: the others are
@@ -55,7 +56,7 @@ def solve_horn(enc: Encoder, p: Prop, seed: int, clock: Clock, assume=None):
     return s, r, inv, cs, cur
 
 
-def validate(enc: Encoder, p: Prop, I, seed: int, clock: Clock, assume=None) -> str | None:
+def validate(enc: TransitionSystem, p: Prop, I, seed: int, clock: Clock, assume=None) -> str | None:
     """None if I (with the declared types, and the proved invariants ``assume``)
     is a safe inductive invariant; else which obligation failed."""
     assume = z3.BoolVal(True) if assume is None else assume
