@@ -1,4 +1,4 @@
-"""The bounded lasso search (checker/symbolic/temporal.py) on Z3's
+"""The bounded lasso search (checker/symbolic/lasso_search.py) on Z3's
 finite-domain SAT solver (QF_FD, the default) against Z3's general solver
 (what the search used before, ``finite_domain=False``), in the same run.
 
@@ -51,7 +51,7 @@ def one(path: str, prop: str, depth: int, solver: str, timeout: float | None) ->
     from checker.lang import load_file
     from checker.options import Options
     from checker.symbolic.common import Clock, prepare
-    from checker.symbolic.temporal import Lasso
+    from checker.symbolic.lasso_search import Lasso
 
     spec = load_file(os.path.join(ROOT, path))
     start = time.monotonic()

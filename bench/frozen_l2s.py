@@ -26,7 +26,7 @@ sys.path.insert(0, ROOT)
 
 from checker import check  # noqa: E402
 from checker.docs.words import frozen_names  # noqa: E402
-from checker.symbolic import l2s_check  # noqa: E402
+from checker.symbolic import reductions  # noqa: E402
 
 CASES = [
     ("orders_breaker.spec", "order_requests_answered", {}),
@@ -50,7 +50,7 @@ def run_case(spec_name: str, prop: str, consts: dict, with_frozen: bool, rlimit:
     "before" replaces the frozen-leaf analysis by one that finds nothing
     (an ablation for this measurement, in this child process only)."""
     if not with_frozen:
-        l2s_check.frozen_leaves = lambda *a, **k: []
+        reductions.frozen_leaves = lambda *a, **k: []
     with open(_path(spec_name)) as f:
         text = f.read()
     start = time.monotonic()

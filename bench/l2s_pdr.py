@@ -9,7 +9,7 @@ in this process, one after another, with the same resource limit per query:
 * ``cone``      the property's cone of influence (coi.py), integer leaves;
 * ``cone+bits`` both (what pdr runs first now).
 
-The cone is the one pdr itself uses (l2s_check._cone: exact when no dropped
+The cone is the one pdr itself uses (reductions.cone_of_influence: exact when no dropped
 update can err, else only after typeok is proved with PDR); every invariant Spacer
 returns is re-checked by the same validation the engine uses, so a "holds"
 here is a proof.  Resource limits, not wall-clock budgets, decide
@@ -32,11 +32,12 @@ sys.path.insert(0, ROOT)
 from checker.lang import load_text  # noqa: E402
 from checker.options import Options  # noqa: E402
 from checker.results import TYPEOK  # noqa: E402
-from checker.symbolic import bitblast, pdr, spacer_path  # noqa: E402
+from checker.symbolic import bitblast, horn_clauses, spacer  # noqa: E402
 from checker.symbolic.common import Clock, build_props  # noqa: E402
 from checker.symbolic.encode import Encoder  # noqa: E402
 from checker.symbolic.l2s import Product  # noqa: E402
-from checker.symbolic.l2s_check import _cone, product_prop  # noqa: E402
+from checker.symbolic.reductions import cone_of_influence  # noqa: E402
+from checker.symbolic.product_proofs import product_prop  # noqa: E402
 
 CASES = [
     ("breaker_fixed.spec", "recovers", {"CALLERS": 1}),
@@ -54,13 +55,13 @@ def run_variant(prod, t, bits: bool, rlimit: int, seed: int = 0):
     clock = Clock(None, rlimit)
     start = time.monotonic()
     if bits:
-        s, r, I = bitblast.solve(prod, pp.bad, spacer_path.spacer_params(seed), clock)
+        s, r, I = bitblast.solve(prod, pp.bad, horn_clauses.spacer_params(seed), clock)
     else:
-        s, r, inv, cs, cur = pdr._horn(prod, pp, seed, clock)
+        s, r, inv, cs, cur = spacer.solve_horn(prod, pp, seed, clock)
         I = s.model().eval(inv(*cs, *cur)) if r == z3.sat else None
     verdict = "holds" if r == z3.sat else "violated" if r == z3.unsat else "unknown"
     if verdict == "holds":
-        bad = pdr._validate(prod, pp, I, seed, Clock(None, None))
+        bad = spacer.validate(prod, pp, I, seed, Clock(None, None))
         if bad is not None:
             verdict = f"invalid invariant ({bad})"
     return verdict, time.monotonic() - start
@@ -75,7 +76,7 @@ class _Prop:
 
 def typeok_proved(enc, rlimit: int) -> bool:
     tp = build_props(enc, [("typeok", TYPEOK, None)])[0]
-    what, _, _ = pdr.prove(enc, tp, Options(solver_rlimit=rlimit), Clock(None, rlimit))
+    what, _, _ = spacer.prove(enc, tp, Options(solver_rlimit=rlimit), Clock(None, rlimit))
     return what == "holds"
 
 
@@ -91,11 +92,11 @@ def main() -> None:
             spec = load_text(f.read(), path, consts)
         enc = Encoder(spec)
         t = next(p for p in spec.properties if p.name == prop)
-        # the cone pdr itself would use (l2s_check._cone): exact, or after typeok
+        # the cone pdr itself would use (reductions.cone_of_influence): exact, or after typeok
         whole = Product(enc, t)
-        small, _goods, dropped, why, _used = _cone(
-            enc, _Prop(prop, t), [], lambda: typeok_proved(enc, args.rlimit), 0,
-            Clock(None, args.rlimit)) or (enc, [], (), "", [])
+        found, did = cone_of_influence(
+            enc, _Prop(prop, t), [], lambda: typeok_proved(enc, args.rlimit), 0, Clock(None, args.rlimit))
+        small, dropped, why = (found.system, did.dropped, did.why_dropped) if found else (enc, (), "")
         cone = Product(small, t)   # without frozen leaves (bench/frozen_l2s.py measures those)
         cells = {}
         for v in VARIANTS:

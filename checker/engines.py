@@ -85,7 +85,7 @@ REGISTRY: dict[str, Engine] = {e.name: e for e in (
     Engine("enum", EXHAUSTIVE,
            "every reachable state, each one's successors enumerated by Z3 from the symbolic "
            "encoding (cross-checks the explicit engine; small specs)",
-           "checker.symbolic.z3enum_check", SAFETY | TEMPORAL, uses_z3=True),
+           "checker.enum.engine", SAFETY | TEMPORAL, uses_z3=True),
     Engine("all", CROSS_CHECK,
            "explicit, bmc, kind and pdr on the same spec, their verdicts cross-checked",
            "checker.orchestrate.dispatch", SAFETY | TEMPORAL | {REFINEMENT}, function="cross_check"),

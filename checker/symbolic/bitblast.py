@@ -10,7 +10,7 @@ far sooner.  Measured on breaker_fixed's ``recovers`` without its ghost
 variables (46 states): integer arguments, unknown after 120 s; Boolean
 arguments, proved in 41 s.
 
-The Horn clauses are those of spacer_path.clauses with every integer leaf
+The Horn clauses are those of horn_clauses.clauses with every integer leaf
 ``x`` of type ``lo..hi`` replaced by ``lo + sum(2^j * b_j)`` and the bits
 restricted to values up to ``hi``.  Spacer's invariant, over the bits, is
 translated back (``b_j`` is bit j of ``x - lo``) so that the caller
@@ -25,6 +25,7 @@ import z3
 
 from .common import Clock
 from .encode import mk_and
+from .system import TransitionSystem
 
 
 class Unbounded(Exception):
@@ -68,7 +69,7 @@ class Bits:
         return z3.substitute(f, *pairs) if pairs else f
 
     def clauses(self, bad, inv, assume=None) -> list:
-        """spacer_path.clauses over the bits (head ``false``)."""
+        """horn_clauses.clauses over the bits (head ``false``)."""
         enc, cs, ac, an = self.enc, self.cs, self.args_c, self.args_n
         assume = z3.BoolVal(True) if assume is None else assume
         init, _ = enc.init(enc.cur)
@@ -98,7 +99,7 @@ def _bounds(lf) -> tuple[int, int]:
     raise Unbounded(lf.var)
 
 
-def solve(enc, bad, params, clock: Clock, assume=None):
+def solve(enc: TransitionSystem, bad, params, clock: Clock, assume=None):
     """Spacer on the bit-level clauses: (solver, result, invariant over the
     original ``cur`` leaves or None).  Raises Unbounded."""
     b = Bits(enc)

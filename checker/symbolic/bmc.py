@@ -5,12 +5,14 @@ import time
 
 import z3
 
+from .. import evidence as ev
 from .. import ir
 from ..options import Options
 from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
+from .outcome import Searched, gave_up, not_found_evidence, stop_reason
 from .unroll import Unroller
 
 
@@ -20,6 +22,7 @@ class Found:
         self.trace = trace
         self.detail = detail
         self.consts = consts
+        trace.consts = dict(consts)
         # False when the path was pinned to another engine's (pdr: Spacer's)
         self.shortest = True
         self.unused_spacer_path = ""  # pdr: why Spacer's own path was not used
@@ -139,22 +142,23 @@ class BMC:
 
 
 def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
-           progress=None):
-    """Deepen one step at a time.  Returns (Found | None, depth reached, why)."""
+           progress=None) -> Searched:
+    """Deepen one step at a time."""
     b = BMC(enc, prop, seed)
     reached = -1
     for n in range(max_depth + 1):
         if clock.expired():
-            return None, reached, clock.stop_words(), b.stats
+            return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
         r = b.check(n, clock)
         if r == "unknown":
-            return None, reached, "unknown", b.stats
+            return Searched(None, reached, "unknown", b.stats,
+                            gave_up("bmc", clock, b.solver, max(reached, 0)))
         if r is not None:
-            return r, n, "", b.stats
+            return Searched(r, n, "", b.stats)
         reached = n
         if progress:
             progress(n, prop.name)
-    return None, reached, "", b.stats
+    return Searched(None, reached, "", b.stats)
 
 
 def check(spec: ir.Spec, options: Options):
@@ -168,17 +172,19 @@ def check(spec: ir.Spec, options: Options):
     for p in props:
         clock = Clock.of(options)
         if p.kind != PROPERTY and clock.stopped():   # the run was stopped: no more encoding
-            out.append(stopped_result(p, "bounded model checking", options))
+            out.append(stopped_result(p, "bounded model checking", options, "bmc"))
             continue
         if p.kind == PROPERTY:
             out.append(_temporal(enc, p, options, clock, progress, consts, extra))
             deepest = max(deepest, out[-1].depth or 0)
             continue
         try:
-            found, reached, why, st = search(enc, p, options.depth, clock, options.seed, progress)
+            searched = search(enc, p, options.depth, clock, options.seed, progress)
+            found, reached, why, st = searched
         except Unsupported as e:
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded model checking",
-                                      detail=str(e), line=p.line, doc=p.doc))
+                                      detail=str(e), line=p.line, doc=p.doc,
+                                      evidence=ev.NotChecked("bmc", ev.NOT_ENCODABLE, str(e))))
             continue
         extra[p.name] = st
         secs = clock.elapsed()
@@ -188,7 +194,7 @@ def check(spec: ir.Spec, options: Options):
                 p.name, p.kind, Verdict.HOLDS,
                 f"witness found at depth {found.depth} (bounded model checking, shortest witness)",
                 trace=found.trace, detail=found.detail, depth=found.depth,
-                line=p.line, doc=p.doc, seconds=secs))
+                line=p.line, doc=p.doc, seconds=secs, evidence=ev.Bounded(found.depth)))
         elif found is not None:
             deepest = max(deepest, found.depth)
             for k, v in found.consts.items():
@@ -197,7 +203,7 @@ def check(spec: ir.Spec, options: Options):
                 p.name, p.kind, Verdict.VIOLATED,
                 f"bounded model checking (shortest violation, {found.depth} steps)",
                 trace=found.trace, detail=found.detail, depth=found.depth,
-                line=p.line, doc=p.doc, seconds=secs))
+                line=p.line, doc=p.doc, seconds=secs, evidence=ev.Bounded(found.depth)))
         else:
             reached = max(reached, 0) if why == "" else reached
             deepest = max(deepest, reached)
@@ -210,21 +216,23 @@ def check(spec: ir.Spec, options: Options):
                 detail = f"no {what} within {options.depth} steps"
                 method = f"bounded model checking to depth {options.depth} (not a proof)"
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, method, detail=detail,
-                                      depth=max(reached, 0), line=p.line, doc=p.doc, seconds=secs))
+                                      depth=max(reached, 0), line=p.line, doc=p.doc, seconds=secs,
+                                      evidence=not_found_evidence(searched)))
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "bmc", out, stats, consts)
 
 
 def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, consts, extra):
     """A temporal property: the shortest fair lasso that violates it."""
-    from . import temporal
+    from . import lasso_search
 
     common = dict(line=p.line, doc=p.doc)
     try:
-        found, reached, why, st = temporal.search(enc, p, options.depth, clock, options.seed, progress)
+        searched = lasso_search.search(enc, p, options.depth, clock, options.seed, progress)
+        found, reached, why, st = searched
     except Unsupported as e:
         return PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded lasso search",
-                              detail=str(e), **common)
+                              detail=str(e), evidence=ev.NotChecked("bmc", ev.NOT_ENCODABLE, str(e)), **common)
     extra[p.name] = st
     common["seconds"] = clock.elapsed()
     if found is not None:
@@ -235,8 +243,9 @@ def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, c
         return PropertyResult(
             p.name, p.kind, Verdict.VIOLATED,
             f"bounded lasso search (shortest fair lasso, {n} state{'s' if n != 1 else ''}; "
-            f"{temporal.STUTTER_NOTE})",
-            trace=trace, detail=with_consts(detail, cs), depth=len(trace), **common)
+            f"{lasso_search.STUTTER_NOTE})",
+            trace=trace, detail=with_consts(detail, cs), depth=len(trace),
+            evidence=ev.Bounded(len(trace), lasso=True), **common)
     depth = max(reached, 0)
     if why:
         detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
@@ -245,5 +254,5 @@ def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, c
         detail = f"no counterexample up to depth {depth} (not a proof)"
     return PropertyResult(
         p.name, p.kind, Verdict.UNKNOWN,
-        f"bounded lasso search to depth {depth} (not a proof; {temporal.STUTTER_NOTE})",
-        detail=detail, depth=depth, **common)
+        f"bounded lasso search to depth {depth} (not a proof; {lasso_search.STUTTER_NOTE})",
+        detail=detail, depth=depth, evidence=not_found_evidence(searched, lasso=True), **common)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 import z3
 
 from .. import ir
+from ..evidence import NOT_ENCODABLE, NOT_REACHED, NOT_SUPPORTED, NotChecked
 from ..options import Options, Progress
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Stats, Verdict)
@@ -218,6 +219,7 @@ def error_result(spec: ir.Spec, engine: str, options: Options, exc: Exception,
         props.append(PropertyResult(
             name=name, kind=kind, verdict=Verdict.ERROR,
             method=f"{engine}: the spec cannot be encoded for Z3", detail=msg,
+            evidence=NotChecked(engine, NOT_ENCODABLE, msg),
             line=inv.span.line if inv is not None and inv.span else None,
             doc=inv.doc if inv is not None else ""))
     return result(spec, engine, props, Stats(seconds=time.monotonic() - start),
@@ -248,6 +250,7 @@ def unsupported_temporal(p: Prop, engine: str) -> PropertyResult:
                           "not supported by this engine: temporal property",
                           detail=f"{engine} checks invariants and reachability only; "
                                  "use --engine bmc (bounded lasso search) or explicit",
+                          evidence=NotChecked(engine, NOT_SUPPORTED, "temporal property"),
                           line=p.line, doc=p.doc)
 
 
@@ -268,14 +271,16 @@ def reach_result(p: Prop, what: str, info, method: str, **common) -> PropertyRes
                           trace=found.trace, detail=found.detail, depth=found.depth, **common)
 
 
-def stopped_result(p: Prop, engine: str, options: Options) -> PropertyResult | None:
+def stopped_result(p: Prop, engine: str, options: Options, name: str = "") -> PropertyResult | None:
     """UNKNOWN for a property not started because the run was stopped (time
     limit, signal, memory), or None when the run goes on: after a stop the
-    engines return at once, without importing or encoding anything more."""
+    engines return at once, without importing or encoding anything more.
+    ``engine``: the method's words; ``name``: the engine's name (evidence)."""
     from ..cancel import for_options
 
     cancel = for_options(options)
     if cancel.poll() is None:
         return None
     return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{engine}: not checked",
-                          detail=cancel.words(), line=p.line, doc=p.doc)
+                          detail=cancel.words(), line=p.line, doc=p.doc,
+                          evidence=NotChecked(name or engine, NOT_REACHED, cancel.words()))

@@ -255,66 +255,80 @@ def _cmp(op, a, b):
 
 
 def _build(x, args, kids):
+    """The spec expression of the Z3 application ``x`` whose arguments
+    were written as ``args``: one writer per Z3 operator (``_WRITERS``)."""
     k = x.decl().kind()
-    B = ir.BOOL
     if k in _ARITH:
         args = [_num(a) for a in args]
     elif k == z3.Z3_OP_EQ and len(args) == 2 and (
             isinstance(getattr(args[0], "type", None), ir.EnumT) != isinstance(getattr(args[1], "type", None), ir.EnumT)):
         args = [_num(a) for a in args]
-    if k == z3.Z3_OP_AND or k == z3.Z3_OP_OR:
-        op = "and" if k == z3.Z3_OP_AND else "or"
-        r = args[0]
-        for a in args[1:]:
-            r = ir.Binary(op, r, a, B)
-        return r
-    if k == z3.Z3_OP_NOT:
-        a = args[0]
-        if isinstance(a, ir.Binary) and a.op in _NEG and a.op != "eq" or (
-                isinstance(a, ir.Binary) and a.op == "eq" and not isinstance(a.left.type, ir.BoolT)):
-            return _cmp(_NEG[a.op], a.left, a.right)
-        return ir.Unary("not", a, B)
-    if k == z3.Z3_OP_IMPLIES:
-        return ir.Binary("implies", args[0], args[1], B)
-    if k == z3.Z3_OP_EQ or k == z3.Z3_OP_IFF:
-        return ir.Binary("eq", args[0], args[1], B)
-    if k == z3.Z3_OP_DISTINCT and len(args) == 2:
-        return ir.Binary("ne", args[0], args[1], B)
-    if k in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT):
-        return _cmp(_CMP[k], args[0], args[1])
-    if k == z3.Z3_OP_ITE:
-        return ir.Ite(args[0], args[1], args[2], args[1].type if hasattr(args[1], "type") else ir.INT)
-    if k == z3.Z3_OP_ADD:
-        r = args[0]
-        for a in args[1:]:
-            if isinstance(a, ir.Unary) and a.op == "neg":
-                r = ir.Binary("sub", r, a.arg, ir.INT)
-            elif isinstance(a, ir.Lit) and isinstance(a.value, int) and not isinstance(a.value, bool) and a.value < 0:
-                r = ir.Binary("sub", r, _lit_int(-a.value), ir.INT)
-            else:
-                r = ir.Binary("add", r, a, ir.INT)
-        return r
-    if k == z3.Z3_OP_SUB:
-        r = args[0]
-        for a in args[1:]:
-            r = ir.Binary("sub", r, a, ir.INT)
-        return r
-    if k == z3.Z3_OP_UMINUS:
-        return ir.Unary("neg", args[0], ir.INT)
-    if k == z3.Z3_OP_MUL:
-        if len(args) == 2 and isinstance(args[0], ir.Lit) and args[0].value == -1:
-            return ir.Unary("neg", args[1], ir.INT)
-        if len(args) == 2 and isinstance(args[0], ir.Lit) and isinstance(args[0].value, int) and args[0].value < 0:
-            return ir.Unary("neg", ir.Binary("mul", _lit_int(-args[0].value), args[1], ir.INT), ir.INT)
-        r = args[0]
-        for a in args[1:]:
-            r = ir.Binary("mul", r, a, ir.INT)
-        return r
-    if k == z3.Z3_OP_IDIV:
-        return ir.Binary("div", args[0], args[1], ir.INT)
-    if k == z3.Z3_OP_MOD:
-        return ir.Binary("mod", args[0], args[1], ir.INT)
-    raise ValueError(f"cannot write {x.decl().name()} in spec syntax")
+    write = _WRITERS.get(k)
+    out = write(args) if write is not None else None
+    if out is None:
+        raise ValueError(f"cannot write {x.decl().name()} in spec syntax")
+    return out
+
+
+def _chain(op: str, args, t):
+    """``a op b op c`` as left-nested binaries."""
+    r = args[0]
+    for a in args[1:]:
+        r = ir.Binary(op, r, a, t)
+    return r
+
+
+def _write_not(args):
+    a = args[0]
+    if isinstance(a, ir.Binary) and a.op in _NEG and a.op != "eq" or (
+            isinstance(a, ir.Binary) and a.op == "eq" and not isinstance(a.left.type, ir.BoolT)):
+        return _cmp(_NEG[a.op], a.left, a.right)
+    return ir.Unary("not", a, ir.BOOL)
+
+
+def _write_add(args):
+    r = args[0]
+    for a in args[1:]:
+        if isinstance(a, ir.Unary) and a.op == "neg":
+            r = ir.Binary("sub", r, a.arg, ir.INT)
+        elif isinstance(a, ir.Lit) and isinstance(a.value, int) and not isinstance(a.value, bool) and a.value < 0:
+            r = ir.Binary("sub", r, _lit_int(-a.value), ir.INT)
+        else:
+            r = ir.Binary("add", r, a, ir.INT)
+    return r
+
+
+def _write_mul(args):
+    if len(args) == 2 and isinstance(args[0], ir.Lit) and args[0].value == -1:
+        return ir.Unary("neg", args[1], ir.INT)
+    if len(args) == 2 and isinstance(args[0], ir.Lit) and isinstance(args[0].value, int) and args[0].value < 0:
+        return ir.Unary("neg", ir.Binary("mul", _lit_int(-args[0].value), args[1], ir.INT), ir.INT)
+    return _chain("mul", args, ir.INT)
+
+
+def _write_ite(args):
+    return ir.Ite(args[0], args[1], args[2], args[1].type if hasattr(args[1], "type") else ir.INT)
+
+
+# the writer of each Z3 operator; None from a writer: not expressible
+_WRITERS = {
+    z3.Z3_OP_AND: lambda args: _chain("and", args, ir.BOOL),
+    z3.Z3_OP_OR: lambda args: _chain("or", args, ir.BOOL),
+    z3.Z3_OP_NOT: _write_not,
+    z3.Z3_OP_IMPLIES: lambda args: ir.Binary("implies", args[0], args[1], ir.BOOL),
+    z3.Z3_OP_EQ: lambda args: ir.Binary("eq", args[0], args[1], ir.BOOL),
+    z3.Z3_OP_IFF: lambda args: ir.Binary("eq", args[0], args[1], ir.BOOL),
+    z3.Z3_OP_DISTINCT: lambda args: ir.Binary("ne", args[0], args[1], ir.BOOL) if len(args) == 2 else None,
+    z3.Z3_OP_ITE: _write_ite,
+    z3.Z3_OP_ADD: _write_add,
+    z3.Z3_OP_SUB: lambda args: _chain("sub", args, ir.INT),
+    z3.Z3_OP_UMINUS: lambda args: ir.Unary("neg", args[0], ir.INT),
+    z3.Z3_OP_MUL: _write_mul,
+    z3.Z3_OP_IDIV: lambda args: ir.Binary("div", args[0], args[1], ir.INT),
+    z3.Z3_OP_MOD: lambda args: ir.Binary("mod", args[0], args[1], ir.INT),
+}
+_WRITERS.update({k: (lambda op: lambda args: _cmp(op, args[0], args[1]))(_CMP[k])
+                 for k in (z3.Z3_OP_LE, z3.Z3_OP_LT, z3.Z3_OP_GE, z3.Z3_OP_GT)})
 
 
 def show_lemma(f, enc: Encoder, st: State) -> str:

@@ -644,64 +644,82 @@ class Encoder:
         return [(c, en) for c in ir.children(x)]
 
     def _combine(self, x, en):
-        c = en.cache
-        if isinstance(x, ir.Lit):
-            if isinstance(x.value, bool):
-                return z3.BoolVal(x.value), []
-            if isinstance(x.value, str):
-                if isinstance(x.type, ir.EnumT):
-                    return z3.IntVal(x.type.members.index(x.value)), []
-                for e in self.spec.enums:
-                    if x.value in e.members:
-                        return z3.IntVal(e.members.index(x.value)), []
-                raise Unsupported(f"unknown enum member {x.value!r}")
-            return z3.IntVal(x.value), []
-        if isinstance(x, ir.Var):
-            return en.vars[x.name], []
-        if isinstance(x, ir.Local):
-            if x.name not in en.locals:
-                raise Unsupported(f"local {x.name!r} is not bound")
-            return en.locals[x.name], []
-        if isinstance(x, ir.Const):
-            if x.name not in self.consts:
-                raise Unsupported(f"unknown constant {x.name!r}")
-            return self.consts[x.name], []
-        if isinstance(x, ir.Unary):
-            v, e = c[id(x.arg)]
-            return (mk_not(v) if x.op == "not" else -v), e
-        if isinstance(x, ir.Binary):
-            return self._binary(x, c[id(x.left)], c[id(x.right)])
-        if isinstance(x, ir.Ite):
-            (cv, ce), (tv, te), (ev, ee) = c[id(x.cond)], c[id(x.then)], c[id(x.else_)]
-            return v_ite(cv, tv, ev), _err_join(ce, _err_guard(cv, te), _err_guard(mk_not(cv), ee))
-        if isinstance(x, ir.Quant):
-            envs, _ = self._qenvs(x, en)
-            vals, errs, prefix = [], [], TRUE
-            for e in envs:
-                v, er = e.cache[id(x.body)]
-                errs = _err_join(errs, _err_guard(prefix, er))
-                vals.append(v)
-                prefix = mk_and([prefix, v if x.kind == "forall" else mk_not(v)])
-            return (mk_and(vals) if x.kind == "forall" else mk_or(vals)), errs
-        if isinstance(x, ir.MapBuild):
-            envs, keys = self._qenvs(x, en)
-            res = [e.cache[id(x.body)] for e in envs]
-            return MapV(keys, [r[0] for r in res]), _err_join(*[r[1] for r in res])
-        if isinstance(x, ir.SetLit):
-            res = [c[id(e)] for e in x.elems]
-            d: dict = {}
-            for el, (v, _) in zip(x.elems, res):
-                for k in self.possible_keys(v, el.type):
-                    d[k] = mk_or([d.get(k, FALSE), v_eq(v, lit(k, el.type))])
-            return SetV(d), _err_join(*[r[1] for r in res])
-        if isinstance(x, ir.SeqLit):
-            res = [c[id(e)] for e in x.elems]
-            return SeqV(z3.IntVal(len(res)), [r[0] for r in res], x.type.elem), _err_join(*[r[1] for r in res])
-        if isinstance(x, ir.Index):
-            return self._index(x, c[id(x.base)], c[id(x.key)])
-        if isinstance(x, ir.Call):
-            return self._call(x, [c[id(a)] for a in x.args])
+        """The value and errors of ``x`` from its children's (``en.cache``):
+        one method per kind of expression (``_COMBINERS``)."""
+        for cls in type(x).__mro__:
+            name = _COMBINERS.get(cls)
+            if name is not None:
+                return getattr(self, name)(x, en, en.cache)
         raise TypeError(x)
+
+    def _lit(self, x, en, c):
+        if isinstance(x.value, bool):
+            return z3.BoolVal(x.value), []
+        if isinstance(x.value, str):
+            if isinstance(x.type, ir.EnumT):
+                return z3.IntVal(x.type.members.index(x.value)), []
+            for e in self.spec.enums:
+                if x.value in e.members:
+                    return z3.IntVal(e.members.index(x.value)), []
+            raise Unsupported(f"unknown enum member {x.value!r}")
+        return z3.IntVal(x.value), []
+
+    def _var(self, x, en, c):
+        return en.vars[x.name], []
+
+    def _local(self, x, en, c):
+        if x.name not in en.locals:
+            raise Unsupported(f"local {x.name!r} is not bound")
+        return en.locals[x.name], []
+
+    def _const(self, x, en, c):
+        if x.name not in self.consts:
+            raise Unsupported(f"unknown constant {x.name!r}")
+        return self.consts[x.name], []
+
+    def _unary(self, x, en, c):
+        v, e = c[id(x.arg)]
+        return (mk_not(v) if x.op == "not" else -v), e
+
+    def _binary_node(self, x, en, c):
+        return self._binary(x, c[id(x.left)], c[id(x.right)])
+
+    def _ite(self, x, en, c):
+        (cv, ce), (tv, te), (ev, ee) = c[id(x.cond)], c[id(x.then)], c[id(x.else_)]
+        return v_ite(cv, tv, ev), _err_join(ce, _err_guard(cv, te), _err_guard(mk_not(cv), ee))
+
+    def _quant(self, x, en, c):
+        envs, _ = self._qenvs(x, en)
+        vals, errs, prefix = [], [], TRUE
+        for e in envs:
+            v, er = e.cache[id(x.body)]
+            errs = _err_join(errs, _err_guard(prefix, er))
+            vals.append(v)
+            prefix = mk_and([prefix, v if x.kind == "forall" else mk_not(v)])
+        return (mk_and(vals) if x.kind == "forall" else mk_or(vals)), errs
+
+    def _map_build(self, x, en, c):
+        envs, keys = self._qenvs(x, en)
+        res = [e.cache[id(x.body)] for e in envs]
+        return MapV(keys, [r[0] for r in res]), _err_join(*[r[1] for r in res])
+
+    def _set_lit(self, x, en, c):
+        res = [c[id(e)] for e in x.elems]
+        d: dict = {}
+        for el, (v, _) in zip(x.elems, res):
+            for k in self.possible_keys(v, el.type):
+                d[k] = mk_or([d.get(k, FALSE), v_eq(v, lit(k, el.type))])
+        return SetV(d), _err_join(*[r[1] for r in res])
+
+    def _seq_lit(self, x, en, c):
+        res = [c[id(e)] for e in x.elems]
+        return SeqV(z3.IntVal(len(res)), [r[0] for r in res], x.type.elem), _err_join(*[r[1] for r in res])
+
+    def _index_node(self, x, en, c):
+        return self._index(x, c[id(x.base)], c[id(x.key)])
+
+    def _call_node(self, x, en, c):
+        return self._call(x, [c[id(a)] for a in x.args])
 
     def _binary(self, x, L, R):
         (a, ea), (b, eb) = L, R
@@ -1101,3 +1119,12 @@ class Encoder:
 
     def distinct(self, s1: State, s2: State):
         return mk_or([a != b for a, b in zip(s1.terms(), s2.terms())])
+
+
+# Encoder._combine: the method for each kind of expression (the first class
+# of the expression's MRO listed here)
+_COMBINERS = {
+    ir.Lit: "_lit", ir.Var: "_var", ir.Local: "_local", ir.Const: "_const", ir.Unary: "_unary",
+    ir.Binary: "_binary_node", ir.Ite: "_ite", ir.Quant: "_quant", ir.MapBuild: "_map_build",
+    ir.SetLit: "_set_lit", ir.SeqLit: "_seq_lit", ir.Index: "_index_node", ir.Call: "_call_node",
+}

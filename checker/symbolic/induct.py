@@ -13,12 +13,14 @@ import time
 
 import z3
 
+from .. import evidence as ev
 from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .common import Clock, configure, error_result, new_solver, result, solver_stats
 from .encode import Encoder, Unsupported, err_any, mk_and, mk_not
+from .outcome import gave_up
 from .unroll import Unroller
 
 
@@ -37,9 +39,9 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
     by_name = {i.name: i for i in spec.invariants}
     missing = [n for n in names if n not in by_name]
     if missing or not names:
-        pr = PropertyResult(label or "(none)", INVARIANT, Verdict.ERROR, "inductive check",
-                            detail=f"no such invariant: {', '.join(missing)}" if missing
-                            else "no invariant named")
+        why = f"no such invariant: {', '.join(missing)}" if missing else "no invariant named"
+        pr = PropertyResult(label or "(none)", INVARIANT, Verdict.ERROR, "inductive check", detail=why,
+                            evidence=ev.NotChecked("induct", ev.NOT_SUPPORTED, why))
         return result(spec, "induct", [pr], Stats(seconds=time.monotonic() - start))
     invs = [by_name[n] for n in names]
     try:
@@ -48,7 +50,8 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
         I0, I1 = _conj(enc, invs, u.state(0)), _conj(enc, invs, u.state(1))
     except (Unsupported, ir.SymbolicBound) as e:
         r = error_result(spec, "induct", options, e, start)
-        pr = PropertyResult(label, INVARIANT, Verdict.ERROR, "inductive check", detail=str(e))
+        pr = PropertyResult(label, INVARIANT, Verdict.ERROR, "inductive check", detail=str(e),
+                            evidence=ev.NotChecked("induct", ev.NOT_ENCODABLE, str(e)))
         r.properties = [pr]
         return r
     clock = Clock.of(options)
@@ -73,13 +76,15 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
         bad = [i.name for i in invs
                if not z3.is_true(m.eval(_conj(enc, [i], u.state(0)), model_completion=True))]
         tr = decode.path_trace(m, u, 0)
+        tr.consts = dict(cs)
         return done(PropertyResult(label, INVARIANT, Verdict.VIOLATED, "inductive check (initiation)",
                                    trace=tr, depth=0, line=line, doc=doc,
-                                   detail=f"an initial state violates {', '.join(bad)}"), cs)
+                                   detail=f"an initial state violates {', '.join(bad)}",
+                                   evidence=ev.Induction(1, engine="induct", failed="initiation")), cs)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
                                    detail=f"the solver returned unknown ({clock.why_unknown(s)})",
-                                   line=line, doc=doc))
+                                   line=line, doc=doc, evidence=gave_up("induct", clock, s, 0)))
     # consecution
     s = new_solver(options.seed)
     s.add(enc.const_axiom, u.inv(0), I0, u.trans(0), mk_not(I1))
@@ -89,14 +94,15 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
     if r == z3.unsat:
         return done(PropertyResult(label, INVARIANT, Verdict.HOLDS, "inductive",
                                    detail="holds initially and is preserved by every step",
-                                   line=line, doc=doc), depth=1)
+                                   line=line, doc=doc, evidence=ev.Induction(1, engine="induct")), depth=1)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
                                    detail=f"the solver returned unknown ({clock.why_unknown(s)})",
-                                   line=line, doc=doc))
+                                   line=line, doc=doc, evidence=gave_up("induct", clock, s, 1)))
     m = s.model()
     cs = decode.consts(m, enc)
     tr: Trace = decode.path_trace(m, u, 1, kind="cti")
+    tr.consts = dict(cs)
     bad = [i.name for i in invs
            if not z3.is_true(m.eval(_conj(enc, [i], u.state(1)), model_completion=True))]
     detail = (f"not inductive: from a state satisfying {label} (which may be unreachable) "
@@ -105,4 +111,5 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
     if cs:
         detail += " (with " + ", ".join(f"{a} = {b}" for a, b in cs.items()) + ")"
     return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check (consecution)",
-                               trace=tr, detail=detail, depth=1, line=line, doc=doc), cs, 1)
+                               trace=tr, detail=detail, depth=1, line=line, doc=doc,
+                               evidence=ev.Induction(1, engine="induct", failed="consecution")), cs, 1)

@@ -12,7 +12,7 @@ violating lasso exists, in any number of steps.
 The product state is the spec's state ``s``, a copy ``c``, and booleans:
 
 * ``saved``    -- the loop start has been chosen (``c`` is it);
-* per property kind (the violations are those of temporal.py's lasso):
+* per property kind (the violations are those of lasso_search.py's lasso):
   ``seen``  p held somewhere (eventually p; always p records "not p");
   ``inloop`` p held in a loop state (always eventually p) or not p did
   (eventually always p); for ``p ~> q``: ``pend`` (some earlier state had p
@@ -94,6 +94,10 @@ class Product:
         self.bad = mk_or([self.closed, self._stuck()])
         self.p = self._pred(t.p)
         self.q = self._pred(t.q) if t.q is not None else None
+
+    def frozen_names(self) -> tuple[str, ...]:
+        """The leaves held fixed on the loop, by name (as the words show them)."""
+        return tuple(str(self.base.cur.leaves[i].term) for i in self.frozen)
 
     # ------------------------------------------------------------ states
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import z3
 
-from .encode import Encoder, State, err_any
+from .encode import State, err_any
+from .system import TransitionSystem
 
 
 class Unroller:
@@ -16,7 +17,7 @@ class Unroller:
     unrollings (k-induction's step case uses ``k``).
     """
 
-    def __init__(self, enc: Encoder, prefix: str = ""):
+    def __init__(self, enc: TransitionSystem, prefix: str = ""):
         self.enc = enc
         self.prefix = prefix
         self.states: list[State] = []

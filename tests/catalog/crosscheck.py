@@ -13,7 +13,7 @@ Rules, per property (invariants, typeok, deadlock):
 """
 from __future__ import annotations
 
-from checker import engines, interp
+from checker import engines, evidence, interp
 from checker.lang import load_text
 from checker.options import Options
 from checker.results import Verdict
@@ -89,8 +89,11 @@ def check_text(text: str, max_k: int = 3, timeout: float | None = 5.0, pdr: bool
 
 def not_shortest(result) -> bool:
     """pdr's trace is Spacer's own path, replayed by Z3: a real path, but
-    not necessarily a shortest one (its method says so)."""
-    return "not necessarily shortest" in result.method
+    not necessarily a shortest one (its evidence says so).  A temporal
+    property's lasso from Spacer's path on the product is compared as
+    exactly as a shortest one, as the catalog always did."""
+    e = evidence.inner(result.evidence)
+    return isinstance(e, evidence.Pdr) and e.path == "spacer" and not e.on_product
 
 
 def genuine_violation(spec, prop, trace) -> bool:

@@ -17,7 +17,8 @@ from functools import lru_cache
 import pytest
 
 from catalog import CATALOG, ENGINES, OWN_DIR, ROOT, SPEC_DIR, Entry
-from crosscheck import genuine_violation, not_shortest
+from crosscheck import not_shortest
+from pins import problems as pin_problems
 from checker import engines
 from checker.lang import load_text
 from checker.options import Options
@@ -79,42 +80,7 @@ def _items():
 @pytest.mark.parametrize("entry, engine", list(_items()))
 def test_engine_matches_catalog(entry: Entry, engine: str):
     r = run(entry.path, engine)
-    got = {p.name: p for p in r.properties}
-    problems, unreported = [], []
-    for name, exp in entry.props.items():
-        p = got.get(name)
-        if p is None:
-            unreported.append(name)
-            continue
-        want = exp.verdict(engine)
-        if want is None:  # not pinned (e.g. a liveness verdict nobody has established yet)
-            continue
-        if p.verdict.value != want:
-            problems.append(f"{name}: {engine} says {p.verdict.value} ({p.method}: {p.detail}), "
-                            f"catalog says {want}")
-            continue
-        tr = p.trace
-        decisive = p.verdict is Verdict.VIOLATED or (p.kind == REACHABLE and p.verdict is Verdict.HOLDS)
-        if exp.length is not None and decisive and tr is not None and not_shortest(p):
-            # pdr's trace is Spacer's own path: at least the shortest length,
-            # and (same constants) a real path to a violation; its last step
-            # may differ from the shortest counterexample's
-            if len(tr) < exp.length:
-                problems.append(f"{name}: {engine} trace of {len(tr)} steps, shorter than the "
-                                f"shortest ({exp.length})")
-            if not entry.generalize and not genuine_violation(load(entry, False), p, tr):
-                problems.append(f"{name}: {engine}'s trace from Spacer does not replay to a violation")
-        elif exp.length is not None and decisive and tr is not None:
-            if len(tr) != exp.length:
-                problems.append(f"{name}: {engine} trace of {len(tr)} steps, catalog says {exp.length}")
-            if exp.last is not None and tr.loop_start is None and tr.steps[-1].label() != exp.last:
-                problems.append(f"{name}: {engine} ends with {tr.steps[-1].label()}, "
-                                f"catalog says {exp.last}")
-        if engine == "kind" and exp.k is not None and p.verdict is Verdict.HOLDS and p.depth != exp.k:
-            problems.append(f"{name}: kind proved it with k = {p.depth}, catalog says k = {exp.k}")
-    extra = sorted(set(got) - set(entry.props))
-    if extra:
-        problems.append(f"properties missing from the catalog entry: {extra}")
+    problems, unreported = pin_problems(entry, engine, r, load)
     assert not unreported, f"{engine} did not report {unreported}"
     assert not problems, "\n".join(problems)
     if engine == "explicit":

@@ -6,7 +6,7 @@ column for every property, and its graph is the explicit engine's: the same
 number of states, transitions and breadth-first levels (no catalog spec
 declares a symmetric type).  A difference is a disagreement between the
 explicit interpreter and the symbolic encoding, or between the two
-implementations of fair cycles (explicit/liveness.py, z3enum_check.py).
+implementations of fair cycles (explicit/liveness.py, checker/enum/engine.py).
 Invariant counterexamples and reachability witnesses are shortest in both
 (breadth-first), so their lengths are the catalog's; lassos are not
 shortest in either, so each is replayed in the reference interpreter

@@ -17,6 +17,7 @@ import pytest
 import z3
 
 import checker
+from checker import evidence as ev
 from checker.explicit.engine import check as explicit_check
 from checker.lang import load_text
 from checker.options import Options
@@ -24,7 +25,7 @@ from checker.results import Verdict
 from checker.symbolic import bitblast, coi
 from checker.symbolic.common import Clock
 from checker.symbolic.encode import Encoder
-from checker.symbolic.l2s_check import _cone_is_exact, _exact_cone_keeping_one
+from checker.symbolic.reductions import cone_is_exact, exact_cone_keeping_one
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -102,6 +103,13 @@ def test_a_proof_in_the_cone_says_what_it_dropped():
     assert ("over Boolean coordinates without the variables the property cannot see "
             "(consecutive, trials, trial, open_justified, half_open_justified, close_justified, "
             "trial_failure_ignored; sound because no update of them can err)") in res.detail
+    # the same facts as evidence: the cone kept what the words did not drop, at bit level
+    dropped = {"consecutive", "trials", "trial", "open_justified", "half_open_justified", "close_justified",
+               "trial_failure_ignored"}
+    e = res.evidence
+    assert isinstance(e, ev.Pdr) and e.on_product and e.bit_level and e.path is None
+    assert e.cone and not dropped & set(e.cone) and "phase" in e.cone
+    assert e.frozen == () or "held fixed on the loop" in res.detail
 
 
 def _pdr_tracing_requests_finish():
@@ -125,6 +133,7 @@ def test_typeok_proved_by_k_induction_lets_pdr_use_the_whole_cone():
             "remote_ok, error_recorded; sound because typeok is proved (by k-induction: implied (k = 0) "
             "by the invariants ") in res.detail
     assert "proved jointly by k-induction" in res.detail
+    assert res.evidence.cone is not None and "pos" not in res.evidence.cone
 
 
 @pytest.mark.parametrize("spec_name,prop,exact", [
@@ -135,7 +144,7 @@ def test_typeok_proved_by_k_induction_lets_pdr_use_the_whole_cone():
 def test_the_cone_is_exact_when_no_dropped_update_can_err(spec_name, prop, exact):
     spec = _load(spec_name)
     small, _ = coi.reduce(spec, _prop(spec, prop))
-    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
+    assert cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is exact
 
 
 # `n` overflows on the third flip; `seen` never errs.  The whole cone (x)
@@ -155,8 +164,8 @@ def test_an_inexact_cone_keeps_one_variable_more():
     whole, dropped = coi.reduce(spec, t)
     assert dropped == ("n", "seen")
     enc = Encoder(spec)
-    assert not _cone_is_exact(enc, Encoder(whole), 0, Clock(None, None))
-    small, small_enc, got = _exact_cone_keeping_one(enc, t, dropped, 0, Clock(None, None))
+    assert not cone_is_exact(enc, Encoder(whole), 0, Clock(None, None))
+    small, small_enc, got = exact_cone_keeping_one(enc, t, dropped, 0, Clock(None, None))
     assert got == ("seen",)
     assert [v.name for v in small.vars] == ["x", "n"]
     # the verdict is kept: the third flip errs, so x == 0 stutters forever
@@ -169,7 +178,7 @@ def test_an_inexact_cone_keeps_one_variable_more():
 def test_an_overflowing_ghost_makes_the_cone_inexact():
     spec = load_text(OVERFLOW)
     small, _ = coi.reduce(spec, _prop(spec, "flips"))
-    assert _cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is False
+    assert cone_is_exact(Encoder(spec), Encoder(small), 0, Clock(None, None)) is False
 
 
 RANGES = """spec ranges

@@ -3,7 +3,7 @@
 The claim is checked against whole reachable graphs: every edge of a cycle
 inside the property's region (an edge within one strongly connected
 component of the region's reachable subgraph) must keep every frozen leaf's
-value.  The graphs come from the enum engine (z3enum.py), whose states are
+value.  The graphs come from the enum engine (checker/enum/enumerator.py), whose states are
 tuples of exactly the leaves frozen.py talks about; they do not use
 frozen.py.  The claim is stronger than what the product needs (it holds of
 every loop, fair or not), so any cycle is a counterexample to it."""
@@ -23,7 +23,7 @@ from checker.results import Verdict
 from checker.options import Options
 from checker.symbolic.common import Clock, prepare
 from checker.symbolic.frozen import frozen_leaves, region
-from checker.symbolic.z3enum import Enumerator, Evaluator
+from checker.enum.enumerator import Enumerator, Evaluator
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SLOW_GRAPHS = ("spec/tracing_fixed.spec",)   # its big steps: 40 s to enumerate
@@ -110,7 +110,7 @@ def _pdr_orders_breaker():
         r = check(f.read(), engine="pdr", properties=["order_requests_answered"],
                   solver_rlimit=500_000_000)
     (p,) = r.properties
-    return p.verdict, p.method, p.detail
+    return p.verdict, p.method, p.detail, p.evidence
 
 
 def test_pdr_proves_that_every_order_request_is_answered():
@@ -119,7 +119,8 @@ def test_pdr_proves_that_every_order_request_is_answered():
     # and response held fixed on the loop it is proved (about 80 s here).
     # A fresh process: Spacer's answer depends on what the process built.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        verdict, method, detail = pool.submit(_pdr_orders_breaker).result()
+        verdict, method, detail, evidence = pool.submit(_pdr_orders_breaker).result()
     assert verdict is Verdict.HOLDS, detail
     assert method == "PDR (Spacer) on the liveness-to-safety product"
     assert "held fixed on the loop" in detail and "req[1]" in detail and "age[1]" in detail
+    assert {"req[1]", "age[1]"} <= set(evidence.frozen) and evidence.on_product

@@ -1,5 +1,5 @@
-"""The bounded lasso search (checker/symbolic/temporal.py) on Z3's
-finite-domain SAT solver (checker/symbolic/finite.py).
+"""The bounded lasso search (checker/symbolic/lasso_search.py) on Z3's
+finite-domain SAT solver (checker/symbolic/finite_solver.py).
 
 Pinned here: config.spec's two violated liveness properties, which the
 search on Z3's general solver did not decide in 120 s (bench/bench_lasso.py),
@@ -21,7 +21,7 @@ from checker.lang import load_text
 from checker.options import Options
 from checker.results import Verdict
 from checker.symbolic.common import Clock, prepare
-from checker.symbolic.temporal import search
+from checker.symbolic.lasso_search import search
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from crosscheck import lasso_problems  # noqa: E402
@@ -135,7 +135,7 @@ def test_a_quantified_encoding_uses_the_general_solver():
 
 
 def test_ranges_are_asserted_outside_every_scope():
-    from checker.symbolic.finite import FiniteSolver
+    from checker.symbolic.finite_solver import FiniteSolver
     import z3
 
     s = FiniteSolver(0)

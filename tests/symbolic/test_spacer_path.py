@@ -1,4 +1,4 @@
-"""pdr's counterexamples from Spacer's own path (spacer_path.py): a real
+"""pdr's counterexamples from Spacer's own path (horn_clauses.py): a real
 path (Z3 replays it through the transition relation; the reference
 interpreter replays its ITF export), ending in a violation; and the fallback
 to bmc when Spacer's path is unusable."""
@@ -14,7 +14,7 @@ from checker.options import Options
 from checker.replay import read_trace, replay
 from checker.report.itf import trace_to_itf
 from checker.results import DEADLOCK, INVARIANT, TYPEOK, Verdict
-from checker.symbolic import pdr, spacer_path
+from checker.symbolic import horn_clauses, pdr
 from checker.symbolic.common import Clock, build_props, configure, wanted
 from checker.symbolic.encode import Encoder
 
@@ -84,7 +84,7 @@ def test_spacer_traces_are_real_paths_to_the_violation(text, names):
 def test_spacer_path_states_are_the_trace_states():
     spec = load_text(specs.COUNTER)
     enc, p = _prop(spec, "small")
-    path, why = spacer_path.ground_path(enc, p.bad, 0, Clock(60))
+    path, why = horn_clauses.ground_path(enc, p.bad, 0, Clock(60))
     assert why == "" and path.consts == []
     assert [[v.as_long() for v in st] for st in path.states] == [[0], [1], [2], [3], [4]]
     found = pdr.prove(enc, p, Options(timeout=60), Clock(60))[1]
@@ -108,21 +108,21 @@ def test_replay_model_checks_the_path_against_the_transition_relation():
     model; the same path with its last state moved back to a safe one has none."""
     spec = load_text(specs.COUNTER)
     enc, p = _prop(spec, "small")
-    path, _ = spacer_path.ground_path(enc, p.bad, 0, Clock(60))
-    m, u = spacer_path.replay_model(enc, path, p.bad, 0, Clock(60))
+    path, _ = horn_clauses.ground_path(enc, p.bad, 0, Clock(60))
+    m, u = horn_clauses.replay_model(enc, path, p.bad, 0, Clock(60))
     assert [m.eval(u.state(t).values["x"]).as_long() for t in range(5)] == [0, 1, 2, 3, 4]
-    safe = spacer_path.GroundPath(path.consts, path.states[:-1] + [path.states[-2]])
-    m, why = spacer_path.replay_model(enc, safe, p.bad, 0, Clock(60))
+    safe = horn_clauses.GroundPath(path.consts, path.states[:-1] + [path.states[-2]])
+    m, why = horn_clauses.replay_model(enc, safe, p.bad, 0, Clock(60))
     assert m is None and "not a path" in why
 
 
 def _corrupted(enc, bad, seed, clock, assume=None):
     """Spacer's real path with the step 1 -> 2 made impossible (x jumps to 3)."""
-    path, why = spacer_path.ground_path(enc, bad, seed, clock, assume)
+    path, why = horn_clauses.ground_path(enc, bad, seed, clock, assume)
     assert path is not None, why
     states = [list(s) for s in path.states]
     states[2] = list(states[3])
-    return spacer_path.GroundPath(path.consts, states), ""
+    return horn_clauses.GroundPath(path.consts, states), ""
 
 
 def _no_answer(enc, bad, seed, clock, assume=None):

@@ -11,7 +11,7 @@ an inductive invariant given as a list of states.  The same formulas as
 bmc, k-induction and PDR (init, trans, errstep, the fairness groups) define
 it, so a verdict computed on this graph checks the explicit engine's
 semantics against the symbolic engines' semantics, and the graph algorithms
-(z3enum_check.py: networkx, Emerson-Lei) against explicit/liveness.py.
+(engine.py: networkx, Emerson-Lei) against explicit/liveness.py.
 
 A state is the tuple of its leaf values (encode.State.terms(), as Python
 ints and bools); ``state_inv`` makes leaves canonical, so equal spec states
@@ -29,12 +29,21 @@ from dataclasses import dataclass, field
 
 import z3
 
-from .common import Clock, new_solver
-from .encode import Encoder, Unsupported, mk_and, mk_not
+from ..evidence import MAX_STATES
+from ..symbolic.common import Clock, new_solver
+from ..symbolic.outcome import gave_up, stop_reason
+from ..symbolic.encode import Encoder, Unsupported, mk_and, mk_not
 
 
 class Stopped(Exception):
-    """The search stopped early (limit, time, solver unknown): no verdict."""
+    """The search stopped early (limit, time, solver unknown): no verdict.
+    ``why``: the stop as evidence (a ``stopped_by`` reason, or the
+    SolverGaveUp when Z3 said unknown); None for a value or a formula the
+    engine cannot read."""
+
+    def __init__(self, message: str, why=None):
+        super().__init__(message)
+        self.why = why
 
 
 def _py(v):
@@ -128,7 +137,7 @@ class Enumerator:
             self._successors(step, done)
             done += 1
             if self.max_states is not None and len(g.states) > self.max_states:
-                raise Stopped(f"more than {self.max_states:,} states (--max-states)")
+                raise Stopped(f"more than {self.max_states:,} states (--max-states)", MAX_STATES)
             if self.progress:
                 self.progress(len(g.states), g.edge_count, g.depth[done - 1])
         return g
@@ -167,11 +176,11 @@ def z3_value(v):
 def ask(s, clock: Clock) -> z3.CheckSatResult:
     """s.check() under the clock; time out or unknown: Stopped (no verdict)."""
     if clock.expired():
-        raise Stopped(clock.stop_words())
+        raise Stopped(clock.stop_words(), stop_reason(clock))
     clock.arm(s)
     r = s.check()
     if r == z3.unknown:
-        raise Stopped(f"Z3 returned unknown ({clock.why_unknown(s)})")
+        raise Stopped(f"Z3 returned unknown ({clock.why_unknown(s)})", gave_up("enum", clock, s))
     return r
 
 

@@ -30,6 +30,7 @@ import z3
 
 from .common import Clock, new_solver
 from .encode import mk_and
+from .system import TransitionSystem
 from .unroll import Unroller
 
 
@@ -46,7 +47,7 @@ def spacer_params(seed: int) -> tuple:
             ("spacer.use_iuc", False))
 
 
-def clauses(enc, bad, inv, head, assume=None) -> list:
+def clauses(enc: TransitionSystem, bad, inv, head, assume=None) -> list:
     """The three Horn clauses (universally closed) with predicate ``inv``."""
     assume = z3.BoolVal(True) if assume is None else assume
     cur, nxt = enc.cur.terms(), enc.nxt.terms()
@@ -61,7 +62,7 @@ def clauses(enc, bad, inv, head, assume=None) -> list:
     return [start, step, stop]
 
 
-def inv_relation(enc, name: str):
+def inv_relation(enc: TransitionSystem, name: str):
     cs = [t for _, t in enc.sym_consts]
     sorts = [t.sort() for t in cs + enc.cur.terms()] + [z3.BoolSort()]
     return z3.Function(name, *sorts)
@@ -79,7 +80,7 @@ class GroundPath:
         return len(self.states) - 1
 
 
-def ground_path(enc, bad, seed: int, clock: Clock, assume=None):
+def ground_path(enc: TransitionSystem, bad, seed: int, clock: Clock, assume=None):
     """Ask Spacer (Fixedpoint API) whether ``bad`` is reachable and return
     the path of its refutation.  -> (GroundPath, "") or (None, why not).
 
@@ -189,7 +190,7 @@ def pins(enc, u: Unroller, path: GroundPath) -> list:
     return out
 
 
-def replay_model(enc, path: GroundPath, bad, seed: int, clock: Clock):
+def replay_model(enc: TransitionSystem, path: GroundPath, bad, seed: int, clock: Clock):
     """A model of init, the declared types, n transitions and ``bad`` in the
     last state (its step variables tagged ``e<n>``), through Spacer's states.
     -> (model, unroller) or (None, why not)."""

@@ -1,5 +1,5 @@
 """The enum engine: every property decided on the graph that Z3 enumerates
-(z3enum.py) from the symbolic encoding.
+(enumerator.py) from the symbolic encoding.
 
 * invariants, typeok, deadlock, reachability goals: the formulas that bmc,
   k-induction and PDR use (common.build_props), evaluated in every state;
@@ -34,13 +34,14 @@ from .. import ir
 from ..options import Options, Progress
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Step,
                        Trace, Verdict)
-from . import decode, temporal
-from .bmc import BMC
 from ..cancel import for_options
-from .common import Clock, new_solver, prepare, result
-from .encode import Encoder, Unsupported, canon_of
-from .unroll import Unroller
-from .z3enum import Edge, Enumerator, Evaluator, Graph, Stopped, ask, z3_value
+from ..evidence import NOT_ENCODABLE, NotChecked, Search, SolverGaveUp
+from ..symbolic import decode, lasso_search
+from ..symbolic.bmc import BMC
+from ..symbolic.common import Clock, new_solver, prepare, result
+from ..symbolic.encode import Encoder, Unsupported, canon_of
+from ..symbolic.unroll import Unroller
+from .enumerator import Edge, Enumerator, Evaluator, Graph, Stopped, ask, z3_value
 
 METHOD = "enumeration by Z3 of every reachable state of the symbolic encoding"
 
@@ -53,15 +54,23 @@ def check(spec: ir.Spec, options: Options):
     if failed is not None:
         return failed
     clock = Clock(None, options.solver_rlimit, for_options(options))
+    enumerator = None
     try:
-        g = Enumerator(enc, options.seed, clock, options.max_states, _progress(options, start)).run()
+        enumerator = Enumerator(enc, options.seed, clock, options.max_states, _progress(options, start))
+        g = enumerator.run()
         ev = Evaluator(enc, options.seed, clock)
         out = [_decide(enc, g, ev, p, options, clock) for p in props]
     except (Stopped, Unsupported) as e:
+        why = _stopped_evidence(e, enumerator.graph if enumerator is not None else None)
         out = [PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{METHOD}, stopped (bounded, not exhaustive)",
-                              detail=str(e), line=p.line, doc=p.doc) for p in props]
+                              detail=str(e), line=p.line, doc=p.doc, evidence=why) for p in props]
         return result(spec, "enum", out, Stats(seconds=time.monotonic() - start))
     depth = max(g.depth, default=0)
+    for r in out:
+        # every reachable state was enumerated; a lasso is a fair one, not
+        # necessarily the shortest, every other trace a shortest path
+        lasso = r.trace is not None and r.trace.loop_start is not None
+        r.evidence = Search(engine="enum", states=len(g.states), depth=depth, complete=True, shortest=not lasso)
     edges = sum(len(es) for es in g.edges)
     stats = Stats(states=len(g.states), transitions=edges, depth=depth,
                   seconds=time.monotonic() - start,
@@ -69,6 +78,19 @@ def check(spec: ir.Spec, options: Options):
     res = result(spec, "enum", out, stats)
     res.exhaustive = True
     return res
+
+
+def _stopped_evidence(e: Exception, g: Graph | None):
+    """A stop as evidence: the solver gave up, the search was stopped (a
+    limit, the run's cancel), or the spec or a value is beyond the engine."""
+    why = getattr(e, "why", None)
+    if isinstance(why, SolverGaveUp):
+        return why
+    if why is None:
+        return NotChecked("enum", NOT_ENCODABLE, str(e))
+    states = len(g.states) if g is not None else 0
+    depth = max(g.depth, default=0) if g is not None else 0
+    return Search(engine="enum", states=states, depth=depth, complete=False, stopped_by=why)
 
 
 def _progress(options: Options, start: float):
@@ -253,7 +275,7 @@ def _temporal(enc: Encoder, g: Graph, ev: Evaluator, p, common) -> PropertyResul
     if closing is not None:
         trace.closing = _step(enc, g.states[closing.target], closing)
     return PropertyResult(p.name, p.kind, Verdict.VIOLATED, f"{METHOD} (a fair lasso, not necessarily shortest)",
-                          trace=trace, detail=temporal.describe(enc, t, trace, loop, stutter, frm),
+                          trace=trace, detail=lasso_search.describe(enc, t, trace, loop, stutter, frm),
                           depth=len(trace), **common)
 
 

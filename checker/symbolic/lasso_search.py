@@ -33,9 +33,10 @@ import z3
 from .. import ir
 from ..results import Trace
 from . import decode
-from . import finite
+from . import finite_solver
 from .common import Clock, Prop, solver_stats
 from .encode import Encoder, mk_and, mk_implies, mk_not, mk_or
+from .outcome import Searched, gave_up, stop_reason
 from .unroll import Unroller
 
 STUTTER_NOTE = "a state with no successor stutters forever"
@@ -46,18 +47,18 @@ class Lasso:
     lasso of exactly n states (depths asked in increasing order).  The path
     is asserted once and extended; each depth's loop, fairness and property
     constraints live in a push/pop scope.  The solver is Z3's finite-domain
-    SAT solver when every integer has a known range (finite.py);
+    SAT solver when every integer has a known range (finite_solver.py);
     ``finite_domain=False`` asks Z3's general solver throughout (for comparison)."""
 
     def __init__(self, enc: Encoder, prop: Prop, seed: int, finite_domain: bool = True):
         self.enc, self.prop = enc, prop
         self.t: ir.Temporal = prop.decl
         self.u = Unroller(enc, prefix="L")
-        self.solver = finite.FiniteSolver(seed, finite_domain)
-        self._step_bounds = finite.step_var_bounds(enc)
+        self.solver = finite_solver.FiniteSolver(seed, finite_domain)
+        self._step_bounds = finite_solver.step_var_bounds(enc)
         self._ranged = {0}
-        self.solver.add_ranges(finite.const_ranges(enc))
-        self.solver.add_ranges(finite.state_ranges(enc, self.u.state(0)))
+        self.solver.add_ranges(finite_solver.const_ranges(enc))
+        self.solver.add_ranges(finite_solver.state_ranges(enc, self.u.state(0)))
         self.solver.add(enc.const_axiom, self.u.init(), self.u.inv(0))
         self.steps = 0
         self.p = enc.holds_in(self.t.p, enc.cur)
@@ -71,7 +72,7 @@ class Lasso:
         templates += [x for _f, _k, en, tk in self.groups for x in (en, tk)]
         if self.q is not None:
             templates.append(self.q)
-        if finite.has_quantifier(templates):
+        if finite_solver.has_quantifier(templates):
             self.solver.add_ranges(None)
 
     def _extend(self, k: int) -> None:
@@ -82,13 +83,13 @@ class Lasso:
             self.steps += 1
 
     def _ranges(self, t: int) -> None:
-        """Ranges of state t and of the step leading to it (finite.py), once."""
+        """Ranges of state t and of the step leading to it (finite_solver.py), once."""
         if t in self._ranged:
             return
         self._ranged.add(t)
         enc, s = self.enc, self.solver
-        s.add_ranges(finite.state_ranges(enc, self.u.state(t)))
-        s.add_ranges(finite.step_ranges(enc.step_vars, self.u.step_vars(str(t - 1)), self._step_bounds))
+        s.add_ranges(finite_solver.state_ranges(enc, self.u.state(t)))
+        s.add_ranges(finite_solver.step_ranges(enc.step_vars, self.u.step_vars(str(t - 1)), self._step_bounds))
 
     def check(self, n: int, clock: Clock):
         """A violating fair lasso of exactly n states: (model, L var, i var,
@@ -144,7 +145,7 @@ class Lasso:
         s.add(*c)
         r = s.check(clock.arm)
         self.stats = solver_stats(s)
-        self.stats["finite_domain"] = s.finite  # which solver answered (finite.py)
+        self.stats["finite_domain"] = s.finite  # which solver answered (finite_solver.py)
         if r == z3.unknown:
             s.pop()
             return "unknown"
@@ -159,6 +160,7 @@ class Lasso:
         trace = decode.path_trace(m, u, last)
         trace.loop_start = loop
         cs = decode.consts(m, enc)
+        trace.consts = dict(cs)
         return trace, describe(self.enc, self.t, trace, loop, stutter, frm), cs
 
 
@@ -189,20 +191,21 @@ def describe(enc: Encoder, t: ir.Temporal, trace: Trace, loop: int, stutter: boo
 
 def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, progress=None,
            finite_domain: bool = True):
-    """Lassos of 1 .. max_depth + 1 states.  -> (found | None, depth reached, why, stats)
-    where found = (trace, detail, consts) and depth = steps shown in the trace.
+    """Lassos of 1 .. max_depth + 1 states.  -> bmc.Searched whose found is
+    (trace, detail, consts) or None, and depth = steps shown in the trace.
     ``finite_domain=False``: Z3's general solver (see Lasso)."""
     b = Lasso(enc, prop, seed, finite_domain)
     reached = -1
     for n in range(1, max_depth + 2):
         if clock.expired():
-            return None, reached, clock.stop_words(), b.stats
+            return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
         r = b.check(n, clock)
         if r == "unknown":
-            return None, reached, "unknown", b.stats
+            return Searched(None, reached, "unknown", b.stats,
+                            gave_up("bmc", clock, b.solver, max(reached, 0)))
         if r is not None:
-            return r, n - 1, "", b.stats
+            return Searched(r, n - 1, "", b.stats)
         reached = n - 1
         if progress:
             progress(n - 1, prop.name)
-    return None, reached, "", b.stats
+    return Searched(None, reached, "", b.stats)
