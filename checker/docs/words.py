@@ -191,7 +191,11 @@ def sentence(engine: str, r: CheckResult, q: PropertyResult, spec: Optional[ir.S
         if engine == "kind":
             how = f"proved by k-induction with k = {q.depth}"
             if _jointly(q):
-                how += (", jointly with other invariants (" + ", ".join(_how(q).jointly)
+                e = _how(q)
+                # the others its step case assumed: those proved before, then
+                # the rest of its round (``jointly`` names itself too)
+                others = list(e.assumed) + [n for n in e.jointly if n != q.name]
+                how += (", jointly with other invariants (" + (", ".join(others) or "none")
                         + ", all proved (alone, or jointly in the same way))")
             return how + "."
         if engine == "pdr":

@@ -147,6 +147,7 @@ def pdr_temporal(enc: Encoder, p: Prop, options: Options, proved: list, consts: 
                    + _assumed(used),
             line=p.line, doc=p.doc, seconds=clock.elapsed(),
             evidence=ev.Pdr(cone=did.kept, frozen=did.frozen, bit_level=did.bit_level, on_product=did.on_product,
+                            cone_sound=did.cone_sound if did.kept is not None else "",
                             assumed=tuple(a.name for a in used)))
     if r == z3.unknown:
         return _unknown(p, f"{method}, not proved", f"Spacer returned unknown ({clock.why_unknown(s)})", clock,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import z3
 
+from .. import evidence as ev
 from .. import ir
 from ..results import INVARIANT
 from . import coi
@@ -35,6 +36,7 @@ class Reduced:
     kept: tuple[str, ...] | None = None   # the cone's variables, when it dropped some
     dropped: tuple[str, ...] = ()         # the variables the cone dropped
     why_dropped: str = ""                 # why dropping them is sound, in words
+    cone_sound: str = ""                  # the same as an evidence.CONE_* constant
     frozen: tuple[str, ...] = ()          # held fixed on the loop
     bit_level: bool = False               # Spacer answered over Boolean coordinates
 
@@ -52,6 +54,7 @@ class Cone:
     dropped: tuple[str, ...]
     why: str
     used: list
+    sound: str = ""    # an evidence.CONE_* constant
 
 
 def liveness_to_safety(system: Encoder, t: ir.Temporal, goods: list, seed: int, clock: Clock,
@@ -74,7 +77,7 @@ def cone_of_influence(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: 
         return None, Reduced()
     cone = Cone(*found)
     return cone, Reduced(kept=tuple(v.name for v in cone.system.spec.vars), dropped=tuple(cone.dropped),
-                         why_dropped=cone.why)
+                         why_dropped=cone.why, cone_sound=cone.sound)
 
 
 def share(clock: Clock, n: int) -> Clock:
@@ -94,6 +97,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     exact; else None (the caller proves on the whole product)."""
     spec, dropped = coi.reduce(enc.spec, p.decl)
     why = ""
+    sound = ev.CONE_EXACT
     if dropped:
         small = Encoder(spec)
         # the exactness checks may take a third of a time budget in all
@@ -105,6 +109,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
             # smaller (tracing's requests_finish: proved in 22 s with `pos`
             # dropped, unknown after 300 s with it kept)
             why = f"typeok is proved ({how})"
+            sound = ev.CONE_TYPEOK_BY_KIND if how.startswith("by k-induction") else ev.CONE_TYPEOK_PROVED
         else:
             found = exact_cone_keeping_one(enc, p.decl, dropped, seed, clock)
             if found is not None:
@@ -115,7 +120,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     keep = {i.name: i for i in spec.invariants}
     used = [a for a in proved if a.name in keep]
     props = build_props(small, [(a.name, INVARIANT, keep[a.name]) for a in used])
-    return small, [a.good for a in props], dropped, why, used
+    return small, [a.good for a in props], dropped, why, used, sound
 
 
 def exact_cone_keeping_one(enc: Encoder, t: ir.Temporal, dropped: tuple, seed: int, clock: Clock):

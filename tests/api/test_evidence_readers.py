@@ -64,7 +64,8 @@ def trace(n=1, consts=None, kind="counterexample"):
 
 
 def test_kind_jointly_named_from_evidence():
-    q = prop(depth=2, evidence=ev.Induction(2, jointly=("calm", "typeok")))
+    # ``jointly`` names every candidate of the round, the property itself too
+    q = prop(depth=2, evidence=ev.Induction(2, jointly=("calm", "small", "typeok")))
     assert cell("kind", result("kind", q), q) == "proved, k = 2 (jointly)"
     assert sentence("kind", result("kind", q), q) == (
         "proved by k-induction with k = 2, jointly with other invariants (calm, typeok, all proved "
