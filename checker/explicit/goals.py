@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import ir
+from .. import ir, properties
 from ..options import Options
+from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,15 @@ class Goals:
 
     @classmethod
     def of(cls, spec: ir.Spec, options: Options) -> "Goals":
+        """From the one property list (checker/properties.py)."""
+        chosen = {(d.kind, d.name) for d in properties.wanted(spec, options)}
         wanted = frozenset(options.properties) if options.properties is not None else None
-
-        def want(name: str) -> bool:
-            return wanted is None or name in wanted
-        return cls(invs=tuple(k for k, inv in enumerate(spec.invariants) if want(inv.name)),
-                   reach=tuple(k for k, g in enumerate(getattr(spec, "reachables", ())) if want(g.name)),
-                   typeok=want("typeok"),
-                   deadlock=bool(options.check_deadlock) and want("deadlock"),
-                   temporal=tuple(p for p in getattr(spec, "properties", ()) if want(p.name)),
+        return cls(invs=tuple(k for k, inv in enumerate(spec.invariants) if (INVARIANT, inv.name) in chosen),
+                   reach=tuple(k for k, g in enumerate(getattr(spec, "reachables", ()))
+                               if (REACHABLE, g.name) in chosen),
+                   typeok=(TYPEOK, TYPEOK) in chosen,
+                   deadlock=(DEADLOCK, DEADLOCK) in chosen,
+                   temporal=tuple(p for p in getattr(spec, "properties", ()) if (PROPERTY, p.name) in chosen),
                    wanted=wanted)
 
     def want(self, name: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import z3
 
-from .. import ir
+from .. import ir, properties
 from ..evidence import NOT_ENCODABLE, NOT_REACHED, NOT_SUPPORTED, NotChecked
 from ..options import Options, Progress
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
@@ -33,18 +33,16 @@ class Prop:
         return 1 if self.kind == TYPEOK else 0
 
 
+# the property kinds the Z3 engines check (a refinement is the explicit engine's)
+SYMBOLIC_KINDS = frozenset({INVARIANT, PROPERTY, REACHABLE, TYPEOK, DEADLOCK})
+
+
 def wanted(spec: ir.Spec, options: Options) -> list[tuple[str, str, Any]]:
     """(name, kind, declaration or None) in report order, filtered by options:
-    invariants, temporal properties, reachability goals, typeok, deadlock."""
-    out: list[tuple[str, str, Any]] = [(i.name, INVARIANT, i) for i in spec.invariants]
-    out += [(p.name, PROPERTY, p) for p in getattr(spec, "properties", ())]
-    out += [(r.name, REACHABLE, r) for r in getattr(spec, "reachables", ())]
-    out.append(("typeok", TYPEOK, None))
-    if options.check_deadlock:
-        out.append(("deadlock", DEADLOCK, None))
-    if options.properties is not None:
-        out = [p for p in out if p[0] in options.properties]
-    return out
+    invariants, temporal properties, reachability goals, typeok, deadlock
+    (the one property list, checker/properties.py; refinement is the
+    explicit engine's)."""
+    return [(d.name, d.kind, d.decl) for d in properties.wanted(spec, options, SYMBOLIC_KINDS)]
 
 
 def build_props(enc: Encoder, items) -> list[Prop]:

@@ -135,7 +135,7 @@ def test_the_abstract_spec_gets_same_named_constants_as_instance_does(tmp_path, 
         cli.main([str(tmp_path / "conc.spec"), "--json", "--const", f"N={n}", "--property", "refines abs"])
         [r] = json.loads(capsys.readouterr().out)["results"]
         [p] = [p for p in r["properties"] if p["name"] == "refines abs"]
-        assert p["verdict"] == verdict and f"{n + 1} states" in p["method"]
+        assert p["verdict"] == verdict and p["evidence"]["states"] == n + 1
     # a different name is not passed on: the abstract bound stays 2
     (tmp_path / "conc2.spec").write_text("spec conc2\nconst M: 1..5 = 4\nvar x: 0..5 = 0\n"
                                          "action inc { require x < M; x = x + 1 }\n"
