@@ -31,7 +31,11 @@ where Python's own handler only runs after the call returns).
 
 Limits, honestly: the watchdog samples, so memory that grows faster than
 ``HEADROOM`` of the limit per ``TICK`` can pass the limit before the stop;
-the explicit engine also samples between chunks of states.
+the explicit engine also samples between chunks of states.  Z3 grows that
+fast (a bmc unrolling), so the symbolic engines also cap Z3's allocator
+before every query at what the limit leaves (:meth:`Cancel.memory_left_mb`;
+symbolic/common.py), and Z3's "out of memory" is this run's memory stop
+(:meth:`Cancel.solver_failed`).
 """
 from __future__ import annotations
 
@@ -52,6 +56,9 @@ GRACE = 1.0        # CPU seconds of the main thread a run may spend returning it
 #                    work takes longer, and a hard stop would lose the partial result)
 GRACE_WALL = 10.0  # wall-clock seconds after the stop: the hard stop whatever the CPU count
 HEADROOM = 0.85    # stop when the process tree's resident set passes this share of --max-memory
+Z3_SHARE = 0.95    # Z3's own allocator is capped so that the tree stays below this share: Z3
+#                    can grow by hundreds of MB between two samples, the cap stops it at once
+MEMOUT = ("out of memory", "max. memory exceeded", "memout")   # Z3's words for its cap
 
 
 class Halted(Exception):
@@ -198,6 +205,24 @@ class Cancel:
 
     def words(self) -> str:
         return words(self.cell[0], self.timeout, self.max_memory_mb, self.signum)
+
+    def memory_left_mb(self) -> Optional[float]:
+        """MB the process tree may still grow before ``Z3_SHARE`` of
+        ``--max-memory`` (negative once past it), None without a limit."""
+        if self.max_memory_mb is None:
+            return None
+        return self.max_memory_mb * Z3_SHARE - tree_rss_mb()
+
+    def solver_failed(self, why: str) -> Optional[str]:
+        """The run's stop reason when a solver's failure (the reason of an
+        ``unknown``, the message of an exception) is a stop: Z3 reached the
+        memory cap this run gave it (then the run stops for memory), or the
+        run had been stopped and Z3 was interrupted.  None: the solver's own
+        failure, which the engine reports as such."""
+        if self.max_memory_mb is not None and any(m in why.lower() for m in MEMOUT):
+            self.memory_mb = max(self.memory_mb, tree_rss_mb())
+            self.stop(MAX_MEMORY)
+        return self.poll()
 
     # ------------------------------------------------------------ stopping
 

@@ -309,12 +309,11 @@ def _run_spec(spec: ir.Spec, engine: str, options: Options, invariants: Optional
             raise _needs_constants_error(spec, engine, str(e)) from None
         if type(e).__name__ in ("CheckpointError", "StoreOptionError"):
             raise InputError(str(e)) from None
-        if type(e).__name__ == "Z3Exception" and stop_requested(options):
-            # Z3 interrupted where an engine does not expect it (a tactic, a
-            # Fixedpoint query): no partial result from this engine
-            from .cancel import Halted
+        if type(e).__name__ == "Z3Exception":
+            from .symbolic.common import halted, stopped_report
 
-            raise Halted(options.cancel.reason) from None
+            if halted(e, options):   # Z3 stopped where no engine catches it: every property unknown
+                return stopped_report(spec, engine, options, invariants if engine == "induct" else None)
         raise
 
 

@@ -9,7 +9,7 @@ from .. import ir
 from ..options import Options
 from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
+from .common import (halted, halted_result, stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
 from .unroll import Unroller
 
@@ -41,6 +41,7 @@ class BMC:
         self.solver.add(self.u.inv(0))
         self.steps = 0  # transitions asserted so far
         self.stats: dict = {}
+        self.last = self.solver  # the solver of the last query (its reason for unknown)
 
     def _extend(self, t: int) -> None:
         while self.steps < t:
@@ -58,6 +59,7 @@ class BMC:
             s.add(self.enc.const_axiom)
             s.add(u.init_err())
             clock.arm(s)
+            self.last = s
             r = s.check()
             if r == z3.unknown:
                 return "unknown"
@@ -74,6 +76,7 @@ class BMC:
         s.add(u.sub_state(prop.bad, t, f"e{t}"))
         s.add(*pins)
         clock.arm(s)
+        self.last = s
         r = s.check()
         self.stats = solver_stats(s)
         if r == z3.unknown:
@@ -147,14 +150,21 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
         if clock.expired():
             return None, reached, clock.stop_words(), b.stats
         r = b.check(n, clock)
-        if r == "unknown":
-            return None, reached, "unknown", b.stats
+        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
+            return None, reached, clock.why_unknown(b.last), b.stats
         if r is not None:
             return r, n, "", b.stats
         reached = n
         if progress:
             progress(n, prop.name)
     return None, reached, "", b.stats
+
+
+def gave_up(why: str, clock: Clock) -> str:
+    """Why the deepening ended early: the run's stop in the words every
+    report uses ("interrupted (SIGINT)", "time limit reached (5 s)"), else
+    the solver's own reason."""
+    return why if clock.stopped() else f"the solver gave up ({why})"
 
 
 def check(spec: ir.Spec, options: Options):
@@ -171,7 +181,12 @@ def check(spec: ir.Spec, options: Options):
             out.append(stopped_result(p, "bounded model checking", options))
             continue
         if p.kind == PROPERTY:
-            out.append(_temporal(enc, p, options, clock, progress, consts, extra))
+            try:
+                out.append(_temporal(enc, p, options, clock, progress, consts, extra))
+            except z3.Z3Exception as e:
+                if not halted(e, options):
+                    raise
+                out.append(halted_result(p, "bounded lasso search", options, clock.elapsed()))
             deepest = max(deepest, out[-1].depth or 0)
             continue
         try:
@@ -179,6 +194,11 @@ def check(spec: ir.Spec, options: Options):
         except Unsupported as e:
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded model checking",
                                       detail=str(e), line=p.line, doc=p.doc))
+            continue
+        except z3.Z3Exception as e:   # stopped inside Z3 (a tactic, decoding): the others keep theirs
+            if not halted(e, options):
+                raise
+            out.append(halted_result(p, "bounded model checking", options, clock.elapsed()))
             continue
         extra[p.name] = st
         secs = clock.elapsed()
@@ -203,7 +223,7 @@ def check(spec: ir.Spec, options: Options):
             deepest = max(deepest, reached)
             what = "witness" if p.kind == REACHABLE else "violation"
             if why:
-                detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+                detail = (f"{gave_up(why, clock)} at depth {reached + 1}; "
                           f"no {what} up to depth {max(reached, 0)}")
                 method = f"bounded model checking to depth {max(reached, 0)} (not a proof)"
             else:
@@ -239,7 +259,7 @@ def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, c
             trace=trace, detail=with_consts(detail, cs), depth=len(trace), **common)
     depth = max(reached, 0)
     if why:
-        detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+        detail = (f"{gave_up(why, clock)} at depth {reached + 1}; "
                   f"no counterexample up to depth {depth} (not a proof)")
     else:
         detail = f"no counterexample up to depth {depth} (not a proof)"

@@ -11,7 +11,7 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
 from .bmc import BMC
-from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
+from .common import (halted, halted_result, unless_halted, stopped_result, prepare, Clock, Progressor, Prop, new_solver, reach_result, result, solver_stats)
 from .encode import Encoder, Unsupported
 from .unroll import Unroller
 
@@ -126,6 +126,11 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "k-induction",
                                       detail=str(e), line=p.line, doc=p.doc))
             continue
+        except z3.Z3Exception as e:   # stopped inside Z3 (a tactic, decoding): the others keep theirs
+            if not halted(e, options):
+                raise
+            out.append(halted_result(p, "k-induction", options, clock.elapsed()))
+            continue
         extra[p.name] = st
         deepest = max(deepest, k)
         secs = clock.elapsed()
@@ -153,8 +158,8 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN,
                                       f"k-induction, not proved (stopped at k = {k + 1})",
                                       detail=info, depth=k, **common))
-    joint = prove_jointly(enc, [p for p in props if p.kind != PROPERTY],
-                          [r for r in out if r is not None], options)
+    joint = unless_halted(lambda: prove_jointly(enc, [p for p in props if p.kind != PROPERTY],
+                                                [r for r in out if r is not None], options), options, {})
     for name, (k, others) in joint.items():
         i = next(j for j, r in enumerate(out) if r is not None and r.name == name)
         helpers = ", ".join(others) if others else "none"
@@ -162,8 +167,9 @@ def check(spec: ir.Spec, options: Options):
                          method=f"k-induction, k = {k}, jointly with the other invariants",
                          detail=f"proved for every reachable state; the step case assumes the invariants {helpers}, "
                                 "all proved (alone, or jointly in the same way)")
-    for name, (k, others) in prove_assuming_invariants(enc, [p for p in props if p.kind != PROPERTY],
-                                                          [r for r in out if r is not None], options).items():
+    assuming = unless_halted(lambda: prove_assuming_invariants(
+        enc, [p for p in props if p.kind != PROPERTY], [r for r in out if r is not None], options), options, {})
+    for name, (k, others) in assuming.items():
         i = next(j for j, r in enumerate(out) if r is not None and r.name == name)
         how = "k = 0: implied by the proved invariants" if k == 0 else f"k = {k}, assuming the proved invariants"
         out[i] = replace(out[i], verdict=Verdict.HOLDS, trace=None, depth=k,
@@ -177,7 +183,8 @@ def check(spec: ir.Spec, options: Options):
             if out[i] is not None:
                 continue
             from .l2s_check import kind_temporal  # imported only when needed: networkx is slow to import
-            out[i] = kind_temporal(enc, p, options, proved, consts, progress)
+            out[i] = unless_halted(lambda: kind_temporal(enc, p, options, proved, consts, progress),
+                                   options, None) or halted_result(p, "k-induction", options)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "kind", out, stats, consts)

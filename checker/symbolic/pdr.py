@@ -29,7 +29,7 @@ from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Verdict
 from . import decode, spacer_path
 from .bmc import BMC, search
-from .common import (stopped_result, prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
+from .common import (halted, halted_result, unless_halted, stopped_result, prepare, build_props, Clock, Progressor, Prop, new_solver, reach_result, result,
                      solver_stats)
 from .encode import Encoder, Unsupported, mk_and, mk_not
 from .kind import implied, prove_jointly
@@ -249,6 +249,11 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "PDR (Spacer)",
                                       detail=str(e), line=p.line, doc=p.doc))
             continue
+        except z3.Z3Exception as e:   # stopped inside Z3 (Spacer, a tactic): the others keep theirs
+            if not halted(e, options):
+                raise
+            out.append(halted_result(p, "PDR (Spacer)", options, clock.elapsed()))
+            continue
         extra[p.name] = st
         common = dict(line=p.line, doc=p.doc, seconds=clock.elapsed())
         if p.kind == REACHABLE and what in ("holds", "violated"):
@@ -271,7 +276,7 @@ def check(spec: ir.Spec, options: Options):
         else:
             out.append(PropertyResult(p.name, p.kind, Verdict.UNKNOWN, "PDR (Spacer), not proved",
                                       detail=info, **common))
-    _retry_assuming_proved(enc, props, out, options)
+    unless_halted(lambda: _retry_assuming_proved(enc, props, out, options), options, None)
     proved = [p for p, r in zip(props, out) if p.kind == INVARIANT and r.verdict is Verdict.HOLDS]
 
     @functools.cache
@@ -284,7 +289,8 @@ def check(spec: ir.Spec, options: Options):
             if out[i] is not None:
                 continue
             from .l2s_check import pdr_temporal  # imported only when needed: networkx is slow to import
-            out[i] = pdr_temporal(enc, p, options, proved, consts, progress, typeok)
+            out[i] = unless_halted(lambda: pdr_temporal(enc, p, options, proved, consts, progress, typeok),
+                                   options, None) or halted_result(p, "PDR (Spacer)", options)
             deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, "pdr", out, stats, consts)

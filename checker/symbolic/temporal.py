@@ -198,8 +198,8 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, pr
         if clock.expired():
             return None, reached, clock.stop_words(), b.stats
         r = b.check(n, clock)
-        if r == "unknown":
-            return None, reached, "unknown", b.stats
+        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
+            return None, reached, clock.why_unknown(b.solver), b.stats
         if r is not None:
             return r, n - 1, "", b.stats
         reached = n - 1

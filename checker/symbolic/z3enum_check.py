@@ -37,7 +37,7 @@ from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, Propert
 from . import decode, temporal
 from .bmc import BMC
 from ..cancel import for_options
-from .common import Clock, new_solver, prepare, result
+from .common import Clock, halted, new_solver, prepare, result
 from .encode import Encoder, Unsupported, canon_of
 from .unroll import Unroller
 from .z3enum import Edge, Enumerator, Evaluator, Graph, Stopped, ask, z3_value
@@ -57,9 +57,12 @@ def check(spec: ir.Spec, options: Options):
         g = Enumerator(enc, options.seed, clock, options.max_states, _progress(options, start)).run()
         ev = Evaluator(enc, options.seed, clock)
         out = [_decide(enc, g, ev, p, options, clock) for p in props]
-    except (Stopped, Unsupported) as e:
+    except (Stopped, Unsupported, z3.Z3Exception) as e:
+        if isinstance(e, z3.Z3Exception) and not halted(e, options):
+            raise
+        why = clock.stop_words() if clock.stopped() else str(e)   # the run's stop in its own words
         out = [PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{METHOD}, stopped (bounded, not exhaustive)",
-                              detail=str(e), line=p.line, doc=p.doc) for p in props]
+                              detail=why, line=p.line, doc=p.doc) for p in props]
         return result(spec, "enum", out, Stats(seconds=time.monotonic() - start))
     depth = max(g.depth, default=0)
     edges = sum(len(es) for es in g.edges)
