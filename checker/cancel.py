@@ -121,6 +121,24 @@ def tree_rss_mb(pid: Optional[int] = None) -> float:
     return total * PAGE / 1e6
 
 
+def process_started() -> Optional[float]:
+    """When this process started, on ``time.monotonic()``'s clock (None
+    where /proc or the boot-time clock is missing).  The command line's
+    --timeout counts from here: a user times the command from the moment
+    it was started, and Python's start-up and imports take a second of a
+    loaded machine before any Cancel exists."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        ticks = int(fields[19])                       # field 22, starttime, in clock ticks since boot
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    if not 0.0 <= age < 60.0:   # a clock that disagrees: count from now
+        return None
+    return time.monotonic() - age
+
+
 def words(reason: Optional[str], timeout: Optional[float] = None,
           max_memory_mb: Optional[float] = None, signum: Optional[int] = None) -> str:
     """The reason for a stop in the words every report uses."""
@@ -147,8 +165,9 @@ class Cancel:
     """A run's deadline, stop flag and memory limit (see the module docstring)."""
 
     def __init__(self, timeout: Optional[float] = None, max_memory_mb: Optional[float] = None,
-                 should_stop: Optional[Callable[[], bool]] = None):
-        self.started = time.monotonic()
+                 should_stop: Optional[Callable[[], bool]] = None, started: Optional[float] = None):
+        # the limits count from ``started`` (monotonic; the process's start for the command line)
+        self.started = time.monotonic() if started is None else started
         self.timeout = timeout
         self.deadline = None if timeout is None else self.started + timeout
         self.max_memory_mb = max_memory_mb

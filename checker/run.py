@@ -565,6 +565,7 @@ class Request:
     coverage: bool = False             # report transitions per action, warn on actions never enabled
     profile_space: bool = False        # per action the new states, per variable the distinct values
     all_values: bool = False           # prove for every value of constants with a `where` clause
+    started: Optional[float] = None    # monotonic time --timeout counts from (None: execute's start)
 
 
 def worst_exit(codes) -> int:
@@ -740,7 +741,7 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
     from .cancel import Cancel
 
     flag = StopFlag(Cancel(req.options.timeout, req.options.max_memory_mb,
-                           req.options.should_stop))
+                           req.options.should_stop, started=req.started))
     old = _install(flag)
     try:
         flag.cancel.start()

@@ -203,6 +203,12 @@ class Clock:
             # relative to the solver's count so far: a limit per query
             solver.set("rlimit", self.rlimit)
 
+    def unknown_words(self, solver, what: str = "the solver returned unknown") -> str:
+        """``what (the solver's reason)`` for an unknown, or only the run's
+        stop in its own words when the stop is why."""
+        why = self.why_unknown(solver)
+        return why if self.stopped() else f"{what} ({why})"
+
     def why_unknown(self, solver) -> str:
         """The solver's reason for ``unknown``, in words when it is our limit."""
         if self.stopped():

@@ -78,7 +78,7 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                                    detail=f"an initial state violates {', '.join(bad)}"), cs)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
-                                   detail=f"the solver returned unknown ({clock.why_unknown(s)})",
+                                   detail=clock.unknown_words(s),
                                    line=line, doc=doc))
     # consecution
     s = new_solver(options.seed)
@@ -92,7 +92,7 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                                    line=line, doc=doc), depth=1)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
-                                   detail=f"the solver returned unknown ({clock.why_unknown(s)})",
+                                   detail=clock.unknown_words(s),
                                    line=line, doc=doc))
     m = s.model()
     cs = decode.consts(m, enc)

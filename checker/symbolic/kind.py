@@ -85,7 +85,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
                 return ("unknown", k - 1, clock.stop_words()), solver_stats(base.solver)
             r = base.check(next_base, clock)
             if r == "unknown":
-                why = f"the solver returned unknown in the base case: {clock.why_unknown(base.solver)}"
+                why = clock.unknown_words(base.solver, "the solver returned unknown in the base case")
                 return ("unknown", k - 1, why), solver_stats(base.solver)
             if r is not None:
                 return ("violated", r.depth, r), solver_stats(base.solver)
@@ -96,7 +96,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
         if r == z3.unsat:
             return ("holds", k, None), solver_stats(step.solver)
         if r == z3.unknown:
-            why = f"the solver returned unknown in the step case: {clock.why_unknown(step.solver)}"
+            why = clock.unknown_words(step.solver, "the solver returned unknown in the step case")
             return ("unknown", k - 1, why), solver_stats(step.solver)
         last = (k, m)
         if progress:

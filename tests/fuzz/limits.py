@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -199,6 +200,8 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
             problems.append("a signal exit without the word interrupted")
         if rc in (130, 143) and "time limit reached" in words and "interrupted" not in words:
             problems.append("an interrupt reported as a time limit")
+        if re.search(r"(gave up|returned unknown)[^\"]*(interrupted|time limit|memory limit|canceled)", words):
+            problems.append("the run's stop reported as the solver's failure")
     if sc.limit == "max-memory" and peak > sc.value:
         problems.append(f"peak resident set {peak:.0f} MB over --max-memory {sc.value:g}")
     return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled)
