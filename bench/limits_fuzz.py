@@ -39,7 +39,7 @@ def main() -> int:
         if args.only is not None:
             o = limits.run(limits.scenario(args.only), Path(tmp))
             print(o.scenario.engine, o.scenario.limit, o.scenario.value, o.exit_code,
-                  f"{o.seconds:.2f}s", o.problems)
+                  f"{o.seconds:.2f}s (CPU {o.cpu:.2f}s, load {o.load:.1f})", o.problems)
             return 1 if o.problems else 0
         t0 = time.monotonic()
         outcomes = []
@@ -114,10 +114,15 @@ def write(path: Path, outcomes, args, seconds: float, partial: bool) -> None:
               f"{sum(1 for o in sig if o.exit_code in (130, 143))} of them (the others had finished "
               "their work when the signal arrived)."]
     if failed:
-        lines += ["", "## Failures", "", "| seed | engine | limit | exit | problems |", "|---|---|---|---|---|"]
+        lines += ["", "## Failures", "",
+                  "CPU: the seconds of CPU the run used from spawn to exit, against its wall-clock "
+                  "seconds; load: the 1-minute load average when it ended (2 cores).", "",
+                  "| seed | engine | limit | exit | CPU s / wall s | load | problems |",
+                  "|---|---|---|---|---|---|---|"]
         for o in failed[:100]:
             sc = o.scenario
             lines.append(f"| {sc.seed} | {sc.engine} | {sc.limit} {sc.value:g} | {o.exit_code} | "
+                         f"{o.cpu:.2f} / {o.seconds:.2f} | {o.load:.1f} | "
                          + "; ".join(o.problems).replace("|", "/")[:300] + " |")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")

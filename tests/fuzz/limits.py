@@ -102,6 +102,8 @@ class Outcome:
     peak_mb: float                 # largest sampled resident set of the process tree
     problems: list[str] = field(default_factory=list)
     signalled: bool = False        # the signal was sent before the run ended
+    cpu: float = 0.0               # CPU seconds the run used (user + system, its children included)
+    load: float = 0.0              # the machine's 1-minute load average when the run ended
 
 
 def default_sigint() -> None:
@@ -145,7 +147,8 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
     ref = None              # when the bound starts: the signal, else the spawn
     send_at = None
     hard_end = t0 + BACKSTOP + 60
-    while p.poll() is None and time.monotonic() < hard_end:
+    usage = None            # the child's resource usage, once reaped (its CPU seconds)
+    while usage is None and time.monotonic() < hard_end:
         now = time.monotonic()
         if send_at is None and started.is_set() and sc.limit in ("SIGINT", "SIGTERM"):
             send_at = now + sc.delay
@@ -154,10 +157,12 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
             signalled = True
             ref = now
         peak = max(peak, tree_rss_mb(p.pid))
-        time.sleep(0.02)
-    if p.poll() is None:
+        usage = _reap(p)
+        if usage is None:
+            time.sleep(0.02)
+    if usage is None:
         p.kill()
-    p.wait()
+        p.wait()
     for t in threads:
         t.join(timeout=5)
     end = time.monotonic()
@@ -204,4 +209,15 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
             problems.append("the run's stop reported as the solver's failure")
     if sc.limit == "max-memory" and peak > sc.value:
         problems.append(f"peak resident set {peak:.0f} MB over --max-memory {sc.value:g}")
-    return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled)
+    cpu = usage.ru_utime + usage.ru_stime if usage is not None else 0.0
+    return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled, cpu, os.getloadavg()[0])
+
+
+def _reap(p: subprocess.Popen):
+    """The child's resource usage once it has ended (and set its return
+    code), else None: os.wait4 instead of Popen.poll, for its CPU seconds."""
+    pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+    if pid == 0:
+        return None
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return usage
