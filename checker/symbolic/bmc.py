@@ -164,7 +164,7 @@ def gave_up(why: str, clock: Clock) -> str:
     """Why the deepening ended early: the run's stop in the words every
     report uses ("interrupted (SIGINT)", "time limit reached (5 s)"), else
     the solver's own reason."""
-    return why if clock.stopped() else f"the solver gave up ({why})"
+    return why if clock.stopped() else f"the solver returned unknown ({why})"
 
 
 def check(spec: ir.Spec, options: Options):

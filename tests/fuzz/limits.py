@@ -205,7 +205,7 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
             problems.append("a signal exit without the word interrupted")
         if rc in (130, 143) and "time limit reached" in words and "interrupted" not in words:
             problems.append("an interrupt reported as a time limit")
-        if re.search(r"(gave up|returned unknown)[^\"]*(interrupted|time limit|memory limit|canceled)", words):
+        if re.search(r"(gave up|returned unknown)[^\"]*(interrupted|(?<!per-property )time limit|memory limit|canceled)", words):
             problems.append("the run's stop reported as the solver's failure")
     if sc.limit == "max-memory" and peak > sc.value:
         problems.append(f"peak resident set {peak:.0f} MB over --max-memory {sc.value:g}")
