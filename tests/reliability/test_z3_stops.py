@@ -220,3 +220,19 @@ def test_a_pending_interrupt_of_an_earlier_run_does_not_cancel_the_next():
     z3.main_ctx().interrupt()
     verdicts = {p.name: p.verdict.value for p in check(TWO, engine="kind").properties}
     assert verdicts["never_two"] == "violated" and verdicts["small"] == "holds"
+
+
+def test_stop_inside_spacers_fixedpoint_query(tmp_path, capsys, monkeypatch):
+    """pdr asks Spacer's Fixedpoint API for its path to a violation; stopped
+    inside that query (Z3 raises "canceled" there, it does not answer
+    unknown), the property is unknown in the stop's words, the others too,
+    and the document is valid."""
+    calls = _stop_inside_z3_on_second_call(monkeypatch, z3.Fixedpoint, "query")
+    calls.append(1)    # the first query Spacer is asked is already the one to stop
+    code, doc = _run_json(tmp_path, capsys, "--engine", "pdr")
+    assert len(calls) >= 2, "Spacer's Fixedpoint query was never asked"
+    assert code == 130 and doc["exit_code"] == 130
+    props = doc["results"][0]["properties"]
+    assert props and all(p["verdict"] == "unknown" for p in props)
+    assert all("interrupted (SIGINT)" in p["detail"] for p in props), props
+    assert "canceled" not in json.dumps(doc)
