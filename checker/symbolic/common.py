@@ -292,14 +292,17 @@ def prepare(spec: ir.Spec, options: Options, engine: str, start: float):
     the wanted properties.  -> (encoder, props, None), or (None, None, the
     ERROR result) when the spec cannot be encoded."""
     configure(options.seed)
-    from ..cancel import for_options
+    from ..cancel import Halted, for_options
 
-    cap_memory(for_options(options))
+    cancel = for_options(options)
+    cap_memory(cancel)
     try:
-        enc = Encoder(spec)
+        enc = Encoder(spec, poll=cancel.check)
         return enc, build_props(enc, wanted(spec, options)), None
     except (Unsupported, ir.SymbolicBound) as e:
         return None, None, error_result(spec, engine, options, e, start)
+    except Halted:   # stopped while encoding: every property unknown, in the stop's words
+        return None, None, stopped_report(spec, engine, options)
 
 
 def stopped_report(spec: ir.Spec, engine: str, options: Options,

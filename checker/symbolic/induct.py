@@ -17,7 +17,7 @@ from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import Clock, configure, error_result, new_solver, result, solver_stats
+from .common import Clock, configure, error_result, new_solver, result, solver_stats, stopped_report
 from .encode import Encoder, Unsupported, err_any, mk_and, mk_not
 from .unroll import Unroller
 
@@ -42,10 +42,14 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                             else "no invariant named")
         return result(spec, "induct", [pr], Stats(seconds=time.monotonic() - start))
     invs = [by_name[n] for n in names]
+    from ..cancel import Halted, for_options
+
     try:
-        enc = Encoder(spec)
+        enc = Encoder(spec, poll=for_options(options).check)
         u = Unroller(enc)
         I0, I1 = _conj(enc, invs, u.state(0)), _conj(enc, invs, u.state(1))
+    except Halted:   # stopped while encoding (an action with thousands of bindings)
+        return stopped_report(spec, "induct", options, names)
     except (Unsupported, ir.SymbolicBound) as e:
         r = error_result(spec, "induct", options, e, start)
         pr = PropertyResult(label, INVARIANT, Verdict.ERROR, "inductive check", detail=str(e))
