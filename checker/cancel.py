@@ -255,16 +255,22 @@ class Cancel:
                 self._fired_cpu = self._main_cpu()
 
     @contextmanager
-    def interrupting(self, interrupt: Callable[[], None]):
+    def interrupting(self, interrupt: Callable[[], None], clear: Optional[Callable[[], None]] = None):
         """While inside, the watchdog calls ``interrupt`` (e.g. a Z3 context's
-        ``interrupt``) every tick once the cancel has fired."""
+        ``interrupt``) every tick once the cancel has fired.  On the way out,
+        once no more interrupt can come, ``clear`` is called if the cancel
+        fired: an interrupt that arrived after the last query stays pending
+        in Z3's context and would cancel the next run's first call in the
+        same process (library use: the pytest plugin, watch mode)."""
         with self._lock:
             self._interrupts.append(interrupt)
         try:
             yield self
         finally:
-            with self._lock:
+            with self._lock:   # the watchdog calls the interrupts under this lock
                 self._interrupts.remove(interrupt)
+            if clear is not None and self.cell[0] is not None:
+                clear()
 
     # ------------------------------------------------------------ the watchdog
 
@@ -296,13 +302,12 @@ class Cancel:
                     self.stop(MAX_MEMORY)
             if self.cell[0] is None:
                 continue
-            with self._lock:
-                interrupts = list(self._interrupts)
-            for f in interrupts:
-                try:
-                    f()
-                except Exception:  # an interrupt of a finished context: nothing to stop
-                    pass
+            with self._lock:   # under the lock: none comes after interrupting() has ended
+                for f in self._interrupts:
+                    try:
+                        f()
+                    except Exception:  # an interrupt of a finished context: nothing to stop
+                        pass
             late = self.fired_at is not None and (
                 time.monotonic() - self.fired_at > GRACE_WALL
                 or self._main_cpu() - self._fired_cpu > GRACE)

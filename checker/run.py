@@ -334,7 +334,8 @@ def _z3_interrupts(engine: str, options: Options):
         return contextlib.nullcontext()
     import z3
 
-    return options.cancel.interrupting(z3.main_ctx().interrupt)
+    # after a stop, a check clears an interrupt still pending in the context
+    return options.cancel.interrupting(z3.main_ctx().interrupt, clear=lambda: z3.Solver().check())
 
 
 def _run_distributed(spec: ir.Spec, engine: str, options: Options) -> CheckResult:

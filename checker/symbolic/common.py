@@ -83,10 +83,6 @@ def configure(seed: int) -> None:
     # no cap on Z3's allocator unless this run has --max-memory (the
     # parameter is the process's: a cap of an earlier run must not stay)
     z3.set_param("memory_max_size", 0)
-    # an interrupt that reached Z3's context after the last query of an
-    # earlier, stopped run (library use: the pytest plugin, watch mode) is
-    # still pending and would cancel this run's first push; a check clears it
-    z3.Solver().check()
 
 
 MIB = 1024 * 1024

@@ -210,14 +210,27 @@ def test_z3_exception_without_a_stop_is_still_an_internal_error(tmp_path, capsys
     assert code == 4 and doc["exit_code"] == 4
 
 
-def test_a_pending_interrupt_of_an_earlier_run_does_not_cancel_the_next():
+def test_a_pending_interrupt_of_an_earlier_run_does_not_cancel_the_next(monkeypatch):
     """The watchdog may interrupt Z3's context after a stopped run's last
     query; that interrupt stays pending until the next check.  The next run
     in the same process (the pytest plugin, watch mode) must not inherit it
     (its first push failed with "push canceled", exit 4)."""
     from checker.api import check
+    from checker.cancel import INTERRUPTED
+    from checker.symbolic import kind
 
-    z3.main_ctx().interrupt()
+    real = kind.prove
+
+    def prove(enc, p, max_k, clock, *args, **kw):
+        out = real(enc, p, max_k, clock, *args, **kw)
+        clock.cancel.stop(INTERRUPTED, signal.SIGINT)
+        z3.main_ctx().interrupt()          # the watchdog's interrupt, after the last query
+        return out
+
+    monkeypatch.setattr(kind, "prove", prove)
+    stopped = check(TWO, engine="kind")
+    assert any(p.detail == "interrupted (SIGINT)" for p in stopped.properties)
+    monkeypatch.setattr(kind, "prove", real)
     verdicts = {p.name: p.verdict.value for p in check(TWO, engine="kind").properties}
     assert verdicts["never_two"] == "violated" and verdicts["small"] == "holds"
 
