@@ -162,7 +162,7 @@ def test_stop_inside_z3_where_no_engine_catches_it(tmp_path, capsys, monkeypatch
 
     real = common.Encoder
 
-    def encoder(spec):
+    def encoder(spec, poll=None):
         os.kill(os.getpid(), signal.SIGINT)
         raise z3.Z3Exception("canceled")
 
