@@ -114,10 +114,15 @@ def halted(exc: Exception, options: Options) -> bool:
 
 
 def unless_halted(work: Callable[[], Any], options: Options, fallback: Any) -> Any:
-    """``work()``, or ``fallback`` when Z3 was stopped inside it (``halted``):
-    for the passes after the first verdicts, which a stop must not lose."""
+    """``work()``, or ``fallback`` when Z3 was stopped inside it (``halted``)
+    or a poll stopped it (``Halted``: encoding a cone of influence): for the
+    passes after the first verdicts, which a stop must not lose."""
+    from ..cancel import Halted
+
     try:
         return work()
+    except Halted:
+        return fallback
     except z3.Z3Exception as e:
         if not halted(e, options):
             raise

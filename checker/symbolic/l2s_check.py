@@ -195,7 +195,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     spec, dropped = coi.reduce(enc.spec, p.decl)
     why = ""
     if dropped:
-        small = Encoder(spec)
+        small = Encoder(spec, poll=enc.poll)
         # the exactness checks may take a third of a time budget in all
         clock = _share(clock, 3)
         if _cone_is_exact(enc, small, seed, clock):
@@ -225,7 +225,7 @@ def _exact_cone_keeping_one(enc: Encoder, t: ir.Temporal, dropped: tuple, seed: 
     for v in dropped:
         spec, rest = coi.reduce(enc.spec, t, {v})
         if rest and (best is None or len(rest) > len(best[2])):
-            small = Encoder(spec)
+            small = Encoder(spec, poll=enc.poll)
             if _cone_is_exact(enc, small, seed, clock):
                 best = (spec, small, rest)
     return best
