@@ -153,7 +153,9 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
         if send_at is None and started.is_set() and sc.limit in ("SIGINT", "SIGTERM"):
             send_at = now + sc.delay
         if send_at is not None and not signalled and now >= send_at:
-            p.send_signal(signal.SIGINT if sc.limit == "SIGINT" else signal.SIGTERM)
+            # os.kill, not Popen.send_signal: that one polls first and may reap
+            # the child, whose CPU seconds _reap then could not read
+            os.kill(p.pid, signal.SIGINT if sc.limit == "SIGINT" else signal.SIGTERM)
             signalled = True
             ref = now
         peak = max(peak, tree_rss_mb(p.pid))
@@ -213,10 +215,19 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
     return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled, cpu, os.getloadavg()[0])
 
 
+NO_USAGE = type("Usage", (), {"ru_utime": 0.0, "ru_stime": 0.0})()
+
+
 def _reap(p: subprocess.Popen):
     """The child's resource usage once it has ended (and set its return
     code), else None: os.wait4 instead of Popen.poll, for its CPU seconds."""
-    pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+    if p.returncode is not None:      # reaped already: its usage is lost
+        return NO_USAGE
+    try:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+    except ChildProcessError:         # reaped elsewhere
+        p.poll()
+        return NO_USAGE
     if pid == 0:
         return None
     p.returncode = os.waitstatus_to_exitcode(status)
