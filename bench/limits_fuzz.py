@@ -39,7 +39,7 @@ def main() -> int:
         if args.only is not None:
             o = limits.run(limits.scenario(args.only), Path(tmp))
             print(o.scenario.engine, o.scenario.limit, o.scenario.value, o.exit_code,
-                  f"{o.seconds:.2f}s", o.problems)
+                  f"{o.seconds:.2f}s (CPU {o.cpu:.2f}s, load {o.load:.1f})", o.problems)
             return 1 if o.problems else 0
         t0 = time.monotonic()
         outcomes = []
@@ -47,7 +47,11 @@ def main() -> int:
             futs = [ex.submit(limits.run, limits.scenario(args.seed0 + i), Path(tmp))
                     for i in range(args.n)]
             for k, f in enumerate(as_completed(futs), 1):
-                outcomes.append(f.result())
+                try:
+                    outcomes.append(f.result())
+                except Exception as e:   # a bug of the harness: report it, do not stall the loop
+                    print(f"harness error: {type(e).__name__}: {e}", flush=True)
+                    continue
                 if k % 50 == 0:
                     bad = sum(1 for o in outcomes if o.problems)
                     print(f"{k}/{args.n} done, {bad} failed, {time.monotonic() - t0:.0f} s", flush=True)
@@ -114,10 +118,15 @@ def write(path: Path, outcomes, args, seconds: float, partial: bool) -> None:
               f"{sum(1 for o in sig if o.exit_code in (130, 143))} of them (the others had finished "
               "their work when the signal arrived)."]
     if failed:
-        lines += ["", "## Failures", "", "| seed | engine | limit | exit | problems |", "|---|---|---|---|---|"]
+        lines += ["", "## Failures", "",
+                  "CPU: the seconds of CPU the run used from spawn to exit, against its wall-clock "
+                  "seconds; load: the 1-minute load average when it ended (2 cores).", "",
+                  "| seed | engine | limit | exit | CPU s / wall s | load | problems |",
+                  "|---|---|---|---|---|---|---|"]
         for o in failed[:100]:
             sc = o.scenario
             lines.append(f"| {sc.seed} | {sc.engine} | {sc.limit} {sc.value:g} | {o.exit_code} | "
+                         f"{o.cpu:.2f} / {o.seconds:.2f} | {o.load:.1f} | "
                          + "; ".join(o.problems).replace("|", "/")[:300] + " |")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")

@@ -31,7 +31,11 @@ where Python's own handler only runs after the call returns).
 
 Limits, honestly: the watchdog samples, so memory that grows faster than
 ``HEADROOM`` of the limit per ``TICK`` can pass the limit before the stop;
-the explicit engine also samples between chunks of states.
+the explicit engine also samples between chunks of states.  Z3 grows that
+fast (a bmc unrolling), so the symbolic engines also cap Z3's allocator
+before every query at what the limit leaves (:meth:`Cancel.memory_left_mb`;
+symbolic/common.py), and Z3's "out of memory" is this run's memory stop
+(:meth:`Cancel.solver_failed`).
 """
 from __future__ import annotations
 
@@ -52,6 +56,9 @@ GRACE = 1.0        # CPU seconds of the main thread a run may spend returning it
 #                    work takes longer, and a hard stop would lose the partial result)
 GRACE_WALL = 10.0  # wall-clock seconds after the stop: the hard stop whatever the CPU count
 HEADROOM = 0.85    # stop when the process tree's resident set passes this share of --max-memory
+Z3_SHARE = 0.95    # Z3's own allocator is capped so that the tree stays below this share: Z3
+#                    can grow by hundreds of MB between two samples, the cap stops it at once
+MEMOUT = ("out of memory", "max. memory exceeded", "memout")   # Z3's words for its cap
 
 
 class Halted(Exception):
@@ -114,6 +121,24 @@ def tree_rss_mb(pid: Optional[int] = None) -> float:
     return total * PAGE / 1e6
 
 
+def process_started() -> Optional[float]:
+    """When this process started, on ``time.monotonic()``'s clock (None
+    where /proc or the boot-time clock is missing).  The command line's
+    --timeout counts from here: a user times the command from the moment
+    it was started, and Python's start-up and imports take a second of a
+    loaded machine before any Cancel exists."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        ticks = int(fields[19])                       # field 22, starttime, in clock ticks since boot
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    if not 0.0 <= age < 60.0:   # a clock that disagrees: count from now
+        return None
+    return time.monotonic() - age
+
+
 def words(reason: Optional[str], timeout: Optional[float] = None,
           max_memory_mb: Optional[float] = None, signum: Optional[int] = None) -> str:
     """The reason for a stop in the words every report uses."""
@@ -140,8 +165,9 @@ class Cancel:
     """A run's deadline, stop flag and memory limit (see the module docstring)."""
 
     def __init__(self, timeout: Optional[float] = None, max_memory_mb: Optional[float] = None,
-                 should_stop: Optional[Callable[[], bool]] = None):
-        self.started = time.monotonic()
+                 should_stop: Optional[Callable[[], bool]] = None, started: Optional[float] = None):
+        # the limits count from ``started`` (monotonic; the process's start for the command line)
+        self.started = time.monotonic() if started is None else started
         self.timeout = timeout
         self.deadline = None if timeout is None else self.started + timeout
         self.max_memory_mb = max_memory_mb
@@ -199,6 +225,24 @@ class Cancel:
     def words(self) -> str:
         return words(self.cell[0], self.timeout, self.max_memory_mb, self.signum)
 
+    def memory_left_mb(self) -> Optional[float]:
+        """MB the process tree may still grow before ``Z3_SHARE`` of
+        ``--max-memory`` (negative once past it), None without a limit."""
+        if self.max_memory_mb is None:
+            return None
+        return self.max_memory_mb * Z3_SHARE - tree_rss_mb()
+
+    def solver_failed(self, why: str) -> Optional[str]:
+        """The run's stop reason when a solver's failure (the reason of an
+        ``unknown``, the message of an exception) is a stop: Z3 reached the
+        memory cap this run gave it (then the run stops for memory), or the
+        run had been stopped and Z3 was interrupted.  None: the solver's own
+        failure, which the engine reports as such."""
+        if self.max_memory_mb is not None and any(m in why.lower() for m in MEMOUT):
+            self.memory_mb = max(self.memory_mb, tree_rss_mb())
+            self.stop(MAX_MEMORY)
+        return self.poll()
+
     # ------------------------------------------------------------ stopping
 
     def stop(self, reason: str, signum: Optional[int] = None) -> None:
@@ -211,16 +255,22 @@ class Cancel:
                 self._fired_cpu = self._main_cpu()
 
     @contextmanager
-    def interrupting(self, interrupt: Callable[[], None]):
+    def interrupting(self, interrupt: Callable[[], None], clear: Optional[Callable[[], None]] = None):
         """While inside, the watchdog calls ``interrupt`` (e.g. a Z3 context's
-        ``interrupt``) every tick once the cancel has fired."""
+        ``interrupt``) every tick once the cancel has fired.  On the way out,
+        once no more interrupt can come, ``clear`` is called if the cancel
+        fired: an interrupt that arrived after the last query stays pending
+        in Z3's context and would cancel the next run's first call in the
+        same process (library use: the pytest plugin, watch mode)."""
         with self._lock:
             self._interrupts.append(interrupt)
         try:
             yield self
         finally:
-            with self._lock:
+            with self._lock:   # the watchdog calls the interrupts under this lock
                 self._interrupts.remove(interrupt)
+            if clear is not None and self.cell[0] is not None:
+                clear()
 
     # ------------------------------------------------------------ the watchdog
 
@@ -252,13 +302,12 @@ class Cancel:
                     self.stop(MAX_MEMORY)
             if self.cell[0] is None:
                 continue
-            with self._lock:
-                interrupts = list(self._interrupts)
-            for f in interrupts:
-                try:
-                    f()
-                except Exception:  # an interrupt of a finished context: nothing to stop
-                    pass
+            with self._lock:   # under the lock: none comes after interrupting() has ended
+                for f in self._interrupts:
+                    try:
+                        f()
+                    except Exception:  # an interrupt of a finished context: nothing to stop
+                        pass
             late = self.fired_at is not None and (
                 time.monotonic() - self.fired_at > GRACE_WALL
                 or self._main_cpu() - self._fired_cpu > GRACE)

@@ -57,6 +57,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return e.code if isinstance(e.code, int) else 0
         from .orchestrate.execute import execute
 
+        if as_program:   # --timeout counts from the command's start, Python's start-up included
+            from dataclasses import replace
+
+            from .cancel import process_started
+
+            req = replace(req, started=process_started())
         code = execute(req, keep_handlers=True)
         if as_program:
             _hold_late_signals()

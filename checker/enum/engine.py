@@ -38,7 +38,7 @@ from ..cancel import for_options
 from ..evidence import NOT_ENCODABLE, NotChecked, Search, SolverGaveUp
 from ..symbolic import decode, lasso_search
 from ..symbolic.bmc import BMC
-from ..symbolic.common import Clock, new_solver, prepare, result
+from ..symbolic.common import Clock, halted, new_solver, prepare, result
 from ..symbolic.encode import Encoder, Unsupported, canon_of
 from ..symbolic.unroll import Unroller
 from .enumerator import Edge, Enumerator, Evaluator, Graph, Stopped, ask, z3_value
@@ -60,10 +60,16 @@ def check(spec: ir.Spec, options: Options):
         g = enumerator.run()
         ev = Evaluator(enc, options.seed, clock)
         out = [_decide(enc, g, ev, p, options, clock) for p in props]
-    except (Stopped, Unsupported) as e:
-        why = _stopped_evidence(e, enumerator.graph if enumerator is not None else None)
+    except (Stopped, Unsupported, z3.Z3Exception) as e:
+        if isinstance(e, z3.Z3Exception) and not halted(e, options):
+            raise
+        why = _stopped_evidence(e, enumerator.graph if enumerator is not None else None) \
+            if not isinstance(e, z3.Z3Exception) else None
+        words = clock.stop_words() if clock.stopped() else str(e)   # the run's stop in its own words
+        if why is None:
+            why = SolverGaveUp("enum", words, stopped_by=for_options(options).reason)
         out = [PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{METHOD}, stopped (bounded, not exhaustive)",
-                              detail=str(e), line=p.line, doc=p.doc, evidence=why) for p in props]
+                              detail=words, line=p.line, doc=p.doc, evidence=why) for p in props]
         return result(spec, "enum", out, Stats(seconds=time.monotonic() - start))
     depth = max(g.depth, default=0)
     for r in out:

@@ -180,7 +180,7 @@ def ask(s, clock: Clock) -> z3.CheckSatResult:
     clock.arm(s)
     r = s.check()
     if r == z3.unknown:
-        raise Stopped(f"Z3 returned unknown ({clock.why_unknown(s)})", gave_up("enum", clock, s))
+        raise Stopped(clock.unknown_words(s, "Z3 returned unknown"), gave_up("enum", clock, s))
     return r
 
 

@@ -16,6 +16,7 @@ refused by the engine.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import queue
 import traceback
 
@@ -23,6 +24,9 @@ from ..cancel import TICK
 from .compile import Program
 from .levels import Codec, sorted_unique
 from .found import Found
+
+
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def fork_available() -> bool:
@@ -53,6 +57,7 @@ def _detach_signals() -> None:
 
 def _serve(prog: Program, codec: Codec, tasks, results) -> None:
     _detach_signals()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)   # blocked by Pool across the fork
     prog.attach(None)   # the parent polls the run's stop flag and terminates us; our copy of
     #                     the flag may already be set at the fork and must not fail a task
     fns: dict = {}
@@ -86,8 +91,16 @@ class Pool:
         self.cancel = None         # the run's Cancel (checker/cancel.py), polled while waiting
         self.procs = [ctx.Process(target=_serve, args=(prog, codec, self.tasks, self.results),
                                   daemon=True) for _ in range(n)]
-        for p in self.procs:
-            p.start()
+        # SIGTERM and SIGINT blocked across the fork: a worker terminated
+        # before _detach_signals ran would run the parent's handler and write
+        # SIGTERM to the parent's wakeup socket (the run then ended as if the
+        # user had sent it: exit 143); the child unblocks once detached
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            for p in self.procs:
+                p.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def run(self, chunks, active, found: Found):
         """(new candidates, transitions) per chunk, in chunk order; at most

@@ -178,10 +178,11 @@ def _run_spec(spec: ir.Spec, eng: engines.Engine, options: Options,
     except engines.EngineUnavailable as e:
         raise InternalError(str(e)) from e
     except Exception as e:
-        if eng.uses_z3 and _is_z3_exception(e) and stop_requested(options):
-            # Z3 interrupted where an engine does not expect it (a tactic, a
-            # Fixedpoint query): no partial result from this engine
-            raise Halted(options.cancel.reason) from None
+        if eng.uses_z3 and _is_z3_exception(e):
+            from ..symbolic.common import halted, stopped_report
+
+            if halted(e, options):   # Z3 stopped where no engine catches it: every property unknown
+                return stopped_report(spec, eng.name, options, invariants if eng.takes_invariants else None)
         raise
 
 
@@ -254,7 +255,8 @@ def _z3_interrupts(eng: engines.Engine, options: Options):
         return contextlib.nullcontext()
     import z3   # only for an engine that runs on Z3
 
-    return options.cancel.interrupting(z3.main_ctx().interrupt)
+    # after a stop, a check clears an interrupt still pending in the context
+    return options.cancel.interrupting(z3.main_ctx().interrupt, clear=lambda: z3.Solver().check())
 
 
 # ---------------------------------------------------------------- --engine all

@@ -47,6 +47,7 @@ class Request:
     coverage: bool = False             # report transitions per action, warn on actions never enabled
     profile_space: bool = False        # per action the new states, per variable the distinct values
     all_values: bool = False           # prove for every value of constants with a `where` clause
+    started: Optional[float] = None    # monotonic time --timeout counts from (None: execute's start)
 
 
 @dataclass
@@ -82,7 +83,8 @@ def execute(req: Request, stdout: IO[str] | None = None, stderr: IO[str] | None 
     handlers in place afterwards, so that a signal arriving after the report
     is written only records itself, and the process exits with the code that
     the report states instead of dying of the signal."""
-    flag = StopFlag(Cancel(req.options.timeout, req.options.max_memory_mb, req.options.should_stop))
+    flag = StopFlag(Cancel(req.options.timeout, req.options.max_memory_mb, req.options.should_stop,
+                           started=req.started))
     old = install(flag)
     try:
         flag.cancel.start()

@@ -10,7 +10,7 @@ from .. import ir
 from ..options import Options
 from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import (stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
+from .common import (halted, halted_result, stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
 from .outcome import Searched, gave_up, not_found_evidence, stop_reason
 from .unroll import Unroller
@@ -44,6 +44,7 @@ class BMC:
         self.solver.add(self.u.inv(0))
         self.steps = 0  # transitions asserted so far
         self.stats: dict = {}
+        self.last = self.solver  # the solver of the last query (its reason for unknown)
 
     def _extend(self, t: int) -> None:
         while self.steps < t:
@@ -61,6 +62,7 @@ class BMC:
             s.add(self.enc.const_axiom)
             s.add(u.init_err())
             clock.arm(s)
+            self.last = s
             r = s.check()
             if r == z3.unknown:
                 return "unknown"
@@ -77,6 +79,7 @@ class BMC:
         s.add(u.sub_state(prop.bad, t, f"e{t}"))
         s.add(*pins)
         clock.arm(s)
+        self.last = s
         r = s.check()
         self.stats = solver_stats(s)
         if r == z3.unknown:
@@ -150,15 +153,22 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
         if clock.expired():
             return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
         r = b.check(n, clock)
-        if r == "unknown":
-            return Searched(None, reached, "unknown", b.stats,
-                            gave_up("bmc", clock, b.solver, max(reached, 0)))
+        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
+            return Searched(None, reached, clock.why_unknown(b.last), b.stats,
+                            gave_up("bmc", clock, b.last, max(reached, 0)))
         if r is not None:
             return Searched(r, n, "", b.stats)
         reached = n
         if progress:
             progress(n, prop.name)
     return Searched(None, reached, "", b.stats)
+
+
+def gave_up_words(why: str, clock: Clock) -> str:
+    """Why the deepening ended early: the run's stop in the words every
+    report uses ("interrupted (SIGINT)", "time limit reached (5 s)"), else
+    the solver's own reason."""
+    return why if clock.stopped() else f"the solver returned unknown ({why})"
 
 
 def check(spec: ir.Spec, options: Options):
@@ -175,7 +185,12 @@ def check(spec: ir.Spec, options: Options):
             out.append(stopped_result(p, "bounded model checking", options, "bmc"))
             continue
         if p.kind == PROPERTY:
-            out.append(_temporal(enc, p, options, clock, progress, consts, extra))
+            try:
+                out.append(_temporal(enc, p, options, clock, progress, consts, extra))
+            except z3.Z3Exception as e:
+                if not halted(e, options):
+                    raise
+                out.append(halted_result(p, "bounded lasso search", options, clock.elapsed()))
             deepest = max(deepest, out[-1].depth or 0)
             continue
         try:
@@ -185,6 +200,11 @@ def check(spec: ir.Spec, options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, "bounded model checking",
                                       detail=str(e), line=p.line, doc=p.doc,
                                       evidence=ev.NotChecked("bmc", ev.NOT_ENCODABLE, str(e))))
+            continue
+        except z3.Z3Exception as e:   # stopped inside Z3 (a tactic, decoding): the others keep theirs
+            if not halted(e, options):
+                raise
+            out.append(halted_result(p, "bounded model checking", options, clock.elapsed()))
             continue
         extra[p.name] = st
         secs = clock.elapsed()
@@ -209,7 +229,7 @@ def check(spec: ir.Spec, options: Options):
             deepest = max(deepest, reached)
             what = "witness" if p.kind == REACHABLE else "violation"
             if why:
-                detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+                detail = (f"{gave_up_words(why, clock)} at depth {reached + 1}; "
                           f"no {what} up to depth {max(reached, 0)}")
                 method = f"bounded model checking to depth {max(reached, 0)} (not a proof)"
             else:
@@ -248,7 +268,7 @@ def _temporal(enc: Encoder, p: Prop, options: Options, clock: Clock, progress, c
             evidence=ev.Bounded(len(trace), lasso=True), **common)
     depth = max(reached, 0)
     if why:
-        detail = (f"the solver gave up ({why}) at depth {reached + 1}; "
+        detail = (f"{gave_up_words(why, clock)} at depth {reached + 1}; "
                   f"no counterexample up to depth {depth} (not a proof)")
     else:
         detail = f"no counterexample up to depth {depth} (not a proof)"

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import z3
 
 from .. import ir, properties
-from ..evidence import NOT_ENCODABLE, NOT_REACHED, NOT_SUPPORTED, NotChecked
+from ..evidence import NOT_ENCODABLE, NOT_REACHED, NOT_SUPPORTED, NotChecked, SolverGaveUp
 from ..options import Options, Progress
 from ..results import (DEADLOCK, INVARIANT, PROPERTY, REACHABLE, TYPEOK, CheckResult,
                        PropertyResult, Stats, Verdict)
@@ -79,6 +79,64 @@ def configure(seed: int) -> None:
     # and the engine would go on): the run's watchdog interrupts Z3 instead
     # (checker/cancel.py), and the signal reaches the run's handler
     z3.set_param("ctrl_c", False)
+    # no cap on Z3's allocator unless this run has --max-memory (the
+    # parameter is the process's: a cap of an earlier run must not stay)
+    z3.set_param("memory_max_size", 0)
+
+
+MIB = 1024 * 1024
+
+
+def cap_memory(cancel) -> None:
+    """Cap Z3's allocator at what ``--max-memory`` leaves the process tree
+    (Z3's own count of its allocations, which is never below what they add
+    to the resident set, plus the room left): a query that would pass the
+    limit answers unknown ("out of memory") at once instead of growing past
+    it between two samples of the watchdog.  Called before every query, so
+    the cap follows what the rest of the process holds."""
+    left = cancel.memory_left_mb() if cancel is not None else None
+    if left is None:
+        return
+    now = z3.Z3_get_estimated_alloc_size() / MIB
+    z3.set_param("memory_max_size", max(1, int(now + left * 1e6 / MIB)))
+
+
+def halted(exc: Exception, options: Options) -> bool:
+    """Is a Z3Exception the run's stop (Z3 interrupted inside a tactic or a
+    Fixedpoint query after a signal or the time limit, or out of the memory
+    cap of ``--max-memory``)?  Else it is a failure of its own."""
+    from ..cancel import for_options
+
+    msg = getattr(exc, "value", None)
+    msg = msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg if msg is not None else exc)
+    return for_options(options).solver_failed(msg) is not None
+
+
+def unless_halted(work: Callable[[], Any], options: Options, fallback: Any) -> Any:
+    """``work()``, or ``fallback`` when Z3 was stopped inside it (``halted``)
+    or a poll stopped it (``Halted``: encoding a cone of influence): for the
+    passes after the first verdicts, which a stop must not lose."""
+    from ..cancel import Halted
+
+    try:
+        return work()
+    except Halted:
+        return fallback
+    except z3.Z3Exception as e:
+        if not halted(e, options):
+            raise
+        return fallback
+
+
+def halted_result(p: Prop, engine: str, options: Options, seconds: float | None = None,
+                  name: str = "") -> PropertyResult:
+    """UNKNOWN for the property the run was stopped in (see ``halted``): no verdict, the stop's words."""
+    from ..cancel import for_options
+
+    cancel = for_options(options)
+    return PropertyResult(p.name, p.kind, Verdict.UNKNOWN, f"{engine}: stopped before a verdict",
+                          detail=cancel.words(), line=p.line, doc=p.doc, seconds=seconds,
+                          evidence=SolverGaveUp(name or engine, cancel.words(), stopped_by=cancel.reason))
 
 
 class Clock:
@@ -140,12 +198,19 @@ class Clock:
         return f"per-property time limit reached ({self.timeout:g} s)"
 
     def arm(self, solver) -> None:
+        cap_memory(self.cancel)
         ms = self.remaining_ms()
         if ms is not None:
             solver.set("timeout", ms)
         if self.rlimit is not None:
             # relative to the solver's count so far: a limit per query
             solver.set("rlimit", self.rlimit)
+
+    def unknown_words(self, solver, what: str = "the solver returned unknown") -> str:
+        """``what (the solver's reason)`` for an unknown, or only the run's
+        stop in its own words when the stop is why."""
+        why = self.why_unknown(solver)
+        return why if self.stopped() else f"{what} ({why})"
 
     def why_unknown(self, solver) -> str:
         """The solver's reason for ``unknown``, in words when it is our limit."""
@@ -155,6 +220,8 @@ class Clock:
             why = solver.reason_unknown()
         except z3.Z3Exception:
             why = "unknown"
+        if self.cancel is not None and self.cancel.solver_failed(why):   # Z3's memory cap
+            return self.cancel.words()
         if self.rlimit and why in ("canceled", "sat.canceled", "max. resource limit exceeded",
                                    "resource limits reached"):
             return f"resource limit reached (rlimit {self.rlimit:,} per solver call)"
@@ -229,11 +296,39 @@ def prepare(spec: ir.Spec, options: Options, engine: str, start: float):
     the wanted properties.  -> (encoder, props, None), or (None, None, the
     ERROR result) when the spec cannot be encoded."""
     configure(options.seed)
+    from ..cancel import Halted, for_options
+
+    cancel = for_options(options)
+    cap_memory(cancel)
     try:
-        enc = Encoder(spec)
+        enc = Encoder(spec, poll=cancel.check)
         return enc, build_props(enc, wanted(spec, options)), None
     except (Unsupported, ir.SymbolicBound) as e:
         return None, None, error_result(spec, engine, options, e, start)
+    except Halted:   # stopped while encoding: every property unknown, in the stop's words
+        return None, None, stopped_report(spec, engine, options)
+
+
+def stopped_report(spec: ir.Spec, engine: str, options: Options,
+                   names: tuple[str, ...] | None = None) -> CheckResult:
+    """The report of an engine that Z3's stop (``halted``) left without any
+    result: every property unknown, in the stop's words (``names``: induct's
+    invariants, checked together as one)."""
+    from ..cancel import for_options
+
+    why = for_options(options).words()
+    method = f"{engine}: stopped before a verdict"
+    if names is not None:
+        by_name = {i.name: i for i in spec.invariants}
+        first = by_name.get(names[0]) if names else None
+        props = [PropertyResult(" and ".join(names), INVARIANT, Verdict.UNKNOWN, method, detail=why,
+                                line=first.span.line if first is not None and first.span else None)]
+    else:
+        props = [PropertyResult(name, kind, Verdict.UNKNOWN, method, detail=why,
+                                line=inv.span.line if inv is not None and inv.span else None,
+                                doc=inv.doc if inv is not None else "")
+                 for name, kind, inv in wanted(spec, options)]
+    return result(spec, engine, props, Stats(), notes=[f"{engine}: stopped, {why}"])
 
 
 def with_consts(detail: str, consts: dict) -> str:

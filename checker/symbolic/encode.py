@@ -414,8 +414,11 @@ class ActionEnc:
 
 
 class Encoder:
-    def __init__(self, spec: ir.Spec):
+    def __init__(self, spec: ir.Spec, poll=None):
         self.spec = spec
+        # called once per expanded binding (raises to stop: the run's time limit
+        # or a signal); an action with thousands of bindings takes seconds to expand
+        self.poll = poll
         self.known_bounds: dict[str, tuple[int, int]] = {}
         self._bound_terms: dict[int, Any] = {}
         self._keep: list = []
@@ -1028,6 +1031,8 @@ class Encoder:
             return z3.Exists(vs, mk_and([a.dom, f]))
         out = []
         for combo in product(*doms):
+            if self.poll is not None:
+                self.poll()
             out.append(z3.simplify(z3.substitute(f, *combo)) if combo else f)
         return mk_or(out)
 

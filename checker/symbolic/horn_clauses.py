@@ -109,7 +109,10 @@ def ground_path(enc: TransitionSystem, bad, seed: int, clock: Clock, assume=None
     try:
         r = fp.query(err)
     except z3.Z3Exception as e:  # a timeout raises "canceled" here, not unknown
-        return None, f"Spacer's second query stopped ({e.value.decode() if isinstance(e.value, bytes) else e})"
+        msg = e.value.decode() if isinstance(e.value, bytes) else str(e)
+        if clock.expired() or (clock.cancel is not None and clock.cancel.solver_failed(msg)):
+            return None, f"Spacer's second query stopped: {clock.stop_words()}"   # the stop's own words
+        return None, f"Spacer's second query stopped ({msg})"
     if r == z3.unknown:
         return None, f"Spacer returned unknown ({clock.why_unknown(fp)})"
     if r == z3.unsat:

@@ -18,7 +18,7 @@ from .. import ir
 from ..options import Options
 from ..results import INVARIANT, PropertyResult, Stats, Trace, Verdict
 from . import decode
-from .common import Clock, configure, error_result, new_solver, result, solver_stats
+from .common import Clock, configure, error_result, new_solver, result, solver_stats, stopped_report
 from .encode import Encoder, Unsupported, err_any, mk_and, mk_not
 from .outcome import gave_up
 from .unroll import Unroller
@@ -44,10 +44,14 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                             evidence=ev.NotChecked("induct", ev.NOT_SUPPORTED, why))
         return result(spec, "induct", [pr], Stats(seconds=time.monotonic() - start))
     invs = [by_name[n] for n in names]
+    from ..cancel import Halted, for_options
+
     try:
-        enc = Encoder(spec)
+        enc = Encoder(spec, poll=for_options(options).check)
         u = Unroller(enc)
         I0, I1 = _conj(enc, invs, u.state(0)), _conj(enc, invs, u.state(1))
+    except Halted:   # stopped while encoding (an action with thousands of bindings)
+        return stopped_report(spec, "induct", options, names)
     except (Unsupported, ir.SymbolicBound) as e:
         r = error_result(spec, "induct", options, e, start)
         pr = PropertyResult(label, INVARIANT, Verdict.ERROR, "inductive check", detail=str(e),
@@ -83,7 +87,7 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                                    evidence=ev.Induction(1, engine="induct", failed="initiation")), cs)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
-                                   detail=f"the solver returned unknown ({clock.why_unknown(s)})",
+                                   detail=clock.unknown_words(s),
                                    line=line, doc=doc, evidence=gave_up("induct", clock, s, 0)))
     # consecution
     s = new_solver(options.seed)
@@ -97,7 +101,7 @@ def check(spec: ir.Spec, names: tuple[str, ...], options: Options):
                                    line=line, doc=doc, evidence=ev.Induction(1, engine="induct")), depth=1)
     if r == z3.unknown:
         return done(PropertyResult(label, INVARIANT, Verdict.UNKNOWN, "inductive check",
-                                   detail=f"the solver returned unknown ({clock.why_unknown(s)})",
+                                   detail=clock.unknown_words(s),
                                    line=line, doc=doc, evidence=gave_up("induct", clock, s, 1)))
     m = s.model()
     cs = decode.consts(m, enc)

@@ -107,7 +107,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
                     solver_stats(base.solver)
             r = base.check(next_base, clock)
             if r == "unknown":
-                why = f"the solver returned unknown in the base case: {clock.why_unknown(base.solver)}"
+                why = clock.unknown_words(base.solver, "the solver returned unknown in the base case")
                 return ("unknown", k - 1, (why, gave_up("kind", clock, base.solver, k - 1))), \
                     solver_stats(base.solver)
             if r is not None:
@@ -120,7 +120,7 @@ def prove(enc: Encoder, p: Prop, max_k: int, clock: Clock, seed: int, progress=N
         if r == z3.unsat:
             return ("holds", k, None), solver_stats(step.solver)
         if r == z3.unknown:
-            why = f"the solver returned unknown in the step case: {clock.why_unknown(step.solver)}"
+            why = clock.unknown_words(step.solver, "the solver returned unknown in the step case")
             return ("unknown", k - 1, (why, gave_up("kind", clock, step.solver, k - 1))), solver_stats(step.solver)
         last = (k, m)
         if progress:

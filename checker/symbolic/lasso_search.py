@@ -200,8 +200,8 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, pr
         if clock.expired():
             return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
         r = b.check(n, clock)
-        if r == "unknown":
-            return Searched(None, reached, "unknown", b.stats,
+        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
+            return Searched(None, reached, clock.why_unknown(b.solver), b.stats,
                             gave_up("bmc", clock, b.solver, max(reached, 0)))
         if r is not None:
             return Searched(r, n - 1, "", b.stats)

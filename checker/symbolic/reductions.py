@@ -99,7 +99,7 @@ def _cone(enc: Encoder, p: Prop, proved: list, typeok_proved, seed: int, clock: 
     why = ""
     sound = ev.CONE_EXACT
     if dropped:
-        small = Encoder(spec)
+        small = Encoder(spec, poll=enc.poll)
         # the exactness checks may take a third of a time budget in all
         clock = share(clock, 3)
         if cone_is_exact(enc, small, seed, clock):
@@ -130,7 +130,7 @@ def exact_cone_keeping_one(enc: Encoder, t: ir.Temporal, dropped: tuple, seed: i
     for v in dropped:
         spec, rest = coi.reduce(enc.spec, t, {v})
         if rest and (best is None or len(rest) > len(best[2])):
-            small = Encoder(spec)
+            small = Encoder(spec, poll=enc.poll)
             if cone_is_exact(enc, small, seed, clock):
                 best = (spec, small, rest)
     return best

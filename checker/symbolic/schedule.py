@@ -29,13 +29,15 @@ constants of the traces) and the result are here.
 from __future__ import annotations
 
 import time
+
+import z3
 from typing import Protocol
 
 from .. import ir
 from ..evidence import NOT_ENCODABLE, NotChecked
 from ..options import Options
 from ..results import DEADLOCK, INVARIANT, PROPERTY, TYPEOK, CheckResult, PropertyResult, Stats, Verdict
-from .common import Clock, Progressor, Prop, prepare, result, stopped_result
+from .common import Clock, Progressor, Prop, halted, halted_result, prepare, result, stopped_result, unless_halted
 from .encode import Encoder, Unsupported
 from .induction import implied
 
@@ -70,8 +72,9 @@ def run(spec: ir.Spec, options: Options, engine: str, prover_of) -> CheckResult:
         return failed
     prover: Prover = prover_of(enc, options, Progressor(options, start))
     out, extra, deepest = _alone(prover, props, options)
-    prover.jointly(props, out)
-    _assuming_proved(prover, enc, props, out, options)
+    # a stop inside Z3 in a later pass keeps the verdicts decided before
+    unless_halted(lambda: prover.jointly(props, out), options, None)
+    unless_halted(lambda: _assuming_proved(prover, enc, props, out, options), options, None)
     # the symbolic constants of the first traces that chose them (the
     # safety verdicts first, then the temporal ones, as they were found)
     consts: dict = {}
@@ -84,7 +87,8 @@ def run(spec: ir.Spec, options: Options, engine: str, prover_of) -> CheckResult:
         if p.kind == PROPERTY:
             out[i] = stopped_result(p, prover.words, options, prover.engine)
             if out[i] is None:
-                out[i] = prover.temporal(p, props, out, proved, consts)
+                out[i] = unless_halted(lambda: prover.temporal(p, props, out, proved, consts), options, None) \
+                    or halted_result(p, prover.words, options, name=prover.engine)
                 deepest = max(deepest, out[i].depth or 0)
     stats = Stats(depth=deepest, seconds=time.monotonic() - start, extra={"solver": extra})
     return result(spec, engine, out, stats, consts)
@@ -108,6 +112,11 @@ def _alone(prover: Prover, props: list[Prop], options: Options):
             out.append(PropertyResult(p.name, p.kind, Verdict.ERROR, prover.words,
                                       detail=str(e), line=p.line, doc=p.doc,
                                       evidence=NotChecked(prover.engine, NOT_ENCODABLE, str(e))))
+            continue
+        except z3.Z3Exception as e:   # stopped inside Z3 (a tactic, Spacer, decoding): the others keep theirs
+            if not halted(e, options):
+                raise
+            out.append(halted_result(p, prover.words, options, clock.elapsed(), prover.engine))
             continue
         extra[p.name] = st
         deepest = max(deepest, depth)

@@ -193,7 +193,7 @@ def prove(enc: Encoder, p: Prop, options: Options, clock: Clock, progress=None, 
                 text = f"<not expressible in spec syntax: {e}>"
         return "holds", text, st
     if r == z3.unknown:
-        return "unknown", (f"Spacer returned unknown ({clock.why_unknown(s)})", gave_up("pdr", clock, s)), st
+        return "unknown", (clock.unknown_words(s, "Spacer returned unknown"), gave_up("pdr", clock, s)), st
     # unsat: a counterexample exists.  Spacer's own path, checked against
     # the transition relation; if it is unusable, bmc finds the shortest one
     found, unusable = _spacer_trace(enc, p, options.seed, clock, assume, ground_path)

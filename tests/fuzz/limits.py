@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -101,6 +102,8 @@ class Outcome:
     peak_mb: float                 # largest sampled resident set of the process tree
     problems: list[str] = field(default_factory=list)
     signalled: bool = False        # the signal was sent before the run ended
+    cpu: float = 0.0               # CPU seconds the run used (user + system, its children included)
+    load: float = 0.0              # the machine's 1-minute load average when the run ended
 
 
 def default_sigint() -> None:
@@ -144,19 +147,24 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
     ref = None              # when the bound starts: the signal, else the spawn
     send_at = None
     hard_end = t0 + BACKSTOP + 60
-    while p.poll() is None and time.monotonic() < hard_end:
+    usage = None            # the child's resource usage, once reaped (its CPU seconds)
+    while usage is None and time.monotonic() < hard_end:
         now = time.monotonic()
         if send_at is None and started.is_set() and sc.limit in ("SIGINT", "SIGTERM"):
             send_at = now + sc.delay
         if send_at is not None and not signalled and now >= send_at:
-            p.send_signal(signal.SIGINT if sc.limit == "SIGINT" else signal.SIGTERM)
+            # os.kill, not Popen.send_signal: that one polls first and may reap
+            # the child, whose CPU seconds _reap then could not read
+            os.kill(p.pid, signal.SIGINT if sc.limit == "SIGINT" else signal.SIGTERM)
             signalled = True
             ref = now
         peak = max(peak, tree_rss_mb(p.pid))
-        time.sleep(0.02)
-    if p.poll() is None:
+        usage = _reap(p)
+        if usage is None:
+            time.sleep(0.02)
+    if usage is None:
         p.kill()
-    p.wait()
+        p.wait()
     for t in threads:
         t.join(timeout=5)
     end = time.monotonic()
@@ -199,6 +207,28 @@ def run(sc: Scenario, workdir: Path) -> Outcome:
             problems.append("a signal exit without the word interrupted")
         if rc in (130, 143) and "time limit reached" in words and "interrupted" not in words:
             problems.append("an interrupt reported as a time limit")
+        if re.search(r"(gave up|returned unknown)[^\"]*(interrupted|(?<!per-property )time limit|memory limit|canceled)", words):
+            problems.append("the run's stop reported as the solver's failure")
     if sc.limit == "max-memory" and peak > sc.value:
         problems.append(f"peak resident set {peak:.0f} MB over --max-memory {sc.value:g}")
-    return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled)
+    cpu = usage.ru_utime + usage.ru_stime if usage is not None else 0.0
+    return Outcome(sc, rc, end - t0, overshoot, peak, problems, signalled, cpu, os.getloadavg()[0])
+
+
+NO_USAGE = type("Usage", (), {"ru_utime": 0.0, "ru_stime": 0.0})()
+
+
+def _reap(p: subprocess.Popen):
+    """The child's resource usage once it has ended (and set its return
+    code), else None: os.wait4 instead of Popen.poll, for its CPU seconds."""
+    if p.returncode is not None:      # reaped already: its usage is lost
+        return NO_USAGE
+    try:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+    except ChildProcessError:         # reaped elsewhere
+        p.poll()
+        return NO_USAGE
+    if pid == 0:
+        return None
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return usage

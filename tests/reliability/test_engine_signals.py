@@ -91,6 +91,9 @@ def test_sigint_stops_every_engine_with_partial_report(engine):
     assert "time limit" not in out
     assert "interrupted by SIGINT: the results above are partial" in text
     assert "Traceback" not in text and "canceled" not in out
+    # the property the engine was deciding says why too (bmc said "the solver
+    # gave up (unknown)" for the depth it was interrupted at)
+    assert "gave up" not in out and "returned unknown" not in out, out
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))

@@ -46,3 +46,36 @@ def test_bad_memory_value_is_a_usage_error():
     p = verify(BIG, "--max-memory", "0")
     out, err = p.communicate(timeout=30)
     assert p.returncode == 2 and "positive number of MB" in err
+
+
+def test_timeout_counts_from_the_start_of_the_command():
+    """--timeout bounds the command as the user times it, from its start:
+    Python's start-up and imports are inside the limit (a second of a
+    loaded machine, which made runs end past T + 2 s).  Here the process
+    exists for 2 s before it becomes verify (exec keeps the start time), so
+    a 1 s limit has passed before the spec is loaded, whatever the load."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = ("import os, sys, time; time.sleep(2); "
+            "os.execv(sys.executable, [sys.executable, '-m', 'checker.cli', *sys.argv[1:]])")
+    p = subprocess.run([sys.executable, "-c", code, ENDLESS, "--timeout", "1", "--no-timing"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 3, (p.stdout, p.stderr)
+    # stopped before any search: while loading the spec, or before the file was opened
+    assert ("time limit reached (1 s) while loading the spec" in p.stderr
+            or "time limit reached (1 s): 1 file not checked" in p.stderr), p.stderr
+    assert "result:" not in p.stdout
+
+
+def test_a_cancel_counts_from_its_start():
+    import time
+
+    from checker.cancel import TIMEOUT, Cancel, process_started
+
+    assert Cancel(timeout=5, started=time.monotonic() - 5).poll() == TIMEOUT
+    assert Cancel(timeout=5).poll() is None
+    started = process_started()
+    assert started is None or started <= time.monotonic()

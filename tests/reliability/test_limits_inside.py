@@ -119,3 +119,41 @@ def test_workers_are_counted_in_the_memory():
     finally:
         child.stdin.close()
         child.wait()
+
+
+# 3,001 bindings: expanded one by one (up to 4,096; more become a quantifier)
+WIDE = ("spec wide\nvar m: map<0..3000, bool> = [k in 0..3000 -> false]\n"
+        "action a(k: 0..3000) { m[k] = true }\ninvariant ok: true\n")
+
+
+@pytest.mark.parametrize("engine", ["bmc", "kind", "pdr", "enum"])
+def test_timeout_while_encoding_an_action_with_thousands_of_bindings(tmp_path, engine):
+    """Z3's encoding expands an action's 3,001 bindings one substitution at
+    a time (seconds, minutes on a loaded machine): it polls once per binding.
+    Before, only the watchdog's hard stop ended it, 10 s past the limit,
+    without a report ("where nothing polls")."""
+    spec = tmp_path / "wide.spec"
+    spec.write_text(WIDE)
+    p = run(str(spec), "--engine", engine, "--timeout", "2")
+    assert p.returncode == 3, (p.stdout, p.stderr)
+    assert "where nothing polls" not in p.stderr
+    # the report (every property unknown), or on a loaded machine the limit while loading the spec
+    assert ("time limit reached (2 s)" in p.stdout and "result: unknown" in p.stdout
+            or "time limit reached (2 s) while loading the spec" in p.stderr), (p.stdout, p.stderr)
+
+
+def test_encoding_polls_and_the_engine_reports_the_stop():
+    """In one process: a run whose time is up before the encoding gets a
+    report from the engine (every property unknown, the stop's words)."""
+    from checker.cancel import Cancel, Halted
+    from checker.lang import load_text
+    from checker.options import Options
+    from checker.run import run_spec
+    from checker.symbolic.encode import Encoder
+
+    spec = load_text(WIDE, "wide.spec")
+    with pytest.raises(Halted):
+        Encoder(spec, poll=Cancel(timeout=0).check)
+    r = run_spec(spec, "kind", Options(cancel=Cancel(timeout=0)))
+    assert r.properties and all(p.verdict.value == "unknown" and p.detail == "time limit reached (0 s)"
+                                for p in r.properties)

@@ -51,3 +51,55 @@ def test_timeout_and_interrupt_are_different_words():
 def test_deadline_is_seen_by_a_poll_without_the_watchdog():
     c = Cancel(timeout=0.0)
     assert c.poll() == TIMEOUT and c.cell[0] == TIMEOUT and c.remaining() == 0.0
+
+
+def test_a_worker_terminated_at_once_does_not_signal_the_run():
+    """--workers: a worker terminated right after the fork, before it let go
+    of the parent's handlers, wrote SIGTERM into the parent's wakeup socket,
+    and the run ended as if the user had sent SIGTERM (exit 143; found by
+    bench/limits_fuzz.py, --max-states 1).  The signals are blocked across
+    the fork now: whatever the timing, the socket stays empty."""
+    import os
+
+    from checker.explicit.workers import Pool
+    from checker.run import _install, _restore
+
+    class Idle:          # a worker only needs attach() before it waits for tasks
+        def attach(self, _):
+            pass
+
+    f = StopFlag()
+    old = _install(f)
+    try:
+        pool = Pool(Idle(), None, 4)
+        for p in pool.procs:
+            p.terminate()
+        for p in pool.procs:
+            p.join()
+        try:
+            written = os.read(f.cancel.wakeup, 64)
+        except BlockingIOError:
+            written = b""
+    finally:
+        _restore(old)
+    assert signal.SIGTERM not in written and not f.requested
+    assert all(p.exitcode == -signal.SIGTERM for p in pool.procs)
+
+
+def test_a_worker_starts_with_the_stop_signals_blocked(monkeypatch):
+    """The condition behind the test above, without its race: a worker's
+    first instruction runs with SIGTERM and SIGINT blocked (delivered only
+    once it has let go of the parent's handlers)."""
+    import multiprocessing
+
+    from checker.explicit import workers
+
+    ctx = multiprocessing.get_context("fork")
+    masks = ctx.Queue()
+    monkeypatch.setattr(workers, "_serve", lambda *a: masks.put(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+    pool = workers.Pool(None, None, 2)
+    got = [masks.get(timeout=60) for _ in pool.procs]
+    for p in pool.procs:
+        p.join()
+    assert all({signal.SIGTERM, signal.SIGINT} <= m for m in got)
+    assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])   # the parent's is back
