@@ -62,14 +62,14 @@ def test_a_worker_terminated_at_once_does_not_signal_the_run():
     import os
 
     from checker.explicit.workers import Pool
-    from checker.run import _install, _restore
+    from checker.orchestrate.signals import install, restore
 
     class Idle:          # a worker only needs attach() before it waits for tasks
         def attach(self, _):
             pass
 
     f = StopFlag()
-    old = _install(f)
+    old = install(f)
     try:
         pool = Pool(Idle(), None, 4)
         for p in pool.procs:
@@ -81,7 +81,7 @@ def test_a_worker_terminated_at_once_does_not_signal_the_run():
         except BlockingIOError:
             written = b""
     finally:
-        _restore(old)
+        restore(old)
     assert signal.SIGTERM not in written and not f.requested
     assert all(p.exitcode == -signal.SIGTERM for p in pool.procs)
 

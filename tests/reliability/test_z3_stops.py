@@ -115,10 +115,11 @@ def _run_json(tmp_path, capsys, *args) -> tuple[int, dict]:
 
 
 def _where():
-    from checker.symbolic import bmc, kind, pdr, z3enum
+    from checker.enum import enumerator
+    from checker.symbolic import bmc, kind, spacer
 
-    return {"bmc": (bmc, "search"), "kind": (kind, "prove"), "pdr": (pdr, "_horn"),
-            "enum": (z3enum.Enumerator, "run")}
+    return {"bmc": (bmc, "search"), "kind": (kind, "prove"), "pdr": (spacer, "solve_horn"),
+            "enum": (enumerator.Enumerator, "run")}
 
 
 @pytest.mark.parametrize("engine", ["bmc", "kind", "pdr"])
@@ -139,7 +140,7 @@ def test_stop_inside_z3_keeps_the_verdicts_decided_before(tmp_path, capsys, monk
 def test_stop_inside_z3_in_enum_gives_every_property_unknown(tmp_path, capsys, monkeypatch):
     """enum decides every property from one enumeration: stopped inside it,
     none is decided, each says why."""
-    from checker.symbolic import z3enum
+    from checker.enum import enumerator as z3enum
 
     real = z3enum.Enumerator.run
 
