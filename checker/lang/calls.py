@@ -15,6 +15,14 @@ SIGNATURES = {
     "update": "update(m, k, v): the map m with key k sent to v (or sequence m with element k replaced)",
     "min": "min(a, b, ...): the least of some integers",
     "max": "max(a, b, ...): the greatest of some integers",
+    # lowered by seqfuns.py and bitwise.py (listed here for hover and the symbol index)
+    "remove_at": "remove_at(q, i): the sequence q without its element i (0-based)",
+    "slice": "slice(q, a, b): the elements a .. b-1 of the sequence q",
+    "band": "band(a, b): bitwise and of two non-negative integers",
+    "bor": "bor(a, b): bitwise or of two non-negative integers",
+    "bxor": "bxor(a, b): bitwise exclusive or of two non-negative integers",
+    "shl": "shl(a, n): a shifted left by n bits",
+    "shr": "shr(a, n): a shifted right by n bits",
 }
 
 
