@@ -88,8 +88,10 @@ def measure() -> dict:
     cycles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
     cc = subprocess.run([sys.executable, "-m", "radon", "cc", "-s", "-n", "E", "-j", str(PKG)],
                         capture_output=True, text=True)
+    if cc.returncode != 0:
+        sys.exit("bench/arch_metrics.py needs radon: pip install -e '.[dev]' (" + cc.stderr.strip()[-200:] + ")")
     grades = {"E": [], "F": []}
-    if cc.returncode == 0 and cc.stdout.strip():
+    if cc.stdout.strip():
         for f, blocks in json.loads(cc.stdout).items():
             for b in blocks:
                 if b.get("rank") in grades:
