@@ -18,17 +18,9 @@ from ..evaluate import EvalError, evaluate
 
 def inside_counts(prog, seen) -> tuple[int, int, int]:
     """(states inside the constraint, their greatest depth, states outside)."""
-    spec = prog.spec
-    consts = spec.const_values()
     depth_of = _depths(seen)
-    inside = outside = 0
-    deepest = 0
-    for s in seen:
-        state = prog.layout.canonical(s)
-        try:
-            ok = all(evaluate(c.expr, state, {}, consts) for c in spec.constraints)
-        except EvalError:
-            ok = False  # TLC stops with an error here; we count the state as outside
+    inside = outside = deepest = 0
+    for s, ok in _inside_each(prog, seen):   # streamed: the store may hold millions
         if ok:
             inside += 1
             deepest = max(deepest, depth_of(s))
@@ -38,18 +30,22 @@ def inside_counts(prog, seen) -> tuple[int, int, int]:
 
 
 def inside_mask(prog, nodes) -> np.ndarray:
-    """A bool per stored state in ``nodes``: does it satisfy every constraint
-    (an evaluation error counts as outside, as in ``inside_counts``)."""
+    """A bool per stored state in ``nodes``: does it satisfy every constraint."""
+    return np.fromiter((ok for _, ok in _inside_each(prog, nodes)), dtype=bool, count=len(nodes))
+
+
+def _inside_each(prog, states):
+    """(state, inside every constraint?) per packed state; an evaluation
+    error counts as outside (TLC stops with an error there)."""
     spec = prog.spec
     consts = spec.const_values()
-    out = np.zeros(len(nodes), dtype=bool)
-    for i, s in enumerate(nodes):
+    for s in states:
         state = prog.layout.canonical(s)
         try:
-            out[i] = all(evaluate(c.expr, state, {}, consts) for c in spec.constraints)
+            ok = all(evaluate(c.expr, state, {}, consts) for c in spec.constraints)
         except EvalError:
-            out[i] = False
-    return out
+            ok = False
+        yield s, ok
 
 
 def _depths(seen):

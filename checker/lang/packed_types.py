@@ -20,16 +20,7 @@ def value_type(d, t: ir.Type | None, span) -> ir.Type | None:
         return _seq_value_type(d, t, span)
     if not isinstance(t, ir.SetT):
         return t
-    problem = finite_scalar_problem(t.elem)
-    if problem:
-        d.error(span, f"a set used as a value (an element, a field, a key or a parameter) must have finite "
-                      f"elements: {problem}")
-        return None
-    if symmetric_names(t.elem):
-        name = next(iter(symmetric_names(t.elem)))
-        d.error(span, f"a set of values of the symmetric type {name} cannot be used as a value (an element, a "
-                      f"field, a key or a parameter): the symmetry reduction permutes it only as a variable",
-                "keep this set in a variable (or a map's value) of its own, or drop `symmetric`")
+    if not _elements_fit(d, t, span, "set"):
         return None
     n = len(ir.domain_values(t.elem))
     if n > MAX_PACKED_ELEMS:
@@ -41,16 +32,7 @@ def value_type(d, t: ir.Type | None, span) -> ir.Type | None:
 
 
 def _seq_value_type(d, t: ir.SeqT, span) -> ir.Type | None:
-    problem = finite_scalar_problem(t.elem)
-    if problem:
-        d.error(span, f"a sequence used as a value (an element, a field, a key or a parameter) must have finite "
-                      f"elements: {problem}")
-        return None
-    if symmetric_names(t.elem):
-        name = next(iter(symmetric_names(t.elem)))
-        d.error(span, f"a sequence of values of the symmetric type {name} cannot be used as a value (an element, "
-                      f"a field, a key or a parameter): the symmetry reduction permutes it only as a variable",
-                "keep this sequence in a variable (or a map's value) of its own, or drop `symmetric`")
+    if not _elements_fit(d, t, span, "sequence"):
         return None
     n = len(ir.domain_values(t.elem))
     count = sum(n ** j for j in range(t.cap + 1))
@@ -60,3 +42,20 @@ def _seq_value_type(d, t: ir.SeqT, span) -> ir.Type | None:
                 "use a smaller element type or capacity, or keep this sequence in a variable of its own")
         return None
     return ir.packed_seq_type(t.elem, t.cap)
+
+
+def _elements_fit(d, t, span, what: str) -> bool:
+    """A set or sequence used as a value needs finite elements that no
+    symmetry permutes (errors reported)."""
+    problem = finite_scalar_problem(t.elem)
+    if problem:
+        d.error(span, f"a {what} used as a value (an element, a field, a key or a parameter) must have finite "
+                      f"elements: {problem}")
+        return False
+    if symmetric_names(t.elem):
+        name = next(iter(symmetric_names(t.elem)))
+        d.error(span, f"a {what} of values of the symmetric type {name} cannot be used as a value (an element, a "
+                      f"field, a key or a parameter): the symmetry reduction permutes it only as a variable",
+                f"keep this {what} in a variable (or a map's value) of its own, or drop `symmetric`")
+        return False
+    return True
