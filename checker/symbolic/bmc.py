@@ -44,7 +44,11 @@ class BMC:
         self.solver.add(self.u.inv(0))
         self.steps = 0  # transitions asserted so far
         self.stats: dict = {}
-        self.last = self.solver  # the solver of the last query (its reason for unknown)
+        # the solver of the last query that answered unknown (its reason).  Set
+        # only then: keeping every query's solver alive changes when Z3 frees
+        # its terms, so the ids of later terms, and Spacer's answers under a
+        # resource limit in the same process (breaker_concurrent's PDR lemmas)
+        self.last = self.solver
 
     def _extend(self, t: int) -> None:
         while self.steps < t:
@@ -62,9 +66,9 @@ class BMC:
             s.add(self.enc.const_axiom)
             s.add(u.init_err())
             clock.arm(s)
-            self.last = s
             r = s.check()
             if r == z3.unknown:
+                self.last = s
                 return "unknown"
             if r == z3.unsat:
                 return None
@@ -79,10 +83,10 @@ class BMC:
         s.add(u.sub_state(prop.bad, t, f"e{t}"))
         s.add(*pins)
         clock.arm(s)
-        self.last = s
         r = s.check()
         self.stats = solver_stats(s)
         if r == z3.unknown:
+            self.last = s
             s.pop()
             return "unknown"
         if r == z3.unsat:
