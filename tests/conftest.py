@@ -1,12 +1,27 @@
 """Suite-wide: the slow tier named in tests/slow_tier.txt gets the `slow`
-marker (declared in pyproject.toml; the default run deselects it)."""
+marker (declared in pyproject.toml; the default run deselects it); SIGINT
+has its usual disposition in every test process."""
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
 
 SLOW_LIST = Path(__file__).with_name("slow_tier.txt")
+
+
+def pytest_configure(config):
+    """A shell's background job (``pytest &``, a CI step started that way)
+    starts with SIGINT ignored, and every process below inherits it: the
+    xdist workers, and the verify processes the tests start.  verify, like
+    Python itself, keeps an ignored SIGINT ignored (nohup's contract), so
+    the tests that send SIGINT (to a child, or to their own process) would
+    wait for a stop that never comes.  Here, in pytest's process and in
+    each worker (both load this file), SIGINT gets Python's usual handler;
+    a handler is reset to the default at exec, so children get SIG_DFL."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def slow_tier_ids() -> set[str]:

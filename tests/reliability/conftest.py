@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -39,6 +40,45 @@ invariant never: not (x == 40 and y == 7 and z == 3)
 invariant small: x + y < 200
 invariant fine: x <= N
 """
+
+
+def _verify_children() -> list[int]:
+    """The pids of this process's children that run ``checker.cli``."""
+    me, pids = os.getpid(), []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read()
+        except (OSError, ValueError, IndexError):
+            continue   # ended meanwhile
+        if ppid == me and b"checker.cli" in cmd:
+            pids.append(int(entry))
+    return pids
+
+
+def kill_verify_children() -> list[int]:
+    """Kill and reap the verify children still running; their pids."""
+    pids = _verify_children()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_verify_left_running():
+    """A test that fails while its verify child still runs (an assertion
+    before ``communicate``, a backstop reached) must not leave it running:
+    such a child went on searching past 2 GB.  Killed, and reaped."""
+    yield
+    kill_verify_children()
 
 
 def verify(*args: str, **kw) -> subprocess.Popen:
