@@ -250,3 +250,36 @@ def test_stop_inside_spacers_fixedpoint_query(tmp_path, capsys, monkeypatch):
     assert props and all(p["verdict"] == "unknown" for p in props)
     assert all("interrupted (SIGINT)" in p["detail"] for p in props), props
     assert "canceled" not in json.dumps(doc)
+
+
+class _Unknown:
+    """A solver that answered unknown for ``why``."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+    def reason_unknown(self) -> str:
+        return self.why
+
+
+def test_z3_timer_ending_a_query_at_the_run_deadline_is_the_time_limit():
+    """Z3's own timer, armed with what is left of ``--timeout`` in whole
+    milliseconds, can end a query just before the run's deadline, when no
+    poll has seen it yet: that is the run's time limit, not the solver's
+    failure (limits fuzz, seed 8328: "the solver returned unknown (canceled)"
+    after the run's time was up)."""
+    from checker.symbolic.common import Clock
+    from checker.symbolic.outcome import gave_up
+
+    clock = Clock(None, None, Cancel(timeout=0.045))   # the deadline is within Z3's slack
+    words = clock.unknown_words(_Unknown("canceled"))
+    assert words == "time limit reached (0.045 s)"
+    assert gave_up("kind", clock, _Unknown("canceled")).stopped_by == "timeout"
+
+
+def test_a_timeout_far_from_the_run_deadline_is_the_solvers_own():
+    from checker.symbolic.common import Clock
+
+    clock = Clock(None, None, Cancel(timeout=3600))
+    assert clock.unknown_words(_Unknown("canceled")) == "the solver returned unknown (canceled)"
+    assert not clock.stopped()
