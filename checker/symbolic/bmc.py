@@ -12,7 +12,7 @@ from ..results import DEADLOCK, PROPERTY, REACHABLE, TYPEOK, PropertyResult, Sta
 from . import decode
 from .common import (halted, halted_result, stopped_result, prepare, Clock, Progressor, Prop, new_solver, result, solver_stats, with_consts)
 from .encode import Encoder, Unsupported, key_of, lit
-from .outcome import Searched, gave_up, not_found_evidence, stop_reason
+from .outcome import Searched, deepen, not_found_evidence
 from .unroll import Unroller
 
 
@@ -151,21 +151,7 @@ class BMC:
 def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int,
            progress=None) -> Searched:
     """Deepen one step at a time."""
-    b = BMC(enc, prop, seed)
-    reached = -1
-    for n in range(max_depth + 1):
-        if clock.expired():
-            return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
-        r = b.check(n, clock)
-        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
-            return Searched(None, reached, clock.why_unknown(b.last), b.stats,
-                            gave_up("bmc", clock, b.last, max(reached, 0)))
-        if r is not None:
-            return Searched(r, n, "", b.stats)
-        reached = n
-        if progress:
-            progress(n, prop.name)
-    return Searched(None, reached, "", b.stats)
+    return deepen(BMC(enc, prop, seed), range(max_depth + 1), clock, prop.name, progress)
 
 
 def gave_up_words(why: str, clock: Clock) -> str:

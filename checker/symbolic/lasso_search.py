@@ -36,7 +36,7 @@ from . import decode
 from . import finite_solver
 from .common import Clock, Prop, solver_stats
 from .encode import Encoder, mk_and, mk_implies, mk_not, mk_or
-from .outcome import Searched, gave_up, stop_reason
+from .outcome import Searched, deepen
 from .unroll import Unroller
 
 STUTTER_NOTE = "a state with no successor stutters forever"
@@ -68,6 +68,7 @@ class Lasso:
             for key, en, tk in enc.fair_groups(f):
                 self.groups.append((f, key, en, tk))
         self.stats: dict = {}
+        self.last = self.solver   # the solver of an unknown (one incremental solver answers every query)
         templates = [enc.const_axiom, self.u.init(), enc.trans, enc.enabled_ok, self.p]
         templates += [x for _f, _k, en, tk in self.groups for x in (en, tk)]
         if self.q is not None:
@@ -194,18 +195,5 @@ def search(enc: Encoder, prop: Prop, max_depth: int, clock: Clock, seed: int, pr
     """Lassos of 1 .. max_depth + 1 states.  -> bmc.Searched whose found is
     (trace, detail, consts) or None, and depth = steps shown in the trace.
     ``finite_domain=False``: Z3's general solver (see Lasso)."""
-    b = Lasso(enc, prop, seed, finite_domain)
-    reached = -1
-    for n in range(1, max_depth + 2):
-        if clock.expired():
-            return Searched(None, reached, clock.stop_words(), b.stats, stop_reason(clock))
-        r = b.check(n, clock)
-        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
-            return Searched(None, reached, clock.why_unknown(b.solver), b.stats,
-                            gave_up("bmc", clock, b.solver, max(reached, 0)))
-        if r is not None:
-            return Searched(r, n - 1, "", b.stats)
-        reached = n - 1
-        if progress:
-            progress(n - 1, prop.name)
-    return Searched(None, reached, "", b.stats)
+    return deepen(Lasso(enc, prop, seed, finite_domain), range(1, max_depth + 2), clock, prop.name,
+                  progress, steps_before=1)

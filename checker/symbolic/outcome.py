@@ -76,3 +76,26 @@ def not_found_evidence(searched: Searched, lasso: bool = False):
     if isinstance(searched.stopped, ev.SolverGaveUp):
         return searched.stopped
     return ev.Bounded(depth=depth, lasso=lasso, stopped_by=searched.stopped or ev.MAX_DEPTH)
+
+
+def deepen(query, lengths: range, clock, prop_name: str, progress=None, steps_before: int = 0) -> Searched:
+    """One query per length in ``lengths``, shortest first (``query.check(n,
+    clock)``: what it found, None, or "unknown"; ``query.last``: the solver
+    of an unknown; ``query.stats``), until a find, an unknown, the run's
+    stop or the last length.  A length n shows as ``n - steps_before``
+    steps.  The deepening of bmc.search and lasso_search.search."""
+    reached = -1
+    for n in lengths:
+        if clock.expired():
+            return Searched(None, reached, clock.stop_words(), query.stats, stop_reason(clock))
+        r = query.check(n, clock)
+        if r == "unknown":   # the run's stop (interrupt, time, memory) in its own words
+            return Searched(None, reached, clock.why_unknown(query.last), query.stats,
+                            gave_up("bmc", clock, query.last, max(reached, 0)))
+        depth = n - steps_before
+        if r is not None:
+            return Searched(r, depth, "", query.stats)
+        reached = depth
+        if progress:
+            progress(depth, prop_name)
+    return Searched(None, reached, "", query.stats)
